@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+// Phasor: state space models, exactly solvable oscillator networks, and the explicit operator between them.
+// The targets follow the layers of DESIGN.md §1; a lower layer never imports a higher one.
+import PackageDescription
+
+let package = Package(
+    name: "Phasor",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "PhasorNumerics", targets: ["PhasorNumerics"]),
+        .library(name: "PhasorData", targets: ["PhasorData"]),
+        .library(name: "PhasorModels", targets: ["PhasorModels"]),
+        .executable(name: "phasor", targets: ["phasor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // LAPACKE + OpenBLAS from the system (Debian: liblapacke-dev libopenblas-dev).
+        .systemLibrary(
+            name: "CLapack",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"]), .brew(["openblas", "lapack"])]
+        ),
+        // numerics: dense complex linear algebra, FFT, special functions, Chebyshev, ODE integrators.
+        .target(
+            name: "PhasorNumerics",
+            dependencies: ["CLapack", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+        // data: .npy, safetensors, UCR/UEA .ts, CSV, datasets.
+        .target(name: "PhasorData", dependencies: ["PhasorNumerics"]),
+        // models: SSM layers, the S4Model classifier, forward + backward, optimiser, checkpoints.
+        .target(name: "PhasorModels", dependencies: ["PhasorNumerics", "PhasorData"]),
+        // cli: thin — parses, calls the library, prints.
+        .executableTarget(
+            name: "phasor",
+            dependencies: [
+                "PhasorNumerics", "PhasorData", "PhasorModels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PhasorNumericsTests", dependencies: ["PhasorNumerics"]),
+        .testTarget(name: "PhasorDataTests", dependencies: ["PhasorData"]),
+        .testTarget(name: "PhasorModelsTests", dependencies: ["PhasorModels"]),
+        .testTarget(name: "PhasorCLITests", dependencies: ["phasor"]),
+    ]
+)

@@ -1,0 +1,37 @@
+// Errors a model can raise when it is built, loaded or run. Each says what was wrong and what to do.
+
+public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// A checkpoint lacks a tensor the model needs.
+    case missingKey(String)
+    /// A checkpoint has tensors Phasor does not know; loading them silently would hide a different architecture.
+    case unexpectedKeys([String])
+    /// A tensor's shape disagrees with the configuration read from the other tensors.
+    case shapeMismatch(key: String, expected: [Int], found: [Int])
+    /// A parameter is NaN or infinite.
+    case nonFinite(key: String)
+    /// A step size Δ that is zero or negative (after exp of log_dt this can only come from ±inf/NaN).
+    case nonPositiveStep(key: String, value: Double)
+    /// An input whose width does not match the model.
+    case inputWidth(expected: Int, found: Int)
+    /// Anything else about the configuration.
+    case invalidConfiguration(String)
+
+    public var description: String {
+        switch self {
+        case .missingKey(let key):
+            return "checkpoint is missing tensor '\(key)'"
+        case .unexpectedKeys(let keys):
+            return "checkpoint has unexpected tensors: \(keys.sorted().joined(separator: ", "))"
+        case .shapeMismatch(let key, let expected, let found):
+            return "tensor '\(key)' has shape \(found), expected \(expected)"
+        case .nonFinite(let key):
+            return "tensor '\(key)' contains NaN or Inf"
+        case .nonPositiveStep(let key, let value):
+            return "step size from '\(key)' is \(value); Δ must be positive and finite"
+        case .inputWidth(let expected, let found):
+            return "input has \(found) channels per step but the model expects d_input = \(expected)"
+        case .invalidConfiguration(let text):
+            return "invalid model configuration: \(text)"
+        }
+    }
+}
