@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PhasorNumerics", targets: ["PhasorNumerics"]),
         .library(name: "PhasorData", targets: ["PhasorData"]),
         .library(name: "PhasorModels", targets: ["PhasorModels"]),
+        .library(name: "PhasorOscillators", targets: ["PhasorOscillators"]),
         .executable(name: "phasor", targets: ["phasor"]),
     ],
     dependencies: [
@@ -32,17 +33,20 @@ let package = Package(
         .target(name: "PhasorData", dependencies: ["PhasorNumerics"]),
         // models: SSM layers, the S4Model classifier, forward + backward, optimiser, checkpoints.
         .target(name: "PhasorModels", dependencies: ["PhasorNumerics", "PhasorData"]),
+        // oscillators: single oscillators in closed form, coupled networks, Kuramoto and its exact complex form.
+        .target(name: "PhasorOscillators", dependencies: ["PhasorNumerics", "PhasorData"]),
         // cli: thin — parses, calls the library, prints.
         .executableTarget(
             name: "phasor",
             dependencies: [
-                "PhasorNumerics", "PhasorData", "PhasorModels",
+                "PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PhasorNumericsTests", dependencies: ["PhasorNumerics"]),
         .testTarget(name: "PhasorDataTests", dependencies: ["PhasorData"]),
         .testTarget(name: "PhasorModelsTests", dependencies: ["PhasorModels"]),
+        .testTarget(name: "PhasorOscillatorsTests", dependencies: ["PhasorOscillators"]),
         .testTarget(name: "PhasorCLITests", dependencies: ["phasor"]),
     ]
 )
