@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "PhasorData", targets: ["PhasorData"]),
         .library(name: "PhasorModels", targets: ["PhasorModels"]),
         .library(name: "PhasorOscillators", targets: ["PhasorOscillators"]),
+        .library(name: "PhasorCorrespondence", targets: ["PhasorCorrespondence"]),
         .executable(name: "phasor", targets: ["phasor"]),
     ],
     dependencies: [
@@ -35,11 +36,16 @@ let package = Package(
         .target(name: "PhasorModels", dependencies: ["PhasorNumerics", "PhasorData"]),
         // oscillators: single oscillators in closed form, coupled networks, Kuramoto and its exact complex form.
         .target(name: "PhasorOscillators", dependencies: ["PhasorNumerics", "PhasorData"]),
+        // correspondence: SSM → oscillator network and back; rings of diagonal SSMs; travelling waves; design.
+        .target(
+            name: "PhasorCorrespondence",
+            dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators"]
+        ),
         // cli: thin — parses, calls the library, prints.
         .executableTarget(
             name: "phasor",
             dependencies: [
-                "PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators",
+                "PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators", "PhasorCorrespondence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +53,7 @@ let package = Package(
         .testTarget(name: "PhasorDataTests", dependencies: ["PhasorData"]),
         .testTarget(name: "PhasorModelsTests", dependencies: ["PhasorModels"]),
         .testTarget(name: "PhasorOscillatorsTests", dependencies: ["PhasorOscillators"]),
+        .testTarget(name: "PhasorCorrespondenceTests", dependencies: ["PhasorCorrespondence"]),
         .testTarget(name: "PhasorCLITests", dependencies: ["phasor"]),
     ]
 )
