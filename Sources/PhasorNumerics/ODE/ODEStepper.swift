@@ -32,6 +32,13 @@ public final class ODEStepper {
 
     let tableau: RKTableau
     let field: ThrowingODEField
+    /// All coefficient rows in raw memory: a_s· at s (0 ..< S), then the error row, the 3rd-order error row (may be
+    /// empty), the dense-output rows. `nodes` holds c_s.
+    private let rows: FlatRows
+    private let nodes: UnsafeMutablePointer<Double>
+    private var errorRow: Int { tableau.stageCount }
+    private var error3Row: Int { tableau.stageCount + 1 }
+    private func denseRow(_ r: Int) -> Int { tableau.stageCount + 2 + r }
 
     // Workspace (one allocation): current state, previous state, trial state, stage argument, second error buffer,
     // the stage derivatives k_0 … k_{S−1} (S × n) and the dense-output vectors q_0 … (Q × n).
@@ -70,6 +77,9 @@ public final class ODEStepper {
         self.dimension = n
         self.time = t0
         self.previousTime = t0
+        rows = FlatRows(tableau.a + [tableau.error, tableau.error3 ?? SparseRow([])] + tableau.denseRows)
+        nodes = .allocate(capacity: tableau.stageCount)
+        for s in 0..<tableau.stageCount { nodes[s] = tableau.c[s] }
         let total = n * (5 + tableau.stageCount + tableau.denseTerms)
         storage = .allocate(capacity: total)
         storage.initialize(repeating: 0, count: total)
@@ -88,7 +98,10 @@ public final class ODEStepper {
         }
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        nodes.deallocate()
+    }
 
     /// The current state y(t).
     public var state: [Double] { Array(UnsafeBufferPointer(start: y, count: dimension)) }
@@ -107,33 +120,32 @@ public final class ODEStepper {
         try field(t, UnsafeBufferPointer(start: arg, count: dimension), UnsafeMutableBufferPointer(start: out, count: dimension))
     }
 
-    /// out = base + h Σ_j w_j k_j (a sequence of axpys over contiguous rows: vectorisable).
-    private func combine(_ row: SparseRow, h: Double, base: UnsafeMutablePointer<Double>,
-                         into out: UnsafeMutablePointer<Double>) {
+    /// out = base + h Σ_j w_j k_j over row r (a sequence of axpys over contiguous rows: vectorisable).
+    @inline(__always)
+    private func combine(_ r: Int, h: Double, base: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>) {
         let n = dimension
         if base != out { out.update(from: base, count: n) }
-        for (j, w) in zip(row.stages, row.weights) {
-            let hw = h * w
-            let kj = k + j * n
+        var p = rows.start[r]
+        let end = rows.start[r + 1]
+        while p < end {
+            let hw = h * rows.weight[p]
+            let kj = k + rows.stage[p] * n
             for i in 0..<n { out[i] += hw * kj[i] }
+            p += 1
         }
     }
 
-    /// out = h Σ_j w_j k_j.
-    private func weightedSum(_ row: SparseRow, h: Double, into out: UnsafeMutablePointer<Double>) {
-        let n = dimension
-        out.update(repeating: 0, count: n)
-        for (j, w) in zip(row.stages, row.weights) {
-            let hw = h * w
-            let kj = k + j * n
-            for i in 0..<n { out[i] += hw * kj[i] }
-        }
+    /// out = h Σ_j w_j k_j over row r.
+    @inline(__always)
+    private func weightedSum(_ r: Int, h: Double, into out: UnsafeMutablePointer<Double>) {
+        out.update(repeating: 0, count: dimension)
+        combine(r, h: h, base: out, into: out)
     }
 
     /// k_s = f(t_b + c_s h, y_b + h Σ_{j<s} a_sj k_j).
     private func stage(_ s: Int, h: Double, baseTime: Double, base: UnsafeMutablePointer<Double>) throws {
-        combine(tableau.a[s], h: h, base: base, into: yStage)
-        try evaluate(baseTime + tableau.c[s] * h, yStage, into: k + s * dimension)
+        combine(s, h: h, base: base, into: yStage)
+        try evaluate(baseTime + nodes[s] * h, yStage, into: k + s * dimension)
     }
 
     // MARK: - Trial step and error
@@ -161,7 +173,7 @@ public final class ODEStepper {
         for s in 1..<tableau.stepStages {
             try stage(s, h: h, baseTime: time, base: y)
         }
-        combine(tableau.a[tableau.fsalStage], h: h, base: y, into: yNew)  // y_new = y + h Σ b_j k_j
+        combine(tableau.fsalStage, h: h, base: y, into: yNew)  // y_new = y + h Σ b_j k_j
         if tableau.errorUsesFSAL, (0..<n).allSatisfy({ yNew[$0].isFinite }) {
             try evaluate(time + h, yNew, into: k + tableau.fsalStage * n)  // k_fsal = f(t + h, y_new)
         }
@@ -172,7 +184,7 @@ public final class ODEStepper {
     func errorNorm(relativeTolerance rtol: Double, absoluteTolerance atol: Double) -> Double {
         let n = dimension
         for i in 0..<n where !yNew[i].isFinite { return .infinity }
-        weightedSum(tableau.error, h: h, into: yStage)  // err5_i = h Σ e_j k_j,i
+        weightedSum(errorRow, h: h, into: yStage)  // err5_i = h Σ e_j k_j,i
         var m5 = 0.0
         for i in 0..<n {
             let sc = atol + rtol * max(abs(y[i]), abs(yNew[i]))  // sc_i = atol + rtol·max(|y_i|, |y_new,i|)
@@ -181,10 +193,10 @@ public final class ODEStepper {
         }
         m5 /= Double(n)
         var err: Double
-        if let e3 = tableau.error3 {
+        if tableau.error3 != nil {
             // Hairer's DOP853: err = |h|·S5 / sqrt(n (S5 + 0.01·S3)) with the h-free sums S; with h inside the
             // estimates (means m = S h²/n) this is m5 / sqrt(m5 + 0.01·m3).
-            weightedSum(e3, h: h, into: work)
+            weightedSum(error3Row, h: h, into: work)
             var m3 = 0.0
             for i in 0..<n {
                 let sc = atol + rtol * max(abs(y[i]), abs(yNew[i]))
@@ -268,8 +280,8 @@ public final class ODEStepper {
             q1[i] = bspl
             q2[i] = dy - h * f1[i] - bspl
         }
-        for (r, row) in tableau.denseRows.enumerated() {
-            weightedSum(row, h: h, into: q + (3 + r) * n)
+        for r in 0..<tableau.denseRows.count {
+            weightedSum(denseRow(r), h: h, into: q + (3 + r) * n)
         }
         denseReady = true
     }
