@@ -49,7 +49,6 @@ func exponentialDecayMatchesClosedForm(_ method: ODEMethod) throws {
     #expect(worstState < 1e-10, "state error \(worstState)")
     #expect(worstEnergy < 1e-10, "energy error \(worstEnergy)")
     #expect(worstPhase < 1e-10, "phase error \(worstPhase)")
-    print("harmonic 100 periods DOP853 rtol 1e-12:", sol.statistics, worstState, worstEnergy, worstPhase)
 }
 
 @Test(arguments: ODEMethod.allCases)
@@ -71,7 +70,6 @@ func complexLinearSystemMatchesClosedForm(_ method: ODEMethod) throws {
         }
     }
     #expect(worst < 2e-9, "error \(worst)")
-    print("complex linear \(method):", sol.statistics, worst)
 }
 
 @Test(arguments: ODEMethod.allCases)
@@ -117,7 +115,6 @@ func stuartLandauAmplitudeMatchesClosedForm(_ method: ODEMethod, _ params: (Doub
         worst = max(worst, abs(z[0].lengthSquared - exact))
     }
     #expect(worst < 1e-10, "error \(worst)")
-    print("Stuart–Landau \(method) γ=\(gamma):", sol.statistics, worst)
 }
 
 @Test(arguments: ODEMethod.allCases)
@@ -161,7 +158,6 @@ func denseOutputAtManyTimesNeitherChangesStepsNorLosesAccuracy(_ method: ODEMeth
     }
     #expect(worst < (method == .dopri5 ? 2e-8 : 5e-9), "error \(worst)")
     #expect(dense.states.last == coarse.states.last)
-    print("dense \(method):", dense.statistics, worst)
 }
 
 @Test(arguments: ODEMethod.allCases)
@@ -180,7 +176,6 @@ func stiffStartRejectsStepsAndStillConverges(_ method: ODEMethod) throws {
         let exact = (l2 * Double.cos(t) + lambda * Double.sin(t)) / (l2 + 1) - l2 / (l2 + 1) * Double.exp(-lambda * t)
         #expect(abs(y[0] - exact) < 1e-8, "t = \(t): \(y[0]) vs \(exact)")
     }
-    print("stiff start \(method):", sol.statistics)
 }
 
 @Test(arguments: ODEMethod.allCases)
@@ -194,13 +189,38 @@ func finiteTimeBlowUpIsReportedNearTheBlowUpTime(_ method: ODEMethod) throws {
         switch error {
         case .nonFinite(let t), .stepSizeUnderflow(let t):
             #expect(abs(t - 1) < 1e-6, "reported at t = \(t)")
-            print("blow-up \(method):", error)
         default:
             Issue.record("unexpected error \(error)")
         }
     }
     let before = try ODEIntegrator.solve(method, y0: [1], t0: 0, outputTimes: [0.5, 0.9], field: field)
     #expect(abs(before.states[1][0] - 10) < 1e-7)
+}
+
+@Test(arguments: ODEMethod.allCases)
+func fieldThatTurnsNaNIsReportedAsNonFinite(_ method: ODEMethod) throws {
+    // y' = √(1 − t) is NaN for t > 1: every step across t = 1 is rejected until the step underflows there.
+    do {
+        let sol = try ODEIntegrator.solve(method, y0: [0], t0: 0, outputTimes: [0.5, 2]) { t, _, dy in
+            dy[0] = (1 - t).squareRoot()
+        }
+        Issue.record("no error; states \(sol.states)")
+    } catch let error as ODEError {
+        guard case .nonFinite(let t) = error else {
+            Issue.record("unexpected error \(error)")
+            return
+        }
+        #expect(abs(t - 1) < 1e-9, "reported at t = \(t)")
+    }
+}
+
+@Test func stepperRejectsAZeroStep() throws {
+    let stepper = try ODEStepper(.dopri5, y0: [1], t0: 0) { _, y, dy in dy[0] = y[0] }
+    #expect(throws: ODEError.invalidState("step size h = 0.0 must be finite and non-zero")) {
+        try stepper.fixedStep(h: 0)
+    }
+    #expect(throws: ODEError.self) { try stepper.accept() }
+    #expect(throws: ODEError.self) { _ = try stepper.denseOutput(at: 0) }
 }
 
 @Test func backwardIntegrationRunsToEarlierTimes() throws {

@@ -161,6 +161,9 @@ public final class ODEStepper {
 
     /// Computes the stages and y_new for step h, without error estimate.
     func trial(h: Double) throws {
+        guard h.isFinite, h != 0 else {
+            throw ODEError.invalidState("step size h = \(h) must be finite and non-zero")
+        }
         let n = dimension
         if fsalPending {
             k.update(from: k + tableau.fsalStage * n, count: n)  // k_0 ← f(t, y) (first same as last)
