@@ -223,6 +223,18 @@ func fieldThatTurnsNaNIsReportedAsNonFinite(_ method: ODEMethod) throws {
     #expect(throws: ODEError.self) { _ = try stepper.denseOutput(at: 0) }
 }
 
+@Test(arguments: ODEMethod.allCases)
+func pureRelativeToleranceHandlesZeroComponents(_ method: ODEMethod) throws {
+    // atol = 0 with a component that is exactly 0 (0/0 in the scaled error must count as 0, not NaN).
+    let opts = ODEOptions(relativeTolerance: 1e-10, absoluteTolerance: 0)
+    let sol = try ODEIntegrator.solve(method, y0: [0, 1], t0: 0, outputTimes: [1, 3], options: opts) { _, y, dy in
+        dy[0] = -y[0]
+        dy[1] = -y[1]
+    }
+    #expect(sol.states[0][0] == 0 && sol.states[1][0] == 0)
+    #expect(abs(sol.states[1][1] - Double.exp(-3)) < 1e-10)
+}
+
 @Test func backwardIntegrationRunsToEarlierTimes() throws {
     // y' = y from t0 = 1, y(1) = e, back to t = 0 (y = 1) and −1 (y = 1/e).
     let sol = try ODEIntegrator.solve(.dop853, y0: [Double.exp(1)], t0: 1, outputTimes: [1, 0, -1]) { _, y, dy in

@@ -191,7 +191,7 @@ public final class ODEStepper {
         var m5 = 0.0
         for i in 0..<n {
             let sc = atol + rtol * max(abs(y[i]), abs(yNew[i]))  // sc_i = atol + rtol·max(|y_i|, |y_new,i|)
-            let r = yStage[i] / sc
+            let r = scaled(yStage[i], sc)
             m5 += r * r
         }
         m5 /= Double(n)
@@ -203,7 +203,7 @@ public final class ODEStepper {
             var m3 = 0.0
             for i in 0..<n {
                 let sc = atol + rtol * max(abs(y[i]), abs(yNew[i]))
-                let r = work[i] / sc
+                let r = scaled(work[i], sc)
                 m3 += r * r
             }
             m3 /= Double(n)
@@ -217,6 +217,12 @@ public final class ODEStepper {
             for i in 0..<n where !f[i].isFinite { return .infinity }
         }
         return err.isFinite ? err : .infinity
+    }
+
+    /// e / sc, with 0/0 = 0 (a component that is exactly 0 under pure relative tolerance, atol = 0) and e/0 = ∞.
+    @inline(__always)
+    private func scaled(_ e: Double, _ sc: Double) -> Double {
+        sc > 0 ? e / sc : (e == 0 ? 0 : .infinity)
     }
 
     /// Commits the pending trial step: t ← t + h, y ← y_new, and evaluates f(t + h, y_new) if the method did not
