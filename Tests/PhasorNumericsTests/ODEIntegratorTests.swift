@@ -235,6 +235,14 @@ func pureRelativeToleranceHandlesZeroComponents(_ method: ODEMethod) throws {
     #expect(abs(sol.states[1][1] - Double.exp(-3)) < 1e-10)
 }
 
+@Test func maxStepBoundsEveryStep() throws {
+    // y' = 0 would be crossed in one step; a first step of 0.5 clamped to maxStep = 0.1 gives exactly 10 steps.
+    let opts = ODEOptions(initialStep: 0.5, maxStep: 0.1)
+    let sol = try ODEIntegrator.solve(.dop853, y0: [1], t0: 0, outputTimes: [1], options: opts) { _, _, dy in dy[0] = 0 }
+    #expect(sol.statistics.accepted == 10)
+    #expect(sol.states == [[1]])
+}
+
 @Test func backwardIntegrationRunsToEarlierTimes() throws {
     // y' = y from t0 = 1, y(1) = e, back to t = 0 (y = 1) and −1 (y = 1/e).
     let sol = try ODEIntegrator.solve(.dop853, y0: [Double.exp(1)], t0: 1, outputTimes: [1, 0, -1]) { _, y, dy in
