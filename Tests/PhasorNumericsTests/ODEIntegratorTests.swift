@@ -73,6 +73,30 @@ func complexLinearSystemMatchesClosedForm(_ method: ODEMethod) throws {
 }
 
 @Test(arguments: ODEMethod.allCases)
+func coupledComplexPairMatchesClosedForm(_ method: ODEMethod) throws {
+    // z' = M z, M = [[a, κ], [κ, b]] (a, b = iω − γ): with m = (a + b)/2, d = √(((a − b)/2)² + κ²),
+    // e^{tM} = e^{mt} [cosh(dt) I + sinh(dt)/d (M − m I)] (Cayley–Hamilton for a 2×2 matrix).
+    let a = Complex(-0.1, 1.0), b = Complex(-0.05, 1.7), kappa = Complex(0.3, -0.2)
+    let z0 = [Complex(1.0, 0.0), Complex(0.0, 0.5)]
+    let m = (a + b) / 2
+    let d = Complex.sqrt((a - b) * (a - b) / 4 + kappa * kappa)
+    let times = (1...20).map { Double($0) * 0.5 }
+    let opts = ODEOptions(relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
+    let sol = try ODEIntegrator.solveComplex(method, z0: z0, t0: 0, outputTimes: times, options: opts) { _, z in
+        [a * z[0] + kappa * z[1], kappa * z[0] + b * z[1]]
+    }
+    var worst = 0.0
+    for (t, z) in zip(sol.times, sol.states) {
+        let tc = Complex(t)
+        let e = Complex.exp(m * tc), c = Complex.cosh(d * tc), s = Complex.sinh(d * tc) / d
+        let x0 = e * (c * z0[0] + s * ((a - m) * z0[0] + kappa * z0[1]))
+        let x1 = e * (c * z0[1] + s * (kappa * z0[0] + (b - m) * z0[1]))
+        worst = max(worst, (z[0] - x0).length, (z[1] - x1).length)
+    }
+    #expect(worst < 1e-10, "error \(worst)")
+}
+
+@Test(arguments: ODEMethod.allCases)
 func nonNormalLinearSystemMatchesClosedForm(_ method: ODEMethod) throws {
     // y1' = −y1 + 3 y2, y2' = −2 y2  ⇒  y2 = b e^{−2t}, y1 = a e^{−t} + 3b (e^{−t} − e^{−2t}).
     let (a, b) = (0.4, -1.2)
