@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "PhasorModels", targets: ["PhasorModels"]),
         .library(name: "PhasorOscillators", targets: ["PhasorOscillators"]),
         .library(name: "PhasorCorrespondence", targets: ["PhasorCorrespondence"]),
+        .library(name: "PhasorOperator", targets: ["PhasorOperator"]),
+        .library(name: "PhasorAnalysis", targets: ["PhasorAnalysis"]),
         .executable(name: "phasor", targets: ["phasor"]),
     ],
     dependencies: [
@@ -41,11 +43,22 @@ let package = Package(
             name: "PhasorCorrespondence",
             dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators"]
         ),
+        // operator: the explicit operator of a whole model — graded evaluation, interaction attribution.
+        .target(
+            name: "PhasorOperator",
+            dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels", "PhasorCorrespondence"]
+        ),
+        // analysis: timescales, coherence, memory, training dynamics, expressivity, other SSM architectures' readings.
+        .target(
+            name: "PhasorAnalysis",
+            dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels", "PhasorCorrespondence", "PhasorOperator"]
+        ),
         // cli: thin — parses, calls the library, prints.
         .executableTarget(
             name: "phasor",
             dependencies: [
                 "PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators", "PhasorCorrespondence",
+                "PhasorOperator", "PhasorAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +67,8 @@ let package = Package(
         .testTarget(name: "PhasorModelsTests", dependencies: ["PhasorModels"]),
         .testTarget(name: "PhasorOscillatorsTests", dependencies: ["PhasorOscillators"]),
         .testTarget(name: "PhasorCorrespondenceTests", dependencies: ["PhasorCorrespondence"]),
+        .testTarget(name: "PhasorOperatorTests", dependencies: ["PhasorOperator"]),
+        .testTarget(name: "PhasorAnalysisTests", dependencies: ["PhasorAnalysis"]),
         .testTarget(name: "PhasorCLITests", dependencies: ["phasor"]),
     ]
 )
