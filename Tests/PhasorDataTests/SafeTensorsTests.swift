@@ -19,6 +19,16 @@ struct SafeTensorsTests {
         #expect(b.shape == [1, 1] && b.dtype == .float64 && b.asDoubles() == [0.1])
     }
 
+    @Test func readsWhitespaceAndPaddedHeaders() throws {
+        // Python's json.dumps separators, a newline, escapes, and the trailing-space padding writers add.
+        let header = "{\"__metadata__\": {\"format\": \"pt\", \"note\": \"a\\\"b\\u00e9\\ud83d\\ude00\"},\n \"x\": {\"dtype\": \"I32\", \"shape\": [2], \"data_offsets\": [0, 8]}}      "
+        let file = try SafeTensorsFile(bytes: safetensorsBytes(header: header, data: le(UInt64(UInt32(bitPattern: -3)), 4) + le(5, 4)))
+        #expect(file.metadata["note"] == "a\"bé😀")
+        #expect(try file.tensor("x", shape: [2]).asInt64() == [-3, 5])
+        #expect(dataError { _ = try file.tensor("y") }?.kind == .missingTensor)
+        #expect(dataError { _ = try file.tensor("x", shape: [1, 2]) }?.kind == .shapeMismatch)
+    }
+
     @Test func serializesToTheExpectedBytes() throws {
         let file = SafeTensorsFile(tensors: ["w": try Tensor(shape: [2], float32: [1, 2]),
                                              "a": try Tensor(shape: [], int64: [7])],

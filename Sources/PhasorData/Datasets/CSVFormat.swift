@@ -62,7 +62,7 @@ enum CSVFormat {
             columns = count
             rows.append((values, label))
         }
-        guard let first = rows.first else {
+        guard !rows.isEmpty else {
             throw DataError(.emptyData, file: file, line: lineNumber, problem: "the file holds no rows",
                             fix: "a CSV dataset has one sequence per row, the class label last")
         }
@@ -71,9 +71,9 @@ enum CSVFormat {
             classNames = knownClasses
         } else {
             let distinct = Array(Set(rows.map(\.label)))
-            let numeric = distinct.compactMap { Double($0) }
+            let numeric = distinct.compactMap { label in Double(label).map { (label, $0) } }
             classNames = numeric.count == distinct.count
-                ? distinct.sorted { Double($0)! < Double($1)! }
+                ? numeric.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
                 : distinct.sorted()
         }
         var index: [String: Int] = [:]
@@ -89,7 +89,6 @@ enum CSVFormat {
             }
             samples.append(LabelledSequence(values: row.values, length: row.values.count, label: label))
         }
-        _ = first
         return SequenceDataset(name: DatasetLoader.stem(of: file), channels: 1, classNames: classNames, samples: samples)
     }
 

@@ -20,7 +20,7 @@ public struct LabelledSequence: Sendable, Equatable {
 }
 
 /// A classification dataset of sequences sharing a channel count and a set of class names.
-public struct SequenceDataset: Sendable {
+public struct SequenceDataset: Sendable, Equatable {
     public var name: String
     public var channels: Int
     public var classNames: [String]
