@@ -66,6 +66,17 @@ struct SplitAndParsingTests {
         #expect(mean == [3, 20])
         #expect(abs(std[0] - (8.0 / 3).squareRoot()) < 1e-15)
         #expect(abs(std[1] - 200.0.squareRoot()) < 1e-13)
+        // Standardising with these statistics gives mean 0 and std 1 per channel; a constant channel is only centred.
+        let standard = try data.standardized(mean: mean, std: std)
+        let (m2, s2) = standard.channelStatistics()
+        #expect(abs(m2[0]) < 1e-15 && abs(m2[1]) < 1e-15 && abs(s2[0] - 1) < 1e-15 && abs(s2[1] - 1) < 1e-15)
+        let expected0: Double = 2 / (8.0 / 3).squareRoot()
+        let expected1: Double = 20 / 200.0.squareRoot()
+        #expect(abs(standard.samples[1].values[0] - expected0) < 1e-15 && abs(standard.samples[1].values[1] - expected1) < 1e-15)
+        let centred = try data.standardized(mean: [1, 2], std: [0, 1])
+        #expect(centred.samples[0].values == [0, 8, 2, 8])
+        #expect(dataError { _ = try data.standardized(mean: [0], std: [1]) }?.kind == .badArgument)
+        #expect(dataError { _ = try data.standardized(mean: [0, .nan], std: [1, 1]) }?.kind == .badArgument)
         let empty = SequenceDataset(name: "e", channels: 3, classNames: [], samples: [])
         #expect(empty.channelStatistics().mean == [0, 0, 0] && empty.maxLength == 0)
     }
