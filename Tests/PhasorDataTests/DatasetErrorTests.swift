@@ -123,6 +123,10 @@ struct DatasetErrorTests {
         }
         let pair = try DatasetLoader.load(path: sub.path)
         #expect(pair.test?.samples.map(\.label) == [1] && pair.train.name == "P")
+        // A test label unseen in training, reported at its own line (blank lines and a header counted).
+        let unseen = try directory.write("Q_TEST.csv", "t1,t2,y\n\n5,6,a\n7,8,zebra\n")
+        let error = try #require(dataError { _ = try DatasetLoader.load(train: sub.appendingPathComponent("P_TRAIN.csv").path, test: unseen) })
+        #expect(error.kind == .unknownLabel && error.line == 4)
         #expect(dataError { _ = try DatasetLoader.load(path: directory.path("nothing.here")) }?.kind == .unreadable)
         let odd = try directory.write("x.json", "{}")
         #expect(dataError { _ = try DatasetLoader.load(path: odd) }?.kind == .unsupportedLayout)

@@ -16,7 +16,7 @@ enum CSVFormat {
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, file: String,
                               knownClasses: [String]?) throws -> SequenceDataset {
-        var rows: [(values: [Double], label: String)] = []
+        var rows: [(values: [Double], label: String, line: Int)] = []
         var columns: Int? = nil
         var lineNumber = 0
         var lineStart = 0
@@ -60,7 +60,7 @@ enum CSVFormat {
                            "every row needs the same number of values, then the label")
             }
             columns = count
-            rows.append((values, label))
+            rows.append((values, label, lineNumber))
         }
         guard !rows.isEmpty else {
             throw DataError(.emptyData, file: file, line: lineNumber, problem: "the file holds no rows",
@@ -80,10 +80,9 @@ enum CSVFormat {
         for (i, name) in classNames.enumerated() { index[name] = i }
         var samples: [LabelledSequence] = []
         samples.reserveCapacity(rows.count)
-        let headerOffset = sawHeader ? 1 : 0
-        for (r, row) in rows.enumerated() {
+        for row in rows {
             guard let label = index[row.label] else {
-                throw DataError(.unknownLabel, file: file, line: r + 1 + headerOffset,
+                throw DataError(.unknownLabel, file: file, line: row.line,
                                 problem: "class label \"\(row.label)\" does not occur in the training set",
                                 fix: "a test set can only contain classes seen in training")
             }
