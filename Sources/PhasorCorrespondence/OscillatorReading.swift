@@ -107,6 +107,25 @@ public struct OscillatorReading: Sendable, Equatable {
         self.warnings = warnings
     }
 
+    /// The reading of a diagonal channel without any eigen-solve (V = I, κ = 1): mode n has λ_n = log μ_n / Δ,
+    /// drive b_n and read-out c_n. Each stored mode stands for itself AND its implied conjugate: the channel's
+    /// impulse response is 2·Re Σ_n c_n μ_n^j b_n (+ D at j = 0), i.e. 2·Re of `impulseResponse(at: jΔ)`.
+    public init(diagonal ssm: DiagonalSSM) throws {
+        var warnings: [String] = []
+        let lambdas = try ssm.modes.enumerated().map { k, mu in
+            try OscillatorReading.rate(mu, step: ssm.step, mode: k, warnings: &warnings)
+        }
+        modes = lambdas.indices.map { n in
+            OscillatorMode(lambda: lambdas[n], mu: ssm.modes[n], drive: [ssm.input[n]], readout: [ssm.output[n]])
+        }
+        direct = ComplexMatrix.diagonal([Complex(ssm.direct)])
+        kappa = 1
+        eigenReadingMeaningful = true
+        schur = nil
+        step = ssm.step
+        self.warnings = warnings
+    }
+
     /// λ = log μ / Δ with the Nyquist rules: μ = 0 or μ on the negative real axis throws; |arg μ| ≥ 0.99π warns.
     static func rate(_ mu: Complex<Double>, step: Double, mode k: Int, warnings: inout [String]) throws -> Complex<Double> {
         if mu.length == 0 || (mu.real < 0 && mu.imaginary == 0) {

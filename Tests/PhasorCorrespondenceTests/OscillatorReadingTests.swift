@@ -96,4 +96,18 @@ import Testing
         let schur = try #require(reading.schur)
         #expect(schur.coupling.frobeniusNorm <= 1e-14 && abs(reading.kappa - 1) <= 1e-12)
     }
+
+    @Test func diagonalChannelReadingReproducesTheS4DKernel() throws {
+        let p = S4DChannelParameters.random(modes: 6, seed: 61)
+        let reading = try OscillatorReading(diagonal: try p.ssm())
+        let kernel = p.kernel(length: 30)
+        for j in 0..<30 {
+            let modal = 2 * (try reading.impulseResponse(at: Double(j) * Double.exp(p.logDt)))[0, 0].real
+            #expect(abs(modal - kernel[j]) <= 1e-12 * max(kernel.map(abs).max() ?? 1, 1))
+        }
+        // rates are the S4D λ = −exp(log_A_real) + i·A_imag (A_imag within the Nyquist band here)
+        for (n, mode) in reading.modes.enumerated() {
+            #expect((mode.lambda - Complex(-Double.exp(p.logAReal[n]), p.aImag[n])).length <= 1e-12 * max(1, mode.lambda.length))
+        }
+    }
 }
