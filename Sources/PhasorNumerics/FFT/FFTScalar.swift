@@ -4,7 +4,15 @@
 
 /// A real scalar the FFT can work in. `Float` and `Double` conform. (`Codable` is implied by `SIMDScalar`'s
 /// vector types and stated here so the refinement is explicit.)
-public protocol FFTScalar: BinaryFloatingPoint, Real, Sendable, SIMDScalar, Codable {}
+public protocol FFTScalar: BinaryFloatingPoint, Real, Sendable, SIMDScalar, Codable, FFTLane {}
+
+/// The +, −, × that a scalar and a SIMD vector of scalars share, so each FFT butterfly is written once and runs on
+/// one value or on eight lanes. Every `FFTScalar` has them already; `SIMD8` of an `FFTScalar` conforms too.
+public protocol FFTLane {
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Self, rhs: Self) -> Self
+}
 
 extension Float: FFTScalar {}
 extension Double: FFTScalar {}

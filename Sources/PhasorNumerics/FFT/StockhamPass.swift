@@ -5,8 +5,7 @@
 //     X[k + r·k₂] = Σ_p W_m^{p·k₂} · ( W_ℓ^{p·k} · Σ_j x[p + j·m] · W_r^{j·k} )
 // so the pass computes the radix-r butterfly of the r inputs x[q + s(p + j·m)], multiplies output k by the twiddle
 // W_ℓ^{p·k}, and stores it at y[q + s(r·p + k)]: the s·r sub-transforms of length m of the next pass, already in
-// order (no bit reversal). The innermost loop runs over q (contiguous, twiddles constant) so it vectorises; the
-// first pass (s = 1) runs over p instead.
+// order (no bit reversal).
 
 /// The precomputed data of one pass: its radix, geometry and twiddles W_ℓ^{p·k}.
 struct StockhamPass<T: FFTScalar>: Sendable {
@@ -70,7 +69,29 @@ struct StockhamPass<T: FFTScalar>: Sendable {
 }
 
 // MARK: - Radix kernels. `tr/ti` point at the twiddles (k − 1)·m + p; `x` is read at q + s(p + j·m) and `y`
-// written at q + s(r·p + k). Complex product (a + ib)(c + id) = (ac − bd) + i(ad + bc) written out in each kernel.
+// written at q + s(r·p + k). Each butterfly is written once, generic over `FFTLane` (a scalar, or SIMD8 lanes), and
+// run by up to three loop drivers: lanes over q when s is a multiple of 8 (contiguous loads and stores, the twiddle
+// broadcast), lanes over p when s = 1 (contiguous loads, strided stores), scalar otherwise.
+// Complex product (a + ib)(c + id) = (ac − bd) + i(ad + bc).
+
+extension SIMD8: FFTLane where Scalar: FFTScalar {}
+
+@inline(__always) func lanes<T: FFTScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+}
+@inline(__always) func store<T: FFTScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
+}
+@inline(__always) func scatter<T: FFTScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>, _ stride: Int) {
+    for i in 0..<8 { p[i * stride] = v[i] }
+}
+
+// Radix 2: b0 = a0 + a1, b1 = (a0 − a1)·w.
+@inline(__always)
+func butterfly2<V: FFTLane>(_ a0r: V, _ a0i: V, _ a1r: V, _ a1i: V, _ wr: V, _ wi: V) -> (V, V, V, V) {
+    let dr = a0r - a1r, di = a0i - a1i
+    return (a0r + a1r, a0i + a1i, dr * wr - di * wi, dr * wi + di * wr)
+}
 
 @_specialize(where T == Double)
 @_specialize(where T == Float)
@@ -79,31 +100,55 @@ func stockhamRadix2<T: FFTScalar>(
     _ xr: UnsafePointer<T>, _ xi: UnsafePointer<T>, _ yr: UnsafeMutablePointer<T>, _ yi: UnsafeMutablePointer<T>
 ) {
     let sm = s * m
-    if s == 1 {
+    if s % 8 == 0 {
         for p in 0..<m {
-            let a0r = xr[p], a0i = xi[p], a1r = xr[p + m], a1i = xi[p + m]
-            let dr = a0r - a1r, di = a0i - a1i          // b1 = a0 − a1, then × W_ℓ^p
-            let wr = tr[p], wi = ti[p]
-            yr[2 * p] = a0r + a1r; yi[2 * p] = a0i + a1i
-            yr[2 * p + 1] = dr * wr - di * wi; yi[2 * p + 1] = dr * wi + di * wr
+            let wr = SIMD8(repeating: tr[p]), wi = SIMD8(repeating: ti[p])
+            let x0r = xr + s * p, x0i = xi + s * p, y0r = yr + 2 * s * p, y0i = yi + 2 * s * p
+            for q in stride(from: 0, to: s, by: 8) {
+                let b = butterfly2(lanes(x0r + q), lanes(x0i + q), lanes(x0r + q + sm), lanes(x0i + q + sm), wr, wi)
+                store(b.0, y0r + q); store(b.1, y0i + q); store(b.2, y0r + q + s); store(b.3, y0i + q + s)
+            }
         }
         return
     }
-    for p in 0..<m {
+    var p0 = 0
+    if s == 1 {
+        while p0 + 8 <= m {
+            let p = p0
+            let b = butterfly2(lanes(xr + p), lanes(xi + p), lanes(xr + p + m), lanes(xi + p + m),
+                               lanes(tr + p), lanes(ti + p))
+            scatter(b.0, yr + 2 * p, 2); scatter(b.1, yi + 2 * p, 2)
+            scatter(b.2, yr + 2 * p + 1, 2); scatter(b.3, yi + 2 * p + 1, 2)
+            p0 += 8
+        }
+    }
+    for p in p0..<m {
         let wr = tr[p], wi = ti[p]
-        let x0r = xr + s * p, x0i = xi + s * p
-        let y0r = yr + 2 * s * p, y0i = yi + 2 * s * p
+        let x0r = xr + s * p, x0i = xi + s * p, y0r = yr + 2 * s * p, y0i = yi + 2 * s * p
         for q in 0..<s {
-            let a0r = x0r[q], a0i = x0i[q], a1r = x0r[q + sm], a1i = x0i[q + sm]
-            let dr = a0r - a1r, di = a0i - a1i
-            y0r[q] = a0r + a1r; y0i[q] = a0i + a1i
-            y0r[q + s] = dr * wr - di * wi; y0i[q + s] = dr * wi + di * wr
+            let b = butterfly2(x0r[q], x0i[q], x0r[q + sm], x0i[q + sm], wr, wi)
+            y0r[q] = b.0; y0i[q] = b.1; y0r[q + s] = b.2; y0i[q + s] = b.3
         }
     }
 }
 
-// Radix 3, W₃ = −½ − i·√3/2:  t = a1 + a2, d = a1 − a2, c = a0 − t/2;
-// b0 = a0 + t,  b1 = c − i(√3/2)d,  b2 = c + i(√3/2)d.
+// Radix 3, W₃ = −½ − i·√3/2:  t = a1 + a2, d = (√3/2)(a1 − a2), c = a0 − t/2;
+// b0 = a0 + t,  b1 = c − i·d,  b2 = c + i·d;  outputs 1, 2 multiplied by w1, w2.
+@inline(__always)
+func butterfly3<V: FFTLane>(
+    _ a0r: V, _ a0i: V, _ a1r: V, _ a1i: V, _ a2r: V, _ a2i: V,
+    _ w1r: V, _ w1i: V, _ w2r: V, _ w2i: V, _ half: V, _ h: V
+) -> (V, V, V, V, V, V) {
+    let tr_ = a1r + a2r, ti_ = a1i + a2i
+    let dr = h * (a1r - a2r), di = h * (a1i - a2i)
+    let cr = a0r - half * tr_, ci = a0i - half * ti_
+    let b1r = cr + di, b1i = ci - dr
+    let b2r = cr - di, b2i = ci + dr
+    return (a0r + tr_, a0i + ti_,
+            b1r * w1r - b1i * w1i, b1r * w1i + b1i * w1r,
+            b2r * w2r - b2i * w2i, b2r * w2i + b2i * w2r)
+}
+
 @_specialize(where T == Double)
 @_specialize(where T == Float)
 func stockhamRadix3<T: FFTScalar>(
@@ -111,29 +156,53 @@ func stockhamRadix3<T: FFTScalar>(
     _ xr: UnsafePointer<T>, _ xi: UnsafePointer<T>, _ yr: UnsafeMutablePointer<T>, _ yi: UnsafeMutablePointer<T>
 ) {
     let h = T(0.86602540378443864676372317075293618)  // √3/2
+    let half = T(0.5)
     let sm = s * m
+    if s % 8 == 0 {
+        let hv = SIMD8(repeating: h), halfv = SIMD8(repeating: half)
+        for p in 0..<m {
+            let w1r = SIMD8(repeating: tr[p]), w1i = SIMD8(repeating: ti[p])
+            let w2r = SIMD8(repeating: tr[m + p]), w2i = SIMD8(repeating: ti[m + p])
+            let x0r = xr + s * p, x0i = xi + s * p, y0r = yr + 3 * s * p, y0i = yi + 3 * s * p
+            for q in stride(from: 0, to: s, by: 8) {
+                let b = butterfly3(lanes(x0r + q), lanes(x0i + q), lanes(x0r + q + sm), lanes(x0i + q + sm),
+                                   lanes(x0r + q + 2 * sm), lanes(x0i + q + 2 * sm), w1r, w1i, w2r, w2i, halfv, hv)
+                store(b.0, y0r + q); store(b.1, y0i + q)
+                store(b.2, y0r + q + s); store(b.3, y0i + q + s)
+                store(b.4, y0r + q + 2 * s); store(b.5, y0i + q + 2 * s)
+            }
+        }
+        return
+    }
     for p in 0..<m {
         let w1r = tr[p], w1i = ti[p], w2r = tr[m + p], w2i = ti[m + p]
-        let x0r = xr + s * p, x0i = xi + s * p
-        let y0r = yr + 3 * s * p, y0i = yi + 3 * s * p
+        let x0r = xr + s * p, x0i = xi + s * p, y0r = yr + 3 * s * p, y0i = yi + 3 * s * p
         for q in 0..<s {
-            let a0r = x0r[q], a0i = x0i[q]
-            let a1r = x0r[q + sm], a1i = x0i[q + sm]
-            let a2r = x0r[q + 2 * sm], a2i = x0i[q + 2 * sm]
-            let tr_ = a1r + a2r, ti_ = a1i + a2i
-            let dr = h * (a1r - a2r), di = h * (a1i - a2i)
-            let cr = a0r - 0.5 * tr_, ci = a0i - 0.5 * ti_
-            let b1r = cr + di, b1i = ci - dr      // c − i·h·d
-            let b2r = cr - di, b2i = ci + dr      // c + i·h·d
-            y0r[q] = a0r + tr_; y0i[q] = a0i + ti_
-            y0r[q + s] = b1r * w1r - b1i * w1i; y0i[q + s] = b1r * w1i + b1i * w1r
-            y0r[q + 2 * s] = b2r * w2r - b2i * w2i; y0i[q + 2 * s] = b2r * w2i + b2i * w2r
+            let b = butterfly3(x0r[q], x0i[q], x0r[q + sm], x0i[q + sm], x0r[q + 2 * sm], x0i[q + 2 * sm],
+                               w1r, w1i, w2r, w2i, half, h)
+            y0r[q] = b.0; y0i[q] = b.1; y0r[q + s] = b.2; y0i[q + s] = b.3; y0r[q + 2 * s] = b.4; y0i[q + 2 * s] = b.5
         }
     }
 }
 
 // Radix 4, W₄ = −i:  t0 = a0 + a2, t1 = a0 − a2, t2 = a1 + a3, t3 = a1 − a3;
-// b0 = t0 + t2,  b1 = t1 − i·t3,  b2 = t0 − t2,  b3 = t1 + i·t3.
+// b0 = t0 + t2,  b1 = t1 − i·t3,  b2 = t0 − t2,  b3 = t1 + i·t3;  outputs 1…3 multiplied by w1…w3.
+@inline(__always)
+func butterfly4<V: FFTLane>(
+    _ a0r: V, _ a0i: V, _ a1r: V, _ a1i: V, _ a2r: V, _ a2i: V, _ a3r: V, _ a3i: V,
+    _ w1r: V, _ w1i: V, _ w2r: V, _ w2i: V, _ w3r: V, _ w3i: V
+) -> (V, V, V, V, V, V, V, V) {
+    let t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i
+    let t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1r - a3r, t3i = a1i - a3i
+    let b1r = t1r + t3i, b1i = t1i - t3r
+    let b2r = t0r - t2r, b2i = t0i - t2i
+    let b3r = t1r - t3i, b3i = t1i + t3r
+    return (t0r + t2r, t0i + t2i,
+            b1r * w1r - b1i * w1i, b1r * w1i + b1i * w1r,
+            b2r * w2r - b2i * w2i, b2r * w2i + b2i * w2r,
+            b3r * w3r - b3i * w3i, b3r * w3i + b3i * w3r)
+}
+
 @_specialize(where T == Double)
 @_specialize(where T == Float)
 func stockhamRadix4<T: FFTScalar>(
@@ -141,45 +210,76 @@ func stockhamRadix4<T: FFTScalar>(
     _ xr: UnsafePointer<T>, _ xi: UnsafePointer<T>, _ yr: UnsafeMutablePointer<T>, _ yi: UnsafeMutablePointer<T>
 ) {
     let sm = s * m
-    if s == 1 {
+    if s % 8 == 0 {
         for p in 0..<m {
-            let a0r = xr[p], a0i = xi[p], a1r = xr[p + m], a1i = xi[p + m]
-            let a2r = xr[p + 2 * m], a2i = xi[p + 2 * m], a3r = xr[p + 3 * m], a3i = xi[p + 3 * m]
-            let t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i
-            let t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1r - a3r, t3i = a1i - a3i
-            let b1r = t1r + t3i, b1i = t1i - t3r
-            let b2r = t0r - t2r, b2i = t0i - t2i
-            let b3r = t1r - t3i, b3i = t1i + t3r
-            let w1r = tr[p], w1i = ti[p], w2r = tr[m + p], w2i = ti[m + p], w3r = tr[2 * m + p], w3i = ti[2 * m + p]
-            yr[4 * p] = t0r + t2r; yi[4 * p] = t0i + t2i
-            yr[4 * p + 1] = b1r * w1r - b1i * w1i; yi[4 * p + 1] = b1r * w1i + b1i * w1r
-            yr[4 * p + 2] = b2r * w2r - b2i * w2i; yi[4 * p + 2] = b2r * w2i + b2i * w2r
-            yr[4 * p + 3] = b3r * w3r - b3i * w3i; yi[4 * p + 3] = b3r * w3i + b3i * w3r
+            let w1r = SIMD8(repeating: tr[p]), w1i = SIMD8(repeating: ti[p])
+            let w2r = SIMD8(repeating: tr[m + p]), w2i = SIMD8(repeating: ti[m + p])
+            let w3r = SIMD8(repeating: tr[2 * m + p]), w3i = SIMD8(repeating: ti[2 * m + p])
+            let x0r = xr + s * p, x0i = xi + s * p, y0r = yr + 4 * s * p, y0i = yi + 4 * s * p
+            for q in stride(from: 0, to: s, by: 8) {
+                let b = butterfly4(lanes(x0r + q), lanes(x0i + q), lanes(x0r + q + sm), lanes(x0i + q + sm),
+                                   lanes(x0r + q + 2 * sm), lanes(x0i + q + 2 * sm),
+                                   lanes(x0r + q + 3 * sm), lanes(x0i + q + 3 * sm),
+                                   w1r, w1i, w2r, w2i, w3r, w3i)
+                store(b.0, y0r + q); store(b.1, y0i + q)
+                store(b.2, y0r + q + s); store(b.3, y0i + q + s)
+                store(b.4, y0r + q + 2 * s); store(b.5, y0i + q + 2 * s)
+                store(b.6, y0r + q + 3 * s); store(b.7, y0i + q + 3 * s)
+            }
         }
         return
     }
-    for p in 0..<m {
+    var p0 = 0
+    if s == 1 {
+        while p0 + 8 <= m {
+            let p = p0
+            let b = butterfly4(lanes(xr + p), lanes(xi + p), lanes(xr + p + m), lanes(xi + p + m),
+                               lanes(xr + p + 2 * m), lanes(xi + p + 2 * m),
+                               lanes(xr + p + 3 * m), lanes(xi + p + 3 * m),
+                               lanes(tr + p), lanes(ti + p), lanes(tr + m + p), lanes(ti + m + p),
+                               lanes(tr + 2 * m + p), lanes(ti + 2 * m + p))
+            scatter(b.0, yr + 4 * p, 4); scatter(b.1, yi + 4 * p, 4)
+            scatter(b.2, yr + 4 * p + 1, 4); scatter(b.3, yi + 4 * p + 1, 4)
+            scatter(b.4, yr + 4 * p + 2, 4); scatter(b.5, yi + 4 * p + 2, 4)
+            scatter(b.6, yr + 4 * p + 3, 4); scatter(b.7, yi + 4 * p + 3, 4)
+            p0 += 8
+        }
+    }
+    for p in p0..<m {
         let w1r = tr[p], w1i = ti[p], w2r = tr[m + p], w2i = ti[m + p], w3r = tr[2 * m + p], w3i = ti[2 * m + p]
-        let x0r = xr + s * p, x0i = xi + s * p
-        let y0r = yr + 4 * s * p, y0i = yi + 4 * s * p
+        let x0r = xr + s * p, x0i = xi + s * p, y0r = yr + 4 * s * p, y0i = yi + 4 * s * p
         for q in 0..<s {
-            let a0r = x0r[q], a0i = x0i[q], a1r = x0r[q + sm], a1i = x0i[q + sm]
-            let a2r = x0r[q + 2 * sm], a2i = x0i[q + 2 * sm], a3r = x0r[q + 3 * sm], a3i = x0i[q + 3 * sm]
-            let t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i
-            let t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1r - a3r, t3i = a1i - a3i
-            let b1r = t1r + t3i, b1i = t1i - t3r
-            let b2r = t0r - t2r, b2i = t0i - t2i
-            let b3r = t1r - t3i, b3i = t1i + t3r
-            y0r[q] = t0r + t2r; y0i[q] = t0i + t2i
-            y0r[q + s] = b1r * w1r - b1i * w1i; y0i[q + s] = b1r * w1i + b1i * w1r
-            y0r[q + 2 * s] = b2r * w2r - b2i * w2i; y0i[q + 2 * s] = b2r * w2i + b2i * w2r
-            y0r[q + 3 * s] = b3r * w3r - b3i * w3i; y0i[q + 3 * s] = b3r * w3i + b3i * w3r
+            let b = butterfly4(x0r[q], x0i[q], x0r[q + sm], x0i[q + sm], x0r[q + 2 * sm], x0i[q + 2 * sm],
+                               x0r[q + 3 * sm], x0i[q + 3 * sm], w1r, w1i, w2r, w2i, w3r, w3i)
+            y0r[q] = b.0; y0i[q] = b.1; y0r[q + s] = b.2; y0i[q + s] = b.3
+            y0r[q + 2 * s] = b.4; y0i[q + 2 * s] = b.5; y0r[q + 3 * s] = b.6; y0i[q + 3 * s] = b.7
         }
     }
 }
 
 // Radix 5 with c_k = cos(2πk/5), s_k = sin(2πk/5):  t1 = a1 + a4, t2 = a2 + a3, d1 = a1 − a4, d2 = a2 − a3;
 // b0 = a0 + t1 + t2;  b1,4 = a0 + c1·t1 + c2·t2 ∓ i(s1·d1 + s2·d2);  b2,3 = a0 + c2·t1 + c1·t2 ∓ i(s2·d1 − s1·d2).
+@inline(__always)
+func butterfly5<V: FFTLane>(
+    _ a0r: V, _ a0i: V, _ a1r: V, _ a1i: V, _ a2r: V, _ a2i: V, _ a3r: V, _ a3i: V, _ a4r: V, _ a4i: V,
+    _ c1: V, _ c2: V, _ s1: V, _ s2: V
+) -> (V, V, V, V, V, V, V, V, V, V) {
+    let t1r = a1r + a4r, t1i = a1i + a4i, t2r = a2r + a3r, t2i = a2i + a3i
+    let d1r = a1r - a4r, d1i = a1i - a4i, d2r = a2r - a3r, d2i = a2i - a3i
+    let e1r = a0r + c1 * t1r + c2 * t2r, e1i = a0i + c1 * t1i + c2 * t2i
+    let e2r = a0r + c2 * t1r + c1 * t2r, e2i = a0i + c2 * t1i + c1 * t2i
+    let f1r = s1 * d1r + s2 * d2r, f1i = s1 * d1i + s2 * d2i
+    let f2r = s2 * d1r - s1 * d2r, f2i = s2 * d1i - s1 * d2i
+    // e − i·f = (e_r + f_i) + i(e_i − f_r);  e + i·f = (e_r − f_i) + i(e_i + f_r)
+    return (a0r + t1r + t2r, a0i + t1i + t2i,
+            e1r + f1i, e1i - f1r, e2r + f2i, e2i - f2r, e2r - f2i, e2i + f2r, e1r - f1i, e1i + f1r)
+}
+
+@inline(__always)
+func twiddled<V: FFTLane>(_ br: V, _ bi: V, _ wr: V, _ wi: V) -> (V, V) {
+    (br * wr - bi * wi, br * wi + bi * wr)
+}
+
 @_specialize(where T == Double)
 @_specialize(where T == Float)
 func stockhamRadix5<T: FFTScalar>(
@@ -191,29 +291,43 @@ func stockhamRadix5<T: FFTScalar>(
     let s1 = T(0.95105651629515357211643933337938214)   // sin 2π/5
     let s2 = T(0.58778525229247312916870595463907277)   // sin 4π/5
     let sm = s * m
+    if s % 8 == 0 {
+        let c1v = SIMD8(repeating: c1), c2v = SIMD8(repeating: c2), s1v = SIMD8(repeating: s1)
+        let s2v = SIMD8(repeating: s2)
+        for p in 0..<m {
+            let x0r = xr + s * p, x0i = xi + s * p, y0r = yr + 5 * s * p, y0i = yi + 5 * s * p
+            let w1r = SIMD8(repeating: tr[p]), w1i = SIMD8(repeating: ti[p])
+            let w2r = SIMD8(repeating: tr[m + p]), w2i = SIMD8(repeating: ti[m + p])
+            let w3r = SIMD8(repeating: tr[2 * m + p]), w3i = SIMD8(repeating: ti[2 * m + p])
+            let w4r = SIMD8(repeating: tr[3 * m + p]), w4i = SIMD8(repeating: ti[3 * m + p])
+            for q in stride(from: 0, to: s, by: 8) {
+                let b = butterfly5(lanes(x0r + q), lanes(x0i + q), lanes(x0r + q + sm), lanes(x0i + q + sm),
+                                   lanes(x0r + q + 2 * sm), lanes(x0i + q + 2 * sm),
+                                   lanes(x0r + q + 3 * sm), lanes(x0i + q + 3 * sm),
+                                   lanes(x0r + q + 4 * sm), lanes(x0i + q + 4 * sm), c1v, c2v, s1v, s2v)
+                let y1 = twiddled(b.2, b.3, w1r, w1i), y2 = twiddled(b.4, b.5, w2r, w2i)
+                let y3 = twiddled(b.6, b.7, w3r, w3i), y4 = twiddled(b.8, b.9, w4r, w4i)
+                store(b.0, y0r + q); store(b.1, y0i + q)
+                store(y1.0, y0r + q + s); store(y1.1, y0i + q + s)
+                store(y2.0, y0r + q + 2 * s); store(y2.1, y0i + q + 2 * s)
+                store(y3.0, y0r + q + 3 * s); store(y3.1, y0i + q + 3 * s)
+                store(y4.0, y0r + q + 4 * s); store(y4.1, y0i + q + 4 * s)
+            }
+        }
+        return
+    }
     for p in 0..<m {
         let w1r = tr[p], w1i = ti[p], w2r = tr[m + p], w2i = ti[m + p]
         let w3r = tr[2 * m + p], w3i = ti[2 * m + p], w4r = tr[3 * m + p], w4i = ti[3 * m + p]
-        let x0r = xr + s * p, x0i = xi + s * p
-        let y0r = yr + 5 * s * p, y0i = yi + 5 * s * p
+        let x0r = xr + s * p, x0i = xi + s * p, y0r = yr + 5 * s * p, y0i = yi + 5 * s * p
         for q in 0..<s {
-            let a0r = x0r[q], a0i = x0i[q]
-            let a1r = x0r[q + sm], a1i = x0i[q + sm], a2r = x0r[q + 2 * sm], a2i = x0i[q + 2 * sm]
-            let a3r = x0r[q + 3 * sm], a3i = x0i[q + 3 * sm], a4r = x0r[q + 4 * sm], a4i = x0i[q + 4 * sm]
-            let t1r = a1r + a4r, t1i = a1i + a4i, t2r = a2r + a3r, t2i = a2i + a3i
-            let d1r = a1r - a4r, d1i = a1i - a4i, d2r = a2r - a3r, d2i = a2i - a3i
-            let e1r = a0r + c1 * t1r + c2 * t2r, e1i = a0i + c1 * t1i + c2 * t2i
-            let e2r = a0r + c2 * t1r + c1 * t2r, e2i = a0i + c2 * t1i + c1 * t2i
-            let f1r = s1 * d1r + s2 * d2r, f1i = s1 * d1i + s2 * d2i
-            let f2r = s2 * d1r - s1 * d2r, f2i = s2 * d1i - s1 * d2i
-            // e − i·f = (e_r + f_i) + i(e_i − f_r);  e + i·f = (e_r − f_i) + i(e_i + f_r)
-            let b1r = e1r + f1i, b1i = e1i - f1r, b4r = e1r - f1i, b4i = e1i + f1r
-            let b2r = e2r + f2i, b2i = e2i - f2r, b3r = e2r - f2i, b3i = e2i + f2r
-            y0r[q] = a0r + t1r + t2r; y0i[q] = a0i + t1i + t2i
-            y0r[q + s] = b1r * w1r - b1i * w1i; y0i[q + s] = b1r * w1i + b1i * w1r
-            y0r[q + 2 * s] = b2r * w2r - b2i * w2i; y0i[q + 2 * s] = b2r * w2i + b2i * w2r
-            y0r[q + 3 * s] = b3r * w3r - b3i * w3i; y0i[q + 3 * s] = b3r * w3i + b3i * w3r
-            y0r[q + 4 * s] = b4r * w4r - b4i * w4i; y0i[q + 4 * s] = b4r * w4i + b4i * w4r
+            let b = butterfly5(x0r[q], x0i[q], x0r[q + sm], x0i[q + sm], x0r[q + 2 * sm], x0i[q + 2 * sm],
+                               x0r[q + 3 * sm], x0i[q + 3 * sm], x0r[q + 4 * sm], x0i[q + 4 * sm], c1, c2, s1, s2)
+            let y1 = twiddled(b.2, b.3, w1r, w1i), y2 = twiddled(b.4, b.5, w2r, w2i)
+            let y3 = twiddled(b.6, b.7, w3r, w3i), y4 = twiddled(b.8, b.9, w4r, w4i)
+            y0r[q] = b.0; y0i[q] = b.1
+            y0r[q + s] = y1.0; y0i[q + s] = y1.1; y0r[q + 2 * s] = y2.0; y0i[q + 2 * s] = y2.1
+            y0r[q + 3 * s] = y3.0; y0i[q + 3 * s] = y3.1; y0r[q + 4 * s] = y4.0; y0i[q + 4 * s] = y4.1
         }
     }
 }
