@@ -15,4 +15,7 @@ struct Phasor: ParsableCommand {
             Demo.self,
         ]
     )
+
+    /// Errors end with one line on stderr and a non-zero status (Support/OneLineErrors.swift).
+    static func main() { mainWithOneLineErrors() }
 }
