@@ -41,7 +41,7 @@ public struct OscillatorDesign: Sendable, Equatable {
             }
             guard !period.isNaN, period > 2 * step else {
                 throw CorrespondenceError.invalid("period T_\(k) = \(period) must exceed 2Δ = \(2 * step) (the Nyquist "
-                    + "limit: shorter periods alias onto longer ones); use .infinity for a non-oscillating mode")
+                    + "limit: shorter periods alias onto longer ones); use an infinite period (inf) for a non-oscillating mode")
             }
             targets.append(OscillatorTarget(period: period.isInfinite ? nil : period, memory: memory))
         }

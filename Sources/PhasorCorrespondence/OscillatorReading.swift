@@ -110,10 +110,36 @@ public struct OscillatorReading: Sendable, Equatable {
     /// The reading of a diagonal channel without any eigen-solve (V = I, κ = 1): mode n has λ_n = log μ_n / Δ,
     /// drive b_n and read-out c_n. Each stored mode stands for itself AND its implied conjugate: the channel's
     /// impulse response is 2·Re Σ_n c_n μ_n^j b_n (+ D at j = 0), i.e. 2·Re of `impulseResponse(at: jΔ)`.
-    public init(diagonal ssm: DiagonalSSM) throws {
+    /// `rates`, when given (e.g. an S4D layer's λ = −exp(log_A_real) + i·A_imag), replace log μ / Δ so frequencies
+    /// beyond the Nyquist limit π/Δ are reported as the model defines them; they must satisfy e^{Δλ} = μ (to 1e-9
+    /// relative), and each mode with |Im λ|Δ > π gets a warning (its sampled kernel is that of the folded frequency).
+    public init(diagonal ssm: DiagonalSSM, rates: [Complex<Double>]? = nil) throws {
         var warnings: [String] = []
-        let lambdas = try ssm.modes.enumerated().map { k, mu in
+        var lambdas = try ssm.modes.enumerated().map { k, mu in
             try OscillatorReading.rate(mu, step: ssm.step, mode: k, warnings: &warnings)
+        }
+        if let rates {
+            guard rates.count == ssm.modeCount else {
+                throw CorrespondenceError.shapeMismatch("\(rates.count) rates for \(ssm.modeCount) modes")
+            }
+            warnings.removeAll()
+            var beyond: [Int] = []
+            for (n, lambda) in rates.enumerated() {
+                let mu = Complex.exp(lambda * Complex(ssm.step))  // μ = e^{Δλ}
+                guard lambda.isFinite, (mu - ssm.modes[n]).length <= 1e-9 * max(ssm.modes[n].length, 1e-300) else {
+                    throw CorrespondenceError.invalid("rate λ_\(n) = \(lambda) does not give the channel's μ_\(n) = \(ssm.modes[n])")
+                }
+                if abs(lambda.imaginary) * ssm.step > Double.pi { beyond.append(n) }
+            }
+            if !beyond.isEmpty {
+                warnings.append("\(beyond.count) mode(s) have |ω|Δ > π (beyond the Nyquist frequency π/Δ = \(Double.pi / ssm.step)): "
+                    + "modes \(beyond.prefix(12).map(String.init).joined(separator: ", "))\(beyond.count > 12 ? ", …" : ""); "
+                    + "sampled, each is indistinguishable from its folded frequency")
+            }
+            lambdas = rates
+        }
+        if let n = ssm.modes.firstIndex(where: { $0.length >= 1 }) {
+            warnings.append("mode \(n) (and possibly others) has |μ| = \(ssm.modes[n].length) ≥ 1: it does not decay")
         }
         modes = lambdas.indices.map { n in
             OscillatorMode(lambda: lambdas[n], mu: ssm.modes[n], drive: [ssm.input[n]], readout: [ssm.output[n]])

@@ -61,6 +61,21 @@ extension DiagonalSSM {
                        d: d.values[channel])
     }
 
+    /// The continuous rates λ_n = −exp(log_A_real_hn) + i·A_imag_hn of channel `channel` of S4D layer `layer`, as the
+    /// model defines them (not folded into the Nyquist band).
+    public static func s4dRates(_ store: ParameterStore, layer: Int, channel: Int) throws -> [Complex<Double>] {
+        let keys = S4DKeys(layer: layer)
+        let (h, m) = try s4dShape(store, layer: layer)
+        guard channel >= 0, channel < h else {
+            throw CorrespondenceError.invalid("channel \(channel) does not exist: layer \(layer) has \(h) channels (0..<\(h))")
+        }
+        let logAReal = try store.values(keys.logAReal), aImag = try store.values(keys.aImag)
+        guard aImag.count == h * m else {
+            throw CorrespondenceError.shapeMismatch("'\(keys.aImag)' has \(aImag.count) values, expected \(h * m)")
+        }
+        return (0..<m).map { Complex(-Double.exp(logAReal[channel * m + $0]), aImag[channel * m + $0]) }
+    }
+
     /// One S4D channel from its raw parameters (log Δ, log(−Re λ), Im λ, complex C, D).
     public static func s4d(logDt: Double, logAReal: [Double], aImag: [Double], c: [Complex<Double>],
                            d: Double) throws -> DiagonalSSM {

@@ -13,6 +13,9 @@ struct Phasor: ParsableCommand {
         version: version,
         subcommands: [
             Demo.self,
+            Map.self,
+            Design.self,
+            RingCommand.self,
         ]
     )
 
