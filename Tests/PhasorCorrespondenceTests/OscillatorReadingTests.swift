@@ -111,3 +111,16 @@ import Testing
         }
     }
 }
+
+@Test func aDefectiveSystemIsFlaggedWithFiniteNumbers() throws {
+    // Jordan block: κ(V) = ∞; the reading must flag it and give the Schur reading, never NaN/Inf in modes
+    let s = try LTISystem(a: ComplexMatrix(real: [[-1, 1], [0, -1]]), b: ComplexMatrix(real: [[0], [1]]),
+                          c: ComplexMatrix(real: [[1, 0]]), d: ComplexMatrix(real: [[0]]), domain: .continuous)
+    let reading = try OscillatorReading(s)
+    #expect(!reading.eigenReadingMeaningful)
+    #expect(reading.kappa > OscillatorReading.kappaThreshold)
+    #expect(reading.modes.allSatisfy { $0.drive.allSatisfy(\.isFinite) && $0.readout.allSatisfy(\.isFinite) })
+    let schur = try #require(reading.schur)
+    #expect(schur.relativeResidual <= 1e-15)
+    #expect(abs(schur.coupling[0, 1].length - 1) <= 1e-12)  // the Jordan coupling survives in T
+}
