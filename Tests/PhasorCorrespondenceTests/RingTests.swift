@@ -1,4 +1,5 @@
 import PhasorCorrespondence
+import PhasorModels
 import PhasorNumerics
 import Testing
 
@@ -81,5 +82,25 @@ import Testing
         // (C F⁻¹)_j = Σ_n c_n conj(F_jn)
         let r = (0..<m).map { j in (0..<m).reduce(Complex<Double>.zero) { $0 + ssm.output[$1] * f[j][$1].conjugate } }
         #expect(maxAbsDifference(ring.readout, r) <= 1e-14 * max(r.map(\.length).max() ?? 1, 1))
+    }
+}
+
+@Test func ringReproducesTheModelsS4DLayerChannelByChannel() throws {
+    // cross-check with PhasorModels' own S4D layer (ZOH), built from the same parameters
+    let h = 3, m = 5, length = 40
+    let channels = (0..<h).map { S4DChannelParameters.random(modes: m, seed: 200 + UInt64($0)) }
+    let kernel = try S4DKernelParameters(channels: h, modes: m, logDt: channels.map(\.logDt),
+                                         C: channels.flatMap { $0.c.flatMap { [$0.real, $0.imaginary] } },
+                                         logAReal: channels.flatMap(\.logAReal), AImag: channels.flatMap(\.aImag))
+    let layer = try S4DLayer(kernel: kernel, D: channels.map(\.d), outputWeight: Array(repeating: 0, count: 2 * h * h),
+                             outputBias: Array(repeating: 0, count: 2 * h), discretization: .zoh)
+    let u = randomInput(length: h * length, seed: 300)  // (B = 1, H, L)
+    let y = try layer.ssmOutput(input: u, batch: 1, length: length)
+    for c in 0..<h {
+        let ring = Ring(try channels[c].ssm())
+        let channelInput = Array(u[(c * length)..<((c + 1) * length)])
+        let expected = Array(y[(c * length)..<((c + 1) * length)])
+        let output = try ring.run(channelInput).output
+        #expect(maxAbsDifference(output, expected) <= 1e-12 * max(expected.map(abs).max() ?? 1, 1))
     }
 }
