@@ -37,8 +37,10 @@ extension LTISystem {
         }
         guard let a = try matrix("A", vectorAs: true), let b = try matrix("B", vectorAs: true),
               let c = try matrix("C", vectorAs: false) else {
+            let keys = file.tensors.keys.sorted()
             throw CorrespondenceError.invalid("a system file needs tensors A, B and C (D optional); found "
-                + file.tensors.keys.sorted().joined(separator: ", "))
+                + keys.prefix(6).joined(separator: ", ") + (keys.count > 6 ? ", … (\(keys.count) tensors)" : "")
+                + (keys.contains { $0.hasPrefix("s4_layers.") } ? " — this looks like a model: use --model" : ""))
         }
         let d = try matrix("D", vectorAs: false) ?? ComplexMatrix(rows: c.rows, columns: b.columns)
         var domain = TimeDomain.continuous
