@@ -51,4 +51,9 @@ import Testing
         #expect(a.maxImaginaryMagnitude == 4)
         #expect(try ComplexMatrix(real: [[1, 2], [3, 4]]).realRows == [[1, 2], [3, 4]])
     }
+
+    @Test func blasThreadCountIsReadable() {
+        // Only read (setting it is process-wide and would affect tests running in parallel).
+        #expect(BLASThreads.count >= 1)
+    }
 }
