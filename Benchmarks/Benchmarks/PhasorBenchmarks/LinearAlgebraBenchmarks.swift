@@ -1,5 +1,6 @@
 // Dense complex linear algebra: the eigendecomposition (zgeevx with condition numbers) and the matrix exponential
-// (Higham 2005 scaling and squaring) at sizes typical of a dense SSM state matrix.
+// (Higham 2005 scaling and squaring) at sizes typical of a dense SSM state matrix; also the logarithm and the Stein
+// solver, whose O(n³) triangular recurrences run in Swift rather than in LAPACK.
 import Benchmark
 import PhasorNumerics
 
@@ -20,5 +21,15 @@ func linearAlgebraBenchmarks() {
         // ‖A‖₁ ≈ 128·0.1·1.25 ≈ 16: degree 13 with a few squarings, the common case.
         let a = benchmarkMatrix(128, seed: 2, scale: 0.1)
         for _ in benchmark.scaledIterations { blackHole(try a.exponential()) }
+    }
+    Benchmark("logm 128x128") { benchmark in
+        let a = try benchmarkMatrix(128, seed: 3, scale: 0.05).exponential()
+        for _ in benchmark.scaledIterations { blackHole(try a.logarithm()) }
+    }
+    Benchmark("stein 128x128") { benchmark in
+        // Spectral radius ≈ 0.05·√(2·128) ≈ 0.8: stable.
+        let a = benchmarkMatrix(128, seed: 4, scale: 0.05)
+        let q = ComplexMatrix.identity(128)
+        for _ in benchmark.scaledIterations { blackHole(try ComplexMatrix.stein(a: a, q: q)) }
     }
 }

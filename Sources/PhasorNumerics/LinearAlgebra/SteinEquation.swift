@@ -7,7 +7,8 @@
 // an upper-triangular system whose diagonal is 1 − λ_i conj(λ_j). It is uniquely solvable iff no λ_i conj(λ_j) = 1.
 
 extension ComplexMatrix {
-    /// Solves X = A X A* + Q for square A and Q of the same size (Schur method, O(n³)).
+    /// Solves X = A X A* + Q for square A and Q of the same size (Schur method, O(n³)). When Q is exactly Hermitian
+    /// the returned X is exactly Hermitian.
     /// Throws `.steinNotSolvable` when some |1 − λ_i conj(λ_j)| ≤ 100·n·ε (no unique solution; the error says whether
     /// A is stable), and `.notSquare`, `.dimensionMismatch`, `.empty`, `.nonFinite`, `.lapack` otherwise.
     public static func stein(a: ComplexMatrix, q: ComplexMatrix) throws -> ComplexMatrix {
@@ -53,7 +54,9 @@ extension ComplexMatrix {
                 y[i, j] = s / (Complex<Double>.one - tjj * t[i, i])
             }
         }
-        let x = try schur.u * y.product(schur.u, adjointOther: true)  // X = U Y U*
+        var x = try schur.u * y.product(schur.u, adjointOther: true)  // X = U Y U*
+        // Q = Q* ⇒ X = X* exactly (X* solves the same equation); remove the rounding-level anti-Hermitian part.
+        if q == q.adjoint { x = 0.5 * (try x + x.adjoint) }
         try x.requireFinite("stein solution")
         return x
     }
