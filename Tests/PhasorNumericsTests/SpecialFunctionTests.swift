@@ -50,6 +50,9 @@ import PhasorNumerics
         #expect(GELU.value(40.0) == 40)
         #expect(GELU.value(-40.0) <= 0 && GELU.value(-40.0) > -1e-300)
         #expect(GELU.derivative(1e6) == 1 && GELU.derivative(-1e6) == 0)
+        #expect(GELU.value(-Double.infinity) == 0 && GELU.value(Double.infinity) == .infinity)
+        #expect(GELU.derivative(-Double.infinity) == 0 && GELU.derivative(Float.infinity) == 1)
+        #expect(GELU.value(Double.nan).isNaN)
         #expect(abs(GELU.value(Float(1.5)) - Float(GELU.value(1.5))) <= 1e-6)
         #expect(abs(GELU.derivative(Float(-0.7)) - Float(GELU.derivative(-0.7))) <= 1e-6)
     }

@@ -10,13 +10,15 @@ public enum GELU {
     /// g(x) = x·Φ(x).
     @inlinable
     public static func value<T: BinaryFloatingPoint & Real>(_ x: T) -> T {
-        x * StandardNormal.cdf(x)
+        if x.isInfinite { return x > 0 ? x : 0 }      // the limits (−∞·Φ(−∞) would be NaN)
+        return x * StandardNormal.cdf(x)
     }
 
     /// g'(x) = Φ(x) + x·φ(x). For |x| large, x·φ(x) underflows to 0 before x² overflows matter (φ(x) = 0 there).
     @inlinable
     public static func derivative<T: BinaryFloatingPoint & Real>(_ x: T) -> T {
-        StandardNormal.cdf(x) + x * StandardNormal.density(x)
+        if x.isInfinite { return x > 0 ? 1 : 0 }      // the limits (∞·φ(∞) would be NaN)
+        return StandardNormal.cdf(x) + x * StandardNormal.density(x)
     }
 
     /// The power-series coefficients c_0…c_order of g about 0, g(y) = Σ_n c_n y^n:
