@@ -47,6 +47,8 @@ import PhasorNumerics
         #expect(gelu.derivative().maxError(against: { GELU.derivative($0) }).error <= 2e-11)
         let constant = try ChebyshevSeries(coefficients: [2], lower: 0, upper: 1)
         #expect(constant.derivative().coefficients == [0])
+        let nanAt = constant.maxError(against: { $0 > 0.5 ? .nan : 2 }, gridPoints: 11)
+        #expect(nanAt.error.isNaN && nanAt.at > 0.5)
     }
 
     @Test func geometricConvergenceOnMinus8To8() throws {

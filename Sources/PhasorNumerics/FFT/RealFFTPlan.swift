@@ -76,6 +76,21 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
         precondition(input.count == count && real.count == binCount && imag.count == binCount,
                      "RealFFTPlan.forward: expected \(count) inputs and \(binCount) bins")
         let x = input.baseAddress!, xr = real.baseAddress!, xi = imag.baseAddress!
+        // Run at the concrete type so the call tree is specialised (see FFTPlan.dispatch).
+        if T.self == Double.self {
+            unsafeBitCast(self, to: RealFFTPlan<Double>.self).forwardBody(
+                unsafeBitCast(x, to: UnsafePointer<Double>.self), unsafeBitCast(xr, to: UnsafeMutablePointer<Double>.self),
+                unsafeBitCast(xi, to: UnsafeMutablePointer<Double>.self))
+        } else if T.self == Float.self {
+            unsafeBitCast(self, to: RealFFTPlan<Float>.self).forwardBody(
+                unsafeBitCast(x, to: UnsafePointer<Float>.self), unsafeBitCast(xr, to: UnsafeMutablePointer<Float>.self),
+                unsafeBitCast(xi, to: UnsafeMutablePointer<Float>.self))
+        } else {
+            forwardBody(x, xr, xi)
+        }
+    }
+
+    func forwardBody(_ x: UnsafePointer<T>, _ xr: UnsafeMutablePointer<T>, _ xi: UnsafeMutablePointer<T>) {
         if count % 2 == 1 {
             withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * count) { buf in
                 let zr = buf.baseAddress!, zi = zr + count
@@ -107,6 +122,20 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
         precondition(output.count == count && real.count == binCount && imag.count == binCount,
                      "RealFFTPlan.inverse: expected \(binCount) bins and \(count) outputs")
         let xr = real.baseAddress!, xi = imag.baseAddress!, y = output.baseAddress!
+        if T.self == Double.self {
+            unsafeBitCast(self, to: RealFFTPlan<Double>.self).inverseBody(
+                unsafeBitCast(xr, to: UnsafePointer<Double>.self), unsafeBitCast(xi, to: UnsafePointer<Double>.self),
+                unsafeBitCast(y, to: UnsafeMutablePointer<Double>.self))
+        } else if T.self == Float.self {
+            unsafeBitCast(self, to: RealFFTPlan<Float>.self).inverseBody(
+                unsafeBitCast(xr, to: UnsafePointer<Float>.self), unsafeBitCast(xi, to: UnsafePointer<Float>.self),
+                unsafeBitCast(y, to: UnsafeMutablePointer<Float>.self))
+        } else {
+            inverseBody(xr, xi, y)
+        }
+    }
+
+    func inverseBody(_ xr: UnsafePointer<T>, _ xi: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
         let n = count
         if n % 2 == 1 {
             withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * n) { buf in

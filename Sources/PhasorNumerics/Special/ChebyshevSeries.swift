@@ -128,7 +128,8 @@ public struct ChebyshevSeries: Sendable, Equatable {
 
     /// max |f(x) − p(x)| over `gridPoints` equally spaced points of [a, b] (ends included), with the worst point.
     /// An estimate of the uniform error: it can miss a narrow peak between grid points, so use a grid several
-    /// times denser than the degree (the default, 4001 points, suits degrees up to a few hundred).
+    /// times denser than the degree (the default, 4001 points, suits degrees up to a few hundred). If f or the
+    /// series gives NaN somewhere, the error is NaN at the first such point.
     public func maxError(against f: (Double) throws -> Double, gridPoints: Int = 4001) rethrows
         -> (error: Double, at: Double)
     {
@@ -137,7 +138,8 @@ public struct ChebyshevSeries: Sendable, Equatable {
         for i in 0..<m {
             let x = i == m - 1 ? upper : lower + (upper - lower) * Double(i) / Double(m - 1)
             let e = Swift.abs(try f(x) - self(x))
-            if !(e <= worst) { worst = e; at = x }        // a NaN error is reported as the worst
+            if e.isNaN { return (e, x) }                  // a NaN (f undefined, or overflow) is reported at once
+            if e > worst { worst = e; at = x }
         }
         return (worst, at)
     }
