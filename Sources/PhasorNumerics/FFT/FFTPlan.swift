@@ -103,9 +103,11 @@ public final class FFTPlan<T: FFTScalar>: Sendable {
         case .identity:
             return
         case .mixedRadix(let plan):
-            withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * count) { scratch in
+            // The imaginary scratch starts 40 elements past the real one's end so that, for power-of-two n, the two
+            // streams do not sit a multiple of 4 KiB apart (which makes loads alias earlier stores in the CPU).
+            withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * count + 40) { scratch in
                 let wr = scratch.baseAddress!
-                plan.forward(re, im, scratch: wr, wr + count)
+                plan.forward(re, im, scratch: wr, wr + count + 40)
             }
         case .bluestein(let plan):
             plan.forward(re, im)
