@@ -103,11 +103,8 @@ public final class FFTPlan<T: FFTScalar>: Sendable {
         case .identity:
             return
         case .mixedRadix(let plan):
-            // The imaginary scratch starts 40 elements past the real one's end so that, for power-of-two n, the two
-            // streams do not sit a multiple of 4 KiB apart (which makes loads alias earlier stores in the CPU).
-            withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * count + 40) { scratch in
-                let wr = scratch.baseAddress!
-                plan.forward(re, im, scratch: wr, wr + count + 40)
+            FFTScratch.with(T.self, buffers: MixedRadixFFT<T>.scratchBuffers, count: count) { scratch, _ in
+                plan.forward(re, im, scratch: scratch)
             }
         case .bluestein(let plan):
             plan.forward(re, im)

@@ -92,8 +92,8 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
 
     func forwardBody(_ x: UnsafePointer<T>, _ xr: UnsafeMutablePointer<T>, _ xi: UnsafeMutablePointer<T>) {
         if count % 2 == 1 {
-            withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * count) { buf in
-                let zr = buf.baseAddress!, zi = zr + count
+            FFTScratch.with(T.self, buffers: 2, count: count) { zr, st in
+                let zi = zr + st
                 zr.update(from: x, count: count)
                 zi.update(repeating: 0, count: count)
                 complex.run(zr, zi)
@@ -103,8 +103,8 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
             return
         }
         let h = count / 2
-        withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * h) { buf in
-            let zr = buf.baseAddress!, zi = zr + h
+        FFTScratch.with(T.self, buffers: 2, count: h) { zr, st in
+            let zi = zr + st
             realFFTDeinterleave(h, x, zr, zi)            // z_j = x_{2j} + i x_{2j+1}
             complex.run(zr, zi)
             twRe.withUnsafeBufferPointer { tr in
@@ -138,8 +138,8 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
     func inverseBody(_ xr: UnsafePointer<T>, _ xi: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
         let n = count
         if n % 2 == 1 {
-            withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * n) { buf in
-                let zr = buf.baseAddress!, zi = zr + n
+            FFTScratch.with(T.self, buffers: 2, count: n) { zr, st in
+                let zi = zr + st
                 // Hermitian extension X_{n−k} = conj X_k; Im X_0 dropped.
                 zr[0] = xr[0]; zi[0] = 0
                 for k in 1..<binCount {
@@ -153,8 +153,8 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
             return
         }
         let h = n / 2
-        withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * h) { buf in
-            let zr = buf.baseAddress!, zi = zr + h
+        FFTScratch.with(T.self, buffers: 2, count: h) { zr, st in
+            let zi = zr + st
             twRe.withUnsafeBufferPointer { tr in
                 twIm.withUnsafeBufferPointer { ti in
                     realFFTMerge(h, xr, xi, tr.baseAddress!, ti.baseAddress!, zr, zi)
