@@ -30,7 +30,8 @@ let package = Package(
         // numerics: dense complex linear algebra, FFT, special functions, Chebyshev, ODE integrators.
         .target(
             name: "PhasorNumerics",
-            dependencies: ["CLapack", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["CLapack", .product(name: "Numerics", package: "swift-numerics")],
+            exclude: ["FFT/README.md"]
         ),
         // data: .npy, safetensors, UCR/UEA .ts, CSV, datasets.
         .target(name: "PhasorData", dependencies: ["PhasorNumerics"]),
