@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "PhasorCorrespondence", targets: ["PhasorCorrespondence"]),
         .library(name: "PhasorOperator", targets: ["PhasorOperator"]),
         .library(name: "PhasorAnalysis", targets: ["PhasorAnalysis"]),
+        .library(name: "PhasorReport", targets: ["PhasorReport"]),
         .executable(name: "phasor", targets: ["phasor"]),
     ],
     dependencies: [
@@ -54,12 +55,20 @@ let package = Package(
             name: "PhasorAnalysis",
             dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels", "PhasorCorrespondence", "PhasorOperator"]
         ),
+        // report: SVG figures, the self-contained HTML report, JSON summaries, and the demo pipeline.
+        .target(
+            name: "PhasorReport",
+            dependencies: [
+                "PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators", "PhasorCorrespondence",
+                "PhasorOperator", "PhasorAnalysis",
+            ]
+        ),
         // cli: thin — parses, calls the library, prints.
         .executableTarget(
             name: "phasor",
             dependencies: [
                 "PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators", "PhasorCorrespondence",
-                "PhasorOperator", "PhasorAnalysis",
+                "PhasorOperator", "PhasorAnalysis", "PhasorReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,6 +79,7 @@ let package = Package(
         .testTarget(name: "PhasorCorrespondenceTests", dependencies: ["PhasorCorrespondence"]),
         .testTarget(name: "PhasorOperatorTests", dependencies: ["PhasorOperator"]),
         .testTarget(name: "PhasorAnalysisTests", dependencies: ["PhasorAnalysis"]),
+        .testTarget(name: "PhasorReportTests", dependencies: ["PhasorReport"]),
         .testTarget(name: "PhasorCLITests", dependencies: ["phasor"]),
     ]
 )
