@@ -13,6 +13,9 @@ struct Phasor: ParsableCommand {
         version: version,
         subcommands: [
             Demo.self,
+            Oscillator.self,
+            Network.self,
+            Kuramoto.self,
         ]
     )
 }
