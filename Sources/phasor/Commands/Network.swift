@@ -23,6 +23,8 @@ struct Network: ParsableCommand {
     @Option(parsing: .unconditional, help: "Output times t1,t2,… (≥ 0, non-decreasing).") var times: String
     @Option(help: "exact | perturbative | numeric") var method: Method = .exact
     @Option(help: "Truncation order of the perturbative (Dyson) series.") var order: Int = 4
+    @Option(help: "Relative tolerance of the numeric method.") var rtol: Double = 1e-12
+    @Option(help: "Absolute tolerance of the numeric method.") var atol: Double = 1e-14
     @Flag(help: "Print the result as JSON.") var json = false
     @Option(help: "Write an SVG figure (|z_i| vs time).") var plot: String?
 
@@ -55,7 +57,11 @@ struct Network: ParsableCommand {
                     }
                 }
             case .numeric:
-                solution = try network.numericSolution(from: start.values, times: t)
+                guard rtol.isFinite, atol.isFinite, rtol >= 0, atol >= 0, rtol + atol > 0 else {
+                    throw CLIInputError(description: "--rtol \(rtol) and --atol \(atol) must be finite, ≥ 0 and not both 0")
+                }
+                solution = try network.numericSolution(from: start.values, times: t,
+                                                       tolerance: NumericTolerance(relative: rtol, absolute: atol))
             }
             if json {
                 let z = "[" + solution.states.map(CLIJSON.complexArray).joined(separator: ", ") + "]"
