@@ -61,6 +61,14 @@ import Testing
         #expect(abs(e.vectorConditionNumber - kappaV) <= 1e-6 * kappaV)
     }
 
+    @Test func exactJordanBlockReportsInfiniteOrHugeConditioning() throws {
+        // [[1, 1], [0, 1]] is defective: V is (numerically) singular and ŵ* v = 0, so both κ's blow up.
+        let e = try ComplexMatrix(real: [[1, 1], [0, 1]]).eigen()
+        #expect(e.vectorConditionNumber > 1e12)
+        for k in e.valueConditionNumbers { #expect(k > 1e12) }
+        for v in e.values { #expect((v - .one).length < 1e-7) }
+    }
+
     @Test func schurFactorisation() throws {
         for (n, seed) in [(1, 2), (5, 3), (30, 4)] {
             let a = LinearAlgebraFixtures.random(n, n, seed: UInt64(seed))

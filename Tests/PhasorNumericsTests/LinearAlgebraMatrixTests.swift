@@ -48,5 +48,7 @@ import Testing
         bad[1, 0] = Complex(.nan, 0)
         #expect(!bad.isFinite)
         #expect(ComplexMatrix.diagonal([1.0, 2.0])[1, 1] == Complex(2))
+        #expect(a.maxImaginaryMagnitude == 4)
+        #expect(try ComplexMatrix(real: [[1, 2], [3, 4]]).realRows == [[1, 2], [3, 4]])
     }
 }

@@ -108,6 +108,17 @@ public struct ComplexMatrix: Sendable, Equatable {
         Array(elements[(j * rows)..<((j + 1) * rows)])
     }
 
+    /// max |Im a_ij|: how far the matrix is from real (e.g. after exponentiating a real matrix, ~1e-16·‖A‖).
+    public var maxImaginaryMagnitude: Double {
+        elements.reduce(0.0) { max($0, abs($1.imaginary)) }
+    }
+
+    /// The real parts as rows (the inverse of `init(real:)`); the imaginary parts are dropped, check
+    /// `maxImaginaryMagnitude` first when they should be negligible.
+    public var realRows: [[Double]] {
+        (0..<rows).map { i in (0..<columns).map { j in elements[i + j * rows].real } }
+    }
+
     /// Throws `.nonFinite` naming `quantity` and the first offending entry if any entry is NaN or ±Inf.
     public func requireFinite(_ quantity: @autoclosure () -> String) throws {
         if let k = elements.firstIndex(where: { !$0.isFinite }) {

@@ -11,7 +11,8 @@ public struct EigenDecomposition: Sendable, Equatable {
     /// Right eigenvectors V (column i is v_i with A v_i = λ_i v_i), each of unit 2-norm with its largest component real.
     public let right: ComplexMatrix
     /// Left eigenvectors W (column i is w_i with w_i* A = λ_i w_i*), normalised so that w_i* v_i = 1; when the
-    /// eigenvalues are distinct this makes W* = V⁻¹. (Their lengths are then ‖w_i‖ = κ(λ_i).)
+    /// eigenvalues are distinct this makes W* = V⁻¹. (Their lengths are then ‖w_i‖ = κ(λ_i).) Where ŵ_i* v_i is exactly
+    /// zero (an exactly defective eigenvalue, κ(λ_i) = +∞) the column is left at unit length.
     public let left: ComplexMatrix
     /// κ(λ_i) = 1/|ŵ_i* v_i| with ŵ_i, v_i of unit length (LAPACK's 1/rconde): how much λ_i moves per unit
     /// perturbation of A. 1 for a normal matrix; +∞ when the computed ŵ_i* v_i is exactly zero.
@@ -53,16 +54,15 @@ extension ComplexMatrix {
             }
         }
         try checkLapack("zgeevx", info, n: n)
-        // LAPACK returns unit-length ŵ_i; rescale to w_i = ŵ_i / conj(ŵ_i* v_i) so that w_i* v_i = 1.
+        // LAPACK returns unit-length ŵ_i; rescale to w_i = ŵ_i / conj(ŵ_i* v_i) so that w_i* v_i = 1. When ŵ_i* v_i is
+        // exactly zero (an exactly defective eigenvalue) no such scaling exists: ŵ_i stays of unit length and
+        // κ(λ_i) = +∞ says why.
         var left = vl
         for i in 0..<n {
             var d = Complex<Double>.zero  // d = ŵ_i* v_i
             for r in 0..<n { d += vl[r, i].conjugate * vr[r, i] }
-            let c = d == .zero ? Complex<Double>.zero : Complex<Double>.one / d.conjugate
-            guard c.isFinite, c != .zero else {
-                throw LinearAlgebraError.nonFinite(
-                    "left eigenvector \(i) is orthogonal to its right eigenvector (the matrix is defective at λ = \(w[i])), so w_i* v_i = 1 cannot be imposed")
-            }
+            let c = Complex<Double>.one / d.conjugate
+            guard c.isFinite else { continue }
             for r in 0..<n { left[r, i] = vl[r, i] * c }
         }
         let sv = try vr.singularValues()
