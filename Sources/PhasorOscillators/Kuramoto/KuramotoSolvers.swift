@@ -23,7 +23,8 @@ public struct KuramotoSolution: Sendable {
     public let order: [Double]
     /// ψ(times[k]).
     public let orderPhase: [Double]
-    /// For the complex route: |x_i(times[k])|, the moduli that the phase reading ignores; nil otherwise.
+    /// For the complex route: |x_i(times[k])| e^{−s·times[k]} (s = max Re λ(K), the rescaling that keeps long horizons
+    /// finite), the moduli that the phase reading ignores; nil otherwise.
     public let moduli: [[Double]]?
 
     init(times: [Double], theta: [[Double]], moduli: [[Double]]? = nil) {
@@ -79,9 +80,16 @@ extension KuramotoNetwork {
         }
     }
 
-    /// x(t) = e^{tK} x₀ exactly (OscillatorNetwork's exact solution of the generator K), θ = Arg x.
+    /// x(t) = e^{tK} x₀ exactly (OscillatorNetwork's exact solution), θ = Arg x. Phases are invariant under a positive
+    /// scalar factor, so the solver propagates e^{t(K − sI)} with s = max Re λ(K) (the spectral abscissa): the same
+    /// phases without overflow over long horizons (e^{tK} alone overflows once t·s > 709).
     private func complexExact(theta0: [Double], times: [Double]) throws(OscillatorError) -> KuramotoSolution {
-        let network = try OscillatorNetwork(jacobian: complexGenerator)
+        var generator = complexGenerator
+        let abscissa = (try? generator.eigen())?.values.map(\.real).max() ?? 0
+        if abscissa.isFinite {
+            for i in 0..<count { generator[i, i] = generator[i, i] - Complex(abscissa) }  // K − sI
+        }
+        let network = try OscillatorNetwork(jacobian: generator)
         let x0 = theta0.map { Complex(Double.cos($0), Double.sin($0)) }  // x₀ = e^{iθ₀}
         let solution = try network.exactSolution(from: x0, times: times)
         return KuramotoSolution(times: times, theta: solution.states.map { $0.map(phase) },
