@@ -76,6 +76,7 @@ public struct NetworkDrive: Sendable {
 
     public init(b: [Complex<Double>], u: PiecewiseConstantDrive) throws(OscillatorError) {
         try Validate.finite(b, "b")
+        try Validate.finite(u.values, "drive")
         self.b = b
         self.u = u
     }
