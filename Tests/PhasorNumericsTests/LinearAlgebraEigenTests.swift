@@ -36,8 +36,14 @@ import Testing
     @Test func normalMatrixIsPerfectlyConditioned() throws {
         let q = try LinearAlgebraFixtures.unitary(8, seed: 3)
         let d = (0..<8).map { Complex(Double($0) - 3.5, 0.3 * Double($0)) }
-        let e = try LinearAlgebraFixtures.normal(q, d).eigen()
+        let e = try LinearAlgebraFixtures.normal(q, d).eigen(vectorSensitivities: true)
         for k in e.valueConditionNumbers { #expect(abs(k - 1) < 1e-12) }
+        // Well-separated eigenvalues of a normal matrix: rcondv_i = min_{j≠i} |λ_i − λ_j| (the separation).
+        let rcondv = try #require(e.vectorReciprocalConditions)
+        for i in 0..<8 {
+            let gap = e.values.indices.filter { $0 != i }.map { (e.values[$0] - e.values[i]).length }.min() ?? 0
+            #expect(abs(rcondv[i] - gap) <= 1e-10 * gap)
+        }
         #expect(abs(e.vectorConditionNumber - 1) < 1e-12)
     }
 

@@ -17,6 +17,17 @@ import Testing
         #expect(try (backB - b).frobeniusNorm / b.frobeniusNorm <= 1e-12)
     }
 
+    @Test func logOfExpNonNormal() throws {
+        // A strongly non-normal A (a dense upper part on a random matrix), eigenvalue |Im| < π checked first.
+        let n = 20
+        var a = LinearAlgebraFixtures.random(n, n, seed: 2, scale: 0.2)
+        for j in 0..<n { for i in 0..<j { a[i, j] += Complex(0.4) } }
+        let maxImaginary = try a.eigen().values.map { abs($0.imaginary) }.max() ?? 0
+        try #require(maxImaginary < 3)
+        let back = try a.exponential().logarithm()
+        #expect(try (back - a).frobeniusNorm / a.frobeniusNorm <= 1e-12)
+    }
+
     @Test func expOfLogIsIdentity() throws {
         for (n, seed) in [(1, 1), (5, 2), (30, 3)] {
             let b = LinearAlgebraFixtures.random(n, n, seed: UInt64(seed))

@@ -51,4 +51,21 @@ import Testing
         #expect(a.maxImaginaryMagnitude == 4)
         #expect(try ComplexMatrix(real: [[1, 2], [3, 4]]).realRows == [[1, 2], [3, 4]])
     }
+
+    @Test func resizedElementsAreAnErrorNotAnOutOfBoundsRead() {
+        var a = ComplexMatrix.identity(3)
+        a.elements.removeLast()
+        #expect(throws: LinearAlgebraError.self) { try a * ComplexMatrix.identity(3) }
+        #expect(throws: LinearAlgebraError.self) { try a * [Complex<Double>](repeating: .one, count: 3) }
+        #expect(throws: LinearAlgebraError.self) { try a + a }
+        #expect(throws: LinearAlgebraError.self) { try a.eigen() }
+        #expect(throws: LinearAlgebraError.self) { try a.svd() }
+        #expect(throws: LinearAlgebraError.self) { try ComplexMatrix.identity(3).solve(a) }
+        #expect(throws: LinearAlgebraError.self) { try a.exponential() }
+    }
+
+    @Test func blasThreadCountIsReadable() {
+        // Only read (setting it is process-wide and would affect tests running in parallel).
+        #expect(BLASThreads.count >= 1)
+    }
 }

@@ -55,6 +55,17 @@ import Testing
         #expect(try (x - sum).frobeniusNorm <= 1e-13 * sum.frobeniusNorm)
     }
 
+    @Test func hermitianPositiveQGivesHermitianPositiveX() throws {
+        // Q = B B* + I > 0 ⇒ X = Σ A^k Q A*^k ≥ Q: Hermitian, with every eigenvalue ≥ λ_min(Q) ≥ 1.
+        let n = 9
+        let a = Self.contractive(n, seed: 41, target: 0.9)
+        let b = LinearAlgebraFixtures.random(n, n, seed: 42)
+        let q = try LinearAlgebraFixtures.naiveProduct(b, b.adjoint) + .identity(n)
+        let x = try ComplexMatrix.stein(a: a, q: q)
+        #expect(x == x.adjoint)
+        for lambda in try x.eigen().values { #expect(lambda.real >= 1 - 1e-10) }
+    }
+
     @Test func notUniquelySolvableIsATypedError() throws {
         // λ = 1 on the unit circle: λ conj(λ) = 1.
         do {

@@ -119,8 +119,20 @@ public struct ComplexMatrix: Sendable, Equatable {
         (0..<rows).map { i in (0..<columns).map { j in elements[i + j * rows].real } }
     }
 
-    /// Throws `.nonFinite` naming `quantity` and the first offending entry if any entry is NaN or ±Inf.
+    /// Throws `.dimensionMismatch` when `elements.count ≠ rows·columns` (possible because `elements` is a public
+    /// `var`). Every routine that hands the buffer to BLAS/LAPACK checks this first, so a malformed matrix is an error,
+    /// never an out-of-bounds read.
+    public func requireWellFormed(_ quantity: @autoclosure () -> String) throws {
+        guard elements.count == rows * columns else {
+            throw LinearAlgebraError.dimensionMismatch(
+                "\(quantity()) is declared \(rows)×\(columns) but holds \(elements.count) entries (elements was resized)")
+        }
+    }
+
+    /// Throws `.dimensionMismatch` if the matrix is malformed (see `requireWellFormed`), then `.nonFinite` naming
+    /// `quantity` and the first offending entry if any entry is NaN or ±Inf.
     public func requireFinite(_ quantity: @autoclosure () -> String) throws {
+        try requireWellFormed(quantity())
         if let k = elements.firstIndex(where: { !$0.isFinite }) {
             throw LinearAlgebraError.nonFinite(
                 "\(quantity()) has a non-finite entry at (\(k % max(rows, 1)), \(k / max(rows, 1))): \(elements[k])")

@@ -51,6 +51,7 @@ extension ComplexMatrix {
         guard a.columns == x.count else {
             throw LinearAlgebraError.dimensionMismatch("\(a.rows)×\(a.columns) matrix times vector of length \(x.count)")
         }
+        try a.requireWellFormed("left factor")
         var y = [Complex<Double>](repeating: .zero, count: a.rows)
         if a.rows == 0 || a.columns == 0 { return y }
         let m = try lapackInt(a.rows), n = try lapackInt(a.columns)
@@ -76,6 +77,8 @@ extension ComplexMatrix {
             throw LinearAlgebraError.dimensionMismatch(
                 "product of \(m)×\(ka) and \(kb)×\(n) (after \(adjointSelf ? "adjoint" : "no") / \(adjointOther ? "adjoint" : "no") transposition)")
         }
+        try requireWellFormed("left factor")
+        try b.requireWellFormed("right factor")
         var c = ComplexMatrix(rows: m, columns: n)
         if m == 0 || n == 0 || ka == 0 { return c }
         let mi = try lapackInt(m), ni = try lapackInt(n), ki = try lapackInt(ka)
@@ -143,12 +146,15 @@ extension ComplexMatrix {
     }
 
     func requireSameShape(_ b: ComplexMatrix, _ op: String) throws {
+        try requireWellFormed("left operand of \(op)")
+        try b.requireWellFormed("right operand of \(op)")
         guard rows == b.rows, columns == b.columns else {
             throw LinearAlgebraError.dimensionMismatch("\(rows)×\(columns) \(op) \(b.rows)×\(b.columns)")
         }
     }
 
     func requireSquareNonEmpty(_ operation: String) throws {
+        try requireWellFormed("\(operation) input")
         guard rows == columns else { throw LinearAlgebraError.notSquare(rows: rows, columns: columns, operation: operation) }
         guard rows > 0 else { throw LinearAlgebraError.empty(operation: operation) }
     }

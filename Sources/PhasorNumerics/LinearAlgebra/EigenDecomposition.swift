@@ -21,14 +21,16 @@ public struct EigenDecomposition: Sendable, Equatable {
     /// numerically defective one. When it is large the eigen-reading of A is meaningless (use `schur()`).
     public let vectorConditionNumber: Double
     /// LAPACK's reciprocal condition numbers of the right eigenvectors (rcondv): small means v_i is sensitive,
-    /// usually because λ_i is close to another eigenvalue.
-    public let vectorReciprocalConditions: [Double]
+    /// usually because λ_i is close to another eigenvalue. Only computed when asked for
+    /// (`eigen(vectorSensitivities: true)`): it costs O(n⁴) (one Sylvester solve per eigenvalue), nil otherwise.
+    public let vectorReciprocalConditions: [Double]?
 }
 
 extension ComplexMatrix {
-    /// The eigendecomposition of a square matrix (zgeevx, no balancing, sense = "B").
+    /// The eigendecomposition of a square matrix (zgeevx, no balancing; sense = "E", or "B" when
+    /// `vectorSensitivities` is true — that adds the O(n⁴) eigenvector condition numbers).
     /// Throws `.notSquare`, `.empty`, `.nonFinite` (never passes NaN/Inf to LAPACK), or `.lapack("zgeevx", …)`.
-    public func eigen() throws -> EigenDecomposition {
+    public func eigen(vectorSensitivities: Bool = false) throws -> EigenDecomposition {
         try requireSquareNonEmpty("eigen")
         try requireFinite("eigen input")
         let n = rows
@@ -47,7 +49,7 @@ extension ComplexMatrix {
                 try vl.elements.withLapackBuffer("eigen") { pl in
                     try vr.elements.withLapackBuffer("eigen") { pr in
                         LAPACKE_zgeevx(lapackColumnMajor, lapackChar("N"), lapackChar("V"), lapackChar("V"),
-                                       lapackChar("B"), ni, pa, ni, pw, pl, ni, pr, ni, &ilo, &ihi, &scale, &abnrm,
+                                       lapackChar(vectorSensitivities ? "B" : "E"), ni, pa, ni, pw, pl, ni, pr, ni, &ilo, &ihi, &scale, &abnrm,
                                        &rconde, &rcondv)
                     }
                 }
@@ -70,6 +72,6 @@ extension ComplexMatrix {
         return EigenDecomposition(
             values: w, right: vr, left: left,
             valueConditionNumbers: rconde.map { $0 == 0 ? .infinity : 1 / $0 },
-            vectorConditionNumber: kappaV, vectorReciprocalConditions: rcondv)
+            vectorConditionNumber: kappaV, vectorReciprocalConditions: vectorSensitivities ? rcondv : nil)
     }
 }

@@ -83,6 +83,7 @@ extension ComplexMatrix {
     /// X with T X = B for upper-triangular T (only the upper triangle of `self` is read; ztrtrs).
     func solveUpperTriangular(_ b: ComplexMatrix) throws -> ComplexMatrix {
         try requireSquareNonEmpty("triangular solve")
+        try b.requireWellFormed("triangular solve right-hand side")
         guard b.rows == rows else {
             throw LinearAlgebraError.dimensionMismatch("triangular solve with \(rows)×\(columns) and \(b.rows) rows")
         }
