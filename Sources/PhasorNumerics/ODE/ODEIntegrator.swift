@@ -130,8 +130,9 @@ public enum ODEIntegrator {
             }
             // Land on t_end; stretch by up to 1 % rather than leave a sliver (Hairer: x + 1.01 h ≥ x_end).
             var last = false
-            if (t + 1.01 * h - tEnd) * dir >= 0 {
-                h = tEnd - t
+            let remaining = stepper.distance(to: tEnd)
+            if (1.01 * h - remaining) * dir >= 0 {
+                h = remaining
                 last = true
             }
             attempts += 1
@@ -140,9 +141,8 @@ public enum ODEIntegrator {
                 try stepper.accept()
                 stats.accepted += 1
                 if last { stepper.snapTime(to: tEnd) }
-                let tNew = stepper.time
                 // Output times inside the step come from the dense output; those at its end are the step's y exactly.
-                while next < outputTimes.count, (outputTimes[next] - tNew) * dir < 0 {
+                while next < outputTimes.count, stepper.distance(to: outputTimes[next]) * dir < 0 {
                     try out.withUnsafeMutableBufferPointer { try stepper.denseOutput(at: outputTimes[next], into: $0) }
                     if out.contains(where: { !$0.isFinite }) {
                         throw ODEError.nonFinite(t: stepper.previousTime)
@@ -150,9 +150,9 @@ public enum ODEIntegrator {
                     states.append(out)
                     next += 1
                 }
-                if next < outputTimes.count, outputTimes[next] == tNew || last {
+                if next < outputTimes.count, (stepper.distance(to: outputTimes[next]) == 0 || last) {
                     let y = stepper.state
-                    while next < outputTimes.count, outputTimes[next] == tNew || last {
+                    while next < outputTimes.count, (stepper.distance(to: outputTimes[next]) == 0 || last) {
                         states.append(y)
                         next += 1
                     }

@@ -67,3 +67,36 @@ struct RKTableau: Sendable {
         }
     }
 }
+
+/// The rows of a tableau flattened into raw memory for the stepper's inner loops (no array retain/release or bounds
+/// checks per stage): row r holds entries start[r] ..< start[r + 1] of (stage, weight).
+final class FlatRows {
+    let start: UnsafeMutablePointer<Int>
+    let stage: UnsafeMutablePointer<Int>
+    let weight: UnsafeMutablePointer<Double>
+    let rowCount: Int
+
+    init(_ rows: [SparseRow]) {
+        rowCount = rows.count
+        let total = rows.reduce(0) { $0 + $1.stages.count }
+        start = .allocate(capacity: rows.count + 1)
+        stage = .allocate(capacity: max(total, 1))
+        weight = .allocate(capacity: max(total, 1))
+        var p = 0
+        for (r, row) in rows.enumerated() {
+            start[r] = p
+            for (j, w) in zip(row.stages, row.weights) {
+                stage[p] = j
+                weight[p] = w
+                p += 1
+            }
+        }
+        start[rows.count] = p
+    }
+
+    deinit {
+        start.deallocate()
+        stage.deallocate()
+        weight.deallocate()
+    }
+}

@@ -53,6 +53,8 @@ func initialStepSize(stepper: ODEStepper, order p: Int, direction: Double, relat
     var scale = [Double](repeating: 0, count: n)
     for i in 0..<n {
         scale[i] = atol + rtol * abs(y0[i])  // sc_i = atol + rtol·|y0_i|
+        // A zero scale (atol = 0, y0_i = 0) leaves the component out of the estimate.
+        if scale[i] == 0 { continue }
         dny += (y0[i] / scale[i]) * (y0[i] / scale[i])
         dnf += (f0[i] / scale[i]) * (f0[i] / scale[i])
     }
@@ -72,7 +74,7 @@ func initialStepSize(stepper: ODEStepper, order p: Int, direction: Double, relat
             try f1.withUnsafeMutableBufferPointer { fb in try field(t0 + direction * h, yb, fb) }
         }
         var s = 0.0
-        for i in 0..<n {
+        for i in 0..<n where scale[i] > 0 {
             let r = (f1[i] - f0[i]) / scale[i]
             s += r * r
         }
@@ -83,5 +85,6 @@ func initialStepSize(stepper: ODEStepper, order p: Int, direction: Double, relat
     if !der2.isFinite { return (h, evaluations) }
     let der12 = max(abs(der2), dnf.squareRoot())
     let h1 = der12 <= 1e-15 ? max(1e-6, h * 1e-3) : Double.pow(0.01 / der12, 1.0 / Double(p))
-    return (min(100 * h, h1, maxStep), evaluations)
+    let start = min(100 * h, h1, maxStep)
+    return (start.isFinite && start > 0 ? start : min(1e-6, maxStep), evaluations)
 }
