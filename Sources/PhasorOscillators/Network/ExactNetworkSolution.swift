@@ -108,20 +108,17 @@ extension OscillatorNetwork {
         -> [[Complex<Double>]]
     {
         let n = count
-        // The augmented generator [[J, b], [0, 0]] ((n+1)×(n+1)).
-        var augmented = ComplexMatrix(rows: n + 1, columns: n + 1)
-        for j in 0..<n { for i in 0..<n { augmented[i, j] = jacobian[i, j] } }
-        for i in 0..<n { augmented[i, n] = drive.b[i] }
+        var input = ComplexMatrix(rows: n, columns: 1)  // b as an n×1 matrix
+        for i in 0..<n { input[i, 0] = drive.b[i] }
         var cache: [Double: (propagator: ComplexMatrix, gain: [Complex<Double>])] = [:]
         func step(_ h: Double, at time: Double) throws(OscillatorError) -> (ComplexMatrix, [Complex<Double>]) {
             if let hit = cache[h] { return hit }
-            let big: ComplexMatrix
-            do { big = try (h * augmented).exponential() } catch { throw .overflow(time: time) }
-            var propagator = ComplexMatrix(rows: n, columns: n)
-            for j in 0..<n { for i in 0..<n { propagator[i, j] = big[i, j] } }  // e^{Jh}: top-left block
-            let gain = (0..<n).map { big[$0, n] }  // Γ(h) b: top-right column
-            cache[h] = (propagator, gain)
-            return (propagator, gain)
+            // exp([[J, b], [0, 0]] h) = [[e^{Jh}, Γ(h) b], [0, 1]] (linalg's Van Loan block exponential).
+            let pair: (exponential: ComplexMatrix, integral: ComplexMatrix)
+            do { pair = try jacobian.exponentialWithIntegral(of: input, t: h) } catch { throw .overflow(time: time) }
+            let entry = (pair.exponential, pair.integral.column(0))
+            cache[h] = entry
+            return entry
         }
         var z = z0, t = 0.0
         var states: [[Complex<Double>]] = []
