@@ -17,6 +17,9 @@ struct Phasor: ParsableCommand {
             Map.self,
             Design.self,
             RingCommand.self,
+            Oscillator.self,
+            Network.self,
+            Kuramoto.self,
         ]
     )
 
