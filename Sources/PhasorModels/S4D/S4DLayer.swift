@@ -192,7 +192,10 @@ public struct S4DLayer: Sendable, Equatable {
             for l in 0..<L { dy[r * L + l] *= s * Activation.geluDerivative(tape.y[r * L + l]) }
         }
         // y = K * u + D u
-        var du = CausalConvolution.inputGradient(kernel: tape.kernel, outputGradient: dy, batch: B, channels: H, length: L)
+        let conv = CausalConvolution.backward(kernel: tape.kernel, input: tape.input, outputGradient: dy,
+                                              batch: B, channels: H, length: L)
+        var du = conv.input
+        let dK = conv.kernel
         var dD = [Double](repeating: 0, count: H)
         for b in 0..<B { for h in 0..<H {
             let o = (b * H + h) * L
@@ -200,7 +203,6 @@ public struct S4DLayer: Sendable, Equatable {
             for l in 0..<L { du[o + l] += D[h] * dy[o + l]; s += dy[o + l] * tape.input[o + l] }
             dD[h] += s
         } }
-        let dK = CausalConvolution.kernelGradient(input: tape.input, outputGradient: dy, batch: B, channels: H, length: L)
         let kg = kernel.backward(kernelGradient: dK, length: L, discrete: tape.discrete)
         return (du, S4DLayerGradients(kernel: kg, D: dD, outputWeight: dW, outputBias: dBias))
     }
