@@ -153,3 +153,23 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
         #expect(maxAbsDiff(a, c) <= 1e-13)
     }
 }
+
+@Suite struct MatrixProductTests {
+    @Test(arguments: [(4, 32, 3), (7, 70, 5), (8, 64, 16), (3, 5, 2)])
+    func blockedEqualsScalar(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let a = randomVector(m * k, seed: 1), b = randomVector(k * n, seed: 2), c0 = randomVector(m * n, seed: 3)
+        for accumulate in [false, true] {
+            var fast = c0, slow = c0
+            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in
+                fast.withUnsafeMutableBufferPointer { MatrixProduct.multiply(m: m, n: n, k: k, a: ap.baseAddress!, b: bp.baseAddress!, c: $0.baseAddress!, accumulate: accumulate) }
+                slow.withUnsafeMutableBufferPointer { MatrixProduct.scalar(rows: 0..<m, columns: 0..<n, n: n, k: k, a: ap.baseAddress!, b: bp.baseAddress!, c: $0.baseAddress!, accumulate: accumulate) }
+            } }
+            #expect(maxAbsDiff(fast, slow) <= 1e-13)
+            // an independent entry: Σ_p a[i,p] b[p,j]
+            let i = m - 1, j = n - 1
+            let entry = (0..<k).reduce(accumulate ? c0[i * n + j] : 0) { $0 + a[i * k + $1] * b[$1 * n + j] }
+            #expect(abs(fast[i * n + j] - entry) <= 1e-13)
+        }
+    }
+}

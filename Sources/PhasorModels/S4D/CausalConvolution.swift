@@ -108,6 +108,14 @@ enum CausalConvolution {
     }
 }
 
+/// Heap scratch for one worker (large FFT work areas do not belong on a worker thread's stack).
+@inline(__always)
+func withScratch(_ count: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) {
+    let p = UnsafeMutablePointer<Double>.allocate(capacity: count)
+    defer { p.deallocate() }
+    body(p)
+}
+
 /// The FFT path of `CausalConvolution` for one length L.
 struct SpectralConvolution {
     let length: Int
@@ -143,8 +151,8 @@ struct SpectralConvolution {
         kernel.withUnsafeBufferPointer { kb in input.withUnsafeBufferPointer { ub in y.withUnsafeMutableBufferPointer { yb in
             let k = SharedReadPointer(kb.baseAddress!), u = SharedReadPointer(ub.baseAddress!), out = SharedPointer(yb.baseAddress!)
             parallelFor(H) { h in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: n + 4 * bins) { scratch in
-                    let pad = scratch.baseAddress!, kr = pad + n, ki = kr + bins, xr = ki + bins, xi = xr + bins
+                withScratch(n + 4 * bins) { scratch in
+                    let pad = scratch, kr = pad + n, ki = kr + bins, xr = ki + bins, xi = xr + bins
                     transform(k.base + h * L, pad, kr, ki)                                 // K̂
                     for b in 0..<batch {
                         let row = (b * H + h) * L
@@ -176,8 +184,8 @@ struct SpectralConvolution {
                 let u = withKernel ? SharedReadPointer(ub.baseAddress!) : g
                 let dOut = SharedPointer(db.baseAddress!), dkOut = SharedPointer(dkb.baseAddress!)
                 parallelFor(H) { h in
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: n + 8 * bins) { scratch in
-                        let pad = scratch.baseAddress!, kr = pad + n, ki = kr + bins, gr = ki + bins, gi = gr + bins
+                    withScratch(n + 8 * bins) { scratch in
+                        let pad = scratch, kr = pad + n, ki = kr + bins, gr = ki + bins, gi = gr + bins
                         let ur = gi + bins, ui = ur + bins, ar = ui + bins, ai = ar + bins
                         transform(k.base + h * L, pad, kr, ki)                             // K̂
                         ar.update(repeating: 0, count: 2 * bins)

@@ -91,6 +91,20 @@ public struct S4DLayer: Sendable, Equatable {
         return out
     }
 
+    /// Forward (no dropout) and backward of the block in one call: the output, ∂L/∂input and ∂L/∂parameters for
+    /// the loss whose gradient with respect to the output is `outputGradient` (shape (B, H, L)).
+    public func forwardAndBackward(input u: [Double], batch: Int, length: Int, outputGradient: [Double]) throws
+        -> (output: [Double], inputGradient: [Double], gradients: S4DLayerGradients) {
+        try checkInput(u, batch: batch, length: length)
+        guard outputGradient.count == u.count else {
+            throw ModelError.shapeMismatch(key: "output gradient (B, H, L)", expected: [batch, channels, length], found: [outputGradient.count])
+        }
+        let (out, tape) = try forwardTape(input: u, batch: batch, length: length, mask: nil)
+        let (du, grads) = backward(tape, outputGradient: outputGradient)
+        try requireFinite(du, "S4D input gradient")
+        return (out, du, grads)
+    }
+
     func checkInput(_ u: [Double], batch: Int, length: Int) throws {
         guard batch > 0, length > 0 else { throw ModelError.invalidConfiguration("batch and length must be positive (got B=\(batch), L=\(length))") }
         guard u.count == batch * channels * length else {
@@ -126,26 +140,30 @@ public struct S4DLayer: Sendable, Equatable {
         let k = d.kernel(length: L)
         var y = CausalConvolution.forward(kernel: k, input: u, batch: batch, channels: H, length: L)
         addSkip(&y, u, batch: batch, length: L)
-        var a = y
-        for i in 0..<a.count { a[i] = Activation.gelu(y[i]) }
-        if let mask { for r in 0..<(batch * H) { let s = mask[r]; for l in 0..<L { a[r * L + l] *= s } } }
+        var a = [Double](repeating: 0, count: y.count)
         var z = [Double](repeating: 0, count: batch * 2 * H * L)
-        a.withUnsafeBufferPointer { ab in outputWeight.withUnsafeBufferPointer { wb in z.withUnsafeMutableBufferPointer { zb in
-            for b in 0..<batch {                                       // z_b = W a_b  (2H×H · H×L)
-                MatrixProduct.gemm(transA: false, transB: false, m: 2 * H, n: L, k: H, alpha: 1,
-                                   a: wb.baseAddress!, lda: H, b: ab.baseAddress! + b * H * L, ldb: L,
-                                   beta: 0, c: zb.baseAddress! + b * 2 * H * L, ldc: L)
-            }
-        } } }
         var out = [Double](repeating: 0, count: batch * H * L)
-        for b in 0..<batch { for o in 0..<(2 * H) {
-            let base = (b * 2 * H + o) * L, bias = outputBias[o]
-            for l in 0..<L { z[base + l] += bias }
-        } }
-        for b in 0..<batch { for h in 0..<H {
-            let zo = (b * 2 * H + h) * L, go = (b * 2 * H + H + h) * L, oo = (b * H + h) * L
-            for l in 0..<L { out[oo + l] = z[zo + l] * Activation.sigmoid(z[go + l]) }   // GLU
-        } }
+        y.withUnsafeBufferPointer { yb in a.withUnsafeMutableBufferPointer { ab in outputWeight.withUnsafeBufferPointer { wb in
+            z.withUnsafeMutableBufferPointer { zb in out.withUnsafeMutableBufferPointer { ob in
+                let yp = SharedReadPointer(yb.baseAddress!), ap = SharedPointer(ab.baseAddress!), wp = SharedReadPointer(wb.baseAddress!)
+                let zp = SharedPointer(zb.baseAddress!), op = SharedPointer(ob.baseAddress!)
+                let bias = outputBias
+                parallelFor(batch) { b in
+                    let ya = yp.base + b * H * L, aa = ap.base + b * H * L, zz = zp.base + b * 2 * H * L, oo = op.base + b * H * L
+                    for h in 0..<H {
+                        let s = mask?[b * H + h] ?? 1                                   // dropout, tied along L
+                        for l in 0..<L { aa[h * L + l] = s * Activation.gelu(ya[h * L + l]) }
+                    }
+                    // z_b = W a_b + bias  (2H×H · H×L)
+                    MatrixProduct.multiply(m: 2 * H, n: L, k: H, a: wp.base, b: aa, c: zz, accumulate: false)
+                    for o in 0..<(2 * H) { let v = bias[o]; for l in 0..<L { zz[o * L + l] += v } }
+                    for h in 0..<H {                                                     // GLU: z1 ⊙ σ(z2)
+                        let z1 = zz + h * L, z2 = zz + (H + h) * L, dst = oo + h * L
+                        for l in 0..<L { dst[l] = z1[l] * Activation.sigmoid(z2[l]) }
+                    }
+                }
+            } }
+        } } }
         try requireFinite(out, "S4D block output")
         return (out, Tape(batch: batch, length: L, input: u, discrete: d, kernel: k, y: y, a: a, z: z, mask: mask))
     }
@@ -154,43 +172,64 @@ public struct S4DLayer: Sendable, Equatable {
     func backward(_ tape: Tape, outputGradient g: [Double]) -> (input: [Double], gradients: S4DLayerGradients) {
         let H = channels, L = tape.length, B = tape.batch
         // GLU: ∂/∂z1 = g σ(z2); ∂/∂z2 = g z1 σ(z2)(1 − σ(z2))
+        // 1×1 conv: da_b = Wᵀ dz_b;  dW = Σ_b dz_b a_bᵀ;  dbias = Σ_{b,l} dz
+        // dropout and GELU: dy = da · m · gelu′(y)
         var dz = [Double](repeating: 0, count: B * 2 * H * L)
-        for b in 0..<B { for h in 0..<H {
-            let zo = (b * 2 * H + h) * L, go = (b * 2 * H + H + h) * L, oo = (b * H + h) * L
-            for l in 0..<L {
-                let s = Activation.sigmoid(tape.z[go + l]), gv = g[oo + l]
-                dz[zo + l] = gv * s
-                dz[go + l] = gv * tape.z[zo + l] * s * (1 - s)
-            }
+        var aT = [Double](repeating: 0, count: B * H * L)
+        var dy = [Double](repeating: 0, count: B * H * L)
+        var wT = [Double](repeating: 0, count: 2 * H * H)
+        outputWeight.withUnsafeBufferPointer { wb in wT.withUnsafeMutableBufferPointer { tb in
+            MatrixProduct.transpose(rows: 2 * H, cols: H, wb.baseAddress!, tb.baseAddress!)
         } }
-        // 1×1 conv: dW = Σ_b dz_b a_bᵀ; dbias = Σ_{b,l} dz; da_b = Wᵀ dz_b
         var dW = [Double](repeating: 0, count: 2 * H * H)
-        var dBias = [Double](repeating: 0, count: 2 * H)
-        var da = [Double](repeating: 0, count: B * H * L)
-        dz.withUnsafeBufferPointer { zb in tape.a.withUnsafeBufferPointer { ab in outputWeight.withUnsafeBufferPointer { wb in
-            dW.withUnsafeMutableBufferPointer { dwb in da.withUnsafeMutableBufferPointer { dab in
-                for b in 0..<B {
-                    MatrixProduct.gemm(transA: false, transB: true, m: 2 * H, n: H, k: L, alpha: 1,
-                                       a: zb.baseAddress! + b * 2 * H * L, lda: L, b: ab.baseAddress! + b * H * L, ldb: L,
-                                       beta: 1, c: dwb.baseAddress!, ldc: H)
-                    MatrixProduct.gemm(transA: true, transB: false, m: H, n: L, k: 2 * H, alpha: 1,
-                                       a: wb.baseAddress!, lda: H, b: zb.baseAddress! + b * 2 * H * L, ldb: L,
-                                       beta: 0, c: dab.baseAddress! + b * H * L, ldc: L)
-                }
+        g.withUnsafeBufferPointer { gb in tape.z.withUnsafeBufferPointer { zb in tape.a.withUnsafeBufferPointer { ab in
+            tape.y.withUnsafeBufferPointer { yb in wT.withUnsafeBufferPointer { tb in
+                dz.withUnsafeMutableBufferPointer { dzb in aT.withUnsafeMutableBufferPointer { atb in
+                    dy.withUnsafeMutableBufferPointer { dyb in dW.withUnsafeMutableBufferPointer { dwb in
+                        let gp = SharedReadPointer(gb.baseAddress!), zp = SharedReadPointer(zb.baseAddress!)
+                        let ap = SharedReadPointer(ab.baseAddress!), yp = SharedReadPointer(yb.baseAddress!)
+                        let tp = SharedReadPointer(tb.baseAddress!), dzp = SharedPointer(dzb.baseAddress!)
+                        let atp = SharedPointer(atb.baseAddress!), dyp = SharedPointer(dyb.baseAddress!)
+                        let dwp = SharedPointer(dwb.baseAddress!)
+                        let mask = tape.mask
+                        parallelFor(B) { b in
+                            let zz = zp.base + b * 2 * H * L, dd = dzp.base + b * 2 * H * L, gg = gp.base + b * H * L
+                            for h in 0..<H {
+                                let z1 = zz + h * L, z2 = zz + (H + h) * L, d1 = dd + h * L, d2 = dd + (H + h) * L, gr = gg + h * L
+                                for l in 0..<L {
+                                    let s = Activation.sigmoid(z2[l]), gv = gr[l]
+                                    d1[l] = gv * s
+                                    d2[l] = gv * z1[l] * s * (1 - s)
+                                }
+                            }
+                            let da = dyp.base + b * H * L
+                            MatrixProduct.multiply(m: H, n: L, k: 2 * H, a: tp.base, b: dd, c: da, accumulate: false)
+                            for h in 0..<H {
+                                let s = mask?[b * H + h] ?? 1
+                                let yr = yp.base + b * H * L + h * L, dr = da + h * L
+                                for l in 0..<L { dr[l] *= s * Activation.geluDerivative(yr[l]) }
+                            }
+                            MatrixProduct.transpose(rows: H, cols: L, ap.base + b * H * L, atp.base + b * H * L)
+                        }
+                        // dW rows in blocks of 4, each summing over the batch in order
+                        parallelFor((2 * H + 3) / 4) { blk in
+                            let r0 = blk * 4, rows = min(4, 2 * H - r0)
+                            for b in 0..<B {
+                                MatrixProduct.multiply(m: rows, n: H, k: L, a: dzp.base + b * 2 * H * L + r0 * L,
+                                                       b: atp.base + b * H * L, c: dwp.base + r0 * H, accumulate: true)
+                            }
+                        }
+                    } }
+                } }
             } }
         } } }
+        var dBias = [Double](repeating: 0, count: 2 * H)
         for b in 0..<B { for o in 0..<(2 * H) {
             let base = (b * 2 * H + o) * L
             var s = 0.0
             for l in 0..<L { s += dz[base + l] }
             dBias[o] += s
         } }
-        // dropout and GELU: dy = da · m · gelu′(y)
-        var dy = da
-        for r in 0..<(B * H) {
-            let s = tape.mask?[r] ?? 1
-            for l in 0..<L { dy[r * L + l] *= s * Activation.geluDerivative(tape.y[r * L + l]) }
-        }
         // y = K * u + D u
         let conv = CausalConvolution.backward(kernel: tape.kernel, input: tape.input, outputGradient: dy,
                                               batch: B, channels: H, length: L)
