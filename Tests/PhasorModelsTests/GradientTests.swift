@@ -173,3 +173,22 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
         }
     }
 }
+
+@Suite struct VectorMathTests {
+    @Test func expAndSigmoidMatchLibm() {
+        var g = SeededGenerator(seed: 8)
+        var worstExp = 0.0, worstSigmoid = 0.0
+        for _ in 0..<2000 {
+            let xs = (0..<8).map { _ in (g.uniform() * 2 - 1) * 700 * (g.uniform() < 0.5 ? 1 : 0.01) }
+            let v = SIMD8<Double>(xs)
+            let e = VectorMath.exp(v), s = VectorMath.sigmoid(v)
+            for i in 0..<8 {
+                worstExp = max(worstExp, abs(e[i] - Foundation.exp(xs[i])) / Foundation.exp(xs[i]))
+                let ref = 1 / (1 + Foundation.exp(-xs[i]))
+                worstSigmoid = max(worstSigmoid, abs(s[i] - ref) / max(ref, 1e-300))
+            }
+        }
+        #expect(worstExp <= 1e-15)
+        #expect(worstSigmoid <= 1e-15)
+    }
+}

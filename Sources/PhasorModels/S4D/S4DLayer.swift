@@ -159,7 +159,8 @@ public struct S4DLayer: Sendable, Equatable {
                     for o in 0..<(2 * H) { let v = bias[o]; for l in 0..<L { zz[o * L + l] += v } }
                     for h in 0..<H {                                                     // GLU: z1 ⊙ σ(z2)
                         let z1 = zz + h * L, z2 = zz + (H + h) * L, dst = oo + h * L
-                        for l in 0..<L { dst[l] = z1[l] * Activation.sigmoid(z2[l]) }
+                        VectorMath.sigmoid(z2, dst, count: L)
+                        for l in 0..<L { dst[l] *= z1[l] }
                     }
                 }
             } }
@@ -196,8 +197,9 @@ public struct S4DLayer: Sendable, Equatable {
                             let zz = zp.base + b * 2 * H * L, dd = dzp.base + b * 2 * H * L, gg = gp.base + b * H * L
                             for h in 0..<H {
                                 let z1 = zz + h * L, z2 = zz + (H + h) * L, d1 = dd + h * L, d2 = dd + (H + h) * L, gr = gg + h * L
+                                VectorMath.sigmoid(z2, d1, count: L)                  // d1 ← σ(z2), then scaled
                                 for l in 0..<L {
-                                    let s = Activation.sigmoid(z2[l]), gv = gr[l]
+                                    let s = d1[l], gv = gr[l]
                                     d1[l] = gv * s
                                     d2[l] = gv * z1[l] * s * (1 - s)
                                 }
