@@ -26,6 +26,8 @@ struct BenchS4D: ParsableCommand {
     @Option(help: "Timed repetitions (after one warm-up call).") var repeats = 10
     @Flag(help: "Time forward + backward instead of forward only.") var backward = false
     @Option(help: "Arithmetic precision: f64 (the only path built so far).") var precision = "f64"
+    @Option(help: "Time the whole S4Model (encoder, this many blocks with LayerNorm, pooling, decoder, loss) instead of one block; 0 = one block.")
+    var modelLayers = 0
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -78,13 +80,27 @@ struct BenchS4D: ParsableCommand {
         }
         let kernelTime = try median { _ = try layer.kernel(length: length) }
         let layerTime: (wall: Double, cpu: Double)
-        if backward {
+        if modelLayers > 0 {
+            let config = S4ModelConfiguration(dInput: 1, dModel: channels, dState: state, layers: modelLayers, classes: 10, dropout: 0.1)
+            let model = try S4Model(configuration: config, seed: 2)
+            let x = (0..<(batch * length)).map { _ in g.normal() }
+            let labels = (0..<batch).map { $0 % 10 }
+            if backward {
+                layerTime = try median {
+                    var rng = SeededGenerator(seed: 3)
+                    _ = try model.lossAndGradients(inputs: x, batch: batch, length: length, lengths: nil, labels: labels,
+                                                   training: true, generator: &rng)
+                }
+            } else {
+                layerTime = try median { _ = try model.logits(inputs: x, batch: batch, length: length) }
+            }
+        } else if backward {
             layerTime = try median { _ = try layer.forwardAndBackward(input: u, batch: batch, length: length, outputGradient: dOut) }
         } else {
             layerTime = try median { _ = try layer.forward(input: u, batch: batch, length: length) }
         }
         let layerMs = layerTime.wall, kernelMs = kernelTime.wall
-        let mode = backward ? "forward+backward" : "forward"
+        let mode = (modelLayers > 0 ? "model(\(modelLayers) layers) " : "") + (backward ? "forward+backward" : "forward")
         if json {
             print("""
             {"benchmark":"s4d","mode":"\(mode)","precision":"\(precision)","batch":\(batch),"channels":\(channels),\
