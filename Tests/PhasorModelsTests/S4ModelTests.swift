@@ -66,3 +66,35 @@ import PhasorNumerics
         #expect(abs(e.loss - (lse - logits[1])) <= 1e-14)
     }
 }
+
+@Suite struct FloatPathTests {
+    @Test func blockInFloatTracksDouble() throws {
+        let layer = try randomLayer(channels: 4, state: 8, seed: 41)
+        let B = 2, L = 40
+        let u = randomVector(B * 4 * L, seed: 1), g = randomVector(B * 4 * L, seed: 2)
+        let d = try layer.forwardAndBackward(input: u, batch: B, length: L, outputGradient: g, precision: .f64)
+        let f = try layer.forwardAndBackward(input: u, batch: B, length: L, outputGradient: g, precision: .f32)
+        #expect(maxAbsDiff(d.output, f.output) <= 1e-5 * maxAbs(d.output))
+        #expect(maxAbsDiff(d.inputGradient, f.inputGradient) <= 1e-5 * maxAbs(d.inputGradient))
+        #expect(maxAbsDiff(d.gradients.outputWeight, f.gradients.outputWeight) <= 1e-5 * maxAbs(d.gradients.outputWeight))
+        #expect(maxAbsDiff(d.gradients.kernel.C, f.gradients.kernel.C) <= 1e-4 * maxAbs(d.gradients.kernel.C))
+        #expect(maxAbsDiff(d.gradients.kernel.logDt, f.gradients.kernel.logDt) <= 1e-4 * maxAbs(d.gradients.kernel.logDt))
+        #expect(d.output != f.output)            // the Float path really ran in Float
+    }
+
+    @Test func modelGradientInFloatTracksDouble() throws {
+        let config = S4ModelConfiguration(dInput: 2, dModel: 4, dState: 4, layers: 2, classes: 3, prenorm: false, dropout: 0.2)
+        var model = try S4Model(configuration: config, seed: 5)
+        let B = 2, L = 36
+        let x = randomVector(B * L * 2, seed: 3)
+        var g1 = SeededGenerator(seed: 7), g2 = SeededGenerator(seed: 7)
+        let d = try model.lossAndGradients(inputs: x, batch: B, length: L, lengths: [36, 20], labels: [0, 2], training: true, generator: &g1)
+        model.blockPrecision = .f32
+        let f = try model.lossAndGradients(inputs: x, batch: B, length: L, lengths: [36, 20], labels: [0, 2], training: true, generator: &g2)
+        #expect(abs(d.loss - f.loss) <= 1e-5 * abs(d.loss))
+        for p in model.parameters.parameters {
+            let a = try d.gradients.values(p.name), b = try f.gradients.values(p.name)
+            #expect(maxAbsDiff(a, b) <= 1e-3 * max(maxAbs(a), 1e-6), "\(p.name)")
+        }
+    }
+}

@@ -10,6 +10,9 @@ import PhasorNumerics
 public struct S4Model: Sendable {
     public var configuration: S4ModelConfiguration
     public var parameters: ParameterStore
+    /// Arithmetic of the S4D blocks (convolution, GELU, 1×1 conv, GLU and their backward). `.f32` is for training
+    /// speed; the kernel, LayerNorm, encoder, pooling, decoder, loss and all parameter gradients stay Double.
+    public var blockPrecision: ComputePrecision = .f64
 
     /// Random initialisation: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)), D ~ N(0,1),
     /// kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0.
@@ -115,7 +118,14 @@ public struct S4Model: Sendable {
                 dBlockOut = ln.input; dResidual = ln.input
             }
             if let mask = t.outerMask { scaleRows(&dBlockOut, mask, length: L) }
-            let (dBlockIn, lg) = t.layer.backward(t.block, outputGradient: dBlockOut)
+            let dBlockIn: [Double], lg: S4DLayerGradients
+            switch t.block {
+            case .f64(let tape):
+                (dBlockIn, lg) = t.layer.backward(tape, outputGradient: dBlockOut)
+            case .f32(let tape):
+                let r = t.layer.backward(tape, outputGradient: dBlockOut.map { Float($0) })
+                dBlockIn = r.input.map { Double($0) }; lg = r.gradients
+            }
             let p = "s4_layers.\(i)."
             try grads.setValues(p + "D", lg.D); try grads.setValues(p + "kernel.C", lg.kernel.C)
             try grads.setValues(p + "kernel.log_dt", lg.kernel.logDt); try grads.setValues(p + "kernel.log_A_real", lg.kernel.logAReal)
@@ -138,9 +148,14 @@ public struct S4Model: Sendable {
 
     // MARK: forward with saved activations
 
+    enum BlockTape {
+        case f64(S4DLayer.Tape<Double>)
+        case f32(S4DLayer.Tape<Float>)
+    }
+
     struct LayerTape {
         var layer: S4DLayer
-        var block: S4DLayer.Tape
+        var block: BlockTape
         var norm: LayerNorm.Tape
         var outerMask: [Double]?
     }
@@ -178,7 +193,16 @@ public struct S4Model: Sendable {
             var z = x
             var normTape = LayerNorm.Tape(normalised: [], inverseStd: [])
             if c.prenorm { (z, normTape) = LayerNorm.forward(x, weight: nw, bias: nb, batch: batch, channels: h, length: L) }
-            var (out, blockTape) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask)
+            var out: [Double]
+            let blockTape: BlockTape
+            switch blockPrecision {
+            case .f64:
+                let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask)
+                out = o; blockTape = .f64(t)
+            case .f32:
+                let (o, t) = try layer.forwardTape(input: z.map { Float($0) }, batch: batch, length: L, mask: innerMask)
+                out = o.map { Double($0) }; blockTape = .f32(t)
+            }
             if let outerMask { scaleRows(&out, outerMask, length: L) }
             for j in 0..<x.count { x[j] += out[j] }                                   // residual
             if !c.prenorm { (x, normTape) = LayerNorm.forward(x, weight: nw, bias: nb, batch: batch, channels: h, length: L) }
