@@ -148,6 +148,8 @@ public struct S4DLayer: Sendable, Equatable {
     }
 
     /// The block in precision T. The kernel is always computed in Double (then rounded to T).
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     func forwardTape<T: BlockScalar>(input u: [T], batch: Int, length: Int, mask maskIn: [Double]?) throws -> ([T], Tape<T>) {
         let H = channels, L = length
         let d = try discretised()
@@ -168,10 +170,8 @@ public struct S4DLayer: Sendable, Equatable {
                     for h in 0..<H {
                         let s = mask?[b * H + h] ?? 1, dh = dT[h]                       // dropout, tied along L
                         let yr = ya + h * L, ur = ua + h * L, ar = aa + h * L
-                        for l in 0..<L {
-                            yr[l] += dh * ur[l]                                           // y = K*u + D⊙u
-                            ar[l] = s * T.gelu(yr[l])
-                        }
+                        for l in 0..<L { yr[l] += dh * ur[l] }                            // y = K*u + D⊙u
+                        T.gelu(yr, ar, scale: s, count: L)
                     }
                     // z_b = W a_b + bias  (2H×H · H×L)
                     T.multiply(m: 2 * H, n: L, k: H, a: wp.base, b: aa, c: zz, accumulate: false)
@@ -189,6 +189,8 @@ public struct S4DLayer: Sendable, Equatable {
     }
 
     /// ∂L/∂input (precision T) and ∂L/∂parameters (Double) given ∂L/∂out.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     func backward<T: BlockScalar>(_ tape: Tape<T>, outputGradient g: [T]) -> (input: [T], gradients: S4DLayerGradients) {
         let H = channels, L = tape.length, B = tape.batch
         // GLU: ∂/∂z1 = g σ(z2); ∂/∂z2 = g z1 σ(z2)(1 − σ(z2))
@@ -229,7 +231,7 @@ public struct S4DLayer: Sendable, Equatable {
                             for h in 0..<H {
                                 let s = mask?[b * H + h] ?? 1
                                 let yr = yp.base + b * H * L + h * L, dr = da + h * L
-                                for l in 0..<L { dr[l] *= s * T.geluDerivative(yr[l]) }
+                                T.scaleByGeluDerivative(yr, dr, scale: s, count: L)
                             }
                             MatrixProduct.transpose(rows: H, cols: L, ap.base + b * H * L, atp.base + b * H * L)
                         }
