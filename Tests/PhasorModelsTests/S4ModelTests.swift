@@ -126,3 +126,22 @@ import PhasorNumerics
         #expect(worstDerivative <= 1e-6)
     }
 }
+
+@Suite struct TraceTests {
+    @Test func traceRecomposesTheForwardPass() throws {
+        let config = S4ModelConfiguration(dInput: 2, dModel: 4, dState: 4, layers: 2, classes: 3, prenorm: false, dropout: 0.3)
+        let model = try S4Model(configuration: config, seed: 8)
+        let B = 2, L = 9
+        let x = randomVector(B * L * 2, seed: 4)
+        let t = try model.trace(inputs: x, batch: B, length: L)
+        #expect(t.logits == (try model.logits(inputs: x, batch: B, length: L)))
+        for i in 0..<2 {
+            let layer = try model.layer(i)
+            // postnorm: the block sees the previous residual stream; its y and output are reproduced by the layer API
+            let input = i == 0 ? t.encoded : t.layers[i - 1].residualOutput
+            #expect(t.layers[i].blockInput == input)
+            #expect(maxAbsDiff(t.layers[i].ssmOutput, try layer.ssmOutput(input: input, batch: B, length: L)) <= 1e-14)
+            #expect(maxAbsDiff(t.layers[i].blockOutput, try layer.forward(input: input, batch: B, length: L)) <= 1e-14)
+        }
+    }
+}
