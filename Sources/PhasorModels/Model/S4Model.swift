@@ -136,8 +136,8 @@ public struct S4Model: Sendable {
             case .f64(let tape):
                 (dBlockIn, lg) = t.layer.backward(tape, outputGradient: dBlockOut)
             case .f32(let tape):
-                let r = t.layer.backward(tape, outputGradient: dBlockOut.map { Float($0) })
-                dBlockIn = r.input.map { Double($0) }; lg = r.gradients
+                let r = t.layer.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
+                dBlockIn = converted(r.input, to: Double.self); lg = r.gradients
             }
             let p = "s4_layers.\(i)."
             try grads.setValues(p + "D", lg.D); try grads.setValues(p + "kernel.C", lg.kernel.C)
@@ -217,8 +217,8 @@ public struct S4Model: Sendable {
                 let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask)
                 out = o; blockTape = .f64(t)
             case .f32:
-                let (o, t) = try layer.forwardTape(input: z.map { Float($0) }, batch: batch, length: L, mask: innerMask)
-                out = o.map { Double($0) }; blockTape = .f32(t)
+                let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask)
+                out = converted(o, to: Double.self); blockTape = .f32(t)
             }
             if let outerMask { scaleRows(&out, outerMask, length: L) }
             for j in 0..<x.count { x[j] += out[j] }                                   // residual

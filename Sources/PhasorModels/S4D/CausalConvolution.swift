@@ -147,7 +147,7 @@ struct SpectralConvolution<T: BlockScalar> {
 
     func forward(kernel: [T], input: [T], batch: Int, channels H: Int) -> [T] {
         let L = length, n = size, bins = n / 2 + 1
-        var y = [T](repeating: 0, count: batch * H * L)
+        var y: [T] = uninitializedArray(count: batch * H * L)      // every row written below
         kernel.withUnsafeBufferPointer { kb in input.withUnsafeBufferPointer { ub in y.withUnsafeMutableBufferPointer { yb in
             let k = SharedReadPointer(kb.baseAddress!), u = SharedReadPointer(ub.baseAddress!), out = SharedPointer(yb.baseAddress!)
             parallelFor(H) { h in
@@ -174,7 +174,7 @@ struct SpectralConvolution<T: BlockScalar> {
     /// ∂L/∂u = IFFT(ĝ·conj K̂)[0..<L] and, when `input` is given, ∂L/∂K = IFFT(Σ_b ĝ_b·conj û_b)[0..<L].
     func backward(kernel: [T], input: [T]?, outputGradient: [T], batch: Int, channels H: Int) -> (input: [T], kernel: [T]) {
         let L = length, n = size, bins = n / 2 + 1
-        var du = [T](repeating: 0, count: batch * H * L)
+        var du: [T] = uninitializedArray(count: batch * H * L)     // every row written below
         var dk = [T](repeating: 0, count: H * L)
         let uArray = input ?? []
         let withKernel = input != nil

@@ -90,7 +90,7 @@ public struct S4DLayer: Sendable, Equatable {
         try checkInput(u, batch: batch, length: length)
         switch precision {
         case .f64: return try forwardTape(input: u, batch: batch, length: length, mask: nil).0
-        case .f32: return try forwardTape(input: u.map { Float($0) }, batch: batch, length: length, mask: nil).0.map { Double($0) }
+        case .f32: return converted(try forwardTape(input: converted(u, to: Float.self), batch: batch, length: length, mask: nil).0, to: Double.self)
         }
     }
 
@@ -110,9 +110,9 @@ public struct S4DLayer: Sendable, Equatable {
             (du, grads) = backward(tape, outputGradient: outputGradient)
             out = o
         case .f32:
-            let (o, tape) = try forwardTape(input: u.map { Float($0) }, batch: batch, length: length, mask: nil)
-            let r = backward(tape, outputGradient: outputGradient.map { Float($0) })
-            out = o.map { Double($0) }; du = r.input.map { Double($0) }; grads = r.gradients
+            let (o, tape) = try forwardTape(input: converted(u, to: Float.self), batch: batch, length: length, mask: nil)
+            let r = backward(tape, outputGradient: converted(outputGradient, to: Float.self))
+            out = converted(o, to: Double.self); du = converted(r.input, to: Double.self); grads = r.gradients
         }
         try requireFinite(du, "S4D input gradient")
         return (out, du, grads)
@@ -157,9 +157,9 @@ public struct S4DLayer: Sendable, Equatable {
         let mask = maskIn?.map { T($0) }
         var y = CausalConvolution.forward(kernel: k, input: u, batch: batch, channels: H, length: L)
         let dT = D.map { T($0) }, weight = outputWeight.map { T($0) }, bias = outputBias.map { T($0) }
-        var a = [T](repeating: 0, count: y.count)
-        var z = [T](repeating: 0, count: batch * 2 * H * L)
-        var out = [T](repeating: 0, count: batch * H * L)
+        var a: [T] = uninitializedArray(count: y.count)                 // every element written below
+        var z: [T] = uninitializedArray(count: batch * 2 * H * L)
+        var out: [T] = uninitializedArray(count: batch * H * L)
         u.withUnsafeBufferPointer { ub in y.withUnsafeMutableBufferPointer { yb in a.withUnsafeMutableBufferPointer { ab in
             weight.withUnsafeBufferPointer { wb in z.withUnsafeMutableBufferPointer { zb in out.withUnsafeMutableBufferPointer { ob in
                 let up = SharedReadPointer(ub.baseAddress!), yp = SharedPointer(yb.baseAddress!), ap = SharedPointer(ab.baseAddress!)
@@ -196,9 +196,9 @@ public struct S4DLayer: Sendable, Equatable {
         // GLU: ∂/∂z1 = g σ(z2); ∂/∂z2 = g z1 σ(z2)(1 − σ(z2))
         // 1×1 conv: da_b = Wᵀ dz_b;  dW = Σ_b dz_b a_bᵀ;  dbias = Σ_{b,l} dz
         // dropout and GELU: dy = da · m · gelu′(y)
-        var dz = [T](repeating: 0, count: B * 2 * H * L)
-        var aT = [T](repeating: 0, count: B * H * L)
-        var dy = [T](repeating: 0, count: B * H * L)
+        var dz: [T] = uninitializedArray(count: B * 2 * H * L)         // every element written below
+        var aT: [T] = uninitializedArray(count: B * H * L)
+        var dy: [T] = uninitializedArray(count: B * H * L)
         var wT = [T](repeating: 0, count: 2 * H * H)
         let weight = outputWeight.map { T($0) }
         weight.withUnsafeBufferPointer { wb in wT.withUnsafeMutableBufferPointer { tb in
