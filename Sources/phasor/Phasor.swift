@@ -20,6 +20,7 @@ struct Phasor: ParsableCommand {
             Oscillator.self,
             Network.self,
             Kuramoto.self,
+            Bench.self,
         ]
     )
 
