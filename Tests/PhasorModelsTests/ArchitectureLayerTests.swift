@@ -171,3 +171,29 @@ private func linoss(_ seed: UInt64, p: Int = 4, h: Int = 2, _ scheme: LinOSSSche
         #expect(try LinOSSLayer(file: SafeTensorsFile(bytes: try file.serialized()), prefix: "m.") == im)
     }
 }
+
+@Suite struct S5InitialisationTests {
+    @Test(arguments: [true, false])
+    func hippoNSpectrum(_ conj: Bool) throws {
+        var g = SeededGenerator(seed: 16)
+        let p = 8
+        let layer = try S5Layer(channels: 3, stateSize: p, conjugateSymmetric: conj, generator: &g)
+        #expect(layer.modes == (conj ? p / 2 : p))
+        #expect(layer.lambdaRe.allSatisfy { $0 == -0.5 })
+        // The skew part K = S + ½I of HiPPO-N has ‖K‖_F² = Σ |Im λ|² over all P eigenvalues (K normal, Λ = ±iω pairs).
+        var frobenius = 0.0
+        for n in 0..<p { for k in 0..<p where n != k {
+            let a = n > k ? -(Double(2 * n + 1) * Double(2 * k + 1)).squareRoot() : 0
+            let entry = a + (Double(n) + 0.5).squareRoot() * (Double(k) + 0.5).squareRoot()
+            frobenius += entry * entry
+        } }
+        let sumSquares = layer.lambdaIm.map { $0 * $0 }.reduce(0, +)
+        #expect(abs((conj ? 2 : 1) * sumSquares - frobenius) < 1e-10 * frobenius)
+        if conj { #expect(layer.lambdaIm.allSatisfy { $0 < 0 }) }
+        #expect(try layer.steps().allSatisfy { $0 >= 1e-3 && $0 <= 1e-1 })
+        var h = SeededGenerator(seed: 17)
+        let u = ArchitectureFixture.reals(3 * 30, &h)
+        #expect(ArchitectureFixture.relativeError(try layer.forward(u, length: 30), try layer.forwardConvolution(u, length: 30)) < 1e-12)
+        #expect(throws: ArchitectureError.self) { try S5Layer(channels: 3, stateSize: 7, generator: &g) }
+    }
+}

@@ -80,6 +80,10 @@ public struct ArchitectureReading: Sendable, Equatable {
                 rate = Complex.log(mu) / Complex(step)  // λ = log μ / Δ
             }
             if mu.length >= 1 { warnings.append("mode \(q): |μ| = \(mu.length) ≥ 1, it does not decay") }
+            if abs(rate.imaginary) * step > Double.pi {
+                warnings.append("mode \(q): |ω|Δ = \(abs(rate.imaginary) * step) > π (beyond Nyquist); sampled, it is "
+                    + "indistinguishable from its folded frequency")
+            }
             modes.append(ArchitectureMode(mu: mu, rate: rate, step: step,
                                           drive: (0..<h).map { system.bBar[q * h + $0] },
                                           readout: (0..<h).map { system.c[$0 * p + q] }))
