@@ -26,8 +26,10 @@ private func linoss(_ seed: UInt64, p: Int = 4, h: Int = 2, _ scheme: LinOSSSche
         let layer = try s5(1, c.0, conj: c.1)
         var g = SeededGenerator(seed: 2)
         let u = ArchitectureFixture.reals(3 * 40, &g)
-        let rec = try layer.forward(u, length: 40), conv = try layer.forwardConvolution(u, length: 40)
-        #expect(ArchitectureFixture.relativeError(rec, conv) < 1e-12)
+        let rec = try layer.forward(u, length: 40)
+        for direct in [false, true] {  // FFT and direct sum
+            #expect(ArchitectureFixture.relativeError(rec, try layer.forwardConvolution(u, length: 40, direct: direct)) < 1e-12)
+        }
     }
 
     @Test func discretisationFormulas() throws {
@@ -81,7 +83,9 @@ private func linoss(_ seed: UInt64, p: Int = 4, h: Int = 2, _ scheme: LinOSSSche
         var g = SeededGenerator(seed: 7)
         let layer = try LRULayer(channels: 3, states: 5, rMin: 0.4, rMax: 0.95, maxPhase: .pi, generator: &g)
         let u = ArchitectureFixture.reals(3 * 50, &g)
-        #expect(ArchitectureFixture.relativeError(try layer.forward(u, length: 50), try layer.forwardConvolution(u, length: 50)) < 1e-12)
+        let rec = try layer.forward(u, length: 50)
+        #expect(ArchitectureFixture.relativeError(rec, try layer.forwardConvolution(u, length: 50)) < 1e-12)
+        #expect(ArchitectureFixture.relativeError(rec, try layer.forwardConvolution(u, length: 50, direct: true)) < 1e-12)
     }
 
     @Test func ringInitialisation() throws {
@@ -127,6 +131,7 @@ private func linoss(_ seed: UInt64, p: Int = 4, h: Int = 2, _ scheme: LinOSSSche
         let u = ArchitectureFixture.reals(2 * 60, &g)
         let rec = try layer.forward(u, length: 60)
         #expect(ArchitectureFixture.relativeError(rec, try layer.forwardConvolution(u, length: 60)) < 1e-12)
+        #expect(ArchitectureFixture.relativeError(rec, try layer.forwardConvolution(u, length: 60, direct: true)) < 1e-12)
         #expect(ArchitectureFixture.relativeError(rec, try layer.diagonalised().recur(u, length: 60)) < 1e-12)
     }
 

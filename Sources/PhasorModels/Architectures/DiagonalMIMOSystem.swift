@@ -4,7 +4,7 @@
 //     y_k = f·Re(C̃ x_k) + D ⊙ u_k               (y ∈ ℝ^H; f = 2 for conjugate-symmetric S5, f = 1 otherwise)
 // Unrolled from x₀ = 0 it is the causal convolution y_k = Σ_{l≤k} K_l u_{k−l} + D ⊙ u_k with the H×H kernel
 //     K_l[i, j] = f·Re Σ_p C̃_ip μ_p^l B̄_pj.
-// Both ways are here; they agree to rounding (~1e-12 relative in Double).
+// Both ways are here (the convolution by FFT or by the direct sum); they agree to rounding (~1e-12 relative in Double).
 import PhasorNumerics
 
 /// x_k = diag(μ) x_{k−1} + B̄ u_k,  y_k = f·Re(C̃ x_k) + D⊙u_k.
@@ -87,21 +87,15 @@ public struct DiagonalMIMOSystem: Sendable, Equatable {
         return kernel
     }
 
-    /// y_k = Σ_{l≤k} K_l u_{k−l} + D⊙u_k by direct causal convolution (O(L²H²)); u and y of shape (H, L).
-    public func convolve(_ u: [Double], length: Int) throws -> [Double] {
+    /// y_k = Σ_{l≤k} K_l u_{k−l} + D⊙u_k by causal convolution (FFT of size 2L; `direct: true` for the O(L²H²) sum);
+    /// u and y of shape (H, L).
+    public func convolve(_ u: [Double], length: Int, direct: Bool = false) throws -> [Double] {
         let h = channels
         try ArchitectureCheck.input(u, channels: h, length: length)
         let kernel = try kernel(length: length)
-        var y = [Double](repeating: 0, count: h * length)
-        for i in 0..<h {
-            for k in 0..<length {
-                var sum = d[i] * u[i * length + k]
-                for l in 0...k {
-                    for j in 0..<h { sum += kernel[(l * h + i) * h + j] * u[j * length + k - l] }  // K_l u_{k−l}
-                }
-                y[i * length + k] = sum
-            }
-        }
+        var y = direct ? MIMOConvolution.direct(kernel: kernel, input: u, channels: h, length: length)
+            : try MIMOConvolution.fft(kernel: kernel, input: u, channels: h, length: length)
+        for i in 0..<h { for k in 0..<length { y[i * length + k] += d[i] * u[i * length + k] } }  // + D⊙u_k
         try ArchitectureCheck.output(y, "convolution output")
         return y
     }

@@ -151,19 +151,14 @@ public struct LinOSSLayer: Sendable, Equatable {
         return kernel
     }
 
-    /// x (H, L) by the causal convolution with `kernel(length:)` plus D⊙u.
-    public func forwardConvolution(_ u: [Double], length: Int) throws -> [Double] {
+    /// x (H, L) by the causal convolution with `kernel(length:)` plus D⊙u (FFT; `direct: true` for the O(L²H²) sum).
+    public func forwardConvolution(_ u: [Double], length: Int, direct: Bool = false) throws -> [Double] {
         let h = channels
         try ArchitectureCheck.input(u, channels: h, length: length)
         let kernel = try kernel(length: length)
-        var out = [Double](repeating: 0, count: h * length)
-        for i in 0..<h {
-            for k in 0..<length {
-                var sum = d[i] * u[i * length + k]
-                for l in 0...k { for j in 0..<h { sum += kernel[(l * h + i) * h + j] * u[j * length + k - l] } }
-                out[i * length + k] = sum
-            }
-        }
+        var out = direct ? MIMOConvolution.direct(kernel: kernel, input: u, channels: h, length: length)
+            : try MIMOConvolution.fft(kernel: kernel, input: u, channels: h, length: length)
+        for i in 0..<h { for k in 0..<length { out[i * length + k] += d[i] * u[i * length + k] } }  // + D⊙u
         try ArchitectureCheck.output(out, "LinOSS convolution output")
         return out
     }

@@ -85,9 +85,9 @@ public struct S5Layer: Sendable, Equatable {
     /// y (H, L) from u (H, L) by the recurrence.
     public func forward(_ u: [Double], length: Int) throws -> [Double] { try discrete().recur(u, length: length) }
 
-    /// y (H, L) from u (H, L) by the causal convolution with K_l = f·Re(C̃ Λ̄^l B̄).
-    public func forwardConvolution(_ u: [Double], length: Int) throws -> [Double] {
-        try discrete().convolve(u, length: length)
+    /// y (H, L) from u (H, L) by the causal convolution with K_l = f·Re(C̃ Λ̄^l B̄) (FFT, or the direct sum).
+    public func forwardConvolution(_ u: [Double], length: Int, direct: Bool = false) throws -> [Double] {
+        try discrete().convolve(u, length: length, direct: direct)
     }
 
     // MARK: safetensors
