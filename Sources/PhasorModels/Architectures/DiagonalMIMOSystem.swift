@@ -65,23 +65,38 @@ public struct DiagonalMIMOSystem: Sendable, Equatable {
     }
 
     /// The kernel K_l[i, j] = f·Re Σ_p C̃_ip μ_p^l B̄_pj, shape (L, H, H) (powers μ^l re-anchored by exp every 64 steps).
+    /// Computed as real matrix products, 64 steps at a time: with a_(l,i),p = C̃_ip μ_p^l,
+    ///   K[(l,i), j] = f·Σ_p (Re a·Re B̄_pj − Im a·Im B̄_pj) = f·[Re a | −Im a] (LH × 2P) · [Re B̄; Im B̄] (2P × H).
     public func kernel(length: Int) throws -> [Double] {
-        let h = channels, p = modeCount
+        let h = channels, p = modeCount, block = 64
         guard length > 0 else { throw ArchitectureError.shapeMismatch("kernel length \(length) must be positive") }
         var kernel = [Double](repeating: 0, count: length * h * h)
-        for q in 0..<p {
-            let logMu = mu[q] == .zero ? nil : Complex.log(mu[q])
-            var power = Complex<Double>.one
-            for l in 0..<length {
-                if l > 0 {
-                    if l % 64 == 0, let logMu { power = Complex.exp(logMu * Complex(Double(l))) }  // μ^l = e^{l log μ}
-                    else { power = power * mu[q] }
-                }
-                for i in 0..<h {
-                    let cp = c[i * p + q] * power
-                    for j in 0..<h { kernel[(l * h + i) * h + j] += outputFactor * (cp * bBar[q * h + j]).real }
+        var right = [Double](repeating: 0, count: 2 * p * h)                     // [Re B̄; Im B̄], 2P × H
+        for q in 0..<p { for j in 0..<h { right[q * h + j] = bBar[q * h + j].real; right[(p + q) * h + j] = bBar[q * h + j].imaginary } }
+        let logMu = mu.map { $0 == .zero ? nil : Complex.log($0) }
+        var left = [Double](repeating: 0, count: block * h * 2 * p)            // rows (l, i), columns [Re a | −Im a]
+        var l0 = 0
+        while l0 < length {
+            let count = min(block, length - l0)
+            for q in 0..<p {
+                // μ^{l0} by exp (the re-anchoring), then repeated multiplication inside the block.
+                var power = l0 == 0 ? Complex<Double>.one
+                    : (logMu[q].map { Complex.exp($0 * Complex(Double(l0))) } ?? .zero)  // μ^l = e^{l log μ}
+                for r in 0..<count {
+                    if r > 0 { power = power * mu[q] }
+                    for i in 0..<h {
+                        let a = c[i * p + q] * power                             // a = C̃_iq μ_q^l
+                        left[(r * h + i) * 2 * p + q] = a.real
+                        left[(r * h + i) * 2 * p + p + q] = -a.imaginary
+                    }
                 }
             }
+            left.withUnsafeBufferPointer { lb in right.withUnsafeBufferPointer { rb in kernel.withUnsafeMutableBufferPointer { kb in
+                MatrixProduct.gemm(transA: false, transB: false, m: count * h, n: h, k: 2 * p, alpha: outputFactor,
+                                   a: lb.baseAddress!, lda: 2 * p, b: rb.baseAddress!, ldb: h, beta: 0,
+                                   c: kb.baseAddress! + l0 * h * h, ldc: h)        // K = f·left·right
+            } } }
+            l0 += count
         }
         try ArchitectureCheck.output(kernel, "convolution kernel")
         return kernel
