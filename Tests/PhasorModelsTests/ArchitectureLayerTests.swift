@@ -202,3 +202,29 @@ private func linoss(_ seed: UInt64, p: Int = 4, h: Int = 2, _ scheme: LinOSSSche
         #expect(throws: ArchitectureError.self) { try S5Layer(channels: 3, stateSize: 7, generator: &g) }
     }
 }
+
+@Suite struct ArchitectureBatchTests {
+    @Test func batchIsSamplesRunIndependently() throws {
+        var g = SeededGenerator(seed: 18)
+        let h = 2, length = 12, batch = 3
+        let u = ArchitectureFixture.reals(batch * h * length, &g)
+        let lru = try LRULayer(channels: h, states: 3, generator: &g)
+        let sel = try SelectiveLayer(channels: h, states: 2, dtRank: 1, generator: &g)
+        let lin = try linoss(19, p: 2, h: h, .implicit)
+        let s = try s5(20, p: 3, h: h)
+        let runs: [(([Double]) throws -> [Double], ([Double]) throws -> [Double])] = [
+            ({ try lru.forward($0, batch: batch, length: length, convolution: true) }, { try lru.forward($0, length: length) }),
+            ({ try s.forward($0, batch: batch, length: length, convolution: true) }, { try s.forward($0, length: length) }),
+            ({ try lin.forward($0, batch: batch, length: length, convolution: true) }, { try lin.forward($0, length: length) }),
+            ({ try sel.forward($0, batch: batch, length: length) }, { try sel.forward($0, length: length) }),
+        ]
+        for (batched, single) in runs {
+            let y = try batched(u)
+            for b in 0..<batch {
+                let slice = Array(u[(b * h * length)..<((b + 1) * h * length)])
+                #expect(ArchitectureFixture.relativeError(Array(y[(b * h * length)..<((b + 1) * h * length)]), try single(slice)) < 1e-12)
+            }
+            #expect(throws: ArchitectureError.self) { try batched(Array(u.dropLast())) }
+        }
+    }
+}
