@@ -180,6 +180,27 @@ private func modalVersusRecurrence(_ reading: ArchitectureReading, _ system: Dia
         #expect(reading.stepFrequency.allSatisfy { $0 == 0 })
     }
 
+    @Test func complexSelectiveFrequenciesAndPairedExponents() throws {
+        var g = SeededGenerator(seed: 43)
+        var layer = try SelectiveLayer(channels: 2, states: 2, dtRank: 1, dtMin: 0.05, dtMax: 0.3, generator: &g)
+        layer.aImag = normals(4, &g, 3)
+        let length = 40
+        let u = normals(2 * length, &g)
+        let reading = try SelectiveReading(layer, input: u, length: length)
+        let tokens = try layer.tokens(u, length: length)
+        for t in 0..<length { for h in 0..<2 { for n in 0..<2 {
+            #expect(abs(reading.stepFrequency[(t * 2 + h) * 2 + n] - tokens.delta[t * 2 + h] * layer.aImag![h * 2 + n]) < 1e-15)
+        } } }
+        for h in 0..<2 {
+            // Each complex state is a conformal 2×2 block: both of its exponents equal mean_t Δ_t A.
+            let qr = try LyapunovSpectrum.spectrum(transitions: try reading.transitions(channel: h), dimension: 4)
+            for n in 0..<2 {
+                #expect(abs(qr[2 * n] - reading.lyapunovExponents[h * 2 + n]) < 1e-12)
+                #expect(abs(qr[2 * n + 1] - reading.lyapunovExponents[h * 2 + n]) < 1e-12)
+            }
+        }
+    }
+
     @Test func badTransitions() throws {
         #expect(throws: CorrespondenceError.self) { try LyapunovSpectrum.spectrum(transitions: [[1, 0, 0]], dimension: 2) }
         #expect(throws: CorrespondenceError.self) { try LyapunovSpectrum.spectrum(transitions: [[0, 0, 0, 0]], dimension: 2) }

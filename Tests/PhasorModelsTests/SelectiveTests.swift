@@ -5,16 +5,18 @@ import Testing
 @testable import PhasorModels
 
 @Suite struct SelectiveTests {
-    private func layer(_ seed: UInt64) throws -> SelectiveLayer {
+    private func layer(_ seed: UInt64, complex: Bool = false) throws -> SelectiveLayer {
         var g = SeededGenerator(seed: seed)
         var layer = try SelectiveLayer(channels: 3, states: 4, dtRank: 2, dtMin: 0.01, dtMax: 0.5, generator: &g)
         layer.aLog = layer.aLog.map { $0 + 0.3 * g.normal() }
+        if complex { layer.aImag = (0..<12).map { _ in 5 * g.normal() } }
         return layer
     }
 
-    @Test func recurrenceEqualsExplicitProductFormula() throws {
-        // y_t[h] = Σ_n C_t[n] Σ_{s≤t} exp(A[h,n] Σ_{r=s+1}^{t} Δ_r[h]) Δ_s[h] B_s[n] u_s[h] + D[h] u_t[h]
-        let l = try layer(21), L = 25, H = 3, N = 4
+    @Test(arguments: [false, true])
+    func recurrenceEqualsExplicitProductFormula(_ complex: Bool) throws {
+        // y_t[h] = Re Σ_n C_t[n] Σ_{s≤t} exp((A + i·A_imag)[h,n] Σ_{r=s+1}^{t} Δ_r[h]) Δ_s[h] B_s[n] u_s[h] + D[h] u_t[h]
+        let l = try layer(21, complex: complex), L = 25, H = 3, N = 4
         var g = SeededGenerator(seed: 22)
         let u = ArchitectureFixture.reals(H * L, &g)
         let y = try l.forward(u, length: L), tok = try l.tokens(u, length: L), a = l.a
@@ -26,7 +28,8 @@ import Testing
                     for s in 0...t {
                         var exponent = 0.0
                         if s < t { for r in (s + 1)...t { exponent += tok.delta[r * H + h] } }
-                        sum += tok.c[t * N + n] * Double.exp(a[h * N + n] * exponent) * tok.delta[s * H + h]
+                        let rotation = Double.cos((l.aImag?[h * N + n] ?? 0) * exponent)  // Re e^{iθ} (real drive)
+                        sum += tok.c[t * N + n] * Double.exp(a[h * N + n] * exponent) * rotation * tok.delta[s * H + h]
                             * tok.b[s * N + n] * u[h * L + s]
                     }
                 }
@@ -67,6 +70,11 @@ import Testing
         #expect(Set(file.tensors.keys) == ["mixer.A_log", "mixer.D", "mixer.x_proj.weight", "mixer.dt_proj.weight", "mixer.dt_proj.bias"])
         #expect(file.tensors["mixer.x_proj.weight"]?.shape == [2 + 8, 3])
         #expect(try SelectiveLayer(file: SafeTensorsFile(bytes: try file.serialized()), prefix: "mixer.") == l)
+        let c = try layer(27, complex: true)
+        var complexFile = SafeTensorsFile()
+        try c.write(to: &complexFile)
+        #expect(complexFile.tensors["A_imag"]?.shape == [3, 4])
+        #expect(try SelectiveLayer(file: SafeTensorsFile(bytes: try complexFile.serialized())) == c)
         var bad = l
         bad.dtProjBias[0] = -1e4  // softplus underflows to 0: Δ ≤ 0
         #expect(throws: ArchitectureError.self) { try bad.forward([1, 1, 1], length: 1) }

@@ -9,8 +9,12 @@
 //     y_t[h]   = Σ_n C_t[n] x_t[h,n] + D[h] u_t[h]
 // Ā_t = exp(Δ_t A) is the exact ZOH transition; B̄_t = Δ_t B_t is Mamba's simplified (Euler) input matrix, not the ZOH
 // (exp(ΔA) − 1)/A·B — the two agree to O(Δ²). The system is time-varying, so there is no convolution kernel.
-// Not included: the block's in_proj, causal conv1d, SiLU gate and out_proj, and the complex-A variant.
-// Safetensors keys (Mamba's names): A_log (H, N), D (H), x_proj.weight (R+2N, H), dt_proj.weight (H, R), dt_proj.bias (H).
+// Not included: the block's in_proj, causal conv1d, SiLU gate and out_proj.
+// Complex option (Phasor's S4D-like variant, NOT Mamba's complex parametrisation, which also makes B_t, C_t complex):
+// with A_imag given, A = −exp(A_log) + i·A_imag, the state is complex, B_t and C_t stay real, and
+//     y_t[h] = Re Σ_n C_t[n] x_t[h,n] + D[h] u_t[h];   per token the state (h, n) turns by Δ_t[h]·A_imag[h,n] radians.
+// Safetensors keys (Mamba's names): A_log (H, N), D (H), x_proj.weight (R+2N, H), dt_proj.weight (H, R), dt_proj.bias (H);
+// plus A_imag (H, N) for the complex option (read when present).
 import PhasorData
 import PhasorNumerics
 
@@ -33,13 +37,15 @@ public struct SelectiveLayer: Sendable, Equatable {
     public var dtProjWeight: [Double]
     /// b_dt, H.
     public var dtProjBias: [Double]
+    /// Im A, H × N, for the complex option (nil: real A, as Mamba).
+    public var aImag: [Double]?
     public let states: Int
     public let dtRank: Int
 
     public var channels: Int { d.count }
 
     public init(aLog: [Double], d: [Double], xProjWeight: [Double], dtProjWeight: [Double], dtProjBias: [Double],
-                states n: Int, dtRank r: Int) throws {
+                states n: Int, dtRank r: Int, aImag: [Double]? = nil) throws {
         let h = d.count
         try ArchitectureCheck.positive([("H (channels)", h), ("N (states)", n), ("R (dt_rank)", r)])
         try ArchitectureCheck.count(aLog, h * n, "A_log")
@@ -47,6 +53,8 @@ public struct SelectiveLayer: Sendable, Equatable {
         try ArchitectureCheck.count(xProjWeight, (r + 2 * n) * h, "x_proj.weight")
         try ArchitectureCheck.count(dtProjWeight, h * r, "dt_proj.weight")
         try ArchitectureCheck.count(dtProjBias, h, "dt_proj.bias")
+        if let aImag { try ArchitectureCheck.count(aImag, h * n, "A_imag") }
+        self.aImag = aImag
         self.aLog = aLog; self.d = d; self.xProjWeight = xProjWeight; self.dtProjWeight = dtProjWeight
         self.dtProjBias = dtProjBias; self.states = n; self.dtRank = r
     }
@@ -106,6 +114,7 @@ public struct SelectiveLayer: Sendable, Equatable {
 
     /// y (H, L) from u (H, L) by the selective recurrence from x₀ = 0.
     public func forward(_ u: [Double], length: Int) throws -> [Double] {
+        if let aImag { return try forwardComplex(u, length: length, aImag: aImag) }
         let tok = try tokens(u, length: length)
         let h = channels, n = states, a = a
         var x = [Double](repeating: 0, count: h * n)
@@ -126,8 +135,35 @@ public struct SelectiveLayer: Sendable, Equatable {
         return y
     }
 
+    /// The complex option: x_t = e^{Δ_t(A + i·A_imag)} x_{t−1} + Δ_t B_t u_t, y_t = Re Σ_n C_t x_t + D u_t.
+    private func forwardComplex(_ u: [Double], length: Int, aImag: [Double]) throws -> [Double] {
+        let tok = try tokens(u, length: length)
+        let h = channels, n = states, a = a
+        var xr = [Double](repeating: 0, count: h * n), xi = xr
+        var y = [Double](repeating: 0, count: h * length)
+        for t in 0..<length {
+            for q in 0..<h {
+                let dt = tok.delta[t * h + q], ut = u[q * length + t]
+                var out = d[q] * ut
+                for k in 0..<n {
+                    let i = q * n + k
+                    let decay = Double.exp(dt * a[i]), angle = dt * aImag[i]
+                    let cr = decay * Double.cos(angle), ci = decay * Double.sin(angle)  // Ā_t = e^{Δ_t A}(cos + i sin)(Δ_t A_imag)
+                    let nr = cr * xr[i] - ci * xi[i] + dt * tok.b[t * n + k] * ut       // x_t = Ā_t x_{t−1} + Δ_t B_t u_t
+                    xi[i] = cr * xi[i] + ci * xr[i]
+                    xr[i] = nr
+                    out += tok.c[t * n + k] * xr[i]                                     // Re(C_t x_t), C_t real
+                }
+                y[q * length + t] = out
+            }
+        }
+        try ArchitectureCheck.output(y, "selective scan output")
+        return y
+    }
+
     /// The Lyapunov exponents (per token) of the token dynamics x_t = Ā_t x_{t−1} for the input u: Ā_t is diagonal,
-    /// so the exponent of state (h, n) is exactly (1/L) Σ_t log|Ā_t[h,n]| = (1/L) Σ_t Δ_t[h] A[h,n] (shape H × N).
+    /// so the exponent of state (h, n) is exactly (1/L) Σ_t log|Ā_t[h,n]| = (1/L) Σ_t Δ_t[h] A[h,n] (shape H × N; the
+    /// same with the complex option, |e^{Δ(A + iA_imag)}| = e^{ΔA}, each complex state then being a pair of equal exponents).
     public func lyapunovExponents(_ u: [Double], length: Int) throws -> [Double] {
         let tok = try tokens(u, length: length)
         let h = channels, n = states, a = a
@@ -149,7 +185,8 @@ public struct SelectiveLayer: Sendable, Equatable {
                       d: try ArchitectureTensors.read(file, prefix, "D", [h]),
                       xProjWeight: try ArchitectureTensors.read(file, prefix, "x_proj.weight", [r + 2 * n, h]),
                       dtProjWeight: try ArchitectureTensors.read(file, prefix, "dt_proj.weight", [h, r]),
-                      dtProjBias: try ArchitectureTensors.read(file, prefix, "dt_proj.bias", [h]), states: n, dtRank: r)
+                      dtProjBias: try ArchitectureTensors.read(file, prefix, "dt_proj.bias", [h]), states: n, dtRank: r,
+                      aImag: file.tensors[prefix + "A_imag"] == nil ? nil : try ArchitectureTensors.read(file, prefix, "A_imag", [h, n]))
     }
 
     /// Adds the layer's tensors (float64) to `file` under `prefix`.
@@ -160,5 +197,6 @@ public struct SelectiveLayer: Sendable, Equatable {
         try ArchitectureTensors.put(&file, prefix, "x_proj.weight", [r + 2 * n, h], xProjWeight)
         try ArchitectureTensors.put(&file, prefix, "dt_proj.weight", [h, r], dtProjWeight)
         try ArchitectureTensors.put(&file, prefix, "dt_proj.bias", [h], dtProjBias)
+        if let aImag { try ArchitectureTensors.put(&file, prefix, "A_imag", [h, n], aImag) }
     }
 }
