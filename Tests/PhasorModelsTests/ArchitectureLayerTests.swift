@@ -157,6 +157,11 @@ private func linoss(_ seed: UInt64, p: Int = 4, h: Int = 2, _ scheme: LinOSSSche
                     #expect(abs(Double.cos(plus.phase) - (1 - x * x / 2)) < 1e-15)     // cos θ = 1 − Δ²A/2
                 }
                 #expect((minus - plus.conjugate).length < 1e-15)
+                // The inverse relation recovers the natural frequency √A from either eigenvalue.
+                for mu in [plus, minus] {
+                    let root = LinOSSBlock.naturalFrequency(eigenvalue: mu, step: blk.step, scheme: scheme)
+                    #expect(abs(root - blk.naturalFrequency) < 1e-12 * max(1, blk.naturalFrequency))
+                }
             }
         }
     }

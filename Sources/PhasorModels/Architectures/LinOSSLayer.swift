@@ -47,6 +47,17 @@ public struct LinOSSBlock: Sendable, Equatable {
     /// The natural frequency √A of the continuous oscillator.
     public var naturalFrequency: Double { a.squareRoot() }
 
+    /// The inverse relation: √A from a discrete eigenvalue μ (either of the pair) and Δ.
+    ///   IM:   arg μ = atan(Δ√A)          ⇒ √A = tan|arg μ| / Δ   (also |μ|⁻² = 1 + Δ²A)
+    ///   IMEX: arg μ = 2 arcsin(Δ√A/2)    ⇒ √A = 2 sin(|arg μ|/2) / Δ
+    public static func naturalFrequency(eigenvalue mu: Complex<Double>, step: Double, scheme: LinOSSScheme) -> Double {
+        let theta = abs(mu.phase)
+        switch scheme {
+        case .implicit: return Double.tan(theta) / step
+        case .implicitExplicit: return 2 * Double.sin(theta / 2) / step
+        }
+    }
+
     /// The eigenvalues of M from its trace and determinant: μ± = tr/2 ± √(tr²/4 − det) (complex square root).
     public var eigenvalues: (plus: Complex<Double>, minus: Complex<Double>) {
         let half = (m00 + m11) / 2, det = m00 * m11 - m01 * m10
