@@ -31,6 +31,9 @@ public struct DiagonalMIMOSystem: Sendable, Equatable {
         try ArchitectureTensors.finite(bBar, "B̄")
         try ArchitectureTensors.finite(c, "C̃")
         try ArchitectureCheck.count(d, h, "D")
+        guard outputFactor == 1 || outputFactor == 2 else {
+            throw ArchitectureError.invalid("output factor f = \(outputFactor); use 2 (conjugate-symmetric) or 1")
+        }
         self.mu = mu; self.bBar = bBar; self.c = c; self.d = d; self.outputFactor = outputFactor
     }
 

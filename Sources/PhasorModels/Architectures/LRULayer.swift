@@ -46,7 +46,7 @@ public struct LRULayer: Sendable, Equatable {
     public init(channels h: Int, states n: Int, rMin: Double = 0, rMax: Double = 1, maxPhase: Double = 2 * Double.pi,
                 generator: inout SeededGenerator) throws {
         try ArchitectureCheck.positive([("N (states)", n), ("H (channels)", h)])
-        guard 0 <= rMin, rMin < rMax, rMax < 1 || (rMax == 1 && rMin < 1), maxPhase > 0, maxPhase.isFinite else {
+        guard 0 <= rMin, rMin < rMax, rMax <= 1, maxPhase > 0, maxPhase.isFinite else {
             throw ArchitectureError.invalid("need 0 ≤ r_min < r_max ≤ 1 and 0 < max_phase < ∞; got r_min \(rMin), r_max \(rMax), max_phase \(maxPhase)")
         }
         var nu: [Double] = [], theta: [Double] = [], gamma: [Double] = []
