@@ -65,28 +65,30 @@ func maxAbsDiff(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0
         }
     }
 
-    @Test(arguments: [false, true])
-    func gradedSumEqualsSurrogateForward(prenorm: Bool) throws {
+    @Test(arguments: [false, true], [false, true])
+    func gradedSumEqualsSurrogateForward(prenorm: Bool, centred: Bool) throws {
         let m = try tinyModel(layers: 1, prenorm: prenorm)
         let B = 4, L = 10, u = randomInputs(B * L * 2, seed: 3)
+        let ref: [Double]? = centred ? randomInputs(L * 2, seed: 33, scale: 0.5) : nil
         let sur = try RangeSurrogate(model: m, inputs: u, batch: B, length: L, degree: 2)
         let (g, s) = exact(m)
         let gains = try m.plainForward(inputs: u, batch: B, length: L, gelu: g, sigmoid: s).gains
         let P = sur.totalDegree
         #expect(P == 6)
-        let run = try m.gradedForward(inputs: u, batch: B, length: L, order: P, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions,
-                                      frozenGains: gains)
-        let ref = try m.plainForward(inputs: u, batch: B, length: L, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions, frozenGains: gains).logits
-        #expect(maxAbsDiff(run.logits.sum(), ref) <= 1e-12 * max(1, ref.map { abs($0) }.max()!))
+        func graded(_ x: [Double], _ order: Int) throws -> GradedSignal {
+            try m.gradedForward(inputs: x, batch: B, length: L, order: order, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions,
+                                frozenGains: gains, reference: ref).logits
+        }
+        let run = try graded(u, P)
+        let ref0 = try m.plainForward(inputs: u, batch: B, length: L, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions, frozenGains: gains).logits
+        #expect(maxAbsDiff(run.sum(), ref0) <= 1e-12 * max(1, ref0.map { abs($0) }.max()!))
         // one order more adds an exactly zero component
-        let more = try m.gradedForward(inputs: u, batch: B, length: L, order: P + 1, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions,
-                                       frozenGains: gains)
-        #expect(more.logits.component(P + 1).map { abs($0) }.max()! <= 1e-13)
-        // homogeneity: ℓ^[p](u/2) = 2^{−p} ℓ^[p](u)
-        let half = try m.gradedForward(inputs: u.map { $0 / 2 }, batch: B, length: L, order: P, gelu: sur.geluExpansions,
-                                       sigmoid: sur.sigmoidExpansions, frozenGains: gains)
+        #expect(try graded(u, P + 1).component(P + 1).map { abs($0) }.max()! <= 1e-13)
+        // homogeneity in the deviation: ℓ^[p](ū + (u − ū)/2) = 2^{−p} ℓ^[p](u)
+        let r = ref ?? [Double](repeating: 0, count: L * 2)
+        let half = try graded(u.indices.map { r[$0 % (L * 2)] + (u[$0] - r[$0 % (L * 2)]) / 2 }, P)
         for p in 0...P {
-            let a = run.logits.component(p), b = half.logits.component(p)
+            let a = run.component(p), b = half.component(p)
             #expect(maxAbsDiff(b, a.map { $0 * Foundation.pow(0.5, Double(p)) }) <= 1e-13)
         }
     }

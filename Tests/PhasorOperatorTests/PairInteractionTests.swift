@@ -18,16 +18,18 @@ import PhasorNumerics
         #expect(maxAbsDiff(sum, ref) <= 1e-12)
     }
 
-    @Test(arguments: [false, true], InteractionBasis.allCases)
-    func pairsSumToTheDegreeTwoLogits(prenorm: Bool, basis: InteractionBasis) throws {
+    @Test(arguments: [(false, false), (true, false), (false, true)], InteractionBasis.allCases)
+    func pairsSumToTheDegreeTwoLogits(options: (prenorm: Bool, centred: Bool), basis: InteractionBasis) throws {
+        let prenorm = options.prenorm
         let m = try tinyModel(layers: 1, prenorm: prenorm, h: 3, n: 4)
         let B = 2, L = 9, u = randomInputs(B * L * 2, seed: 13)
+        let ref: [Double]? = options.centred ? randomInputs(L * 2, seed: 14) : nil
         let sur = try RangeSurrogate(model: m, inputs: u, batch: B, length: L, degree: 3)
         let flat = try sur.sigmoid.map { PointwiseExpansion.polynomial(try ChebyshevSeries(coefficients: [$0.series.coefficients[0]], lower: $0.series.lower, upper: $0.series.upper)) }
         let (g, s) = exact(m)
         let gains = try m.plainForward(inputs: u, batch: B, length: L, gelu: g, sigmoid: s).gains
-        let whole = try m.gradedForward(inputs: u, batch: B, length: L, order: 2, gelu: sur.geluExpansions, sigmoid: flat, frozenGains: gains)
-        let pi = try m.pairInteractions(inputs: u, batch: B, length: L, gelu: sur.geluExpansions, sigmoid: flat, basis: basis, frozenGains: gains)
+        let whole = try m.gradedForward(inputs: u, batch: B, length: L, order: 2, gelu: sur.geluExpansions, sigmoid: flat, frozenGains: gains, reference: ref)
+        let pi = try m.pairInteractions(inputs: u, batch: B, length: L, gelu: sur.geluExpansions, sigmoid: flat, basis: basis, frozenGains: gains, reference: ref)
         let C = 3, ell2 = whole.logits.component(2)
         #expect(ell2.map { abs($0) }.max()! > 1e-6)
         for b in 0..<B { for c in 0..<C {

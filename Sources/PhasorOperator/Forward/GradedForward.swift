@@ -1,5 +1,6 @@
 // The forward pass on graded signals (DESIGN.md §7): every activation is Σ_{p≤P} ε^p y^[p].
-//   encoder:      x^[0] = bias (broadcast over l),  x^[1] = W·in,  x^[p≥2] = 0
+//   encoder:      x^[0] = bias + W·ū,  x^[1] = W·(in − ū),  x^[p≥2] = 0   (ū = the expansion point: 0 by default,
+//                 or a reference input (L, d_in) such as the data's mean; then ε scales the deviation in − ū)
 //   SSM:          y^[p] = K * x^[p] + D x^[p]        (each degree; all degrees as one batch through S4DLayer.ssmOutput)
 //   GELU, σ:      f(y0 + δ) = Σ_k a_k(y0) δ^k        (PointwiseExpansion; Chebyshev polynomial or Taylor)
 //   1×1 conv:     z^[p] = W a^[p] (+ bias on p = 0)
@@ -40,6 +41,7 @@ extension OperatorModel {
     public func gradedForward(inputs: [Double], batch S: Int, length L: Int, lengths: [Int]? = nil, order P: Int,
                               gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion],
                               gain: GainTreatment = .frozen, frozenGains: [[Double]]? = nil,
+                              reference: [Double]? = nil,
                               layer0GELU: ((GradedSignal) -> GradedSignal)? = nil) throws -> GradedRun {
         guard P >= 0 else { throw OperatorError.invalidOrder(P, "the truncation order must be ≥ 0") }
         let lens = try checkedLengths(inputs: inputs, batch: S, length: L, lengths: lengths)
@@ -53,8 +55,20 @@ extension OperatorModel {
         var run = GradedRun(logits: GradedSignal(order: P, count: S * configuration.classes))
         // encoder
         var x = GradedSignal(order: P, count: n)
-        for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { x.data[o + l] = encoderBias[h] } } }
-        if P >= 1 { x.data.replaceSubrange(n ..< 2 * n, with: encode(inputs[...], batch: S, length: L)) }
+        let d = configuration.dInput
+        if let ref = reference {
+            guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values (got \(ref.count))") }
+            let r0 = encode(ref[...], batch: 1, length: L)
+            for s in 0..<S { for e in 0..<(H * L) { x.data[s * H * L + e] = r0[e] + encoderBias[e / L] } }
+            if P >= 1 {
+                var dev = inputs
+                for i in 0..<dev.count { dev[i] -= ref[i % (L * d)] }                 // in − ū
+                x.data.replaceSubrange(n ..< 2 * n, with: encode(dev[...], batch: S, length: L))
+            }
+        } else {
+            for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { x.data[o + l] = encoderBias[h] } } }
+            if P >= 1 { x.data.replaceSubrange(n ..< 2 * n, with: encode(inputs[...], batch: S, length: L)) }
+        }
         for i in 0..<nl {
             let layer = layers[i]
             var z = x

@@ -5,7 +5,7 @@
 // GELU's degree-2 output is a_2(y0)·(y^[1])² = Σ_{i≤j} T_ij with T_ij = (2 − [i=j])·a_2(y0)·c_i·c_j (c = the
 // components). Its effect on the logits is EXACT at degree 2: degree-2 logits are linear in degree-2 activations
 // (a product with a degree-2 factor and any degree ≥ 1 factor has degree ≥ 3), so we evaluate the graded network
-// at order 2 with u = 0 (degree-1 parts vanish) and layer 0's GELU output replaced by [a^[0], 0, T_ij]: the result
+// at order 2 with u = ū (degree-1 parts vanish) and layer 0's GELU output replaced by [a^[0], 0, T_ij]: the result
 // ℓ^[2] is T_ij's whole contribution to the order-2 logits, and Σ_{i≤j} of them is layer 0's GELU share of ℓ^[2].
 import Foundation
 import PhasorModels
@@ -95,19 +95,21 @@ extension OperatorModel {
     /// Pair contributions to the degree-2 logits for each of the (B, L, d_in) samples (see the header).
     public func pairInteractions(inputs: [Double], batch B: Int, length L: Int, lengths: [Int]? = nil,
                                  gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion], basis: InteractionBasis,
-                                 frozenGains: [[Double]]) throws -> PairInteractions {
+                                 frozenGains: [[Double]], reference: [Double]? = nil) throws -> PairInteractions {
         guard !layers.isEmpty else { throw OperatorError.unsupported("interactions of a model without S4D layers") }
         let lens = try checkedLengths(inputs: inputs, batch: B, length: L, lengths: lengths)
-        let H = channels, d = configuration.dInput, C = configuration.classes, nl = layers.count
+        let H = channels, d = configuration.dInput, C = configuration.classes
         // degree-0 SSM output of layer 0 (u = 0): the same for every sample except through a pre-norm gain
         var result = PairInteractions(basis: basis, labels: [], pairs: [], contributions: [], classes: C)
         for b in 0..<B {
             let u = Array(inputs[b * L * d ..< (b + 1) * L * d])
             let gains = frozenGains.map { Array($0[b * L ..< (b + 1) * L]) }
             // degree-0 and degree-1 of layer 0's SSM input, by the graded machinery at order 1 up to that point
-            var z1 = encode(u[...], batch: 1, length: L)
-            var z0 = [Double](repeating: 0, count: H * L)
-            for h in 0..<H { for l in 0..<L { z0[h * L + l] = encoderBias[h] } }
+            let ref = reference ?? [Double](repeating: 0, count: L * d)
+            guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values") }
+            var z1 = encode(zip(u, ref).map { $0 - $1 }[...], batch: 1, length: L)   // W(u − ū)
+            var z0 = encode(ref[...], batch: 1, length: L)                              // W ū + bias
+            for h in 0..<H { for l in 0..<L { z0[h * L + l] += encoderBias[h] } }
             if configuration.prenorm {
                 var run = GradedRun(logits: GradedSignal(order: 1, count: 1))
                 let xs = try GradedSignal(order: 1, components: [z0, z1])
@@ -127,9 +129,9 @@ extension OperatorModel {
                 for e in 0..<n { inject[k * n + e] = w * a2[2 * n + e] * parts[i][e] * parts[j][e] }   // T_ij
             }
             let rep = gains.map { g in (0..<S).flatMap { _ in g } }
-            let run = try gradedForward(inputs: [Double](repeating: 0, count: S * L * d), batch: S, length: L,
+            let run = try gradedForward(inputs: (0..<S).flatMap { _ in ref }, batch: S, length: L,
                                         lengths: [Int](repeating: lens[b], count: S), order: 2, gelu: gelu, sigmoid: sigmoid,
-                                        gain: .frozen, frozenGains: rep,
+                                        gain: .frozen, frozenGains: rep, reference: ref,
                                         layer0GELU: { a in
                                             var out = a
                                             for e in 0..<(S * n) { out.data[S * n + e] = 0; out.data[2 * S * n + e] = inject[e] }
@@ -137,7 +139,6 @@ extension OperatorModel {
                                         })
             result.labels = labels; result.pairs = pairs
             result.contributions.append(run.logits.component(2))
-            _ = nl
         }
         return result
     }

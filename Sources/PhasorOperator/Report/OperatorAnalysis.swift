@@ -54,7 +54,7 @@ public enum OperatorAnalysis {
     /// Runs the graded evaluation at order `maxOrder` on (B, L, d_in) inputs in chunks of `chunk` samples.
     public static func run(model: OperatorModel, inputs: [Double], batch: Int, length: Int, lengths: [Int]? = nil,
                            labels: [Int], maxOrder P: Int, formulation: OperatorFormulation,
-                           gain: GainTreatment = .frozen, chunk: Int = 64) throws -> OperatorSummary {
+                           gain: GainTreatment = .frozen, reference: [Double]? = nil, chunk: Int = 64) throws -> OperatorSummary {
         guard P >= 1 else { throw OperatorError.invalidOrder(P, "the maximum order must be ≥ 1") }
         guard P <= 25 else { throw OperatorError.invalidOrder(P, "orders above 25 are not evaluated (cost grows as P³ and the terms overflow); use ≤ 25") }
         guard labels.count == batch else { throw OperatorError.invalid("got \(labels.count) labels for \(batch) samples") }
@@ -82,7 +82,7 @@ public enum OperatorAnalysis {
             full += rec.logits
             t0 = Date()
             let run = try model.gradedForward(inputs: x, batch: s, length: length, lengths: l, order: P, gelu: gelu, sigmoid: sig,
-                                              gain: gain, frozenGains: rec.gains)
+                                              gain: gain, frozenGains: rec.gains, reference: reference)
             gradedTime += Date().timeIntervalSince(t0)
             outside += run.sigmoidOutsideRadius; examined += run.sigmoidInputs
             for p in 0...P { partial[p] += run.logits.sum(through: p) }
@@ -99,8 +99,10 @@ public enum OperatorAnalysis {
                                                     frozenGains: rec.gains).logits
             }
             if start == 0 {                                                   // homogeneity at ε = 1/2
-                let half = try model.gradedForward(inputs: x.map { $0 / 2 }, batch: s, length: length, lengths: l, order: P,
-                                                   gelu: gelu, sigmoid: sig, gain: gain, frozenGains: rec.gains)
+                let ref = reference ?? [Double](repeating: 0, count: length * d)
+                let halfway = x.indices.map { ref[$0 % (length * d)] + (x[$0] - ref[$0 % (length * d)]) / 2 }   // ū + (u − ū)/2
+                let half = try model.gradedForward(inputs: halfway, batch: s, length: length, lengths: l, order: P,
+                                                   gelu: gelu, sigmoid: sig, gain: gain, frozenGains: rec.gains, reference: reference)
                 if gain == .frozen {
                     for p in 0...P {
                         let a = run.logits.component(p), b = half.logits.component(p)
