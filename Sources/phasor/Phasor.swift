@@ -13,6 +13,9 @@ struct Phasor: ParsableCommand {
         version: version,
         subcommands: [
             Demo.self,
+            Train.self,
+            Eval.self,
+            Predict.self,
         ]
     )
 
