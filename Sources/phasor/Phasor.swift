@@ -17,6 +17,7 @@ struct Phasor: ParsableCommand {
             Train.self,
             Eval.self,
             Predict.self,
+            Operator.self,
         ]
     )
 
