@@ -89,7 +89,7 @@ struct Operator: ParsableCommand {
             throw CLIError("\(data) has \(classes.count) classes but the model has \(cfg.classes)")
         }
         let op = try OperatorModel(checkpoint.model)
-        let fitSet = try Self.arrays(trainSet, checkpoint: checkpoint, classes: classes, limit: 512)
+        let fitSet = try Self.arrays(trainSet, checkpoint: checkpoint, classes: classes, limit: 0)
         let evalSet = try Self.arrays(testSet ?? trainSet, checkpoint: checkpoint, classes: classes, limit: samples)
         guard evalSet.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
         var reference: [Double]? = nil
