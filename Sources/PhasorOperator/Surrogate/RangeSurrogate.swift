@@ -38,8 +38,9 @@ public struct RangeSurrogate: Sendable {
     /// `maxSamples` values per nonlinearity are used (an even stride through the recorded values; the range always
     /// uses all of them). `floor` is the weight-floor fraction φ. The interval is the observed range widened by
     /// `rangePadding` of its width on each side, so held-out inputs slightly beyond it are not extrapolated.
+    /// `ridge` adds λ·Σ_k c_k² (shrinks high Chebyshev coefficients, and with them the local Taylor coefficients).
     public init(model: OperatorModel, inputs: [Double], batch: Int, length: Int, lengths: [Int]? = nil, degree d: Int,
-                floor: Double = 0.02, maxSamples: Int = 20000, rangePadding: Double = 0.05) throws {
+                floor: Double = 0.02, maxSamples: Int = 20000, rangePadding: Double = 0.05, ridge: Double = 0) throws {
         guard d >= 1 else { throw OperatorError.invalid("the surrogate degree must be ≥ 1 (got \(d))") }
         guard d <= 64 else { throw OperatorError.invalid("surrogate degree \(d) is too high (≤ 64): the graded evaluation's degree grows as d^layers") }
         let nl = model.layers.count
@@ -58,7 +59,7 @@ public struct RangeSurrogate: Sendable {
             let pad = max(1e-3, rangePadding * (hi - lo)); lo -= pad; hi += pad          // room for unseen inputs
             let stride = max(1, v.count / maxSamples)
             let sample = Swift.stride(from: 0, to: v.count, by: stride).map { v[$0] }
-            let series = try ChebyshevSeries.weightedFit(f, samples: sample, degree: d, lower: lo, upper: hi, floor: floor)
+            let series = try ChebyshevSeries.weightedFit(f, samples: sample, degree: d, lower: lo, upper: hi, floor: floor, ridge: ridge)
             let err = series.maxError(against: f).error
             return FittedNonlinearity(layer: layer, function: name, series: series, uniformError: err, samples: sample.count)
         }
