@@ -8,4 +8,5 @@ let benchmarks: @Sendable () -> Void = {
         let values = [Double](repeating: 1.5, count: 100_000)
         for _ in benchmark.scaledIterations { try? requireFinite(values, "values") }
     }
+    linearAlgebraBenchmarks()
 }
