@@ -13,6 +13,7 @@ struct Phasor: ParsableCommand {
         version: version,
         subcommands: [
             Demo.self,
+            Bench.self,
         ]
     )
 }

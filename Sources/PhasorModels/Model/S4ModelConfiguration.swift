@@ -1,0 +1,59 @@
+// The sizes and switches of the S4Model classifier (state-spaces `example.py`), and the parameter names and shapes
+// they imply (DESIGN.md §9) — the single place the key layout is written down.
+
+/// Sizes and options of an `S4Model`.
+public struct S4ModelConfiguration: Sendable, Equatable, Codable {
+    /// Input channels per time step.
+    public var dInput: Int
+    /// H, the model width.
+    public var dModel: Int
+    /// N, the state size (N/2 complex modes per channel).
+    public var dState: Int
+    /// Number of residual S4D blocks.
+    public var layers: Int
+    /// Number of output classes.
+    public var classes: Int
+    /// LayerNorm before each block (true) or after the residual add (false, the example.py default).
+    public var prenorm: Bool
+    /// Dropout probability (in the block after GELU and after each block; masks tied along L).
+    public var dropout: Double
+    public var initialisation: S4DInit
+    public var discretization: Discretization
+
+    public init(dInput: Int, dModel: Int = 128, dState: Int = 64, layers: Int = 4, classes: Int, prenorm: Bool = false,
+                dropout: Double = 0.1, initialisation: S4DInit = .lin, discretization: Discretization = .zoh) {
+        self.dInput = dInput; self.dModel = dModel; self.dState = dState; self.layers = layers; self.classes = classes
+        self.prenorm = prenorm; self.dropout = dropout; self.initialisation = initialisation; self.discretization = discretization
+    }
+
+    /// Throws `ModelError.invalidConfiguration` naming the first impossible setting.
+    public func validate() throws {
+        guard dInput > 0 else { throw ModelError.invalidConfiguration("d_input must be positive (got \(dInput))") }
+        guard dModel > 0 else { throw ModelError.invalidConfiguration("d_model must be positive (got \(dModel))") }
+        guard dState >= 2, dState % 2 == 0 else { throw ModelError.invalidConfiguration("d_state must be even and ≥ 2 (got \(dState))") }
+        guard layers >= 0 else { throw ModelError.invalidConfiguration("layers must be ≥ 0 (got \(layers))") }
+        guard classes >= 2 else { throw ModelError.invalidConfiguration("classes must be ≥ 2 (got \(classes))") }
+        guard dropout >= 0, dropout < 1 else { throw ModelError.invalidConfiguration("dropout must be in [0, 1) (got \(dropout))") }
+    }
+
+    /// Every parameter name with its shape, in PyTorch `state_dict` order.
+    public var parameterShapes: [(name: String, shape: [Int])] {
+        let h = dModel, m = dState / 2
+        var out: [(String, [Int])] = [("encoder.weight", [h, dInput]), ("encoder.bias", [h])]
+        for i in 0..<layers {
+            let p = "s4_layers.\(i)."
+            out += [(p + "D", [h]), (p + "kernel.C", [h, m, 2]), (p + "kernel.log_dt", [h]),
+                    (p + "kernel.log_A_real", [h, m]), (p + "kernel.A_imag", [h, m]),
+                    (p + "output_linear.0.weight", [2 * h, h, 1]), (p + "output_linear.0.bias", [2 * h])]
+        }
+        for i in 0..<layers { out += [("norms.\(i).weight", [h]), ("norms.\(i).bias", [h])] }
+        out += [("decoder.weight", [classes, h]), ("decoder.bias", [classes])]
+        return out
+    }
+
+    /// True for the SSM parameters (log_dt, log_A_real, A_imag) that train with their own learning rate and no
+    /// weight decay (example.py's `_optim` group).
+    public static func isSSMParameter(_ name: String) -> Bool {
+        name.hasSuffix(".kernel.log_dt") || name.hasSuffix(".kernel.log_A_real") || name.hasSuffix(".kernel.A_imag")
+    }
+}

@@ -1,0 +1,268 @@
+// One S4D block (state-spaces `s4d.py` S4D, transposed (B, H, L) layout) — forward and backward side by side:
+//   y = K * u + D⊙u                (SSM: causal convolution, or the recurrence below)
+//   a = dropout(gelu(y))           (mask m[b,h] ∈ {0, 1/(1−p)}, tied along L)
+//   z = W a + bias                 (1×1 convolution, W: 2H×H)
+//   out = z[0..<H] ⊙ σ(z[H..<2H])  (GLU over channels)
+// Recurrence (streaming): x_k = μ x_{k−1} + u_k per mode, y_k = 2·Re Σ_n C̃_n x_k,n + D u_k (B̄ folded into C̃).
+import Foundation
+import PhasorNumerics
+
+/// The parameters of one S4D block.
+public struct S4DLayer: Sendable, Equatable {
+    public var kernel: S4DKernelParameters
+    /// Skip term D, shape (H).
+    public var D: [Double]
+    /// 1×1 convolution weight, shape (2H, H) (PyTorch's (2H, H, 1)).
+    public var outputWeight: [Double]
+    /// 1×1 convolution bias, shape (2H).
+    public var outputBias: [Double]
+    public var discretization: Discretization
+
+    public var channels: Int { kernel.channels }
+
+    public init(kernel: S4DKernelParameters, D: [Double], outputWeight: [Double], outputBias: [Double],
+                discretization: Discretization = .zoh) throws {
+        let h = kernel.channels
+        guard D.count == h else { throw ModelError.shapeMismatch(key: "D", expected: [h], found: [D.count]) }
+        guard outputWeight.count == 2 * h * h else { throw ModelError.shapeMismatch(key: "output_linear.0.weight", expected: [2 * h, h, 1], found: [outputWeight.count]) }
+        guard outputBias.count == 2 * h else { throw ModelError.shapeMismatch(key: "output_linear.0.bias", expected: [2 * h], found: [outputBias.count]) }
+        self.kernel = kernel; self.D = D; self.outputWeight = outputWeight; self.outputBias = outputBias
+        self.discretization = discretization
+    }
+
+    /// Δ, λ, C̃ and w = log μ per (h, n).
+    public func discretised() throws -> DiscreteS4D { try kernel.discretised(discretization) }
+
+    /// The convolution kernel K, shape (H, L).
+    public func kernel(length: Int) throws -> [Double] { try discretised().kernel(length: length) }
+
+    /// The SSM output before GELU, y = K * u + D⊙u, shape (B, H, L), by convolution.
+    public func ssmOutput(input u: [Double], batch: Int, length: Int) throws -> [Double] {
+        try checkInput(u, batch: batch, length: length)
+        let k = try kernel(length: length)
+        var y = CausalConvolution.forward(kernel: k, input: u, batch: batch, channels: channels, length: length)
+        addSkip(&y, u, batch: batch, length: length)
+        try requireFinite(y, "S4D output y")
+        return y
+    }
+
+    /// The same y by the recurrence (streaming mode), one step at a time.
+    public func ssmRecurrence(input u: [Double], batch: Int, length: Int) throws -> [Double] {
+        try checkInput(u, batch: batch, length: length)
+        let d = try discretised()
+        let H = channels
+        var y = [Double](repeating: 0, count: u.count)
+        var column = [Double](repeating: 0, count: H)
+        for b in 0..<batch {
+            var state = S4DState(channels: H, modes: kernel.modes)
+            for l in 0..<length {
+                for h in 0..<H { column[h] = u[(b * H + h) * length + l] }
+                let out = step(&state, input: column, discrete: d)
+                for h in 0..<H { y[(b * H + h) * length + l] = out[h] }
+            }
+        }
+        try requireFinite(y, "S4D recurrent output y")
+        return y
+    }
+
+    /// One streaming step for one sample: x ← μ⊙x + u (per mode), returns y = 2·Re Σ_n C̃ x + D u, shape (H).
+    public func step(_ state: inout S4DState, input u: [Double], discrete d: DiscreteS4D) -> [Double] {
+        let M = kernel.modes
+        var y = [Double](repeating: 0, count: channels)
+        for h in 0..<channels {
+            var acc = D[h] * u[h]
+            for n in 0..<M {
+                let i = h * M + n
+                let mu = Complex.exp(Complex(d.wRe[i], d.wIm[i]))
+                let xr = mu.real * state.re[i] - mu.imaginary * state.im[i] + u[h]   // x_k = μ x_{k−1} + u_k
+                let xi = mu.real * state.im[i] + mu.imaginary * state.re[i]
+                state.re[i] = xr; state.im[i] = xi
+                acc += 2 * (d.cRe[i] * xr - d.cIm[i] * xi)                           // 2·Re(C̃ x)
+            }
+            y[h] = acc
+        }
+        return y
+    }
+
+    /// The block output (no dropout: evaluation mode), shape (B, H, L).
+    public func forward(input u: [Double], batch: Int, length: Int) throws -> [Double] {
+        try checkInput(u, batch: batch, length: length)
+        let (out, _) = try forwardTape(input: u, batch: batch, length: length, mask: nil)
+        return out
+    }
+
+    /// Forward (no dropout) and backward of the block in one call: the output, ∂L/∂input and ∂L/∂parameters for
+    /// the loss whose gradient with respect to the output is `outputGradient` (shape (B, H, L)).
+    public func forwardAndBackward(input u: [Double], batch: Int, length: Int, outputGradient: [Double]) throws
+        -> (output: [Double], inputGradient: [Double], gradients: S4DLayerGradients) {
+        try checkInput(u, batch: batch, length: length)
+        guard outputGradient.count == u.count else {
+            throw ModelError.shapeMismatch(key: "output gradient (B, H, L)", expected: [batch, channels, length], found: [outputGradient.count])
+        }
+        let (out, tape) = try forwardTape(input: u, batch: batch, length: length, mask: nil)
+        let (du, grads) = backward(tape, outputGradient: outputGradient)
+        try requireFinite(du, "S4D input gradient")
+        return (out, du, grads)
+    }
+
+    func checkInput(_ u: [Double], batch: Int, length: Int) throws {
+        guard batch > 0, length > 0 else { throw ModelError.invalidConfiguration("batch and length must be positive (got B=\(batch), L=\(length))") }
+        guard u.count == batch * channels * length else {
+            throw ModelError.shapeMismatch(key: "S4D input (B, H, L)", expected: [batch, channels, length], found: [u.count])
+        }
+    }
+
+    func addSkip(_ y: inout [Double], _ u: [Double], batch: Int, length: Int) {
+        let H = channels
+        for b in 0..<batch { for h in 0..<H {
+            let o = (b * H + h) * length, dh = D[h]
+            for l in 0..<length { y[o + l] += dh * u[o + l] }       // + D⊙u
+        } }
+    }
+
+    // MARK: forward with saved activations, and backward
+
+    /// What the backward pass needs from the forward pass.
+    struct Tape {
+        var batch: Int, length: Int
+        var input: [Double]
+        var discrete: DiscreteS4D
+        var kernel: [Double]
+        var y: [Double]            // pre-GELU
+        var a: [Double]            // after GELU and dropout (the 1×1 conv input)
+        var z: [Double]            // (B, 2H, L)
+        var mask: [Double]?        // (B, H) dropout scale, nil = identity
+    }
+
+    func forwardTape(input u: [Double], batch: Int, length: Int, mask: [Double]?) throws -> ([Double], Tape) {
+        let H = channels, L = length
+        let d = try discretised()
+        let k = d.kernel(length: L)
+        var y = CausalConvolution.forward(kernel: k, input: u, batch: batch, channels: H, length: L)
+        addSkip(&y, u, batch: batch, length: L)
+        var a = [Double](repeating: 0, count: y.count)
+        var z = [Double](repeating: 0, count: batch * 2 * H * L)
+        var out = [Double](repeating: 0, count: batch * H * L)
+        y.withUnsafeBufferPointer { yb in a.withUnsafeMutableBufferPointer { ab in outputWeight.withUnsafeBufferPointer { wb in
+            z.withUnsafeMutableBufferPointer { zb in out.withUnsafeMutableBufferPointer { ob in
+                let yp = SharedReadPointer(yb.baseAddress!), ap = SharedPointer(ab.baseAddress!), wp = SharedReadPointer(wb.baseAddress!)
+                let zp = SharedPointer(zb.baseAddress!), op = SharedPointer(ob.baseAddress!)
+                let bias = outputBias
+                parallelFor(batch) { b in
+                    let ya = yp.base + b * H * L, aa = ap.base + b * H * L, zz = zp.base + b * 2 * H * L, oo = op.base + b * H * L
+                    for h in 0..<H {
+                        let s = mask?[b * H + h] ?? 1                                   // dropout, tied along L
+                        for l in 0..<L { aa[h * L + l] = s * Activation.gelu(ya[h * L + l]) }
+                    }
+                    // z_b = W a_b + bias  (2H×H · H×L)
+                    MatrixProduct.multiply(m: 2 * H, n: L, k: H, a: wp.base, b: aa, c: zz, accumulate: false)
+                    for o in 0..<(2 * H) { let v = bias[o]; for l in 0..<L { zz[o * L + l] += v } }
+                    for h in 0..<H {                                                     // GLU: z1 ⊙ σ(z2)
+                        let z1 = zz + h * L, z2 = zz + (H + h) * L, dst = oo + h * L
+                        VectorMath.sigmoid(z2, dst, count: L)
+                        for l in 0..<L { dst[l] *= z1[l] }
+                    }
+                }
+            } }
+        } } }
+        try requireFinite(out, "S4D block output")
+        return (out, Tape(batch: batch, length: L, input: u, discrete: d, kernel: k, y: y, a: a, z: z, mask: mask))
+    }
+
+    /// ∂L/∂input and ∂L/∂parameters given ∂L/∂out.
+    func backward(_ tape: Tape, outputGradient g: [Double]) -> (input: [Double], gradients: S4DLayerGradients) {
+        let H = channels, L = tape.length, B = tape.batch
+        // GLU: ∂/∂z1 = g σ(z2); ∂/∂z2 = g z1 σ(z2)(1 − σ(z2))
+        // 1×1 conv: da_b = Wᵀ dz_b;  dW = Σ_b dz_b a_bᵀ;  dbias = Σ_{b,l} dz
+        // dropout and GELU: dy = da · m · gelu′(y)
+        var dz = [Double](repeating: 0, count: B * 2 * H * L)
+        var aT = [Double](repeating: 0, count: B * H * L)
+        var dy = [Double](repeating: 0, count: B * H * L)
+        var wT = [Double](repeating: 0, count: 2 * H * H)
+        outputWeight.withUnsafeBufferPointer { wb in wT.withUnsafeMutableBufferPointer { tb in
+            MatrixProduct.transpose(rows: 2 * H, cols: H, wb.baseAddress!, tb.baseAddress!)
+        } }
+        var dW = [Double](repeating: 0, count: 2 * H * H)
+        g.withUnsafeBufferPointer { gb in tape.z.withUnsafeBufferPointer { zb in tape.a.withUnsafeBufferPointer { ab in
+            tape.y.withUnsafeBufferPointer { yb in wT.withUnsafeBufferPointer { tb in
+                dz.withUnsafeMutableBufferPointer { dzb in aT.withUnsafeMutableBufferPointer { atb in
+                    dy.withUnsafeMutableBufferPointer { dyb in dW.withUnsafeMutableBufferPointer { dwb in
+                        let gp = SharedReadPointer(gb.baseAddress!), zp = SharedReadPointer(zb.baseAddress!)
+                        let ap = SharedReadPointer(ab.baseAddress!), yp = SharedReadPointer(yb.baseAddress!)
+                        let tp = SharedReadPointer(tb.baseAddress!), dzp = SharedPointer(dzb.baseAddress!)
+                        let atp = SharedPointer(atb.baseAddress!), dyp = SharedPointer(dyb.baseAddress!)
+                        let dwp = SharedPointer(dwb.baseAddress!)
+                        let mask = tape.mask
+                        parallelFor(B) { b in
+                            let zz = zp.base + b * 2 * H * L, dd = dzp.base + b * 2 * H * L, gg = gp.base + b * H * L
+                            for h in 0..<H {
+                                let z1 = zz + h * L, z2 = zz + (H + h) * L, d1 = dd + h * L, d2 = dd + (H + h) * L, gr = gg + h * L
+                                VectorMath.sigmoid(z2, d1, count: L)                  // d1 ← σ(z2), then scaled
+                                for l in 0..<L {
+                                    let s = d1[l], gv = gr[l]
+                                    d1[l] = gv * s
+                                    d2[l] = gv * z1[l] * s * (1 - s)
+                                }
+                            }
+                            let da = dyp.base + b * H * L
+                            MatrixProduct.multiply(m: H, n: L, k: 2 * H, a: tp.base, b: dd, c: da, accumulate: false)
+                            for h in 0..<H {
+                                let s = mask?[b * H + h] ?? 1
+                                let yr = yp.base + b * H * L + h * L, dr = da + h * L
+                                for l in 0..<L { dr[l] *= s * Activation.geluDerivative(yr[l]) }
+                            }
+                            MatrixProduct.transpose(rows: H, cols: L, ap.base + b * H * L, atp.base + b * H * L)
+                        }
+                        // dW rows in blocks of 4, each summing over the batch in order
+                        parallelFor((2 * H + 3) / 4) { blk in
+                            let r0 = blk * 4, rows = min(4, 2 * H - r0)
+                            for b in 0..<B {
+                                MatrixProduct.multiply(m: rows, n: H, k: L, a: dzp.base + b * 2 * H * L + r0 * L,
+                                                       b: atp.base + b * H * L, c: dwp.base + r0 * H, accumulate: true)
+                            }
+                        }
+                    } }
+                } }
+            } }
+        } } }
+        var dBias = [Double](repeating: 0, count: 2 * H)
+        for b in 0..<B { for o in 0..<(2 * H) {
+            let base = (b * 2 * H + o) * L
+            var s = 0.0
+            for l in 0..<L { s += dz[base + l] }
+            dBias[o] += s
+        } }
+        // y = K * u + D u
+        let conv = CausalConvolution.backward(kernel: tape.kernel, input: tape.input, outputGradient: dy,
+                                              batch: B, channels: H, length: L)
+        var du = conv.input
+        let dK = conv.kernel
+        var dD = [Double](repeating: 0, count: H)
+        for b in 0..<B { for h in 0..<H {
+            let o = (b * H + h) * L
+            var s = 0.0
+            for l in 0..<L { du[o + l] += D[h] * dy[o + l]; s += dy[o + l] * tape.input[o + l] }
+            dD[h] += s
+        } }
+        let kg = kernel.backward(kernelGradient: dK, length: L, discrete: tape.discrete)
+        return (du, S4DLayerGradients(kernel: kg, D: dD, outputWeight: dW, outputBias: dBias))
+    }
+}
+
+/// ∂L/∂(S4D block parameters).
+public struct S4DLayerGradients: Sendable, Equatable {
+    public var kernel: S4DKernelGradients
+    public var D: [Double]
+    public var outputWeight: [Double]
+    public var outputBias: [Double]
+}
+
+/// The complex state x (H, M) of the streaming recurrence, split re/im.
+public struct S4DState: Sendable, Equatable {
+    public var re: [Double]
+    public var im: [Double]
+    public init(channels: Int, modes: Int) {
+        re = [Double](repeating: 0, count: channels * modes)
+        im = re
+    }
+}

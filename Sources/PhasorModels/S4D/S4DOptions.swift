@@ -1,0 +1,21 @@
+// The two choices that define an S4D layer beyond its sizes: how its poles are initialised and how the continuous
+// system is discretised (DESIGN.md §3).
+
+/// Initialisation of the diagonal state matrix (Gu et al., "On the Parameterization and Initialization of Diagonal
+/// State Space Models", 2022). n = 0…N/2−1, N = d_state.
+public enum S4DInit: String, Sendable, CaseIterable, Codable {
+    /// S4D-Lin: λ_n = −½ + iπn.
+    case lin
+    /// S4D-Inv: λ_n = −½ + i(N/π)(N/(2n+1) − 1).
+    case inv
+    /// S4D-Real: λ_n = −(n+1).
+    case real
+}
+
+/// Continuous → discrete map used for the kernel and the recurrence.
+public enum Discretization: String, Sendable, CaseIterable, Codable {
+    /// Zero-order hold: Ā = e^{Δλ}, B̄ = (e^{Δλ} − 1)/λ (the state-spaces default).
+    case zoh
+    /// Bilinear (Tustin): Ā = (1 + Δλ/2)/(1 − Δλ/2), B̄ = Δ/(1 − Δλ/2).
+    case bilinear
+}
