@@ -9,6 +9,9 @@ public enum CorrespondenceError: Error, CustomStringConvertible, Equatable, Send
     case unstable(String)
     /// A map that needs a diagonalisable system met a defective or nearly defective one.
     case defective(String)
+    /// A discrete system matrix has an eigenvalue 0 or on the negative real axis: no principal logarithm, so no
+    /// continuous-time system (d2c) and no rate λ = log μ / Δ.
+    case noPrincipalLogarithm(String)
     /// Anything else about the request.
     case invalid(String)
 
@@ -18,6 +21,7 @@ public enum CorrespondenceError: Error, CustomStringConvertible, Equatable, Send
         case .invalidStep(let dt): return "step size Δ = \(dt) is not positive and finite"
         case .unstable(let text): return "unstable system: \(text)"
         case .defective(let text): return "defective system: \(text)"
+        case .noPrincipalLogarithm(let text): return "no principal logarithm: \(text)"
         case .invalid(let text): return text
         }
     }

@@ -14,6 +14,12 @@ struct Phasor: ParsableCommand {
         subcommands: [
             Demo.self,
             Bench.self,
+            Map.self,
+            Design.self,
+            RingCommand.self,
         ]
     )
+
+    /// Errors end with one line on stderr and a non-zero status (Support/OneLineErrors.swift).
+    static func main() { mainWithOneLineErrors() }
 }

@@ -1,0 +1,148 @@
+// Inverse design (DESIGN.md §4): from target periods T_k and memories (decay times) τ_k, in the time unit of Δ
+// (in steps when Δ = 1), to
+//   continuous eigenvalues  λ_k = −1/τ_k + 2πi/T_k   (γ_k = 1/τ_k, ω_k = 2π/T_k; T_k = ∞ gives a real mode),
+//   discrete eigenvalues    μ_k = exp(Δλ_k) = exp(Δ(−1/τ_k + 2πi/T_k)),
+//   a complex-diagonal system A = diag(λ_1, λ̄_1, …) (real modes once), B = 1, C = 1, D = 0,
+//   a real 2×2-block system  A_k = [[−γ_k, ω_k], [−ω_k, −γ_k]], B_k = (1, 0)ᵀ, C_k = (2, 0) (1×1 [−γ_k], 1, 1 for real
+//     modes) — both have the impulse response Σ_k 2·Re e^{λ_k t} (+ e^{λ_k t} for real modes),
+//   an S4D layer initialisation per channel: log_dt = log Δ, log_A_real_k = log γ_k = −log τ_k, A_imag_k = ω_k,
+//     C_k = (1, 0), D = 0 (kernel K[l] = 2·Re Σ_k (e^{Δλ_k} − 1)/λ_k · μ_k^l).
+// And back: λ = log μ / Δ ⇒ T = 2π/|Im λ|, τ = −1/Re λ. Targets must satisfy 0 < τ < ∞ (|μ| < 1) and T > 2Δ (the
+// frequency below the Nyquist limit π/Δ, so the principal log returns it unfolded).
+import PhasorModels
+import PhasorNumerics
+
+/// One designed oscillator: its period (nil = ∞, a non-oscillating mode) and its memory τ (decay time).
+public struct OscillatorTarget: Sendable, Equatable {
+    public let period: Double?
+    public let memory: Double
+    public init(period: Double?, memory: Double) {
+        self.period = period
+        self.memory = memory
+    }
+}
+
+/// A set of designed oscillators sampled with step Δ.
+public struct OscillatorDesign: Sendable, Equatable {
+    public let targets: [OscillatorTarget]
+    public let step: Double
+
+    /// Validates the targets: equal counts, 0 < τ < ∞, T > 2Δ or T = ∞ (pass `.infinity`), Δ > 0.
+    public init(periods: [Double], memories: [Double], step: Double = 1) throws {
+        guard step > 0, step.isFinite else { throw CorrespondenceError.invalidStep(step) }
+        guard !periods.isEmpty, periods.count == memories.count else {
+            throw CorrespondenceError.shapeMismatch(
+                "\(periods.count) periods and \(memories.count) memories: give one memory per period (at least one)")
+        }
+        var targets: [OscillatorTarget] = []
+        for (k, (period, memory)) in zip(periods, memories).enumerated() {
+            guard memory > 0, memory.isFinite else {
+                throw CorrespondenceError.unstable("memory τ_\(k) = \(memory) must be positive and finite (|μ| < 1)")
+            }
+            guard !period.isNaN, period > 2 * step else {
+                throw CorrespondenceError.invalid("period T_\(k) = \(period) must exceed 2Δ = \(2 * step) (the Nyquist "
+                    + "limit: shorter periods alias onto longer ones); use an infinite period (inf) for a non-oscillating mode")
+            }
+            targets.append(OscillatorTarget(period: period.isInfinite ? nil : period, memory: memory))
+        }
+        self.targets = targets
+        self.step = step
+    }
+
+    /// λ_k = −1/τ_k + 2πi/T_k.
+    public var continuousEigenvalues: [Complex<Double>] {
+        targets.map { Complex(-1 / $0.memory, $0.period.map { 2 * Double.pi / $0 } ?? 0) }
+    }
+
+    /// μ_k = exp(Δ(−1/τ_k + 2πi/T_k)).
+    public var discreteEigenvalues: [Complex<Double>] {
+        continuousEigenvalues.map { Complex.exp($0 * Complex(step)) }
+    }
+
+    /// The complex-diagonal continuous system: λ_k and its conjugate for each oscillating target (one real mode
+    /// otherwise), B = 1, C = 1, D = 0. Discretise it with ZOH and Δ to get the μ_k.
+    public func complexDiagonalSystem() throws -> LTISystem {
+        var values: [Complex<Double>] = []
+        for lambda in continuousEigenvalues {
+            values.append(lambda)
+            if lambda.imaginary != 0 { values.append(lambda.conjugate) }
+        }
+        let n = values.count
+        return try LTISystem(a: ComplexMatrix.diagonal(values),
+                             b: ComplexMatrix(rows: n, columns: 1, columnMajor: Array(repeating: .one, count: n)),
+                             c: ComplexMatrix(rows: 1, columns: n, columnMajor: Array(repeating: .one, count: n)),
+                             d: ComplexMatrix(rows: 1, columns: 1), domain: .continuous)
+    }
+
+    /// The real block-diagonal continuous system with blocks [[−γ, ω], [−ω, −γ]], B_k = (1, 0)ᵀ, C_k = (2, 0).
+    public func realBlockSystem() throws -> LTISystem {
+        let lambdas = continuousEigenvalues
+        let n = lambdas.reduce(0) { $0 + ($1.imaginary != 0 ? 2 : 1) }
+        var a = ComplexMatrix(rows: n, columns: n), b = ComplexMatrix(rows: n, columns: 1)
+        var c = ComplexMatrix(rows: 1, columns: n)
+        var i = 0
+        for lambda in lambdas {
+            let gamma = -lambda.real, omega = lambda.imaginary
+            if omega != 0 {
+                a[i, i] = Complex(-gamma); a[i, i + 1] = Complex(omega)          // [[−γ,  ω],
+                a[i + 1, i] = Complex(-omega); a[i + 1, i + 1] = Complex(-gamma) //  [−ω, −γ]]
+                b[i, 0] = .one
+                c[0, i] = Complex(2)                                             // 2·Re e^{λt}
+                i += 2
+            } else {
+                a[i, i] = Complex(-gamma); b[i, 0] = .one; c[0, i] = .one
+                i += 1
+            }
+        }
+        return try LTISystem(a: a, b: b, c: c, d: ComplexMatrix(rows: 1, columns: 1), domain: .continuous)
+    }
+
+    /// An S4D layer (state-spaces keys, layer `layer`, `channels` identical channels, N/2 = number of targets).
+    public func s4dParameters(layer: Int = 0, channels: Int = 1) throws -> ParameterStore {
+        guard channels >= 1 else { throw CorrespondenceError.invalid("an S4D layer needs at least 1 channel, got \(channels)") }
+        let keys = S4DKeys(layer: layer), m = targets.count
+        let logAReal = targets.map { -Double.log($0.memory) }                     // log γ = −log τ
+        let aImag = targets.map { t in t.period.map { 2 * Double.pi / $0 } ?? 0 }  // ω = 2π/T
+        func tile(_ row: [Double]) -> [Double] { (0..<channels).flatMap { _ in row } }
+        return try ParameterStore([
+            Parameter(name: keys.d, shape: [channels], values: Array(repeating: 0, count: channels)),
+            Parameter(name: keys.logDt, shape: [channels], values: Array(repeating: Double.log(step), count: channels)),
+            Parameter(name: keys.c, shape: [channels, m, 2], values: tile(Array(repeating: [1.0, 0.0], count: m).flatMap { $0 })),
+            Parameter(name: keys.logAReal, shape: [channels, m], values: tile(logAReal)),
+            Parameter(name: keys.aImag, shape: [channels, m], values: tile(aImag)),
+        ])
+    }
+
+    /// Targets read back from continuous rates: T = 2π/|Im λ| (nil when Im λ = 0), τ = −1/Re λ. With
+    /// `dropConjugates`, modes with Im λ < 0 are skipped, so a real system from `complexDiagonalSystem` or
+    /// `realBlockSystem` gives each target once; S4D modes (conjugates implicit) keep every mode.
+    public static func targets(continuous lambdas: [Complex<Double>], dropConjugates: Bool = true) throws
+        -> [OscillatorTarget] {
+        try lambdas.filter { !dropConjugates || $0.imaginary >= 0 }.enumerated().map { k, lambda in
+            guard lambda.real < 0 else {
+                throw CorrespondenceError.unstable("mode \(k): Re λ = \(lambda.real) ≥ 0 has no finite memory")
+            }
+            return OscillatorTarget(period: lambda.imaginary == 0 ? nil : 2 * Double.pi / abs(lambda.imaginary),
+                                    memory: -1 / lambda.real)
+        }
+    }
+
+    /// Targets read back from discrete eigenvalues: λ = log μ / Δ (throws for |μ| ≥ 1, μ = 0 or μ ≤ 0 real).
+    public static func targets(discrete mus: [Complex<Double>], step: Double, dropConjugates: Bool = true) throws
+        -> [OscillatorTarget] {
+        guard step > 0, step.isFinite else { throw CorrespondenceError.invalidStep(step) }
+        var warnings: [String] = []
+        let lambdas = try mus.enumerated().map { k, mu in
+            guard mu.length < 1 else {
+                throw CorrespondenceError.unstable("|μ_\(k)| = \(mu.length) ≥ 1: the mode never forgets (infinite memory)")
+            }
+            return try OscillatorReading.rate(mu, step: step, mode: k, warnings: &warnings)
+        }
+        return try targets(continuous: lambdas, dropConjugates: dropConjugates)
+    }
+
+    /// Targets read back from an S4D channel (λ = −exp(log_A_real) + i·A_imag taken from its μ and Δ).
+    public static func targets(s4d ssm: DiagonalSSM) throws -> [OscillatorTarget] {
+        try targets(discrete: ssm.modes, step: ssm.step, dropConjugates: false)
+    }
+}

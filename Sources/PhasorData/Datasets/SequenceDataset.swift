@@ -1,0 +1,121 @@
+import PhasorNumerics
+
+// The labelled sequence datasets that models train and evaluate on, whatever file they came from (.ts or CSV):
+// each sample is a (length × channels) array stored time-major, with an integer class label indexing the dataset's
+// class names. The split into training and validation is stratified and seeded, so a run is a function of its seed.
+
+/// One labelled sequence: `length` time steps of `channels` values, time-major.
+public struct LabelledSequence: Sendable, Equatable {
+    /// length × channels values, time-major: values[t * channels + c].
+    public var values: [Double]
+    public var length: Int
+    /// Index into the dataset's classNames.
+    public var label: Int
+
+    public init(values: [Double], length: Int, label: Int) {
+        self.values = values
+        self.length = length
+        self.label = label
+    }
+}
+
+/// A classification dataset of sequences sharing a channel count and a set of class names.
+public struct SequenceDataset: Sendable {
+    public var name: String
+    public var channels: Int
+    public var classNames: [String]
+    public var samples: [LabelledSequence]
+
+    public init(name: String, channels: Int, classNames: [String], samples: [LabelledSequence]) {
+        self.name = name
+        self.channels = channels
+        self.classNames = classNames
+        self.samples = samples
+    }
+
+    /// The longest sample's length (0 if empty).
+    public var maxLength: Int { samples.map(\.length).max() ?? 0 }
+
+    /// The shortest sample's length (0 if empty).
+    public var minLength: Int { samples.map(\.length).min() ?? 0 }
+
+    /// Whether every sample has the same length.
+    public var isEqualLength: Bool { minLength == maxLength }
+
+    /// Number of samples per class, indexed like classNames.
+    public func classCounts() -> [Int] {
+        var counts = [Int](repeating: 0, count: classNames.count)
+        for sample in samples where sample.label >= 0 && sample.label < counts.count { counts[sample.label] += 1 }
+        return counts
+    }
+
+    /// Per-channel mean and population standard deviation over all time steps of all samples:
+    /// mean_c = (1/N) Σ x[t,c],  std_c = sqrt((1/N) Σ (x[t,c] − mean_c)²),  N = total time steps (two passes, so the
+    /// variance does not suffer the cancellation of Σx² − N·mean²). Zeros for an empty dataset.
+    public func channelStatistics() -> (mean: [Double], std: [Double]) {
+        var sum = [Double](repeating: 0, count: channels)
+        var steps = 0
+        for sample in samples {
+            for t in 0..<sample.length {
+                for c in 0..<channels { sum[c] += sample.values[t * channels + c] }
+            }
+            steps += sample.length
+        }
+        guard steps > 0 else { return ([Double](repeating: 0, count: channels), [Double](repeating: 0, count: channels)) }
+        let mean = sum.map { $0 / Double(steps) }
+        var squares = [Double](repeating: 0, count: channels)
+        for sample in samples {
+            for t in 0..<sample.length {
+                for c in 0..<channels {
+                    let d = sample.values[t * channels + c] - mean[c]
+                    squares[c] += d * d
+                }
+            }
+        }
+        return (mean, squares.map { ($0 / Double(steps)).squareRoot() })
+    }
+
+    /// Deterministic, seeded, stratified split (each class split in the same proportion; at least one validation
+    /// sample per class with ≥ 2 samples). Same seed ⇒ same split.
+    ///
+    /// For each class (in class order) its sample indices are shuffled with one SeededGenerator(seed) by
+    /// Fisher–Yates; the first round(fraction · n) go to validation, clamped to 1…n−1 when n ≥ 2 (a class with one
+    /// sample stays in training). Both parts keep the original sample order.
+    public func stratifiedSplit(validationFraction: Double, seed: UInt64) throws
+        -> (train: SequenceDataset, validation: SequenceDataset) {
+        guard validationFraction > 0, validationFraction < 1 else {
+            throw DataError(.badArgument, file: name, problem: "validation fraction \(validationFraction) is not in (0, 1)",
+                            fix: "pass a fraction such as 0.2")
+        }
+        var byClass = [[Int]](repeating: [], count: classNames.count)
+        for (index, sample) in samples.enumerated() {
+            guard sample.label >= 0, sample.label < classNames.count else {
+                throw DataError(.unknownLabel, file: name,
+                                problem: "sample \(index) has label \(sample.label), outside 0..<\(classNames.count)",
+                                fix: "labels must index classNames")
+            }
+            byClass[sample.label].append(index)
+        }
+        var generator = SeededGenerator(seed: seed)
+        var isValidation = [Bool](repeating: false, count: samples.count)
+        for var members in byClass {
+            let n = members.count
+            guard n >= 2 else { continue }
+            // Fisher–Yates with a bounded draw by multiply-high (bias ≤ n / 2^64, and fixed forever, unlike the
+            // standard library's shuffle whose algorithm is not guaranteed across releases).
+            for i in stride(from: n - 1, to: 0, by: -1) {
+                let j = Int(generator.next().multipliedFullWidth(by: UInt64(i + 1)).high)
+                members.swapAt(i, j)
+            }
+            let take = min(max(Int((validationFraction * Double(n)).rounded()), 1), n - 1)
+            for index in members.prefix(take) { isValidation[index] = true }
+        }
+        var train = self, validation = self
+        train.samples = []
+        validation.samples = []
+        for (index, sample) in samples.enumerated() {
+            if isValidation[index] { validation.samples.append(sample) } else { train.samples.append(sample) }
+        }
+        return (train, validation)
+    }
+}

@@ -1,0 +1,93 @@
+// The tensor layout of an S4Model checkpoint (DESIGN.md §9), and the architecture read back from tensor shapes.
+//
+// A checkpoint carries no configuration file: like a PyTorch `state_dict` of state-spaces `example.py`'s S4Model, the
+// architecture is implied by the tensors. Layers = number of distinct `s4_layers.{i}` prefixes (contiguous from 0),
+// d_model H and d_input from `encoder.weight` (H, d_input), d_state N = 2 · (N/2) from `s4_layers.0.kernel.A_imag`
+// (H, N/2), classes from `decoder.weight` (classes, H). Every other tensor must then have exactly the shape this
+// architecture implies; missing or extra keys are errors (an extra key means a different model, not noise).
+//
+// Keys are listed in PyTorch `state_dict` order: a module's own parameters before its children's, children in
+// registration order (encoder, s4_layers, norms, dropouts — none —, decoder); inside S4D: D, then the kernel's C,
+// log_dt, log_A_real, A_imag (state-spaces `models/s4/s4d.py` registers C first), then output_linear.0 (Conv1d).
+// `S4DKernel.register` makes buffers instead of parameters when lr = 0, and buffers are in `state_dict` too, so the key
+// set is the same either way.
+
+/// The sizes of an S4Model as read from a checkpoint's tensor shapes.
+public struct CheckpointArchitecture: Sendable, Equatable {
+    public var dInput: Int
+    public var dModel: Int
+    /// N: the state size. The checkpoint stores N/2 complex modes per channel.
+    public var dState: Int
+    public var layers: Int
+    public var classes: Int
+
+    public init(dInput: Int, dModel: Int, dState: Int, layers: Int, classes: Int) {
+        self.dInput = dInput
+        self.dModel = dModel
+        self.dState = dState
+        self.layers = layers
+        self.classes = classes
+    }
+}
+
+public enum CheckpointLayout {
+    /// Every key with its shape, in PyTorch `state_dict` order, for the given architecture.
+    public static func keys(for a: CheckpointArchitecture) -> [(key: String, shape: [Int])] {
+        let h = a.dModel, n2 = a.dState / 2
+        var keys: [(String, [Int])] = [("encoder.weight", [h, a.dInput]), ("encoder.bias", [h])]
+        for i in 0..<a.layers {
+            let p = "s4_layers.\(i)."
+            keys += [
+                (p + "D", [h]),
+                (p + "kernel.C", [h, n2, 2]),                 // view_as_real of (H, N/2) complex: last axis (re, im)
+                (p + "kernel.log_dt", [h]),
+                (p + "kernel.log_A_real", [h, n2]),
+                (p + "kernel.A_imag", [h, n2]),
+                (p + "output_linear.0.weight", [2 * h, h, 1]), // Conv1d(H → 2H, kernel_size 1)
+                (p + "output_linear.0.bias", [2 * h]),
+            ]
+        }
+        for i in 0..<a.layers { keys += [("norms.\(i).weight", [h]), ("norms.\(i).bias", [h])] }
+        keys += [("decoder.weight", [a.classes, h]), ("decoder.bias", [a.classes])]
+        return keys.map { (key: $0.0, shape: $0.1) }
+    }
+
+    /// Reads the architecture from tensor shapes and checks that the key set and every shape agree with it.
+    /// Throws `ModelError.missingKey`, `.unexpectedKeys`, `.shapeMismatch` or `.invalidConfiguration`.
+    public static func architecture(shapes: [String: [Int]]) throws -> CheckpointArchitecture {
+        func shape(_ key: String, rank: Int) throws -> [Int] {
+            guard let s = shapes[key] else { throw ModelError.missingKey(key) }
+            guard s.count == rank, s.allSatisfy({ $0 > 0 }) else {
+                throw ModelError.invalidConfiguration("tensor '\(key)' has shape \(s); expected \(rank) positive dimensions")
+            }
+            return s
+        }
+        // Layer indices: the integer after "s4_layers." (or "norms.") must run 0, 1, …, layers − 1.
+        var indices = Set<Int>()
+        for key in shapes.keys {
+            for prefix in ["s4_layers.", "norms."] where key.hasPrefix(prefix) {
+                let rest = key.dropFirst(prefix.count)
+                if let dot = rest.firstIndex(of: "."), let i = Int(rest[..<dot]), i >= 0 { indices.insert(i) }
+            }
+        }
+        let layers = indices.count
+        guard layers > 0 else { throw ModelError.missingKey("s4_layers.0.kernel.A_imag") }
+        if let missing = (0..<layers).first(where: { !indices.contains($0) }) {
+            throw ModelError.missingKey("s4_layers.\(missing).kernel.A_imag")
+        }
+        let encoder = try shape("encoder.weight", rank: 2)
+        let modes = try shape("s4_layers.0.kernel.A_imag", rank: 2)
+        let decoder = try shape("decoder.weight", rank: 2)
+        let a = CheckpointArchitecture(dInput: encoder[1], dModel: encoder[0], dState: 2 * modes[1],
+                                       layers: layers, classes: decoder[0])
+        let expected = keys(for: a)
+        let expectedNames = Set(expected.map(\.key))
+        let extra = shapes.keys.filter { !expectedNames.contains($0) }
+        if !extra.isEmpty { throw ModelError.unexpectedKeys(extra.sorted()) }
+        for (key, want) in expected {
+            guard let found = shapes[key] else { throw ModelError.missingKey(key) }
+            guard found == want else { throw ModelError.shapeMismatch(key: key, expected: want, found: found) }
+        }
+        return a
+    }
+}
