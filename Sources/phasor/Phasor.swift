@@ -17,6 +17,9 @@ struct Phasor: ParsableCommand {
             Map.self,
             Design.self,
             RingCommand.self,
+            Train.self,
+            Eval.self,
+            Predict.self,
         ]
     )
 
