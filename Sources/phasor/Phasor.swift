@@ -20,6 +20,8 @@ struct Phasor: ParsableCommand {
             Train.self,
             Eval.self,
             Predict.self,
+            Analyze.self,
+            Dynamics.self,
         ]
     )
 
