@@ -16,6 +16,7 @@ struct Phasor: ParsableCommand {
             Train.self,
             Eval.self,
             Predict.self,
+            Bench.self,
         ]
     )
 

@@ -9,4 +9,5 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { try? requireFinite(values, "values") }
     }
     fftBenchmarks()
+    s4dBenchmarks()
 }
