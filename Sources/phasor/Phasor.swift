@@ -17,6 +17,7 @@ struct Phasor: ParsableCommand {
             Eval.self,
             Predict.self,
             Bench.self,
+            Inspect.self,
         ]
     )
 
