@@ -22,6 +22,7 @@ struct Phasor: ParsableCommand {
             Predict.self,
             Analyze.self,
             Dynamics.self,
+            Inspect.self,
         ]
     )
 

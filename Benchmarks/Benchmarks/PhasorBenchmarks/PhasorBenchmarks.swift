@@ -10,4 +10,5 @@ let benchmarks: @Sendable () -> Void = {
     }
     linearAlgebraBenchmarks()
     fftBenchmarks()
+    s4dBenchmarks()
 }

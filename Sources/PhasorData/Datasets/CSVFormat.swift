@@ -16,7 +16,7 @@ enum CSVFormat {
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, file: String,
                               knownClasses: [String]?) throws -> SequenceDataset {
-        var rows: [(values: [Double], label: String)] = []
+        var rows: [(values: [Double], label: String, line: Int)] = []
         var columns: Int? = nil
         var lineNumber = 0
         var lineStart = 0
@@ -60,9 +60,9 @@ enum CSVFormat {
                            "every row needs the same number of values, then the label")
             }
             columns = count
-            rows.append((values, label))
+            rows.append((values, label, lineNumber))
         }
-        guard let first = rows.first else {
+        guard !rows.isEmpty else {
             throw DataError(.emptyData, file: file, line: lineNumber, problem: "the file holds no rows",
                             fix: "a CSV dataset has one sequence per row, the class label last")
         }
@@ -71,25 +71,23 @@ enum CSVFormat {
             classNames = knownClasses
         } else {
             let distinct = Array(Set(rows.map(\.label)))
-            let numeric = distinct.compactMap { Double($0) }
+            let numeric = distinct.compactMap { label in Double(label).map { (label, $0) } }
             classNames = numeric.count == distinct.count
-                ? distinct.sorted { Double($0)! < Double($1)! }
+                ? numeric.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
                 : distinct.sorted()
         }
         var index: [String: Int] = [:]
         for (i, name) in classNames.enumerated() { index[name] = i }
         var samples: [LabelledSequence] = []
         samples.reserveCapacity(rows.count)
-        let headerOffset = sawHeader ? 1 : 0
-        for (r, row) in rows.enumerated() {
+        for row in rows {
             guard let label = index[row.label] else {
-                throw DataError(.unknownLabel, file: file, line: r + 1 + headerOffset,
+                throw DataError(.unknownLabel, file: file, line: row.line,
                                 problem: "class label \"\(row.label)\" does not occur in the training set",
                                 fix: "a test set can only contain classes seen in training")
             }
             samples.append(LabelledSequence(values: row.values, length: row.values.count, label: label))
         }
-        _ = first
         return SequenceDataset(name: DatasetLoader.stem(of: file), channels: 1, classNames: classNames, samples: samples)
     }
 

@@ -14,11 +14,12 @@ enum DecimalParser {
     }
 
     /// Exact powers of ten 10^0 … 10^22 (all exactly representable in binary64).
-    private static let powersOfTen: [Double] = (0...22).map { k in
-        var p = 1.0
-        for _ in 0..<k { p *= 10 }
-        return p
-    }
+    /// (A literal, so the optimiser can initialise it statically instead of guarding every access with a lazy
+    /// initialisation check.)
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ]
 
     /// Parses `buffer[start..<end]` (already trimmed of spaces).
     @inline(__always)

@@ -20,7 +20,7 @@ public struct LabelledSequence: Sendable, Equatable {
 }
 
 /// A classification dataset of sequences sharing a channel count and a set of class names.
-public struct SequenceDataset: Sendable {
+public struct SequenceDataset: Sendable, Equatable {
     public var name: String
     public var channels: Int
     public var classNames: [String]
@@ -73,6 +73,31 @@ public struct SequenceDataset: Sendable {
             }
         }
         return (mean, squares.map { ($0 / Double(steps)).squareRoot() })
+    }
+
+    /// The dataset with every channel standardised: x'[t,c] = (x[t,c] − mean_c) / std_c (DESIGN.md §9: training-split
+    /// statistics, applied to every split). A channel with std_c = 0 (constant in training) is only centred.
+    public func standardized(mean: [Double], std: [Double]) throws -> SequenceDataset {
+        guard mean.count == channels, std.count == channels else {
+            throw DataError(.badArgument, file: name,
+                            problem: "\(mean.count) means and \(std.count) standard deviations for \(channels) channels",
+                            fix: "pass one mean and one std per channel (channelStatistics() of the training split)")
+        }
+        if let c = (0..<channels).first(where: { !mean[$0].isFinite || !std[$0].isFinite || std[$0] < 0 }) {
+            throw DataError(.badArgument, file: name, problem: "channel \(c) has mean \(mean[c]) and std \(std[c])",
+                            fix: "means must be finite and standard deviations finite and ≥ 0")
+        }
+        let scale = std.map { $0 > 0 ? 1 / $0 : 1 }
+        var result = self
+        for i in result.samples.indices {
+            let length = result.samples[i].length
+            result.samples[i].values.withUnsafeMutableBufferPointer { v in
+                for t in 0..<length {
+                    for c in 0..<channels { v[t * channels + c] = (v[t * channels + c] - mean[c]) * scale[c] }
+                }
+            }
+        }
+        return result
     }
 
     /// Deterministic, seeded, stratified split (each class split in the same proportion; at least one validation

@@ -39,6 +39,7 @@ enum TSFormat {
         var channels: Int? = nil
         var labelIndex: [String: Int] = [:]
         var channelValues: [[Double]] = []
+        var declaredSet = Set<String>()
 
         func fail(_ kind: DataError.Kind, _ problem: String, _ fix: String) -> DataError {
             DataError(kind, file: file, line: lineNumber, problem: problem, fix: fix)
@@ -102,6 +103,7 @@ enum TSFormat {
                             throw fail(.badHeader, "@classLabel declares a label twice", "list each class label once")
                         }
                         declaredClasses = labels
+                        declaredSet = Set(labels)
                     }
                 case "targetlabel":
                     throw fail(.unsupportedLayout, "regression data (@targetLabel) is not read",
@@ -135,7 +137,7 @@ enum TSFormat {
             while labelStart < labelEnd, DecimalParser.isBlank(buffer[labelStart]) { labelStart += 1 }
             while labelEnd > labelStart, DecimalParser.isBlank(buffer[labelEnd - 1]) { labelEnd -= 1 }
             let label = String(decoding: UnsafeBufferPointer(rebasing: buffer[labelStart..<labelEnd]), as: UTF8.self)
-            if let declared = declaredClasses, !declared.contains(label) {
+            if !declaredSet.contains(label), let declared = declaredClasses {
                 throw fail(.unknownLabel, "class label \"\(label)\" is not declared in @classLabel (\(declared.joined(separator: " ")))",
                            "add it to @classLabel or correct the case")
             }

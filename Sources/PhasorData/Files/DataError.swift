@@ -26,6 +26,8 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case emptyData             // no cases at all
         case badArgument           // a caller passed an invalid argument (fraction out of range, …)
         case conversion            // a tensor cannot be converted to the requested type exactly
+        case missingTensor         // a checkpoint lacks a tensor the model needs
+        case shapeMismatch         // a tensor's shape differs from the one the model needs
     }
 
     public let kind: Kind

@@ -135,11 +135,12 @@ enum NpyReader {
 
     private static func widen(_ raw: [UInt8], descr: Descr, count: Int, file: String) throws -> (NpyDType, [UInt8]) {
         func read<T>(_: T.Type) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let n = raw.count / MemoryLayout<T>.stride   // c8 holds 2 Floats per element
+            return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
                 raw.withUnsafeBytes { source in
-                    if count > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source) }
+                    if n > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source) }
                 }
-                initialized = count
+                initialized = n
             }
         }
         func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }

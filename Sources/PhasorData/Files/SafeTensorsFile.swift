@@ -228,6 +228,24 @@ public struct SafeTensorsFile: Sendable {
         try AtomicFile.write(Data(try serialized()), to: path)
     }
 
+    // MARK: Looking tensors up with errors a user can act on
+
+    /// The tensor called `name`; if `shape` is given, its shape must equal it. `file` names the checkpoint in errors.
+    public func tensor(_ name: String, shape: [Int]? = nil, file: String = "<safetensors>") throws -> Tensor {
+        guard let tensor = tensors[name] else {
+            let names = tensors.keys.sorted()
+            let listed = names.prefix(12).joined(separator: ", ") + (names.count > 12 ? ", …" : "")
+            throw DataError(.missingTensor, file: file, problem: "there is no tensor \"\(name)\" (the file has: \(listed))",
+                            fix: "check the key names; DESIGN.md §9 lists the names Phasor expects")
+        }
+        if let shape, tensor.shape != shape {
+            throw DataError(.shapeMismatch, file: file,
+                            problem: "tensor \"\(name)\" has shape \(tensor.shape), expected \(shape)",
+                            fix: "the checkpoint does not match the model's dimensions")
+        }
+        return tensor
+    }
+
     // MARK: Metadata holding JSON arrays of numbers (e.g. "input_mean", "input_std" of DESIGN.md §9)
 
     /// The metadata value for `key` read as a JSON array of numbers, or nil if the key is absent.

@@ -9,7 +9,10 @@ enum VectorMath {
     @inline(__always)
     static func exp(_ x0: V) -> V {
         let x = x0.clamped(lowerBound: V(repeating: -708), upperBound: V(repeating: 709))
-        let k = (x * 1.4426950408889634).rounded(.toNearestOrEven)
+        // k = round(x·log₂e) by the shifter trick: adding 1.5·2⁵² leaves k in the low mantissa bits (no int conversion).
+        let shifter = V(repeating: 6755399441055744.0)
+        let t = x * 1.4426950408889634 + shifter
+        let k = t - shifter
         let r = (x - k * 0.6931471803691238) - k * 1.9082149292705877e-10      // ln2 = hi + lo
         var p = V(repeating: 1.0 / 6227020800)                                   // 1/13!
         p = p * r + 1.0 / 479001600
@@ -25,7 +28,8 @@ enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let bits = SIMD8<Int64>(truncatingIfNeeded: SIMD8<Int64>(k) &+ 1023) &<< 52      // 2^k
+        let kBits = unsafeBitCast(t, to: SIMD8<Int64>.self) &- unsafeBitCast(shifter, to: SIMD8<Int64>.self)
+        let bits = (kBits &+ 1023) &<< 52                                              // 2^k
         return p * unsafeBitCast(bits, to: V.self)
     }
 

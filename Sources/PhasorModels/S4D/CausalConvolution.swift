@@ -11,15 +11,15 @@ import PhasorNumerics
 
 enum CausalConvolution {
     /// y = K * u (causal), shape (B, H, L).
-    static func forward(kernel: [Double], input: [Double], batch: Int, channels: Int, length: Int) -> [Double] {
+    static func forward<T: BlockScalar>(kernel: [T], input: [T], batch: Int, channels: Int, length: Int) -> [T] {
         if length < 32 { return direct(kernel: kernel, input: input, batch: batch, channels: channels, length: length) }
-        return SpectralConvolution(length: length).forward(kernel: kernel, input: input, batch: batch, channels: channels)
+        return SpectralConvolution<T>(length: length).forward(kernel: kernel, input: input, batch: batch, channels: channels)
     }
 
     /// ∂L/∂u given g = ∂L/∂y.
     static func inputGradient(kernel: [Double], outputGradient: [Double], batch: Int, channels: Int, length: Int) -> [Double] {
         if length < 32 { return directInputGradient(kernel: kernel, outputGradient: outputGradient, batch: batch, channels: channels, length: length) }
-        return SpectralConvolution(length: length).backward(kernel: kernel, input: nil, outputGradient: outputGradient,
+        return SpectralConvolution<Double>(length: length).backward(kernel: kernel, input: nil, outputGradient: outputGradient,
                                                             batch: batch, channels: channels).input
     }
 
@@ -27,19 +27,19 @@ enum CausalConvolution {
     static func kernelGradient(input: [Double], outputGradient: [Double], batch: Int, channels: Int, length: Int) -> [Double] {
         if length < 32 { return directKernelGradient(input: input, outputGradient: outputGradient, batch: batch, channels: channels, length: length) }
         let zero = [Double](repeating: 0, count: channels * length)
-        return SpectralConvolution(length: length).backward(kernel: zero, input: input, outputGradient: outputGradient,
+        return SpectralConvolution<Double>(length: length).backward(kernel: zero, input: input, outputGradient: outputGradient,
                                                             batch: batch, channels: channels).kernel
     }
 
     /// Both adjoints in one pass (the FFT of g is shared).
-    static func backward(kernel: [Double], input: [Double], outputGradient: [Double], batch: Int, channels: Int, length: Int)
-        -> (input: [Double], kernel: [Double]) {
+    static func backward<T: BlockScalar>(kernel: [T], input: [T], outputGradient: [T], batch: Int, channels: Int, length: Int)
+        -> (input: [T], kernel: [T]) {
         if length < 32 {
             return (directInputGradient(kernel: kernel, outputGradient: outputGradient, batch: batch, channels: channels, length: length),
                     directKernelGradient(input: input, outputGradient: outputGradient, batch: batch, channels: channels, length: length))
         }
-        return SpectralConvolution(length: length).backward(kernel: kernel, input: input, outputGradient: outputGradient,
-                                                            batch: batch, channels: channels)
+        return SpectralConvolution<T>(length: length).backward(kernel: kernel, input: input, outputGradient: outputGradient,
+                                                               batch: batch, channels: channels)
     }
 
     /// The FFT size for length L: the smallest 2^a·3^b·5^c ≥ 2L − 1 that is even.
@@ -55,8 +55,8 @@ enum CausalConvolution {
 
     // MARK: direct O(L²) sums (reference)
 
-    static func direct(kernel: [Double], input: [Double], batch: Int, channels: Int, length: Int) -> [Double] {
-        var y = [Double](repeating: 0, count: batch * channels * length)
+    static func direct<T: BlockScalar>(kernel: [T], input: [T], batch: Int, channels: Int, length: Int) -> [T] {
+        var y = [T](repeating: 0, count: batch * channels * length)
         let L = length, H = channels
         kernel.withUnsafeBufferPointer { kb in input.withUnsafeBufferPointer { ub in y.withUnsafeMutableBufferPointer { yb in
             let k = SharedReadPointer(kb.baseAddress!), u = SharedReadPointer(ub.baseAddress!), out = SharedPointer(yb.baseAddress!)
@@ -71,8 +71,8 @@ enum CausalConvolution {
         return y
     }
 
-    static func directInputGradient(kernel: [Double], outputGradient: [Double], batch: Int, channels: Int, length: Int) -> [Double] {
-        var du = [Double](repeating: 0, count: batch * channels * length)
+    static func directInputGradient<T: BlockScalar>(kernel: [T], outputGradient: [T], batch: Int, channels: Int, length: Int) -> [T] {
+        var du = [T](repeating: 0, count: batch * channels * length)
         let L = length, H = channels
         kernel.withUnsafeBufferPointer { kb in outputGradient.withUnsafeBufferPointer { gb in du.withUnsafeMutableBufferPointer { db in
             let k = SharedReadPointer(kb.baseAddress!), g = SharedReadPointer(gb.baseAddress!), out = SharedPointer(db.baseAddress!)
@@ -87,8 +87,8 @@ enum CausalConvolution {
         return du
     }
 
-    static func directKernelGradient(input: [Double], outputGradient: [Double], batch: Int, channels: Int, length: Int) -> [Double] {
-        var dk = [Double](repeating: 0, count: channels * length)
+    static func directKernelGradient<T: BlockScalar>(input: [T], outputGradient: [T], batch: Int, channels: Int, length: Int) -> [T] {
+        var dk = [T](repeating: 0, count: channels * length)
         let L = length, H = channels
         input.withUnsafeBufferPointer { ub in outputGradient.withUnsafeBufferPointer { gb in dk.withUnsafeMutableBufferPointer { db in
             let u = SharedReadPointer(ub.baseAddress!), g = SharedReadPointer(gb.baseAddress!), out = SharedPointer(db.baseAddress!)
@@ -97,7 +97,7 @@ enum CausalConvolution {
                 for b in 0..<batch {
                     let ur = u.base + (b * H + h) * L, gr = g.base + (b * H + h) * L
                     for j in 0..<L {                   // dK[j] += Σ_l g[l]·u[l−j]
-                        var s = 0.0
+                        var s: T = 0
                         for l in j..<L { s += gr[l] * ur[l - j] }
                         dr[j] += s
                     }
@@ -110,27 +110,27 @@ enum CausalConvolution {
 
 /// Heap scratch for one worker (large FFT work areas do not belong on a worker thread's stack).
 @inline(__always)
-func withScratch(_ count: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) {
-    let p = UnsafeMutablePointer<Double>.allocate(capacity: count)
+func withScratch<T>(_ count: Int, _ type: T.Type, _ body: (UnsafeMutablePointer<T>) -> Void) {
+    let p = UnsafeMutablePointer<T>.allocate(capacity: count)
     defer { p.deallocate() }
     body(p)
 }
 
 /// The FFT path of `CausalConvolution` for one length L.
-struct SpectralConvolution {
+struct SpectralConvolution<T: BlockScalar> {
     let length: Int
     let size: Int
-    let plan: RealFFTPlan<Double>
+    let plan: RealFFTPlan<T>
 
     init(length: Int) {
         self.length = length
         size = CausalConvolution.fftSize(length: length)
-        plan = try! RealFFTPlan<Double>(count: size)        // size ≥ 2 is always a valid length
+        plan = try! RealFFTPlan<T>(count: size)        // size ≥ 2 is always a valid length
     }
 
     /// Zero-padded real FFT of `count` values at `src` into (re, im) using `pad` (size n) as scratch.
     @inline(__always)
-    func transform(_ src: UnsafePointer<Double>, _ pad: UnsafeMutablePointer<Double>, _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>) {
+    func transform(_ src: UnsafePointer<T>, _ pad: UnsafeMutablePointer<T>, _ re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>) {
         pad.update(from: src, count: length)
         (pad + length).update(repeating: 0, count: size - length)
         let bins = size / 2 + 1
@@ -139,19 +139,19 @@ struct SpectralConvolution {
     }
 
     @inline(__always)
-    func inverse(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ pad: UnsafeMutablePointer<Double>) {
+    func inverse(_ re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>, _ pad: UnsafeMutablePointer<T>) {
         let bins = size / 2 + 1
         plan.inverse(real: UnsafeBufferPointer(start: re, count: bins), imag: UnsafeBufferPointer(start: im, count: bins),
                      output: UnsafeMutableBufferPointer(start: pad, count: size))
     }
 
-    func forward(kernel: [Double], input: [Double], batch: Int, channels H: Int) -> [Double] {
+    func forward(kernel: [T], input: [T], batch: Int, channels H: Int) -> [T] {
         let L = length, n = size, bins = n / 2 + 1
-        var y = [Double](repeating: 0, count: batch * H * L)
+        var y: [T] = uninitializedArray(count: batch * H * L)      // every row written below
         kernel.withUnsafeBufferPointer { kb in input.withUnsafeBufferPointer { ub in y.withUnsafeMutableBufferPointer { yb in
             let k = SharedReadPointer(kb.baseAddress!), u = SharedReadPointer(ub.baseAddress!), out = SharedPointer(yb.baseAddress!)
             parallelFor(H) { h in
-                withScratch(n + 4 * bins) { scratch in
+                withScratch(n + 4 * bins, T.self) { scratch in
                     let pad = scratch, kr = pad + n, ki = kr + bins, xr = ki + bins, xi = xr + bins
                     transform(k.base + h * L, pad, kr, ki)                                 // K̂
                     for b in 0..<batch {
@@ -172,10 +172,10 @@ struct SpectralConvolution {
     }
 
     /// ∂L/∂u = IFFT(ĝ·conj K̂)[0..<L] and, when `input` is given, ∂L/∂K = IFFT(Σ_b ĝ_b·conj û_b)[0..<L].
-    func backward(kernel: [Double], input: [Double]?, outputGradient: [Double], batch: Int, channels H: Int) -> (input: [Double], kernel: [Double]) {
+    func backward(kernel: [T], input: [T]?, outputGradient: [T], batch: Int, channels H: Int) -> (input: [T], kernel: [T]) {
         let L = length, n = size, bins = n / 2 + 1
-        var du = [Double](repeating: 0, count: batch * H * L)
-        var dk = [Double](repeating: 0, count: H * L)
+        var du: [T] = uninitializedArray(count: batch * H * L)     // every row written below
+        var dk = [T](repeating: 0, count: H * L)
         let uArray = input ?? []
         let withKernel = input != nil
         kernel.withUnsafeBufferPointer { kb in uArray.withUnsafeBufferPointer { ub in outputGradient.withUnsafeBufferPointer { gb in
@@ -184,7 +184,7 @@ struct SpectralConvolution {
                 let u = withKernel ? SharedReadPointer(ub.baseAddress!) : g
                 let dOut = SharedPointer(db.baseAddress!), dkOut = SharedPointer(dkb.baseAddress!)
                 parallelFor(H) { h in
-                    withScratch(n + 8 * bins) { scratch in
+                    withScratch(n + 8 * bins, T.self) { scratch in
                         let pad = scratch, kr = pad + n, ki = kr + bins, gr = ki + bins, gi = gr + bins
                         let ur = gi + bins, ui = ur + bins, ar = ui + bins, ai = ar + bins
                         transform(k.base + h * L, pad, kr, ki)                             // K̂

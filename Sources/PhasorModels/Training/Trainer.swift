@@ -76,7 +76,8 @@ public enum Trainer {
                 throw ModelError.invalidConfiguration("--resume: \(statePath) was written with different options or model sizes; rerun with the original options or without --resume")
             }
         } else {
-            let model = try S4Model(configuration: configuration, seed: options.seed)
+            var model = try S4Model(configuration: configuration, seed: options.seed)
+            model.blockPrecision = options.precision
             state = TrainingState(configuration: configuration, options: options, model: model,
                                   optimizer: makeOptimizer(model.parameters, options: options),
                                   completedEpochs: 0, bestEpoch: 0, bestAccuracy: -1, bestLoss: .infinity, history: [])
@@ -94,7 +95,9 @@ public enum Trainer {
             var lossSum = 0.0, correct = 0, seen = 0
             for (b, indices) in source.batches(order: order, size: options.batchSize).enumerated() {
                 let parts = split(indices, parts: options.threads)
-                let model = state.model
+                var stepModel = state.model
+                stepModel.blockPrecision = options.precision
+                let model = stepModel
                 let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore), Error>>(count: parts.count)
                 DispatchQueue.concurrentPerform(iterations: parts.count) { t in
                     var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
@@ -133,7 +136,9 @@ public enum Trainer {
             }
             try state.model.parameters.requireFinite()
 
-            let current = try Checkpoint(model: state.model, standardisation: standardisation,
+            var evaluated = state.model
+            evaluated.blockPrecision = .f64                                   // selection and files in Double
+            let current = try Checkpoint(model: evaluated, standardisation: standardisation,
                                          classNames: data.classNames)
             var validation: Evaluation?
             if let v = data.validation, v.count > 0 {

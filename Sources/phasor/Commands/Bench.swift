@@ -25,7 +25,9 @@ struct BenchS4D: ParsableCommand {
     @Option(help: "Sequence length L.") var length = 1024
     @Option(help: "Timed repetitions (after one warm-up call).") var repeats = 10
     @Flag(help: "Time forward + backward instead of forward only.") var backward = false
-    @Option(help: "Arithmetic precision: f64 (the only path built so far).") var precision = "f64"
+    @Option(help: "Arithmetic precision of the block: f64 or f32 (the kernel is always computed in Double).") var precision = "f64"
+    @Option(help: "Time the whole S4Model (encoder, this many blocks with LayerNorm, pooling, decoder, loss) instead of one block; 0 = one block.")
+    var modelLayers = 0
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -33,8 +35,8 @@ struct BenchS4D: ParsableCommand {
             throw ValidationError("batch, channels, length and repeats must be positive")
         }
         guard state >= 2, state % 2 == 0 else { throw ValidationError("--state must be even and ≥ 2") }
-        guard precision == "f64" else {
-            throw ValidationError("--precision \(precision) is not available yet: only f64 is built (the forward pass is Double)")
+        guard ComputePrecision(rawValue: precision) != nil else {
+            throw ValidationError("--precision must be f64 or f32 (got '\(precision)')")
         }
     }
 
@@ -45,6 +47,7 @@ struct BenchS4D: ParsableCommand {
         _ = glibcMallopt(-3, 32 << 20)        // M_MMAP_THRESHOLD (malloc.h)
         _ = glibcMallopt(-1, Int32.max)       // M_TRIM_THRESHOLD
         #endif
+        let compute = ComputePrecision(rawValue: precision) ?? .f64
         var g = SeededGenerator(seed: 1)
         let kernel = try S4DKernelParameters(channels: channels, state: state, initialisation: .lin, generator: &g)
         let h = channels
@@ -78,13 +81,28 @@ struct BenchS4D: ParsableCommand {
         }
         let kernelTime = try median { _ = try layer.kernel(length: length) }
         let layerTime: (wall: Double, cpu: Double)
-        if backward {
-            layerTime = try median { _ = try layer.forwardAndBackward(input: u, batch: batch, length: length, outputGradient: dOut) }
+        if modelLayers > 0 {
+            let config = S4ModelConfiguration(dInput: 1, dModel: channels, dState: state, layers: modelLayers, classes: 10, dropout: 0.1)
+            var model = try S4Model(configuration: config, seed: 2)
+            model.blockPrecision = compute
+            let x = (0..<(batch * length)).map { _ in g.normal() }
+            let labels = (0..<batch).map { $0 % 10 }
+            if backward {
+                layerTime = try median {
+                    var rng = SeededGenerator(seed: 3)
+                    _ = try model.lossAndGradients(inputs: x, batch: batch, length: length, lengths: nil, labels: labels,
+                                                   training: true, generator: &rng)
+                }
+            } else {
+                layerTime = try median { _ = try model.logits(inputs: x, batch: batch, length: length) }
+            }
+        } else if backward {
+            layerTime = try median { _ = try layer.forwardAndBackward(input: u, batch: batch, length: length, outputGradient: dOut, precision: compute) }
         } else {
-            layerTime = try median { _ = try layer.forward(input: u, batch: batch, length: length) }
+            layerTime = try median { _ = try layer.forward(input: u, batch: batch, length: length, precision: compute) }
         }
         let layerMs = layerTime.wall, kernelMs = kernelTime.wall
-        let mode = backward ? "forward+backward" : "forward"
+        let mode = (modelLayers > 0 ? "model(\(modelLayers) layers) " : "") + (backward ? "forward+backward" : "forward")
         if json {
             print("""
             {"benchmark":"s4d","mode":"\(mode)","precision":"\(precision)","batch":\(batch),"channels":\(channels),\
