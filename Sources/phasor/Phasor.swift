@@ -23,6 +23,7 @@ struct Phasor: ParsableCommand {
             Analyze.self,
             Dynamics.self,
             Inspect.self,
+            Operator.self,
         ]
     )
 
