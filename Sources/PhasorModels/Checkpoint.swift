@@ -54,9 +54,9 @@ public struct Checkpoint: Sendable {
 
     /// Builds the model from safetensors contents, checking keys, shapes, dtypes, finiteness and Δ = exp(log_dt) > 0.
     public init(file: SafeTensorsFile) throws {
-        let architecture = try CheckpointLayout.architecture(shapes: file.tensors.mapValues(\.shape))
+        var configuration = try CheckpointLayout.configuration(shapes: file.tensors.mapValues(\.shape))
         var store = ParameterStore()
-        for (key, shape) in CheckpointLayout.keys(for: architecture) {
+        for (key, shape) in configuration.parameterShapes {
             guard let tensor = file.tensors[key] else { throw ModelError.missingKey(key) }
             guard tensor.dtype.isFloatingPoint else {
                 throw ModelError.invalidConfiguration("tensor '\(key)' has dtype \(tensor.dtype.rawValue); a checkpoint holds floating-point tensors (F32 or F64)")
@@ -87,10 +87,8 @@ public struct Checkpoint: Sendable {
         } else {
             discretization = .zoh
         }
-        let configuration = S4ModelConfiguration(
-            dInput: architecture.dInput, dModel: architecture.dModel, dState: architecture.dState,
-            layers: architecture.layers, classes: architecture.classes, prenorm: prenorm, dropout: 0,
-            initialisation: .lin, discretization: discretization)
+        configuration.prenorm = prenorm
+        configuration.discretization = discretization
         let model = try S4Model(configuration: configuration, parameters: store)
         var names: [String]?
         if let text = metadata[Self.classNamesKey] {
