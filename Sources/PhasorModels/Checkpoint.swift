@@ -100,7 +100,7 @@ public struct Checkpoint: Sendable {
         var extra = metadata
         for key in [Self.prenormKey, Self.discretizationKey, Self.classNamesKey,
                     InputStandardisation.meanKey, InputStandardisation.stdKey] { extra[key] = nil }
-        try self.init(model: model, standardisation: try InputStandardisation.fromMetadata(metadata),
+        try self.init(model: model, standardisation: try InputStandardisation.load(from: file),
                       classNames: names, extraMetadata: extra)
     }
 
@@ -117,11 +117,12 @@ public struct Checkpoint: Sendable {
         var metadata = extraMetadata
         metadata[Self.prenormKey] = model.configuration.prenorm ? "true" : "false"
         metadata[Self.discretizationKey] = model.configuration.discretization.rawValue
-        if let s = standardisation { metadata.merge(s.metadata) { _, new in new } }
         if let names = classNames {
             metadata[Self.classNamesKey] = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
         }
-        return SafeTensorsFile(tensors: tensors, metadata: metadata)
+        var file = SafeTensorsFile(tensors: tensors, metadata: metadata)
+        try standardisation?.store(in: &file)
+        return file
     }
 
     /// Writes the checkpoint atomically.
