@@ -24,6 +24,7 @@ struct Phasor: ParsableCommand {
             Oscillator.self,
             Network.self,
             Kuramoto.self,
+            Operator.self,
         ]
     )
 
