@@ -25,6 +25,8 @@ struct Phasor: ParsableCommand {
             Network.self,
             Kuramoto.self,
             Operator.self,
+            Analyze.self,
+            Dynamics.self,
         ]
     )
 

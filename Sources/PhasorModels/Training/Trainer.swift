@@ -44,7 +44,9 @@ public enum Trainer {
                              output: String, precision: TensorPrecision = .f32, resume: Bool = false,
                              stopAfterEpoch: Int? = nil,
                              onBatch: ((BatchProgress) -> Void)? = nil,
-                             onEpoch: ((EpochSummary) -> Void)? = nil) throws -> TrainingOutcome {
+                             onEpoch: ((EpochSummary) -> Void)? = nil,
+                             onStep: ((_ step: Int, _ parameters: ParameterStore, _ gradients: ParameterStore,
+                                       _ loss: Double) throws -> Void)? = nil) throws -> TrainingOutcome {
         try options.validate()
         guard data.train.channels == configuration.dInput else {
             throw ModelError.inputWidth(expected: configuration.dInput, found: data.train.channels)
@@ -120,6 +122,8 @@ public enum Trainer {
                 }
                 try requireFinite(batchLoss, "training loss (epoch \(epoch), batch \(b + 1))")
                 let step = (epoch - 1) * batchesPerEpoch + b
+                // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
+                try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
                 state.optimizer.step(&state.model.parameters, gradients: gradients,
                                      learningRateScale: schedule.scale(step: step))
                 lossSum += batchLoss * Double(indices.count)

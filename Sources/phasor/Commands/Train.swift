@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PhasorAnalysis
 import PhasorData
 import PhasorModels
 
@@ -44,6 +45,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Continue from <out>.resume.safetensors with the same options.") var resume = false
     @Option(help: "Tensor type of the written checkpoint: f32 or f64.") var precision: TensorPrecision = .f32
     @Flag(help: "Print the result as JSON on stdout.") var json = false
+    @Option(help: "Record the spectrum and ∂L/∂γ, ∂L/∂ω per mode into this run directory (for `phasor dynamics`).")
+    var track: String?
+    @Option(help: "Record every k-th optimiser step when --track is given.") var trackEvery = 10
 
     struct Report: Encodable {
         var output: String
@@ -68,6 +72,7 @@ struct Train: ParsableCommand {
         try model.validate()
         try options.validate()
         Terminal.error("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
+        let tracker = try track.map { try TrainingTracker(directory: $0, every: trackEvery, configuration: model) }
         var bar: ProgressBar?
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision,
@@ -81,7 +86,10 @@ struct Train: ParsableCommand {
                 let line = String(format: "loss %.4f acc %.4f", s.trainLoss, s.trainAccuracy) + validation + (s.selected ? " *" : "")
                 (bar ?? ProgressBar(total: 1, label: "epoch \(s.epoch)/\(s.epochs)")).finish(line)
                 bar = nil
-            })
+            },
+            onStep: tracker.map { t in { step, parameters, gradients, loss in
+                try t.record(step: step, parameters: parameters, gradients: gradients, loss: loss)
+            } })
         var testResult: Evaluation?
         if let testSet {
             testResult = try outcome.best.evaluate(try BatchSource(dataset: testSet, classNames: trainSet.classNames),
