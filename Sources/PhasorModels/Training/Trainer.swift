@@ -42,7 +42,7 @@ public enum Trainer {
     /// an interruption would (the state stays resumable).
     public static func train(configuration: S4ModelConfiguration, options: TrainingOptions, data: TrainingData,
                              output: String, precision: TensorPrecision = .f32, resume: Bool = false,
-                             stopAfterEpoch: Int? = nil,
+                             stopAfterEpoch: Int? = nil, initialModel: S4Model? = nil,
                              onBatch: ((BatchProgress) -> Void)? = nil,
                              onEpoch: ((EpochSummary) -> Void)? = nil,
                              onStep: ((_ step: Int, _ parameters: ParameterStore, _ gradients: ParameterStore,
@@ -76,7 +76,11 @@ public enum Trainer {
                 throw ModelError.invalidConfiguration("--resume: \(statePath) was written with different options or model sizes; rerun with the original options or without --resume")
             }
         } else {
-            let model = try S4Model(configuration: configuration, seed: options.seed)
+            // `initialModel` (same configuration) replaces the seeded initialisation, e.g. a designed spectrum.
+            if let m = initialModel, m.configuration != configuration {
+                throw ModelError.invalidConfiguration("the initial model's sizes differ from the run's configuration")
+            }
+            let model = try initialModel ?? S4Model(configuration: configuration, seed: options.seed)
             state = TrainingState(configuration: configuration, options: options, model: model,
                                   optimizer: makeOptimizer(model.parameters, options: options),
                                   completedEpochs: 0, bestEpoch: 0, bestAccuracy: -1, bestLoss: .infinity, history: [])
