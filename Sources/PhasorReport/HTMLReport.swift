@@ -81,7 +81,7 @@ public enum HTMLReport {
         return "<h2>2. The model as oscillators</h2><div class=\"row\">"
             + figure(try Charts.scatter(title: "spectrum λΔ of every mode (per step)", x: FigureAxis("Re λΔ = −damping per step"),
                                         y: FigureAxis("Im λΔ = frequency (rad/step)"), series: series),
-                     "Each dot is one oscillator: further left forgets faster, higher up rotates faster; S4D-Lin starts on the line Re λΔ = −Δ/2 and training spreads the modes.", id: "fig-spectrum")
+                     "Each dot is one oscillator: further left forgets faster, higher up rotates faster; S4D-Lin starts every mode at Re λ = −½ (so Re λΔ = −Δ/2) and training moves them.", id: "fig-spectrum")
             + (try hist(ts.decaySteps, "decay times of all modes", "log10 τ/Δ (steps)",
                    "Memory lengths in time steps: modes right of log10 64 ≈ 1.8 remember the whole digit sequence.", "fig-decay"))
             + (try hist(ts.periodSteps, "periods of all modes", "log10 T/Δ (steps)",

@@ -44,9 +44,10 @@ public enum DemoPipeline {
                 throw ReportError.stageFailed(stage: name, reason: "\(error)")
             }
         }
-        let (trainSet, testSet) = try timed("load data") { try loadData(dataPath, settings: settings) }
-        times.removeLast()  // loading is part of training's time
-        let training = try timed("train") { try train(trainSet, testSet, settings: settings, output: output, progress: progress, dataPath: dataPath) }
+        let (trainSet, testSet, training) = try timed("load data and train") {
+            let (trainSet, testSet) = try loadData(dataPath, settings: settings)
+            return (trainSet, testSet, try train(trainSet, testSet, settings: settings, output: output, progress: progress, dataPath: dataPath))
+        }
         let model = training.checkpoint.model
         let map = try timed("map onto oscillators and rings") { try mapToRings(training, testSet: testSet) }
         let op = try timed("explicit operator") { try explicitOperator(training, trainSet: trainSet, testSet: testSet, settings: settings) }

@@ -28,13 +28,13 @@ public struct DemoSettings: Sendable, Codable, Equatable {
     public var seed: UInt64
 
     public static func standard(seed: UInt64 = 0) -> DemoSettings {
-        DemoSettings(dModel: 32, dState: 32, layers: 2, epochs: 20, batchSize: 32, dropout: 0.0, designEpochs: 6,
+        DemoSettings(dModel: 64, dState: 32, layers: 2, epochs: 25, batchSize: 32, dropout: 0.0, designEpochs: 6,
                      samplesPerClass: nil, maxOrder: 6, surrogateDegree: 9, operatorSamples: 360,
                      interactionSamplesPerClass: 2, pacBayesDraws: 5, rademacherDraws: 100, threads: 2, seed: seed)
     }
 
     public static func quick(seed: UInt64 = 0) -> DemoSettings {
-        DemoSettings(dModel: 16, dState: 16, layers: 2, epochs: 5, batchSize: 32, dropout: 0.0, designEpochs: 2,
+        DemoSettings(dModel: 16, dState: 16, layers: 2, epochs: 10, batchSize: 32, dropout: 0.0, designEpochs: 3,
                      samplesPerClass: nil, maxOrder: 4, surrogateDegree: 7, operatorSamples: 120,
                      interactionSamplesPerClass: 1, pacBayesDraws: 2, rademacherDraws: 40, threads: 2, seed: seed)
     }

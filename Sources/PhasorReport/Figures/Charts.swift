@@ -80,11 +80,11 @@ public enum Charts {
                                columnLabels: [String]? = nil, rowLabels: [String]? = nil) throws -> String {
         guard rows >= 1, columns >= 1 else { throw ReportError.invalidFigure("'\(title)': a heat map needs ≥ 1 row and column") }
         let w = size?.width ?? Frame.width, h = size?.height ?? Frame.height
-        let left = 58.0, top = 30.0, right = 12.0, bottom = 52.0
+        let left = 58.0, top = 40.0, right = 12.0, bottom = 52.0
         let cw = (w - left - right) / Double(columns), ch = (h - top - bottom) / Double(rows)
         var doc = SVGDocument(width: w, height: h)
         doc.rect(x: 0, y: 0, width: w, height: h, fill: "#ffffff")
-        doc.text(title, x: left, y: 18, size: 12)
+        doc.text(title, x: left, y: 15, size: 12)
         for r in 0..<rows {
             for c in 0..<columns {
                 doc.rect(x: left + Double(c) * cw, y: top + Double(r) * ch, width: cw + 0.3, height: ch + 0.3, fill: colour(r, c))
@@ -98,7 +98,7 @@ public enum Charts {
             doc.text(rowLabels?[r] ?? "\(r)", x: left - 4, y: top + (Double(r) + 0.5) * ch + 3, size: 9, anchor: "end")
         }
         doc.text(x.label, x: left + Double(columns) * cw / 2, y: h - 24, size: 10, anchor: "middle")
-        doc.text(y.label, x: 4, y: top - 4, size: 10)
+        doc.text(y.label, x: 4, y: top - 6, size: 10)
         doc.text(note, x: left, y: h - 8, size: 9)
         return Frame.inline(doc.render())
     }

@@ -33,8 +33,8 @@ public enum FigureNumber {
 
 /// A plot rectangle with mapped axes inside an `SVGDocument`.
 struct Frame {
-    static let width = 560.0, height = 330.0
-    let left = 70.0, top = 34.0, right: Double, bottom = 50.0
+    static let width = 560.0, height = 340.0
+    let left = 70.0, top = 46.0, right: Double, bottom = 50.0
     let x: FigureAxis, y: FigureAxis
     let xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
     var doc: SVGDocument
@@ -50,7 +50,7 @@ struct Frame {
         yRange = try Frame.range(y, ys)
         doc = SVGDocument(width: Frame.width, height: Frame.height)
         doc.rect(x: 0, y: 0, width: Frame.width, height: Frame.height, fill: "#ffffff")
-        doc.text(title, x: left, y: 20, size: 13)
+        doc.text(title, x: left, y: 17, size: 13)
         drawAxes()
     }
 

@@ -35,7 +35,7 @@ struct Demo: ParsableCommand {
             stage: { Terminal.error($0) },
             epoch: { name, s in
                 let v = s.validationAccuracy.map { String(format: " val_loss %.4f val_acc %.4f", s.validationLoss ?? 0, $0) } ?? ""
-                let line = String(format: "loss %.4f acc %.4f", s.trainLoss, s.trainAccuracy) + v + String(format: " (%.1f s)", s.seconds)
+                let line = String(format: "loss %.4f acc %.4f", s.trainLoss, s.trainAccuracy) + v
                 (bars.bar ?? ProgressBar(total: 1, label: "\(name): epoch \(s.epoch)/\(s.epochs)")).finish(line)
                 bars.bar = nil
             },
