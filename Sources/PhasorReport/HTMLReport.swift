@@ -3,6 +3,7 @@
 import Foundation
 import PhasorAnalysis
 import PhasorModels
+import PhasorOperator
 
 public enum HTMLReport {
     static func escape(_ s: String) -> String {
@@ -11,7 +12,7 @@ public enum HTMLReport {
     }
 
     static let style = """
-    body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;max-width:1160px;margin:24px auto;padding:0 16px;color:#222}
+    body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;max-width:1220px;margin:24px auto;padding:0 16px;color:#222}
     h1{font-size:26px;margin-bottom:4px}h2{font-size:19px;margin-top:34px;border-bottom:1px solid #ddd;padding-bottom:4px}
     p.lead{color:#555;margin-top:0}table{border-collapse:collapse;margin:12px 0}td,th{padding:4px 10px;border-bottom:1px solid #eee;text-align:left;font-size:14px}
     .row{display:flex;flex-wrap:wrap;gap:12px}figure{margin:8px 0;border:1px solid #eee;padding:6px;background:#fff}
@@ -57,7 +58,7 @@ public enum HTMLReport {
 
     static func trainingSection(_ r: DemoResults) throws -> String {
         let (loss, acc) = curves(r.training.history, prefix: "")
-        let e = FigureAxis("epoch")
+        let e = FigureAxis("epoch", integer: true)
         return "<h2>1. Training</h2><div class=\"row\">"
             + figure(try Charts.line(title: "cross-entropy loss per epoch", x: e, y: FigureAxis("loss (nats)"), series: loss, markers: true),
                      "Both losses fall together; a validation loss turning upward would mean overfitting.", id: "fig-loss")
@@ -108,7 +109,7 @@ public enum HTMLReport {
         html += figure(try spaceTime(m.impulseRe, m.impulseIm, title: "impulse at k = 0, same ring"),
                        "A single pulse shows the pure wave: its drift across the nodes is the speed (\(FigureNumber.text(m.impulseSpeed)) nodes/step), its fading the damping.", id: "fig-ring-impulse")
         let series = m.dispersion.map { FigureSeries($0.name, y: $0.values) }
-        html += figure(try Charts.line(title: "dispersion: group velocity v(n)", x: FigureAxis("mode index n"),
+        html += figure(try Charts.line(title: "dispersion: group velocity v(n)", x: FigureAxis("mode index n", integer: true),
                                        y: FigureAxis("v(n) (nodes/step)"), series: series, markers: true),
                        "A flat curve means every mode travels at one speed (an undistorted wave, as S4D-Lin); bends show where training made the ring dispersive.", id: "fig-dispersion")
         return html + "</div>"
@@ -118,16 +119,19 @@ public enum HTMLReport {
         let op = r.operatorStage.report
         let orders = op.orders.map { Double($0.order) }
         var html = "<h2>4. The explicit operator</h2><div class=\"row\">"
-        html += figure(try Charts.line(title: "logit error vs interaction order", x: FigureAxis("order P (waves per term)"),
+        html += figure(try Charts.line(title: "logit error vs interaction order", x: FigureAxis("order P (waves per term)", integer: true),
                                        y: FigureAxis("relative logit error", log: true),
                                        series: [FigureSeries("surrogate order P", x: orders, y: op.orders.map { max($0.relativeError, 1e-16) })], markers: true),
                        "How much of the model's logits the terms with at most P interacting waves miss (Chebyshev range surrogate of degree \(r.settings.surrogateDegree)).", id: "fig-operator-error")
-        html += figure(try Charts.line(title: "accuracy vs interaction order", x: FigureAxis("order P (waves per term)"),
+        html += figure(try Charts.line(title: "accuracy vs interaction order", x: FigureAxis("order P (waves per term)", integer: true),
                                        y: FigureAxis("test accuracy (fraction)", range: 0...1),
                                        series: [FigureSeries("order-P operator", x: orders, y: op.orders.map(\.accuracy)),
-                                                FigureSeries("full model", x: orders, y: orders.map { _ in op.fullAccuracy })], markers: true),
+                                                FigureSeries("full model", x: orders, y: orders.map { _ in op.fullAccuracy })]
+                                                + (op.surrogate?.accuracy.map { a in [FigureSeries("surrogate, all orders", x: orders, y: orders.map { _ in a })] } ?? []),
+                                       markers: true),
                        "Explained accuracy at P = \(op.orders.last?.order ?? 0) is \(String(format: "%.1f%%", 100 * op.explainedAccuracy)): the share of the model's accuracy reproduced by wave interactions up to that order.", id: "fig-operator-accuracy")
-        html += "</div><p>Mode-pair maps: the degree-2 contribution of each pair of layer-0 waves (mode i × mode j; last row/column = skip D·u) to the logit of the sample's own class, mean over test samples of that class. Red pushes the class up, blue down.</p><div class=\"row small\">"
+        html += "</div><p>" + escape(operatorNote(op)) + "</p>"
+        html += "<p>Mode-pair maps: the degree-2 contribution of each pair of layer-0 waves (mode i × mode j; last row/column = skip D·u) to the logit of the sample's own class, mean over test samples of that class. Red pushes the class up, blue down.</p><div class=\"row small\">"
         let labels = r.operatorStage.componentLabels.map { $0.hasPrefix("mode ") ? String($0.dropFirst(5)) : ($0 == "skip" ? "D" : $0) }
         for (name, m) in r.operatorStage.classMaps {
             let scale = m.joined().map(abs).filter(\.isFinite).max() ?? 0
@@ -144,6 +148,19 @@ public enum HTMLReport {
             html += "<tr><td>\(escape(cls))</td><td>\(escape(e.first)) × \(escape(e.second))</td><td>\(FigureNumber.text(e.contribution))</td></tr>"
         }
         return html + "</table>"
+    }
+
+    /// What the order table means for this model, said plainly (converging or not).
+    static func operatorNote(_ op: PhasorOperator.OperatorReport) -> String {
+        var text = "Each nonlinearity is replaced by a Chebyshev polynomial on the range its inputs reach on training digits; the model then is a polynomial in the input whose order-P part collects the P-wave interactions."
+        if let s = op.surrogate {
+            text += " The whole surrogate (every order) reaches accuracy \(FigureNumber.text(s.accuracy ?? 0)) against the model's \(FigureNumber.text(op.fullAccuracy))"
+            text += "."
+        }
+        if let last = op.orders.last, last.relativeError > 0.5 {
+            text += " Truncated at P = \(last.order) the logits still miss \(FigureNumber.text(last.relativeError)) of their size: for this model the interaction series has not converged by that order (high-order wave interactions matter), which we report rather than hide."
+        }
+        return text
     }
 
     static func analysisSection(_ r: DemoResults) throws -> String {
@@ -176,10 +193,10 @@ public enum HTMLReport {
         let d = r.design
         let (dl, da) = curves(d.defaultHistory, prefix: "default ")
         let (gl, ga) = curves(d.designedHistory, prefix: "designed ")
-        let e = FigureAxis("epoch")
-        var html = "<h2>6. Designing the initialisation</h2><p>The designed initialisation puts each layer's N/2 modes at the quantiles of the decay times and periods the trained model found (\(escape(d.memories.enumerated().map { "layer \($0): τ/Δ \(FigureNumber.text($1.first ?? 0))…\(FigureNumber.text($1.last ?? 0))" }.joined(separator: "; ")))); both runs use the same seed, data and \(r.settings.designEpochs) epochs.</p><div class=\"row\">"
+        let e = FigureAxis("epoch", integer: true)
+        var html = "<h2>6. Designing the initialisation</h2><p>The designed initialisation puts each layer's H·N/2 modes at the quantiles of the decay times and periods the trained model found (each channel a comb across the whole measured range of τ/Δ = \(FigureNumber.text(d.memories.joined().min() ?? 0))…\(FigureNumber.text(d.memories.joined().max() ?? 0)) steps); both runs use the same seed, data and \(r.settings.designEpochs) epochs.</p><div class=\"row\">"
         html += figure(try Charts.line(title: "loss: default vs designed init", x: e, y: FigureAxis("loss (nats)"),
-                                       series: [dl[0], gl[0]] + (dl.count > 1 && gl.count > 1 ? [dl[1], gl[1]] : []), markers: true),
+                                       series: dl + gl, markers: true),
                        "Lower and earlier is better: a head start of the designed curve means the measured timescales are a good prior.", id: "fig-design-loss")
         html += figure(try Charts.line(title: "accuracy: default vs designed init", x: e, y: FigureAxis("accuracy (fraction)", range: 0...1),
                                        series: (da.count > 1 && ga.count > 1 ? [da[1], ga[1]] : [da[0], ga[0]]), markers: true),

@@ -10,11 +10,14 @@ public struct FigureAxis: Sendable {
     public var log: Bool
     /// Fixed range; nil = from the data.
     public var range: ClosedRange<Double>?
+    /// Ticks only at whole numbers (epochs, orders, indices).
+    public var integer: Bool
 
-    public init(_ label: String, log: Bool = false, range: ClosedRange<Double>? = nil) {
+    public init(_ label: String, log: Bool = false, range: ClosedRange<Double>? = nil, integer: Bool = false) {
         self.label = label
         self.log = log
         self.range = range
+        self.integer = integer
     }
 }
 
@@ -76,16 +79,17 @@ struct Frame {
     }
 
     /// "Nice" tick positions (in the transformed coordinate: log10 for log axes).
-    static func ticks(_ r: ClosedRange<Double>, log: Bool) -> [Double] {
+    static func ticks(_ r: ClosedRange<Double>, log: Bool, integer: Bool = false) -> [Double] {
         let span = r.upperBound - r.lowerBound
         if log {
             let step = max(1, (span / 5).rounded(.up))
             var t = (r.lowerBound / step).rounded(.up) * step, out: [Double] = []
             while t <= r.upperBound { out.append(t); t += step }
-            return out
+            if out.count >= 2 { return out }   // else: less than two decades shown — fall through to linear ticks of log10
         }
         let raw = span / 5, mag = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        var step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        if integer { step = max(1, step.rounded(.up)) }
         var t = (r.lowerBound / step).rounded(.up) * step, out: [Double] = []
         while t <= r.upperBound + 1e-9 * step { out.append(abs(t) < 1e-12 * step ? 0 : t); t += step }
         return out
@@ -95,20 +99,26 @@ struct Frame {
         let x0 = left, y0 = top + plotHeight
         doc.line(x1: x0, y1: y0, x2: x0 + plotWidth, y2: y0, stroke: "#333")
         doc.line(x1: x0, y1: top, x2: x0, y2: y0, stroke: "#333")
-        for t in Frame.ticks(xRange, log: x.log) {
+        for t in Frame.ticks(xRange, log: x.log, integer: x.integer) {
             let p = left + (t - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth
             doc.line(x1: p, y1: y0, x2: p, y2: y0 + 4, stroke: "#333")
             doc.line(x1: p, y1: top, x2: p, y2: y0, stroke: "#eee")
-            doc.text(x.log ? "1e\(Int(t.rounded()))" : FigureNumber.text(t), x: p, y: y0 + 16, size: 10, anchor: "middle")
+            doc.text(Frame.label(t, log: x.log), x: p, y: y0 + 16, size: 10, anchor: "middle")
         }
-        for t in Frame.ticks(yRange, log: y.log) {
+        for t in Frame.ticks(yRange, log: y.log, integer: y.integer) {
             let p = top + plotHeight - (t - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotHeight
             doc.line(x1: x0 - 4, y1: p, x2: x0, y2: p, stroke: "#333")
             doc.line(x1: x0, y1: p, x2: x0 + plotWidth, y2: p, stroke: "#eee")
-            doc.text(y.log ? "1e\(Int(t.rounded()))" : FigureNumber.text(t), x: x0 - 6, y: p + 3, size: 10, anchor: "end")
+            doc.text(Frame.label(t, log: y.log), x: x0 - 6, y: p + 3, size: 10, anchor: "end")
         }
         doc.text(x.label, x: left + plotWidth / 2, y: Frame.height - 12, size: 11, anchor: "middle")
         doc.text(y.label, x: 8, y: top - 8, size: 11)
+    }
+
+    /// A tick label: log axes show 1eK at whole decades and the value 10^t between them.
+    static func label(_ t: Double, log: Bool) -> String {
+        guard log else { return FigureNumber.text(t) }
+        return abs(t - t.rounded()) < 1e-9 ? "1e\(Int(t.rounded()))" : FigureNumber.text(pow(10, t), digits: 2)
     }
 
     /// Legend entries (colour swatch + name) in the right margin.
