@@ -13,6 +13,15 @@ import Testing
         #expect(s.orders.map(\.order) == Array(1...6))
         #expect(try #require(s.identityError) <= 1e-12)                     // P = 6 = total degree
         #expect(s.homogeneityError <= 1e-12)
+        #expect(s.layerDegreeRMS.count == 1 && s.layerDegreeRMS[0].count == 7 && s.channelDegreeShare.count == 7)
+        // channel shares bound the degree-p logits: Σ_{s,c} |ℓ^[p]| ≤ B · Σ_h share[p][h] (triangle inequality)
+        let run = try m.gradedForward(inputs: u, batch: B, length: L, order: 6, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions,
+                                      frozenGains: try m.plainForward(inputs: u, batch: B, length: L, gelu: exact(m).0, sigmoid: exact(m).1).gains)
+        for p in 1...6 {
+            let lhs = run.logits.component(p).map { abs($0) }.reduce(0, +)
+            #expect(lhs <= Double(B) * s.channelDegreeShare[p].reduce(0, +) * (1 + 1e-12))
+            #expect(lhs > 0)
+        }
         let (g, sg) = exact(m)
         let gains = try m.plainForward(inputs: u, batch: B, length: L, gelu: g, sigmoid: sg).gains
         let pi = try m.pairInteractions(inputs: Array(u[0 ..< 2 * L * 2]), batch: 2, length: L, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions,

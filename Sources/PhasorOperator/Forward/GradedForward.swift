@@ -33,6 +33,11 @@ public struct GradedRun: Sendable {
     public var sigmoidInputs: Int = 0
     /// LayerNorm variances whose relative change majorant Σ_p |v^[p]|/(v0 + eps) reached 1 (series gain only).
     public var gainOutsideRadius: Int = 0
+    /// Per layer i and degree p: Σ over (s, h, l) of (out_i^[p])², the squared size of block i's GLU output at degree p.
+    public var blockDegreeSquares: [[Double]] = []
+    /// Per degree p and channel h: Σ_{s,c} |W_dec[c,h]·pooled^[p][s,h]| — the exact share of channel h in the
+    /// degree-p logits (the decoder is linear, so ℓ^[p]_c = Σ_h W_dec[c,h]·pooled^[p]_h for p ≥ 1).
+    public var channelDegreeShare: [[Double]] = []
 }
 
 extension OperatorModel {
@@ -93,10 +98,19 @@ extension OperatorModel {
             let g = z2.applying(sigmoid[i].table(order: P))
             let out = z1 * g                                                  // GLU
             try out.requireFinite("GLU output of layer \(i)")
+            run.blockDegreeSquares.append((0...P).map { p in out.data[p * n ..< (p + 1) * n].reduce(0) { $0 + $1 * $1 } })
             x = x + out                                                       // residual
             if !configuration.prenorm { x = try normaliseGraded(x, layer: i, samples: S, length: L, gain: gain, frozen: frozenGains?[i], run: &run) }
         }
         var logits = GradedSignal(order: P, count: S * configuration.classes)
+        run.channelDegreeShare = [[Double]](repeating: [Double](repeating: 0, count: H), count: P + 1)
+        for p in 0...P { for s in 0..<S { for h in 0..<H {
+            let o = p * n + (s * H + h) * L
+            var acc = 0.0
+            for l in 0..<lens[s] { acc += x.data[o + l] }
+            let pooled = acc / Double(lens[s])                                // pooled^[p][s,h]
+            for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoderWeight[c * H + h] * pooled) }
+        } } }
         for p in 0...P {
             let comp = poolAndDecode(Array(x.data[p * n ..< (p + 1) * n]), samples: S, lengths: lens, length: L)
             logits.data.replaceSubrange(p * comp.count ..< (p + 1) * comp.count, with: comp)

@@ -46,6 +46,10 @@ public struct OperatorSummary: Sendable {
     /// Chebyshev only: relative logits error of the surrogate itself and its accuracy.
     public var surrogateRelativeError: Double?
     public var surrogateAccuracy: Double?
+    /// RMS of each layer's block output per degree, [layer][p] (all samples, channels, positions).
+    public var layerDegreeRMS: [[Double]]
+    /// Mean over samples of Σ_c |W_dec[c,h]·pooled^[p]_h|, [p][h]: each channel's share of the degree-p logits.
+    public var channelDegreeShare: [[Double]]
     /// Mean wall time of the graded evaluation and of the model's plain forward over the same chunks (seconds).
     public var gradedSeconds: Double
     public var plainSeconds: Double
@@ -71,6 +75,8 @@ public enum OperatorAnalysis {
         var radii: [Double] = []
         var outside = 0, examined = 0, homogeneity = 0.0
         var gradedTime = 0.0, plainTime = 0.0
+        var blockSquares: [[Double]] = [], channelShare: [[Double]] = []
+        var elements = 0
         var start = 0
         while start < batch {
             let s = min(chunk, batch - start)
@@ -86,6 +92,10 @@ public enum OperatorAnalysis {
                                               gain: gain, frozenGains: rec.gains, reference: reference)
             gradedTime += Date().timeIntervalSince(t0)
             outside += run.sigmoidOutsideRadius; examined += run.sigmoidInputs
+            if blockSquares.isEmpty { blockSquares = run.blockDegreeSquares.map { $0.map { _ in 0 } }; channelShare = run.channelDegreeShare.map { $0.map { _ in 0 } } }
+            for i in blockSquares.indices { for p in blockSquares[i].indices { blockSquares[i][p] += run.blockDegreeSquares[i][p] } }
+            for p in channelShare.indices { for h in channelShare[p].indices { channelShare[p][h] += run.channelDegreeShare[p][h] } }
+            elements += s * model.channels * length
             for p in 0...P { partial[p] += run.logits.sum(through: p) }
             for e in 0..<(s * C) {                                            // Cauchy–Hadamard per logit
                 var r = Double.infinity
@@ -128,6 +138,8 @@ public enum OperatorAnalysis {
                                       sigmoidOutsideRadius: examined > 0 ? Double(outside) / Double(examined) : 0,
                                       homogeneityError: homogeneity, identityError: nil, surrogateTotalDegree: nil,
                                       surrogateRelativeError: nil, surrogateAccuracy: nil,
+                                      layerDegreeRMS: blockSquares.map { $0.map { ($0 / Double(max(elements, 1))).squareRoot() } },
+                                      channelDegreeShare: channelShare.map { $0.map { $0 / Double(batch) } },
                                       gradedSeconds: gradedTime, plainSeconds: plainTime)
         if case .chebyshev(let s) = formulation {
             let scale = max(surrogate.map { abs($0) }.max() ?? 0, Double.leastNormalMagnitude)

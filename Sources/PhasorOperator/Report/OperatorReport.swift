@@ -41,12 +41,17 @@ public struct OperatorReport: Sendable, Codable {
     public var sigmoidOutsideRadius: Double
     public var surrogate: SurrogateEntry?
     public var interactions: [InteractionEntry]
+    /// [layer][p]: RMS of block i's output at degree p.
+    public var layerDegreeRMS: [[Double]]
+    /// [p][h]: channel h's share of the degree-p logits (mean over samples of Σ_c |W_dec[c,h] pooled^[p]_h|).
+    public var channelDegreeShare: [[Double]]
     public var gradedSeconds: Double
     public var plainSeconds: Double
     enum CodingKeys: String, CodingKey {
         case formulation, samples, fullAccuracy = "full_accuracy", orders, explainedAccuracy = "explained_accuracy"
         case radiusEstimate = "radius_estimate", radiusBelowOne = "radius_below_one", sigmoidOutsideRadius = "sigmoid_outside_radius"
         case surrogate, interactions, gradedSeconds = "graded_seconds", plainSeconds = "plain_seconds"
+        case layerDegreeRMS = "layer_degree_rms", channelDegreeShare = "channel_degree_share"
     }
 
     public init(summary s: OperatorSummary, formulation: OperatorFormulation, interactions: [PairInteractions], topPerClass: Int = 3) {
@@ -64,6 +69,7 @@ public struct OperatorReport: Sendable, Codable {
         radiusEstimate = s.radiusEstimate.isFinite ? s.radiusEstimate : nil
         radiusBelowOne = s.radiusBelowOne; sigmoidOutsideRadius = s.sigmoidOutsideRadius
         gradedSeconds = s.gradedSeconds; plainSeconds = s.plainSeconds
+        layerDegreeRMS = s.layerDegreeRMS; channelDegreeShare = s.channelDegreeShare
         var entries: [InteractionEntry] = []
         for pi in interactions {
             for c in 0..<pi.classes {

@@ -36,9 +36,11 @@ public struct RangeSurrogate: Sendable {
 
     /// Fits degree-d surrogates on the pre-activations the model produces on `inputs` (B, L, d_in). At most
     /// `maxSamples` values per nonlinearity are used (an even stride through the recorded values; the range always
-    /// uses all of them). `floor` is the weight-floor fraction φ.
+    /// uses all of them). `floor` is the weight-floor fraction φ. The interval is the observed range widened by
+    /// `rangePadding` of its width on each side, so held-out inputs slightly beyond it are not extrapolated.
+    /// `ridge` adds λ·Σ_k c_k² (shrinks high Chebyshev coefficients, and with them the local Taylor coefficients).
     public init(model: OperatorModel, inputs: [Double], batch: Int, length: Int, lengths: [Int]? = nil, degree d: Int,
-                floor: Double = 0.02, maxSamples: Int = 20000) throws {
+                floor: Double = 0.02, maxSamples: Int = 20000, rangePadding: Double = 0.05, ridge: Double = 0) throws {
         guard d >= 1 else { throw OperatorError.invalid("the surrogate degree must be ≥ 1 (got \(d))") }
         guard d <= 64 else { throw OperatorError.invalid("surrogate degree \(d) is too high (≤ 64): the graded evaluation's degree grows as d^layers") }
         let nl = model.layers.count
@@ -54,10 +56,10 @@ public struct RangeSurrogate: Sendable {
         func fit(_ values: [Double], _ f: @escaping (Double) -> Double, name: String, layer: Int) throws -> FittedNonlinearity {
             let v = valid(values)
             guard var lo = v.min(), var hi = v.max() else { throw OperatorError.invalid("no \(name) inputs recorded") }
-            let pad = max(1e-3, 1e-6 * (hi - lo)); lo -= pad; hi += pad
+            let pad = max(1e-3, rangePadding * (hi - lo)); lo -= pad; hi += pad          // room for unseen inputs
             let stride = max(1, v.count / maxSamples)
             let sample = Swift.stride(from: 0, to: v.count, by: stride).map { v[$0] }
-            let series = try ChebyshevSeries.weightedFit(f, samples: sample, degree: d, lower: lo, upper: hi, floor: floor)
+            let series = try ChebyshevSeries.weightedFit(f, samples: sample, degree: d, lower: lo, upper: hi, floor: floor, ridge: ridge)
             let err = series.maxError(against: f).error
             return FittedNonlinearity(layer: layer, function: name, series: series, uniformError: err, samples: sample.count)
         }

@@ -31,6 +31,7 @@ struct Operator: ParsableCommand {
     @Option(help: "Degree d of each Chebyshev surrogate (1…64).") var degree: Int = 9
     @Option(help: "Weight floor of the Chebyshev fit (fraction of the weight on Chebyshev points over the whole range).")
     var floor: Double = 0.02
+    @Option(help: "Ridge λ of the Chebyshev fit (λ·Σ c_k², 0: none).") var ridge: Double = 0
     @Option(help: "Expansion point: zero input (default) or the training data's mean input (ε scales u − ū).")
     var center: Center = .zero
     @Option(help: "At most this many evaluated samples (0: all).") var samples: Int = 0
@@ -89,7 +90,7 @@ struct Operator: ParsableCommand {
             throw CLIError("\(data) has \(classes.count) classes but the model has \(cfg.classes)")
         }
         let op = try OperatorModel(checkpoint.model)
-        let fitSet = try Self.arrays(trainSet, checkpoint: checkpoint, classes: classes, limit: 512)
+        let fitSet = try Self.arrays(trainSet, checkpoint: checkpoint, classes: classes, limit: 0)
         let evalSet = try Self.arrays(testSet ?? trainSet, checkpoint: checkpoint, classes: classes, limit: samples)
         guard evalSet.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
         var reference: [Double]? = nil
@@ -104,7 +105,7 @@ struct Operator: ParsableCommand {
         case .taylor: form = .taylor
         case .chebyshev:
             form = .chebyshev(try RangeSurrogate(model: op, inputs: fitSet.inputs, batch: fitSet.batch, length: fitSet.length,
-                                                 lengths: fitSet.lengths, degree: degree, floor: floor))
+                                                 lengths: fitSet.lengths, degree: degree, floor: floor, ridge: ridge))
         }
         let summary = try OperatorAnalysis.run(model: op, inputs: evalSet.inputs, batch: evalSet.batch, length: evalSet.length,
                                                lengths: evalSet.lengths, labels: evalSet.labels, maxOrder: maxOrder,
