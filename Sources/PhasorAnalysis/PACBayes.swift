@@ -9,6 +9,7 @@
 // Chernoff–kl inequality for [0,1]-valued means (Langford & Caruana 2001): ê(Q) ≤ kl⁻¹₊(ê_m, ln(1/δ₂)/m).
 // σ is chosen from a grid fixed in advance, σ_1…σ_J; a union bound spends δ/(2J) on each σ's PAC-Bayes statement
 // and δ/(2J) on each σ's sampling statement, so the minimum over the grid holds with probability ≥ 1 − δ.
+import Foundation
 import PhasorModels
 import PhasorNumerics
 
@@ -84,23 +85,32 @@ public struct PACBayesBound: Codable, Sendable, Equatable {
         }
         let j = Double(sigmas.count)
         let delta1 = delta / (2 * j), delta2 = delta / (2 * j)                            // union bound over the grid
-        var g = SeededGenerator(seed: seed)
+        let base = SeededGenerator(seed: seed)
         var grid: [PACBayesPoint] = []
         var failedDraws = 0
-        for sigma in sigmas {
-            var risks = 0.0
-            for _ in 0..<draws {
+        for (si, sigma) in sigmas.enumerated() {
+            // Draws are independent: run them in parallel, draw j of σ_i with its own forked generator (so the result
+            // depends on the seed only, not on the number of threads).
+            let slots = DrawSlots(count: draws)
+            DispatchQueue.concurrentPerform(iterations: draws) { j in
+                var g = base.fork(UInt64(si * draws + j))
                 var store = model.parameters
                 for i in 0..<store.count {
                     var p = store[i]
                     for k in 0..<p.values.count { p.values[k] += sigma * g.normal() }      // θ_j = θ + σ ε
                     store[i] = p
                 }
-                do {
-                    risks += try ModelEvaluation.errorRate(model: S4Model(configuration: model.configuration, parameters: store),
-                                                           data: data)
-                } catch is NonFiniteError {
-                    risks += 1; failedDraws += 1                                           // overflowed draw: count as all wrong
+                slots.set(j, Result {
+                    try ModelEvaluation.errorRate(model: S4Model(configuration: model.configuration, parameters: store), data: data)
+                })
+            }
+            var risks = 0.0
+            for slot in slots.values {
+                switch slot {
+                case .success(let r): risks += r
+                case .failure(let e) where e is NonFiniteError: risks += 1; failedDraws += 1  // overflowed: all wrong
+                case .failure(let e): throw e
+                case .none: throw AnalysisError.invalid("a PAC-Bayes draw produced no result")
                 }
             }
             let sampled = risks / Double(draws)                                            // ê_m
@@ -126,4 +136,11 @@ public struct PACBayesBound: Codable, Sendable, Equatable {
         if failedDraws > 0 { warnings.append("\(failedDraws) perturbed model(s) overflowed and were counted as all wrong") }
         self.warnings = warnings
     }
+}
+
+/// One result slot per parallel draw (each written by exactly one iteration, read after all have finished).
+final class DrawSlots: @unchecked Sendable {
+    private(set) var values: [Result<Double, Error>?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: Result<Double, Error>) { values[i] = value }
 }

@@ -26,13 +26,13 @@ struct TrainedFixture {
         var model = initial
         var optimiser = AdamW(parameters: model.parameters, configuration: AdamWConfiguration(learningRate: 0.05, ssmLearningRate: 0.05))
         let batch = data.batch(Array(0..<samples)[...])
-        var history: [(Int, S4Model, ParameterStore, Double)] = []
+        var history: [(step: Int, model: S4Model, gradients: ParameterStore, loss: Double)] = []
         for step in 1...steps {
             var none = SeededGenerator(seed: 0)
             let r = try model.lossAndGradients(inputs: batch.inputs, batch: batch.batch, length: batch.length,
                                                lengths: batch.lengths, labels: batch.labels, training: false, generator: &none)
             optimiser.step(&model.parameters, gradients: r.gradients, learningRateScale: 1)
-            history.append((step, model, r.gradients, r.loss))
+            history.append((step: step, model: model, gradients: r.gradients, loss: r.loss))
         }
         return TrainedFixture(initial: initial, trained: model, data: data, history: history)
     }

@@ -45,3 +45,24 @@ import Testing
         #expect(bad.stderr.split(separator: "\n").count == 1, "\(arguments): \(bad.stderr)")
     }
 }
+
+@Test func analyzeRebuildsTheInitialisationItWasTrainedFrom() throws {
+    // θ₀ from --init-seed with the right --s4d-init is closer to the trained θ than with a wrong one.
+    let dir = cliTemporaryDirectory()
+    let csv = dir.appendingPathComponent("ramps.csv")
+    try writeRampCSV(csv)
+    let out = dir.appendingPathComponent("inv.safetensors").path
+    let t = try CLI.run(["train", "--data", csv.path, "--out", out, "--init", "inv"] + tinyTrainArguments)
+    #expect(t.status == 0, "\(t.stderr)")
+    func distance(_ kind: String) throws -> Double {
+        let r = try CLI.run(["analyze", "--model", out, "--data", csv.path, "--test-fraction", "0.25", "--seed", "3",
+                             "--init-seed", "3", "--s4d-init", kind, "--pac-draws", "1", "--rademacher-draws", "2",
+                             "--max-lag", "2", "--memory-lags", "2", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let pac = try #require(json["pacBayes"] as? [String: Any])
+        return try #require(pac["distanceFromInit"] as? Double)
+    }
+    let right = try distance("inv"), wrong = try distance("lin")
+    #expect(right < wrong)
+}

@@ -26,6 +26,8 @@ struct Analyze: ParsableCommand {
     @Option(help: "Rebuild the initialisation θ₀ from this seed (the training --seed) for the PAC-Bayes prior.")
     var initSeed: UInt64?
     @Option(help: "Checkpoint holding the initialisation θ₀ (instead of --init-seed).") var `init`: String?
+    @Option(help: "S4D initialisation the model was trained from (lin, inv or real; checkpoints do not store it), used by --init-seed.")
+    var s4dInit: S4DInit = .lin
     @Option(help: "Kernel length L for the correlations (default: the data's longest sequence, else 256).")
     var kernelLength: Int?
     @Option(help: "Largest lag of the autocorrelation and coherence.") var maxLag = 128
@@ -54,7 +56,13 @@ struct Analyze: ParsableCommand {
         }
         if initSeed != nil, `init` != nil { throw CLIError("give either --init-seed or --init, not both") }
         var initial: ParameterStore?
-        if let initSeed { initial = try S4Model(configuration: m.configuration, seed: initSeed).parameters }
+        if let initSeed {
+            // θ₀ exactly as `phasor train --seed initSeed --init s4dInit` drew it (any data-independent θ₀ gives a valid
+            // bound; the true one gives the smallest KL).
+            var configuration = m.configuration
+            configuration.initialisation = s4dInit
+            initial = try S4Model(configuration: configuration, seed: initSeed).parameters
+        }
         if let path = `init` {
             let other = try Checkpoint.load(path: path).model
             guard other.configuration.parameterShapes.map(\.shape) == m.configuration.parameterShapes.map(\.shape) else {
