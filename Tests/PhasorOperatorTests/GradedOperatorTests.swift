@@ -95,6 +95,28 @@ func maxAbsDiff(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0
         }
     }
 
+    /// A separate gate degree d_σ: total degree d·(1 + d_σ) on one layer (3·(1 + 2) = 9, and 4 with a constant gate),
+    /// Σ_{p≤D} ℓ^[p] is the surrogate's own forward, ℓ^[D+1] ≡ 0, and the gate fit really has degree d_σ.
+    @Test(arguments: [(3, 2, 9), (4, 0, 4)])
+    func separateGateDegreeKeepsTheIdentity(gelu d: Int, gate ds: Int, total: Int) throws {
+        let m = try tinyModel(layers: 1, prenorm: true)
+        let B = 3, L = 9, u = randomInputs(B * L * 2, seed: 5)
+        let ref = randomInputs(L * 2, seed: 55, scale: 0.5)
+        let sur = try RangeSurrogate(model: m, inputs: u, batch: B, length: L, degree: d, sigmoidDegree: ds)
+        #expect(sur.totalDegree == total && sur.sigmoid[0].series.degree == ds && sur.gelu[0].series.degree == d)
+        let (g, s) = exact(m)
+        let gains = try m.plainForward(inputs: u, batch: B, length: L, gelu: g, sigmoid: s).gains
+        let run = try m.gradedForward(inputs: u, batch: B, length: L, order: total + 1, gelu: sur.geluExpansions,
+                                      sigmoid: sur.sigmoidExpansions, frozenGains: gains, reference: ref).logits
+        let plain = try m.plainForward(inputs: u, batch: B, length: L, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions,
+                                       frozenGains: gains).logits
+        let scale = max(1, plain.map { abs($0) }.max()!)
+        #expect(maxAbsDiff(run.sum(through: total), plain) <= 1e-12 * scale)
+        #expect(run.component(total + 1).map { abs($0) }.max()! <= 1e-13 * scale)
+        #expect(run.component(total).map { abs($0) }.max()! > 1e-8)              // the top degree is really reached
+        #expect(throws: OperatorError.self) { try RangeSurrogate(model: m, inputs: u, batch: B, length: L, degree: 2, sigmoidDegree: -1) }
+    }
+
     @Test func degreeOneSurrogateIsExactlyAffine() throws {
         let m = try tinyModel(layers: 2)
         let B = 2, L = 12, u = randomInputs(B * L * 2, seed: 4)

@@ -16,6 +16,7 @@ public struct InteractionEntry: Sendable, Codable, Equatable {
 /// Surrogate block of the report.
 public struct SurrogateEntry: Sendable, Codable, Equatable {
     public var degree: Int
+    public var sigmoidDegree: Int
     public var range: [Double]
     public var identityError: Double?
     public var totalDegree: Int?
@@ -24,7 +25,7 @@ public struct SurrogateEntry: Sendable, Codable, Equatable {
     public var accuracy: Double?
     public var uniformErrors: [String: Double]
     enum CodingKeys: String, CodingKey {
-        case degree, range, identityError = "identity_error", totalDegree = "total_degree", homogeneityError = "homogeneity_error"
+        case degree, sigmoidDegree = "sigmoid_degree", range, identityError = "identity_error", totalDegree = "total_degree", homogeneityError = "homogeneity_error"
         case relativeError = "relative_error", accuracy, uniformErrors = "uniform_errors"
     }
 }
@@ -61,7 +62,7 @@ public struct OperatorReport: Sendable, Codable {
             self.formulation = "chebyshev"
             var errs: [String: Double] = [:]
             for g in r.gelu + r.sigmoid { errs["\(g.function).\(g.layer)"] = g.uniformError }
-            surrogate = SurrogateEntry(degree: r.degree, range: [r.range.lower, r.range.upper], identityError: s.identityError,
+            surrogate = SurrogateEntry(degree: r.degree, sigmoidDegree: r.sigmoidDegree, range: [r.range.lower, r.range.upper], identityError: s.identityError,
                                        totalDegree: s.surrogateTotalDegree, homogeneityError: s.homogeneityError,
                                        relativeError: s.surrogateRelativeError, accuracy: s.surrogateAccuracy, uniformErrors: errs)
         }

@@ -3,6 +3,8 @@
 // distribution, with a weight floor φ over the whole interval (ChebyshevSeries.weightedFit) so the fit stays bounded
 // where the data are sparse. The model then becomes a polynomial in u (with frozen LayerNorm gains), of total degree
 // at most d^{2·layers}·… (each block multiplies degrees by d_GELU·(1 + d_σ)), whose graded components are exact.
+// The gate's degree d_σ may differ from the GELU's degree d: a 1-layer block has total degree d·(1 + d_σ), so a
+// lower gate degree buys a higher GELU degree at the same total degree (d_σ = 0: constant gate, total degree d).
 import Foundation
 import PhasorNumerics
 
@@ -20,7 +22,10 @@ public struct FittedNonlinearity: Sendable {
 
 /// The polynomial surrogate of a model: one Chebyshev fit per nonlinearity per layer.
 public struct RangeSurrogate: Sendable {
+    /// Degree d of the GELU surrogates.
     public var degree: Int
+    /// Degree d_σ of the GLU-gate (sigmoid) surrogates (equal to `degree` unless chosen separately).
+    public var sigmoidDegree: Int
     public var floor: Double
     public var gelu: [FittedNonlinearity]
     public var sigmoid: [FittedNonlinearity]
@@ -39,10 +44,14 @@ public struct RangeSurrogate: Sendable {
     /// uses all of them). `floor` is the weight-floor fraction φ. The interval is the observed range widened by
     /// `rangePadding` of its width on each side, so held-out inputs slightly beyond it are not extrapolated.
     /// `ridge` adds λ·Σ_k c_k² (shrinks high Chebyshev coefficients, and with them the local Taylor coefficients).
+    /// `sigmoidDegree` (0…64, default d) is the degree of the gate surrogates.
     public init(model: OperatorModel, inputs: [Double], batch: Int, length: Int, lengths: [Int]? = nil, degree d: Int,
+                sigmoidDegree: Int? = nil,
                 floor: Double = 0.02, maxSamples: Int = 20000, rangePadding: Double = 0.05, ridge: Double = 0) throws {
         guard d >= 1 else { throw OperatorError.invalid("the surrogate degree must be ≥ 1 (got \(d))") }
         guard d <= 64 else { throw OperatorError.invalid("surrogate degree \(d) is too high (≤ 64): the graded evaluation's degree grows as d^layers") }
+        let ds = sigmoidDegree ?? d
+        guard (0...64).contains(ds) else { throw OperatorError.invalid("the sigmoid surrogate degree must be in 0…64 (got \(ds))") }
         let nl = model.layers.count
         let exact = [PointwiseExpansion](repeating: .gelu, count: nl), sig = [PointwiseExpansion](repeating: .sigmoid, count: nl)
         let rec = try model.plainForward(inputs: inputs, batch: batch, length: length, lengths: lengths, gelu: exact, sigmoid: sig, record: true)
@@ -53,7 +62,7 @@ public struct RangeSurrogate: Sendable {
             for b in 0..<batch { for h in 0..<H { let o = (b * H + h) * length; out += values[o ..< o + lens[b]] } }
             return out
         }
-        func fit(_ values: [Double], _ f: @escaping (Double) -> Double, name: String, layer: Int) throws -> FittedNonlinearity {
+        func fit(_ values: [Double], _ f: @escaping (Double) -> Double, name: String, layer: Int, degree d: Int) throws -> FittedNonlinearity {
             let v = valid(values)
             guard var lo = v.min(), var hi = v.max() else { throw OperatorError.invalid("no \(name) inputs recorded") }
             let pad = max(1e-3, rangePadding * (hi - lo)); lo -= pad; hi += pad          // room for unseen inputs
@@ -64,9 +73,10 @@ public struct RangeSurrogate: Sendable {
             return FittedNonlinearity(layer: layer, function: name, series: series, uniformError: err, samples: sample.count)
         }
         self.degree = d
+        self.sigmoidDegree = ds
         self.floor = floor
-        gelu = try (0..<nl).map { try fit(rec.geluInputs[$0], { GELU.value($0) }, name: "gelu", layer: $0) }
-        sigmoid = try (0..<nl).map { try fit(rec.sigmoidInputs[$0], { Sigmoid.value($0) }, name: "sigmoid", layer: $0) }
+        gelu = try (0..<nl).map { try fit(rec.geluInputs[$0], { GELU.value($0) }, name: "gelu", layer: $0, degree: d) }
+        sigmoid = try (0..<nl).map { try fit(rec.sigmoidInputs[$0], { Sigmoid.value($0) }, name: "sigmoid", layer: $0, degree: ds) }
     }
 
     /// The total degree in u of the surrogate: encoder degree 1; per block y ↦ x + gelu∘… : deg ← max(deg, d_g·deg·(1 + d_σ)).

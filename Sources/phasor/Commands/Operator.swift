@@ -29,6 +29,8 @@ struct Operator: ParsableCommand {
     @Option(help: "Maximum interaction order P (1…25).") var maxOrder: Int = 5
     @Option(help: "chebyshev (default) or taylor.") var formulation: Formulation = .chebyshev
     @Option(help: "Degree d of each Chebyshev surrogate (1…64).") var degree: Int = 9
+    @Option(help: "Degree d_σ of the GLU-gate (sigmoid) surrogates, 0…64 (default: --degree). A 1-layer model's surrogate has total degree d·(1 + d_σ).")
+    var sigmoidDegree: Int?
     @Option(help: "Weight floor of the Chebyshev fit (fraction of the weight on Chebyshev points over the whole range).")
     var floor: Double = 0.02
     @Option(help: "Ridge λ of the Chebyshev fit (λ·Σ c_k², 0: none).") var ridge: Double = 0
@@ -105,7 +107,7 @@ struct Operator: ParsableCommand {
         case .taylor: form = .taylor
         case .chebyshev:
             form = .chebyshev(try RangeSurrogate(model: op, inputs: fitSet.inputs, batch: fitSet.batch, length: fitSet.length,
-                                                 lengths: fitSet.lengths, degree: degree, floor: floor, ridge: ridge))
+                                                 lengths: fitSet.lengths, degree: degree, sigmoidDegree: sigmoidDegree, floor: floor, ridge: ridge))
         }
         let summary = try OperatorAnalysis.run(model: op, inputs: evalSet.inputs, batch: evalSet.batch, length: evalSet.length,
                                                lengths: evalSet.lengths, labels: evalSet.labels, maxOrder: maxOrder,
@@ -141,7 +143,7 @@ struct Operator: ParsableCommand {
         } else {
             print("full model accuracy \(summary.fullAccuracy) on \(summary.samples) samples (\(report.formulation))")
             if let sur = report.surrogate {
-                print("surrogate degree \(sur.degree), range [\(sur.range[0]), \(sur.range[1])], total degree \(sur.totalDegree ?? 0), surrogate accuracy \(sur.accuracy ?? 0), identity error at P=\(maxOrder): \(sur.identityError ?? .nan), homogeneity error \(sur.homogeneityError)")
+                print("surrogate degree \(sur.degree) (gate \(sur.sigmoidDegree)), range [\(sur.range[0]), \(sur.range[1])], total degree \(sur.totalDegree ?? 0), surrogate accuracy \(sur.accuracy ?? 0), identity error at P=\(maxOrder): \(sur.identityError ?? .nan), homogeneity error \(sur.homogeneityError)")
             }
             if summary.radiusBelowOne {
                 print("radius < 1: the series in ε diverges at ε = 1 (estimated radius \(summary.radiusEstimate)); partial sums below are not converging")
