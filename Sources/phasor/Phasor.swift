@@ -21,6 +21,10 @@ struct Phasor: ParsableCommand {
             Network.self,
             Kuramoto.self,
             Bench.self,
+            Train.self,
+            Eval.self,
+            Predict.self,
+            Operator.self,
         ]
     )
 

@@ -1,0 +1,207 @@
+// The forward pass on graded signals (DESIGN.md §7): every activation is Σ_{p≤P} ε^p y^[p].
+//   encoder:      x^[0] = bias + W·ū,  x^[1] = W·(in − ū),  x^[p≥2] = 0   (ū = the expansion point: 0 by default,
+//                 or a reference input (L, d_in) such as the data's mean; then ε scales the deviation in − ū)
+//   SSM:          y^[p] = K * x^[p] + D x^[p]        (each degree; all degrees as one batch through S4DLayer.ssmOutput)
+//   GELU, σ:      f(y0 + δ) = Σ_k a_k(y0) δ^k        (PointwiseExpansion; Chebyshev polynomial or Taylor)
+//   1×1 conv:     z^[p] = W a^[p] (+ bias on p = 0)
+//   GLU:          out = z1 · σ(z2)                   (Cauchy product)
+//   residual:     x ← x + out
+//   LayerNorm:    frozen gain G (exact, default):   out^[p] = γ·G·(x^[p] − mean_h x^[p]) (+ β on p = 0)
+//                 series gain:  G(ε) = (v(ε) + eps)^{−1/2},  v = (1/H) Σ_h c², c = x − mean_h x, expanded at v^[0]:
+//                               a_k = binom(−1/2, k)·(v0 + eps)^{−1/2−k}   (radius |v − v0| < v0 + eps)
+//   pool, decoder: per degree (+ decoder bias on p = 0)
+import Foundation
+import PhasorModels
+import PhasorNumerics
+
+/// How LayerNorm's gain 1/√(var + eps) enters the graded evaluation.
+public enum GainTreatment: String, Sendable, CaseIterable {
+    /// The gain of the model's own forward pass at the given input, held fixed: LayerNorm becomes an exact linear
+    /// (centred, per-position scaled) map and the model a polynomial in u for polynomial nonlinearities.
+    case frozen
+    /// The gain expanded as a series in ε around the degree-0 variance (not polynomial; radius-limited).
+    case series
+}
+
+/// The graded logits and what the evaluation saw on the way.
+public struct GradedRun: Sendable {
+    /// Logits as a graded signal of shape (B, classes).
+    public var logits: GradedSignal
+    /// Sigmoid inputs whose degree≥1 majorant Σ_p |δ^[p]| reached the pole distance √(y0² + π²) (Taylor only), and
+    /// the number of sigmoid inputs examined.
+    public var sigmoidOutsideRadius: Int = 0
+    public var sigmoidInputs: Int = 0
+    /// LayerNorm variances whose relative change majorant Σ_p |v^[p]|/(v0 + eps) reached 1 (series gain only).
+    public var gainOutsideRadius: Int = 0
+    /// Per layer i and degree p: Σ over (s, h, l) of (out_i^[p])², the squared size of block i's GLU output at degree p.
+    public var blockDegreeSquares: [[Double]] = []
+    /// Per degree p and channel h: Σ_{s,c} |W_dec[c,h]·pooled^[p][s,h]| — the exact share of channel h in the
+    /// degree-p logits (the decoder is linear, so ℓ^[p]_c = Σ_h W_dec[c,h]·pooled^[p]_h for p ≥ 1).
+    public var channelDegreeShare: [[Double]] = []
+}
+
+extension OperatorModel {
+    /// Graded evaluation truncated at `order`. `frozenGains[i]` has S·L values (S = samples) and is required for
+    /// `.frozen`. `layer0GELU` may replace layer 0's graded GELU output (used to propagate single interaction terms).
+    public func gradedForward(inputs: [Double], batch S: Int, length L: Int, lengths: [Int]? = nil, order P: Int,
+                              gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion],
+                              gain: GainTreatment = .frozen, frozenGains: [[Double]]? = nil,
+                              reference: [Double]? = nil,
+                              layer0GELU: ((GradedSignal) -> GradedSignal)? = nil) throws -> GradedRun {
+        guard P >= 0 else { throw OperatorError.invalidOrder(P, "the truncation order must be ≥ 0") }
+        let lens = try checkedLengths(inputs: inputs, batch: S, length: L, lengths: lengths)
+        let H = channels, nl = layers.count, n = S * H * L
+        guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
+        if gain == .frozen {
+            guard let g = frozenGains, g.count == nl, g.allSatisfy({ $0.count == S * L }) else {
+                throw OperatorError.invalid("frozen LayerNorm gains must be \(nl) arrays of S·L = \(S * L) values")
+            }
+        }
+        var run = GradedRun(logits: GradedSignal(order: P, count: S * configuration.classes))
+        // encoder
+        var x = GradedSignal(order: P, count: n)
+        let d = configuration.dInput
+        if let ref = reference {
+            guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values (got \(ref.count))") }
+            let r0 = encode(ref[...], batch: 1, length: L)
+            for s in 0..<S { for e in 0..<(H * L) { x.data[s * H * L + e] = r0[e] + encoderBias[e / L] } }
+            if P >= 1 {
+                var dev = inputs
+                for i in 0..<dev.count { dev[i] -= ref[i % (L * d)] }                 // in − ū
+                x.data.replaceSubrange(n ..< 2 * n, with: encode(dev[...], batch: S, length: L))
+            }
+        } else {
+            for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { x.data[o + l] = encoderBias[h] } } }
+            if P >= 1 { x.data.replaceSubrange(n ..< 2 * n, with: encode(inputs[...], batch: S, length: L)) }
+        }
+        for i in 0..<nl {
+            let layer = layers[i]
+            var z = x
+            if configuration.prenorm { z = try normaliseGraded(x, layer: i, samples: S, length: L, gain: gain, frozen: frozenGains?[i], run: &run) }
+            // SSM on every degree at once: (P+1)·S samples
+            var y = GradedSignal(order: P, count: n)
+            y.data = try ssm(layer, z.data, samples: (P + 1) * S, length: L, quantity: "SSM output of layer \(i)")
+            var a = y.applying(gelu[i].table(order: P))
+            try a.requireFinite("GELU output of layer \(i)")
+            if i == 0, let replace = layer0GELU { a = replace(a) }
+            var zz = GradedSignal(order: P, count: 2 * n)
+            zz.data = OperatorModel.channelMap(a.data, weight: layer.outputWeight, samples: (P + 1) * S, inChannels: H, outChannels: 2 * H, length: L)
+            for s in 0..<S { for o in 0..<(2 * H) { let r = (s * 2 * H + o) * L; for l in 0..<L { zz.data[r + l] += layer.outputBias[o] } } }
+            // split z = (z1, z2) per sample
+            var z1 = GradedSignal(order: P, count: n), z2 = GradedSignal(order: P, count: n)
+            for p in 0...P { for s in 0..<S {
+                let src = p * 2 * n + s * 2 * H * L, dst = p * n + s * H * L
+                z1.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src ..< src + H * L])
+                z2.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src + H * L ..< src + 2 * H * L])
+            } }
+            if case .sigmoid = sigmoid[i] { countPoleViolations(z2, run: &run) }
+            let g = z2.applying(sigmoid[i].table(order: P))
+            let out = z1 * g                                                  // GLU
+            try out.requireFinite("GLU output of layer \(i)")
+            run.blockDegreeSquares.append((0...P).map { p in out.data[p * n ..< (p + 1) * n].reduce(0) { $0 + $1 * $1 } })
+            x = x + out                                                       // residual
+            if !configuration.prenorm { x = try normaliseGraded(x, layer: i, samples: S, length: L, gain: gain, frozen: frozenGains?[i], run: &run) }
+        }
+        var logits = GradedSignal(order: P, count: S * configuration.classes)
+        run.channelDegreeShare = [[Double]](repeating: [Double](repeating: 0, count: H), count: P + 1)
+        for p in 0...P { for s in 0..<S { for h in 0..<H {
+            let o = p * n + (s * H + h) * L
+            var acc = 0.0
+            for l in 0..<lens[s] { acc += x.data[o + l] }
+            let pooled = acc / Double(lens[s])                                // pooled^[p][s,h]
+            for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoderWeight[c * H + h] * pooled) }
+        } } }
+        for p in 0...P {
+            let comp = poolAndDecode(Array(x.data[p * n ..< (p + 1) * n]), samples: S, lengths: lens, length: L)
+            logits.data.replaceSubrange(p * comp.count ..< (p + 1) * comp.count, with: comp)
+        }
+        for s in 0..<S { for c in 0..<configuration.classes { logits.data[s * configuration.classes + c] += decoderBias[c] } }
+        try logits.requireFinite("graded logits")
+        run.logits = logits
+        return run
+    }
+
+    /// y = K * z + D z for every row, through the model's own S4D code; overflow becomes OperatorError.overflow.
+    func ssm(_ layer: S4DLayer, _ z: [Double], samples: Int, length L: Int, quantity: String) throws -> [Double] {
+        if let bad = z.firstIndex(where: { !$0.isFinite }) {
+            throw OperatorError.overflow(quantity: quantity, order: bad / (z.count / max(samples, 1)) / max(1, channels * L))
+        }
+        do { return try layer.ssmOutput(input: z, batch: samples, length: L) } catch {
+            throw OperatorError.overflow(quantity: quantity, order: -1)
+        }
+    }
+
+    /// Majorant test for the Taylor sigmoid: Σ_{p≥1} |δ^[p]| ≥ √(y0² + π²) means ε = 1 may lie outside its radius.
+    func countPoleViolations(_ z: GradedSignal, run: inout GradedRun) {
+        let n = z.count
+        run.sigmoidInputs += n
+        guard z.order >= 1 else { return }
+        for i in 0..<n {
+            var m = 0.0
+            for p in 1...z.order { m += abs(z.data[p * n + i]) }
+            let y0 = z.data[i]
+            if m >= (y0 * y0 + Double.pi * Double.pi).squareRoot() { run.sigmoidOutsideRadius += 1 }
+        }
+    }
+
+    /// Graded LayerNorm of layer i (see the header for the two gain treatments).
+    func normaliseGraded(_ x: GradedSignal, layer i: Int, samples S: Int, length L: Int, gain: GainTreatment,
+                         frozen: [Double]?, run: inout GradedRun) throws -> GradedSignal {
+        let H = channels, P = x.order, n = x.count
+        // centred c^[p] = x^[p] − mean_h x^[p]
+        var c = x
+        for p in 0...P { for s in 0..<S {
+            for l in 0..<L {
+                var m = 0.0
+                for h in 0..<H { m += x.data[p * n + (s * H + h) * L + l] }
+                m /= Double(H)
+                for h in 0..<H { c.data[p * n + (s * H + h) * L + l] -= m }
+            }
+        } }
+        var out = GradedSignal(order: P, count: n)
+        switch gain {
+        case .frozen:
+            let G = frozen ?? []
+            for p in 0...P { for s in 0..<S { for h in 0..<H {
+                let o = p * n + (s * H + h) * L, w = normWeight[i][h]
+                for l in 0..<L { out.data[o + l] = w * G[s * L + l] * c.data[o + l] }   // γ G (x − μ)
+            } } }
+        case .series:
+            // v = (1/H) Σ_h c² as a graded signal of shape (S, L)
+            let sq = c * c
+            var v = GradedSignal(order: P, count: S * L)
+            for p in 0...P { for s in 0..<S { for h in 0..<H {
+                let o = p * n + (s * H + h) * L
+                for l in 0..<L { v.data[p * S * L + s * L + l] += sq.data[o + l] / Double(H) }
+            } } }
+            var a = [Double](repeating: 0, count: (P + 1) * S * L)
+            for j in 0..<(S * L) {
+                let base = v.data[j] + layerNormEpsilon
+                var coef = 1 / base.squareRoot()                              // binom(−1/2, 0)·base^{−1/2}
+                for k in 0...P {
+                    a[k * S * L + j] = coef
+                    coef *= (-0.5 - Double(k)) / Double(k + 1) / base         // binom(−1/2, k+1)/binom(−1/2, k) / base
+                }
+                if P >= 1 {
+                    var m = 0.0
+                    for p in 1...P { m += abs(v.data[p * S * L + j]) }
+                    if m >= base { run.gainOutsideRadius += 1 }
+                }
+            }
+            let g = v.composed(coefficients: a)
+            var gb = GradedSignal(order: P, count: n)                         // broadcast over h
+            for p in 0...P { for s in 0..<S { for h in 0..<H {
+                let o = p * n + (s * H + h) * L
+                for l in 0..<L { gb.data[o + l] = g.data[p * S * L + s * L + l] }
+            } } }
+            let gc = gb * c
+            for p in 0...P { for s in 0..<S { for h in 0..<H {
+                let o = p * n + (s * H + h) * L, w = normWeight[i][h]
+                for l in 0..<L { out.data[o + l] = w * gc.data[o + l] }
+            } } }
+        }
+        for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { out.data[o + l] += normBias[i][h] } } }
+        try out.requireFinite("LayerNorm output of layer \(i)")
+        return out
+    }
+}

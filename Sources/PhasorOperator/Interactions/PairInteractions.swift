@@ -1,0 +1,145 @@
+// Degree-2 interactions of the first layer, attributed to pairs of waves (DESIGN.md §7).
+// The layer-0 SSM output is linear in u: y^[1]_h = Σ_n w_hn + D_h z_h with the mode waves
+//     w_hn[l] = 2·Re( C̃_hn Σ_{s≤l} μ_hn^{l−s} z_h[s] )            (z = the layer's degree-1 input)
+// or, split by lag bins β = [s_a, s_b):  v_hβ[l] = Σ_{s∈β} K_h[s] z_h[l−s]   (+ D_h z_h in the lag-0 bin).
+// GELU's degree-2 output is a_2(y0)·(y^[1])² = Σ_{i≤j} T_ij with T_ij = (2 − [i=j])·a_2(y0)·c_i·c_j (c = the
+// components). Its effect on the logits is EXACT at degree 2: degree-2 logits are linear in degree-2 activations
+// (a product with a degree-2 factor and any degree ≥ 1 factor has degree ≥ 3), so we evaluate the graded network
+// at order 2 with u = ū (degree-1 parts vanish) and layer 0's GELU output replaced by [a^[0], 0, T_ij]: the result
+// ℓ^[2] is T_ij's whole contribution to the order-2 logits, and Σ_{i≤j} of them is layer 0's GELU share of ℓ^[2].
+import Foundation
+import PhasorModels
+import PhasorNumerics
+
+/// How the layer-0 SSM output is split into components.
+public enum InteractionBasis: String, Sendable, CaseIterable {
+    /// One component per complex mode n (its conjugate included by 2·Re), plus the skip D·z as the last one.
+    case modes
+    /// Lag bins [0,1), [1,2), [2,4), [4,8), … (the skip D·z sits in lag 0).
+    case lags
+}
+
+/// Contributions of every component pair (i ≤ j) to every class logit, per sample.
+public struct PairInteractions: Sendable {
+    public var basis: InteractionBasis
+    /// Component names ("mode 3", "skip", "lags 4–7").
+    public var labels: [String]
+    /// The pairs (i, j), i ≤ j.
+    public var pairs: [(Int, Int)]
+    /// contributions[sample][pair·classes + c].
+    public var contributions: [[Double]]
+    public var classes: Int
+
+    /// Mean contribution of each pair to class c over the samples.
+    public func meanContribution(class c: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: pairs.count)
+        for row in contributions { for k in 0..<pairs.count { out[k] += row[k * classes + c] / Double(contributions.count) } }
+        return out
+    }
+
+    /// The `count` pairs of largest |mean contribution| to class c.
+    public func top(class c: Int, count: Int) -> [(pair: (Int, Int), contribution: Double)] {
+        let m = meanContribution(class: c)
+        return m.indices.sorted { abs(m[$0]) > abs(m[$1]) }.prefix(count).map { (pairs[$0], m[$0]) }
+    }
+
+    /// The `count` pairs of largest |contribution| to class c for one sample.
+    public func top(sample b: Int, class c: Int, count: Int) -> [(pair: (Int, Int), contribution: Double)] {
+        let row = contributions[b]
+        return pairs.indices.sorted { abs(row[$0 * classes + c]) > abs(row[$1 * classes + c]) }.prefix(count)
+            .map { (pairs[$0], row[$0 * classes + c]) }
+    }
+}
+
+extension OperatorModel {
+    /// Layer-0 components (H, L) each, for one sample's degree-1 SSM input z (H, L).
+    func layer0Components(_ z: [Double], length L: Int, basis: InteractionBasis) throws -> (labels: [String], parts: [[Double]]) {
+        let layer = layers[0], H = channels
+        let d = try layer.discretised()
+        let M = d.modes
+        switch basis {
+        case .modes:
+            var parts = [[Double]](repeating: [Double](repeating: 0, count: H * L), count: M + 1)
+            for h in 0..<H {
+                for n in 0..<M {
+                    let i = h * M + n
+                    let mu = Complex.exp(Complex(d.wRe[i], d.wIm[i]))
+                    var xr = 0.0, xi = 0.0
+                    for l in 0..<L {                                          // x_l = μ x_{l−1} + z_l
+                        let nr = mu.real * xr - mu.imaginary * xi + z[h * L + l]
+                        xi = mu.real * xi + mu.imaginary * xr; xr = nr
+                        parts[n][h * L + l] = 2 * (d.cRe[i] * xr - d.cIm[i] * xi)   // 2·Re(C̃ x)
+                    }
+                }
+                for l in 0..<L { parts[M][h * L + l] = layer.D[h] * z[h * L + l] }
+            }
+            return ((0..<M).map { "mode \($0)" } + ["skip"], parts)
+        case .lags:
+            let K = d.kernel(length: L)
+            var edges = [0, 1]
+            while edges.last! < L { edges.append(min(2 * edges.last!, L)) }
+            let bins = edges.count - 1
+            var parts = [[Double]](repeating: [Double](repeating: 0, count: H * L), count: bins)
+            for h in 0..<H { for k in 0..<bins {
+                for l in 0..<L {
+                    var acc = k == 0 ? layer.D[h] * z[h * L + l] : 0
+                    for s in Swift.stride(from: edges[k], to: min(edges[k + 1], l + 1), by: 1) { acc += K[h * L + s] * z[h * L + l - s] }
+                    parts[k][h * L + l] = acc
+                }
+            } }
+            let labels = (0..<bins).map { edges[$0 + 1] - edges[$0] == 1 ? "lag \(edges[$0])" : "lags \(edges[$0])–\(edges[$0 + 1] - 1)" }
+            return (labels, parts)
+        }
+    }
+
+    /// Pair contributions to the degree-2 logits for each of the (B, L, d_in) samples (see the header).
+    public func pairInteractions(inputs: [Double], batch B: Int, length L: Int, lengths: [Int]? = nil,
+                                 gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion], basis: InteractionBasis,
+                                 frozenGains: [[Double]], reference: [Double]? = nil) throws -> PairInteractions {
+        guard !layers.isEmpty else { throw OperatorError.unsupported("interactions of a model without S4D layers") }
+        let lens = try checkedLengths(inputs: inputs, batch: B, length: L, lengths: lengths)
+        let H = channels, d = configuration.dInput, C = configuration.classes
+        // degree-0 SSM output of layer 0 (u = 0): the same for every sample except through a pre-norm gain
+        var result = PairInteractions(basis: basis, labels: [], pairs: [], contributions: [], classes: C)
+        for b in 0..<B {
+            let u = Array(inputs[b * L * d ..< (b + 1) * L * d])
+            let gains = frozenGains.map { Array($0[b * L ..< (b + 1) * L]) }
+            // degree-0 and degree-1 of layer 0's SSM input, by the graded machinery at order 1 up to that point
+            let ref = reference ?? [Double](repeating: 0, count: L * d)
+            guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values") }
+            var z1 = encode(zip(u, ref).map { $0 - $1 }[...], batch: 1, length: L)   // W(u − ū)
+            var z0 = encode(ref[...], batch: 1, length: L)                              // W ū + bias
+            for h in 0..<H { for l in 0..<L { z0[h * L + l] += encoderBias[h] } }
+            if configuration.prenorm {
+                var run = GradedRun(logits: GradedSignal(order: 1, count: 1))
+                let xs = try GradedSignal(order: 1, components: [z0, z1])
+                let n = try normaliseGraded(xs, layer: 0, samples: 1, length: L, gain: .frozen, frozen: gains[0], run: &run)
+                z0 = n.component(0); z1 = n.component(1)
+            }
+            let y0 = try layers[0].ssmOutput(input: z0, batch: 1, length: L)
+            let a2 = gelu[0].table(order: 2).coefficients(at: y0[...])            // a_k(y0), k = 0, 1, 2
+            let (labels, parts) = try layer0Components(z1, length: L, basis: basis)
+            let K = parts.count
+            var pairs: [(Int, Int)] = []
+            for i in 0..<K { for j in i..<K { pairs.append((i, j)) } }
+            let S = pairs.count, n = H * L
+            var inject = [Double](repeating: 0, count: S * n)
+            for (k, (i, j)) in pairs.enumerated() {
+                let w = i == j ? 1.0 : 2.0
+                for e in 0..<n { inject[k * n + e] = w * a2[2 * n + e] * parts[i][e] * parts[j][e] }   // T_ij
+            }
+            let rep = gains.map { g in (0..<S).flatMap { _ in g } }
+            let run = try gradedForward(inputs: (0..<S).flatMap { _ in ref }, batch: S, length: L,
+                                        lengths: [Int](repeating: lens[b], count: S), order: 2, gelu: gelu, sigmoid: sigmoid,
+                                        gain: .frozen, frozenGains: rep, reference: ref,
+                                        layer0GELU: { a in
+                                            var out = a
+                                            for e in 0..<(S * n) { out.data[S * n + e] = 0; out.data[2 * S * n + e] = inject[e] }
+                                            return out
+                                        })
+            result.labels = labels; result.pairs = pairs
+            result.contributions.append(run.logits.component(2))
+        }
+        return result
+    }
+}

@@ -1,0 +1,83 @@
+// The range formulation (DESIGN.md §7): each GELU and GLU sigmoid of each layer is replaced by a Chebyshev
+// polynomial of degree d fitted on the interval its inputs reach on the data, weighted by the data's own
+// distribution, with a weight floor φ over the whole interval (ChebyshevSeries.weightedFit) so the fit stays bounded
+// where the data are sparse. The model then becomes a polynomial in u (with frozen LayerNorm gains), of total degree
+// at most d^{2·layers}·… (each block multiplies degrees by d_GELU·(1 + d_σ)), whose graded components are exact.
+import Foundation
+import PhasorNumerics
+
+/// One fitted nonlinearity with its range and its uniform error there.
+public struct FittedNonlinearity: Sendable {
+    public var layer: Int
+    /// "gelu" or "sigmoid".
+    public var function: String
+    public var series: ChebyshevSeries
+    /// max |f − p| on [lower, upper] (4001-point grid).
+    public var uniformError: Double
+    /// Number of data samples the fit saw.
+    public var samples: Int
+}
+
+/// The polynomial surrogate of a model: one Chebyshev fit per nonlinearity per layer.
+public struct RangeSurrogate: Sendable {
+    public var degree: Int
+    public var floor: Double
+    public var gelu: [FittedNonlinearity]
+    public var sigmoid: [FittedNonlinearity]
+
+    /// The smallest and largest end over all fitted intervals.
+    public var range: (lower: Double, upper: Double) {
+        let all = gelu + sigmoid
+        return (all.map(\.series.lower).min() ?? 0, all.map(\.series.upper).max() ?? 0)
+    }
+
+    public var geluExpansions: [PointwiseExpansion] { gelu.map { .polynomial($0.series) } }
+    public var sigmoidExpansions: [PointwiseExpansion] { sigmoid.map { .polynomial($0.series) } }
+
+    /// Fits degree-d surrogates on the pre-activations the model produces on `inputs` (B, L, d_in). At most
+    /// `maxSamples` values per nonlinearity are used (an even stride through the recorded values; the range always
+    /// uses all of them). `floor` is the weight-floor fraction φ. The interval is the observed range widened by
+    /// `rangePadding` of its width on each side, so held-out inputs slightly beyond it are not extrapolated.
+    /// `ridge` adds λ·Σ_k c_k² (shrinks high Chebyshev coefficients, and with them the local Taylor coefficients).
+    public init(model: OperatorModel, inputs: [Double], batch: Int, length: Int, lengths: [Int]? = nil, degree d: Int,
+                floor: Double = 0.02, maxSamples: Int = 20000, rangePadding: Double = 0.05, ridge: Double = 0) throws {
+        guard d >= 1 else { throw OperatorError.invalid("the surrogate degree must be ≥ 1 (got \(d))") }
+        guard d <= 64 else { throw OperatorError.invalid("surrogate degree \(d) is too high (≤ 64): the graded evaluation's degree grows as d^layers") }
+        let nl = model.layers.count
+        let exact = [PointwiseExpansion](repeating: .gelu, count: nl), sig = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+        let rec = try model.plainForward(inputs: inputs, batch: batch, length: length, lengths: lengths, gelu: exact, sigmoid: sig, record: true)
+        let lens = lengths ?? [Int](repeating: length, count: batch)
+        let H = model.channels
+        func valid(_ values: [Double]) -> [Double] {                          // only positions inside each sample's length
+            var out: [Double] = []
+            for b in 0..<batch { for h in 0..<H { let o = (b * H + h) * length; out += values[o ..< o + lens[b]] } }
+            return out
+        }
+        func fit(_ values: [Double], _ f: @escaping (Double) -> Double, name: String, layer: Int) throws -> FittedNonlinearity {
+            let v = valid(values)
+            guard var lo = v.min(), var hi = v.max() else { throw OperatorError.invalid("no \(name) inputs recorded") }
+            let pad = max(1e-3, rangePadding * (hi - lo)); lo -= pad; hi += pad          // room for unseen inputs
+            let stride = max(1, v.count / maxSamples)
+            let sample = Swift.stride(from: 0, to: v.count, by: stride).map { v[$0] }
+            let series = try ChebyshevSeries.weightedFit(f, samples: sample, degree: d, lower: lo, upper: hi, floor: floor, ridge: ridge)
+            let err = series.maxError(against: f).error
+            return FittedNonlinearity(layer: layer, function: name, series: series, uniformError: err, samples: sample.count)
+        }
+        self.degree = d
+        self.floor = floor
+        gelu = try (0..<nl).map { try fit(rec.geluInputs[$0], { GELU.value($0) }, name: "gelu", layer: $0) }
+        sigmoid = try (0..<nl).map { try fit(rec.sigmoidInputs[$0], { Sigmoid.value($0) }, name: "sigmoid", layer: $0) }
+    }
+
+    /// The total degree in u of the surrogate: encoder degree 1; per block y ↦ x + gelu∘… : deg ← max(deg, d_g·deg·(1 + d_σ)).
+    public var totalDegree: Int {
+        var deg = 1
+        for i in 0..<gelu.count {
+            let dg = gelu[i].series.degree, ds = sigmoid[i].series.degree
+            let a = dg * deg                                                  // GELU output
+            deg = max(deg, a + ds * a)                                        // z1·σ(z2): a + d_σ·a
+            if deg > 1_000_000 { return deg }
+        }
+        return deg
+    }
+}

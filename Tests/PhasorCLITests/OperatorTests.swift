@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+// `phasor operator`: JSON with the documented keys, rows for orders 1…P, the exact identity when P reaches the
+// surrogate's total degree, SVG files with --plot, the Taylor formulation, and one-line errors on bad input.
+
+@Test func operatorReportsOrdersIdentityAndPlots() throws {
+    let dir = cliTemporaryDirectory()
+    let csv = dir.appendingPathComponent("ramps.csv")
+    try writeRampCSV(csv)
+    let model = dir.appendingPathComponent("m.safetensors").path
+    let t = try CLI.run(["train", "--data", csv.path, "--out", model] + tinyTrainArguments)
+    #expect(t.status == 0, "\(t.stderr)")
+
+    // 1 layer, degree 2: total degree 6, so P = 6 makes Σ_p ℓ^[p] the surrogate's own forward pass.
+    let plots = dir.appendingPathComponent("plots").path
+    let r = try CLI.run(["operator", "--model", model, "--data", csv.path, "--max-order", "6", "--degree", "2",
+                         "--interaction-samples", "2", "--plot", plots, "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect(json["full_accuracy"] is Double)
+    let orders = try #require(json["orders"] as? [[String: Any]])
+    #expect(orders.compactMap { $0["order"] as? Int } == Array(1...6))
+    #expect(orders.allSatisfy { $0["relative_error"] is Double && $0["accuracy"] is Double })
+    let surrogate = try #require(json["surrogate"] as? [String: Any])
+    #expect(surrogate["degree"] as? Int == 2 && surrogate["total_degree"] as? Int == 6)
+    #expect((surrogate["range"] as? [Double])?.count == 2)
+    #expect(try #require(surrogate["identity_error"] as? Double) <= 1e-12)
+    #expect(!(try #require(json["interactions"] as? [[String: Any]])).isEmpty)
+    for name in ["operator-error.svg", "operator-accuracy.svg", "interactions-modes.svg", "interactions-lags.svg"] {
+        #expect(FileManager.default.fileExists(atPath: plots + "/" + name), "\(name)")
+    }
+
+    let taylor = try CLI.run(["operator", "--model", model, "--data", csv.path, "--max-order", "3", "--formulation", "taylor",
+                              "--interaction-samples", "0", "--json"])
+    #expect(taylor.status == 0, "\(taylor.stderr)")
+    let tj = try #require(try JSONSerialization.jsonObject(with: Data(taylor.stdout.utf8)) as? [String: Any])
+    #expect(tj["formulation"] as? String == "taylor" && tj["radius_below_one"] is Bool)
+
+    // Bad input: order out of range, data of the wrong width, not a checkpoint — one line on stderr each.
+    try "1,2,0\n3,4,1\n".write(to: dir.appendingPathComponent("wide.csv"), atomically: true, encoding: .utf8)
+    var rows = ""
+    for i in 0..<4 { rows += (0..<6).map { _ in "\(i)" }.joined(separator: ",") + ":" + (0..<6).map { _ in "\(i)" }.joined(separator: ",") + ",\(i % 2)\n" }
+    try "@problemName two\n@univariate false\n@dimensions 2\n@equalLength true\n@seriesLength 6\n@classLabel true 0 1\n@data\n\(rows)"
+        .write(to: dir.appendingPathComponent("two.ts"), atomically: true, encoding: .utf8)
+    try "junk".write(to: dir.appendingPathComponent("junk.safetensors"), atomically: true, encoding: .utf8)
+    for arguments in [["operator", "--model", model, "--data", csv.path, "--max-order", "0"],
+                      ["operator", "--model", model, "--data", csv.path, "--max-order", "40"],
+                      ["operator", "--model", model, "--data", dir.appendingPathComponent("two.ts").path],
+                      ["operator", "--model", dir.appendingPathComponent("junk.safetensors").path, "--data", csv.path]] {
+        let bad = try CLI.run(arguments)
+        #expect(bad.status != 0, "\(arguments)")
+        #expect(bad.stderr.split(separator: "\n").count == 1, "\(arguments): \(bad.stderr)")
+    }
+}

@@ -1,0 +1,39 @@
+// The report: JSON keys of the command line, per-order rows 1…P, and the SVG files it writes.
+import Foundation
+import Testing
+@testable import PhasorOperator
+
+@Suite struct OperatorReportTests {
+    @Test func reportJSONAndPlots() throws {
+        let m = try tinyModel(layers: 1)
+        let B = 4, L = 8, u = randomInputs(B * L * 2, seed: 21)
+        let sur = try RangeSurrogate(model: m, inputs: u, batch: B, length: L, degree: 2)
+        let labels = [0, 1, 2, 1]
+        let s = try OperatorAnalysis.run(model: m, inputs: u, batch: B, length: L, labels: labels, maxOrder: 6, formulation: .chebyshev(sur))
+        #expect(s.orders.map(\.order) == Array(1...6))
+        #expect(try #require(s.identityError) <= 1e-12)                     // P = 6 = total degree
+        #expect(s.homogeneityError <= 1e-12)
+        #expect(s.layerDegreeRMS.count == 1 && s.layerDegreeRMS[0].count == 7 && s.channelDegreeShare.count == 7)
+        // channel shares bound the degree-p logits: Σ_{s,c} |ℓ^[p]| ≤ B · Σ_h share[p][h] (triangle inequality)
+        let run = try m.gradedForward(inputs: u, batch: B, length: L, order: 6, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions,
+                                      frozenGains: try m.plainForward(inputs: u, batch: B, length: L, gelu: exact(m).0, sigmoid: exact(m).1).gains)
+        for p in 1...6 {
+            let lhs = run.logits.component(p).map { abs($0) }.reduce(0, +)
+            #expect(lhs <= Double(B) * s.channelDegreeShare[p].reduce(0, +) * (1 + 1e-12))
+            #expect(lhs > 0)
+        }
+        let (g, sg) = exact(m)
+        let gains = try m.plainForward(inputs: u, batch: B, length: L, gelu: g, sigmoid: sg).gains
+        let pi = try m.pairInteractions(inputs: Array(u[0 ..< 2 * L * 2]), batch: 2, length: L, gelu: sur.geluExpansions, sigmoid: sur.sigmoidExpansions,
+                                        basis: .modes, frozenGains: gains.map { Array($0[0 ..< 2 * L]) })
+        let r = OperatorReport(summary: s, formulation: .chebyshev(sur), interactions: [pi], topPerClass: 2)
+        #expect(r.interactions.count == 6)
+        let obj = try #require(JSONSerialization.jsonObject(with: Data(try r.json().utf8)) as? [String: Any])
+        for key in ["full_accuracy", "orders", "surrogate", "interactions"] { #expect(obj[key] != nil) }
+        let dir = NSTemporaryDirectory() + "op-report-\(UUID().uuidString)"
+        let files = try r.writePlots(to: dir, interactions: [pi])
+        #expect(files.count == 3)
+        for f in files { #expect(try String(contentsOfFile: f, encoding: .utf8).hasPrefix("<svg")) }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
