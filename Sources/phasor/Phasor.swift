@@ -24,6 +24,9 @@ struct Phasor: ParsableCommand {
             Train.self,
             Eval.self,
             Predict.self,
+            Analyze.self,
+            Dynamics.self,
+            Inspect.self,
             Operator.self,
         ]
     )

@@ -44,7 +44,9 @@ public enum Trainer {
                              output: String, precision: TensorPrecision = .f32, resume: Bool = false,
                              stopAfterEpoch: Int? = nil,
                              onBatch: ((BatchProgress) -> Void)? = nil,
-                             onEpoch: ((EpochSummary) -> Void)? = nil) throws -> TrainingOutcome {
+                             onEpoch: ((EpochSummary) -> Void)? = nil,
+                             onStep: ((_ step: Int, _ parameters: ParameterStore, _ gradients: ParameterStore,
+                                       _ loss: Double) throws -> Void)? = nil) throws -> TrainingOutcome {
         try options.validate()
         guard data.train.channels == configuration.dInput else {
             throw ModelError.inputWidth(expected: configuration.dInput, found: data.train.channels)
@@ -74,7 +76,8 @@ public enum Trainer {
                 throw ModelError.invalidConfiguration("--resume: \(statePath) was written with different options or model sizes; rerun with the original options or without --resume")
             }
         } else {
-            let model = try S4Model(configuration: configuration, seed: options.seed)
+            var model = try S4Model(configuration: configuration, seed: options.seed)
+            model.blockPrecision = options.precision
             state = TrainingState(configuration: configuration, options: options, model: model,
                                   optimizer: makeOptimizer(model.parameters, options: options),
                                   completedEpochs: 0, bestEpoch: 0, bestAccuracy: -1, bestLoss: .infinity, history: [])
@@ -92,7 +95,9 @@ public enum Trainer {
             var lossSum = 0.0, correct = 0, seen = 0
             for (b, indices) in source.batches(order: order, size: options.batchSize).enumerated() {
                 let parts = split(indices, parts: options.threads)
-                let model = state.model
+                var stepModel = state.model
+                stepModel.blockPrecision = options.precision
+                let model = stepModel
                 let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore), Error>>(count: parts.count)
                 DispatchQueue.concurrentPerform(iterations: parts.count) { t in
                     var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
@@ -120,6 +125,8 @@ public enum Trainer {
                 }
                 try requireFinite(batchLoss, "training loss (epoch \(epoch), batch \(b + 1))")
                 let step = (epoch - 1) * batchesPerEpoch + b
+                // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
+                try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
                 state.optimizer.step(&state.model.parameters, gradients: gradients,
                                      learningRateScale: schedule.scale(step: step))
                 lossSum += batchLoss * Double(indices.count)
@@ -129,7 +136,9 @@ public enum Trainer {
             }
             try state.model.parameters.requireFinite()
 
-            let current = try Checkpoint(model: state.model, standardisation: standardisation,
+            var evaluated = state.model
+            evaluated.blockPrecision = .f64                                   // selection and files in Double
+            let current = try Checkpoint(model: evaluated, standardisation: standardisation,
                                          classNames: data.classNames)
             var validation: Evaluation?
             if let v = data.validation, v.count > 0 {

@@ -1,0 +1,148 @@
+// All analyses of DESIGN.md §8 for one trained S4Model in one Codable report (the JSON of `phasor analyze`):
+// timescales of every mode; per layer the impulse-response correlation and coherence, the closed-form memory capacity
+// of every channel (and its layer mean per lag), and the state entropy; with data: the seed's Rademacher heuristic
+// (labelled), the empirical Rademacher complexity of the read-out over the pooled features, and — given the
+// initialisation — the PAC-Bayes bound. Failures of one estimator on one channel (e.g. an unstable mode) become
+// warnings in the report; nothing non-finite is ever written.
+import PhasorCorrespondence
+import PhasorModels
+import PhasorNumerics
+
+/// Settings of `ModelAnalysis`.
+public struct ModelAnalysisOptions: Sendable {
+    /// Kernel length L for the correlations (e.g. the data's sequence length).
+    public var kernelLength = 256
+    /// Largest lag ℓ of ρ(ℓ) and r(ℓ).
+    public var maxLag = 128
+    /// Lags K of the memory curve MC_k.
+    public var memoryLags = 64
+    public var histogramBins = 20
+    public var rademacherDraws = 200
+    public var pacBayesSigmas = PACBayesBound.defaultSigmas
+    public var pacBayesDraws = 20
+    public var delta = 0.05
+    public var seed: UInt64 = 0
+    public init() {}
+}
+
+/// Memory capacity of a layer: per channel, and the mean curve over the channels it was defined for.
+public struct LayerMemory: Codable, Sendable, Equatable {
+    public let channels: [MemoryCapacity?]
+    /// Mean over defined channels of MC_k.
+    public let meanPerLag: [Double]
+    /// Mean over defined channels of MC(K).
+    public let meanTotal: Double
+    /// Mean of MC(K) + tail = the mean numerical rank (≤ N).
+    public let meanRank: Double
+    public let stateDimension: Int
+}
+
+public struct LayerAnalysis: Codable, Sendable, Equatable {
+    public let layer: Int
+    public let correlation: LayerCorrelation?
+    public let memory: LayerMemory?
+    /// Entropy of the layer's block-diagonal state covariance (channels independent under white noise).
+    public let entropy: StateEntropy?
+    /// Per-channel entropies S_h (nil where undefined).
+    public let channelEntropies: [Double?]
+}
+
+public struct ModelAnalysisReport: Codable, Sendable, Equatable {
+    public let configuration: S4ModelConfiguration
+    public let timescales: TimescaleAnalysis
+    public let layers: [LayerAnalysis]
+    public let samples: Int?
+    public let heuristic: RademacherHeuristic?
+    public let rademacher: EmpiricalRademacher?
+    public let pacBayes: PACBayesBound?
+    public let warnings: [String]
+}
+
+public enum ModelAnalysis {
+    /// Analyses `model`; `data` (already standardised as the model expects) enables the data-dependent estimators,
+    /// and `initial` (θ₀, the parameters before training) the PAC-Bayes bound.
+    public static func run(model: S4Model, data: BatchSource? = nil, initial: ParameterStore? = nil,
+                           options: ModelAnalysisOptions = ModelAnalysisOptions()) throws -> ModelAnalysisReport {
+        let c = model.configuration
+        guard options.kernelLength > 0, options.maxLag >= 0, options.memoryLags >= 1 else {
+            throw AnalysisError.invalid("kernel length must be > 0, max lag ≥ 0 and memory lags ≥ 1")
+        }
+        var warnings: [String] = []
+        var modes: [ModeTimescale] = []
+        var layers: [LayerAnalysis] = []
+        for i in 0..<c.layers {
+            let (rates, steps) = try S4DChannels.rates(model, layer: i)
+            modes += try TimescaleAnalysis.modes(layer: i, rates: rates, steps: steps)
+            let channels = try S4DChannels.channels(model, layer: i)
+            var correlation: LayerCorrelation?
+            do {
+                correlation = try LayerCorrelation(layer: i, channels: channels, length: options.kernelLength, maxLag: options.maxLag)
+                warnings += correlation?.warnings ?? []
+            } catch { warnings.append("layer \(i): impulse-response correlation not computed: \(error)") }
+            var perChannel: [MemoryCapacity?] = [], entropies: [Double?] = [], stable: [DiagonalSSM] = []
+            for (h, ssm) in channels.enumerated() {
+                do {
+                    let mc = try MemoryCapacity(ssm, lags: options.memoryLags)
+                    perChannel.append(mc)
+                    stable.append(ssm)
+                    entropies.append(try StateEntropy(ssm).entropy)
+                } catch {
+                    perChannel.append(nil); entropies.append(nil)
+                    warnings.append("layer \(i) channel \(h): memory capacity and entropy not computed: \(error)")
+                }
+            }
+            let defined = perChannel.compactMap { $0 }
+            let nearSingular = defined.filter { !$0.warnings.isEmpty }.count
+            if nearSingular > 0 {
+                warnings.append("layer \(i): \(nearSingular) of \(defined.count) channels have a near-singular state covariance; "
+                    + "their memory capacity uses a regularised inverse (see each channel's warning)")
+            }
+            var memory: LayerMemory?
+            if !defined.isEmpty {
+                let k = Double(defined.count)
+                memory = LayerMemory(channels: perChannel,
+                                     meanPerLag: (0..<options.memoryLags).map { l in defined.reduce(0) { $0 + $1.perLag[l] } / k },
+                                     meanTotal: defined.reduce(0) { $0 + $1.total } / k,
+                                     meanRank: defined.reduce(0) { $0 + $1.total + $1.tail } / k,
+                                     stateDimension: c.dState)
+            }
+            var entropy: StateEntropy?
+            if !stable.isEmpty {
+                do { entropy = try StateEntropy(channels: stable) } catch { warnings.append("layer \(i): entropy not computed: \(error)") }
+            }
+            layers.append(LayerAnalysis(layer: i, correlation: correlation, memory: memory, entropy: entropy,
+                                        channelEntropies: entropies))
+        }
+        let timescales = try TimescaleAnalysis(modes: modes, binCount: options.histogramBins)
+        warnings += timescales.warnings
+        var heuristic: RademacherHeuristic?, rademacher: EmpiricalRademacher?, pacBayes: PACBayesBound?
+        if let data {
+            guard data.count > 0 else { throw AnalysisError.insufficientData("the data set for the analyses is empty") }
+            // n_osc = real state dimension of all layers (H·N each); S4D couples no modes within a layer (diagonal A).
+            heuristic = try RademacherHeuristic(oscillators: max(c.layers, 1) * c.dModel * c.dState, offDiagonalNorm: 0,
+                                                samples: data.count)
+            let features = try ModelEvaluation.pooledFeatures(model: model, data: data)
+            let w = try model.parameters.values("decoder.weight")
+            var bound = 0.0                                                              // B = max_k ‖W_k‖
+            for k in 0..<c.classes {
+                var norm2 = 0.0
+                for j in 0..<c.dModel { norm2 += w[k * c.dModel + j] * w[k * c.dModel + j] }
+                bound = max(bound, norm2.squareRoot())
+            }
+            if bound > 0 {
+                rademacher = try EmpiricalRademacher(features: features, weightBound: bound, draws: options.rademacherDraws,
+                                                     seed: options.seed)
+                warnings += rademacher?.warnings ?? []
+            } else { warnings.append("the decoder weights are zero: the read-out class is {0}; no Rademacher complexity") }
+            if let initial {
+                pacBayes = try PACBayesBound(model: model, initial: initial, data: data, sigmas: options.pacBayesSigmas,
+                                             draws: options.pacBayesDraws, delta: options.delta, seed: options.seed &+ 1)
+                warnings += pacBayes?.warnings ?? []
+            } else {
+                warnings.append("no initialisation given: the PAC-Bayes bound (prior at θ₀) was not computed")
+            }
+        }
+        return ModelAnalysisReport(configuration: c, timescales: timescales, layers: layers, samples: data?.count,
+                                   heuristic: heuristic, rademacher: rademacher, pacBayes: pacBayes, warnings: warnings)
+    }
+}
