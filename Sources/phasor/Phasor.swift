@@ -12,22 +12,27 @@ struct Phasor: ParsableCommand {
         abstract: "State space models, exactly solvable oscillator networks, and the explicit operator between them.",
         version: version,
         subcommands: [
+            // the main job
             Demo.self,
-            Inspect.self,
-            Map.self,
-            Design.self,
-            RingCommand.self,
-            Oscillator.self,
-            Network.self,
-            Kuramoto.self,
-            Bench.self,
+            // models: train, evaluate, predict, time
             Train.self,
             Eval.self,
             Predict.self,
+            Bench.self,
+            // correspondence: oscillator reading, rings, design
+            Map.self,
+            RingCommand.self,
+            Design.self,
+            // the explicit operator and the analyses
+            Operator.self,
             Analyze.self,
             Dynamics.self,
+            // oscillators
+            Oscillator.self,
+            Network.self,
+            Kuramoto.self,
+            // files
             Inspect.self,
-            Operator.self,
         ]
     )
 

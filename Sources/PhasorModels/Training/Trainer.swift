@@ -37,6 +37,9 @@ public struct TrainingOutcome: Sendable {
 }
 
 public enum Trainer {
+    /// Where the resume state of a run writing `output` lives (`<output minus .safetensors>.resume.safetensors`).
+    public static func resumePath(for output: String) -> String { TrainingState.path(for: output) }
+
     /// Trains (or, with `resume`, continues) a run; writes the selected model to `output` and the training state to
     /// `TrainingState.path(for: output)` after every epoch (both atomically). `stopAfterEpoch` ends the run early as
     /// an interruption would (the state stays resumable).

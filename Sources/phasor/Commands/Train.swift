@@ -75,6 +75,9 @@ struct Train: ParsableCommand {
         try options.validate()
         Terminal.error("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
         let tracker = try track.map { try TrainingTracker(directory: $0, every: trackEvery, configuration: model) }
+        if resume, !FileManager.default.fileExists(atPath: Trainer.resumePath(for: out)) {
+            Terminal.error("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
+        }
         var bar: ProgressBar?
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
