@@ -7,7 +7,7 @@ SWIFT ?= swift
 RELEASE := -c release -Xswiftc -target-cpu -Xswiftc native
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps demo test build release bench clean
+.PHONY: deps test-deps demo test build release bench clean
 
 # LAPACKE + OpenBLAS (the only system libraries), and pkg-config, which SwiftPM uses to find them.
 deps:
@@ -17,10 +17,18 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq liblapacke-dev libopenblas-dev pkg-config; \
 	fi
 
+# The test suite also renders the HTML report with headless Chromium (a test checks the screenshot is not blank).
+test-deps: deps
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "make: installing chromium (headless rendering of the report in the tests)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
+	fi
+
 demo: deps
 	$(SWIFT) run $(RELEASE) phasor demo $(ARGS)
 
-test: deps
+test: test-deps
 	$(SWIFT) test
 
 build: deps

@@ -45,7 +45,7 @@ public enum Trainer {
     /// an interruption would (the state stays resumable).
     public static func train(configuration: S4ModelConfiguration, options: TrainingOptions, data: TrainingData,
                              output: String, precision: TensorPrecision = .f32, resume: Bool = false,
-                             stopAfterEpoch: Int? = nil,
+                             stopAfterEpoch: Int? = nil, initialModel: S4Model? = nil,
                              onBatch: ((BatchProgress) -> Void)? = nil,
                              onEpoch: ((EpochSummary) -> Void)? = nil,
                              onStep: ((_ step: Int, _ parameters: ParameterStore, _ gradients: ParameterStore,
@@ -79,7 +79,11 @@ public enum Trainer {
                 throw ModelError.invalidConfiguration("--resume: \(statePath) was written with different options or model sizes; rerun with the original options or without --resume")
             }
         } else {
-            var model = try S4Model(configuration: configuration, seed: options.seed)
+            // `initialModel` (same configuration) replaces the seeded initialisation, e.g. a designed spectrum.
+            if let m = initialModel, m.configuration != configuration {
+                throw ModelError.invalidConfiguration("the initial model's sizes differ from the run's configuration")
+            }
+            var model = try initialModel ?? S4Model(configuration: configuration, seed: options.seed)
             model.blockPrecision = options.precision
             state = TrainingState(configuration: configuration, options: options, model: model,
                                   optimizer: makeOptimizer(model.parameters, options: options),

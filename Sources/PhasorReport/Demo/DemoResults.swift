@@ -1,0 +1,99 @@
+// What the demo measured, stage by stage. `DemoResults` holds everything the report draws; `DemoSummary` is its
+// numeric digest written to summary.json (JSONEncoder rejects NaN/Inf, so a non-finite number cannot slip out).
+import PhasorAnalysis
+import PhasorModels
+import PhasorOperator
+
+/// Stage 1: data and training of the default-initialised model.
+public struct TrainingStageResult: Sendable {
+    public var dataPath: String
+    public var classNames: [String]
+    public var trainSamples: Int, validationSamples: Int, testSamples: Int
+    public var history: [EpochSummary]
+    public var bestEpoch: Int
+    public var test: Evaluation
+    public var checkpoint: Checkpoint
+    public var checkpointPath: String
+    public var seconds: Double
+}
+
+/// One ring drawn for one real test input: node states (L × M, split re/im) and the ring ≡ S4D check.
+public struct RingWave: Sendable {
+    public var sampleLabel: String
+    public var layer: Int, channel: Int
+    public var nodesRe: [[Double]], nodesIm: [[Double]]
+    /// max_k |ring output − model's SSM output| / max_k |model's SSM output|.
+    public var relativeError: Double
+}
+
+/// Stage 2: spectrum, rings and dispersion.
+public struct MapStageResult: Sendable {
+    /// (layer, λΔ) per mode: continuous rate times the channel's step.
+    public var spectrum: [(layer: Int, re: Double, im: Double)]
+    public var waves: [RingWave]
+    /// The ring's response to a unit impulse at node 0 (the drawn channel), L × M.
+    public var impulseRe: [[Double]], impulseIm: [[Double]]
+    public var impulseSpeed: Double
+    /// v(n) in nodes per step for a few channels: (name, values).
+    public var dispersion: [(name: String, values: [Double])]
+    public var worstRingError: Double
+}
+
+/// Stage 3: the explicit operator.
+public struct OperatorStageResult: Sendable {
+    public var report: OperatorReport
+    /// Per class c: mean contribution of pair (i, j) to logit c over class-c samples, as a (K × K) symmetric matrix.
+    public var classMaps: [(className: String, matrix: [[Double]])]
+    public var componentLabels: [String]
+    public var seconds: Double
+}
+
+/// Stage 5: default vs designed initialisation, trained briefly with the same seed and data.
+public struct DesignStageResult: Sendable {
+    public var periods: [[Double]], memories: [[Double]]
+    public var defaultHistory: [EpochSummary], designedHistory: [EpochSummary]
+    public var defaultTest: Evaluation, designedTest: Evaluation
+    public var seconds: Double
+}
+
+/// Everything the report shows.
+public struct DemoResults: Sendable {
+    public var settings: DemoSettings
+    public var training: TrainingStageResult
+    public var map: MapStageResult
+    public var operatorStage: OperatorStageResult
+    public var analysis: ModelAnalysisReport
+    public var analysisSeconds: Double
+    public var design: DesignStageResult
+    public var stageSeconds: [(stage: String, seconds: Double)]
+}
+
+/// The numeric digest (summary.json).
+public struct DemoSummary: Codable, Sendable {
+    public struct Row: Codable, Sendable { public var name: String; public var value: String }
+    public var settings: DemoSettings
+    public var data: String
+    public var trainSamples: Int, validationSamples: Int, testSamples: Int
+    public var bestEpoch: Int
+    public var testAccuracy: Double, testLoss: Double
+    public var epochs: [EpochSummary]
+    public var modes: Int
+    public var medianDecaySteps: Double?, medianPeriodSteps: Double?
+    public var ringIdentityError: Double
+    public var impulseSpeedNodesPerStep: Double
+    public var operatorOrders: [OrderRow]
+    public var explainedAccuracy: Double
+    public var surrogateAccuracy: Double?
+    public var topInteractions: [InteractionEntry]
+    public var memoryCapacity: [Double]
+    public var memoryStateDimension: Int
+    public var entropy: [Double]
+    public var rademacher: Double?
+    public var pacBayesBound: Double?
+    public var heuristic: Double?
+    public var designDefaultTestAccuracy: Double, designDesignedTestAccuracy: Double
+    public var stageSeconds: [String: Double]
+    public var totalSeconds: Double
+    /// The short table the command prints.
+    public var table: [Row]
+}
