@@ -6,11 +6,11 @@
 // (H, N/2), classes from `decoder.weight` (classes, H). Every other tensor must then have exactly the shape this
 // architecture implies; missing or extra keys are errors (an extra key means a different model, not noise).
 //
-// Keys are listed in PyTorch `state_dict` order: a module's own parameters before its children's, children in
-// registration order (encoder, s4_layers, norms, dropouts — none —, decoder); inside S4D: D, then the kernel's C,
-// log_dt, log_A_real, A_imag (state-spaces `models/s4/s4d.py` registers C first), then output_linear.0 (Conv1d).
-// `S4DKernel.register` makes buffers instead of parameters when lr = 0, and buffers are in `state_dict` too, so the key
-// set is the same either way.
+// Which keys a PyTorch S4Model `state_dict` has (checked against state-spaces `example.py` and `models/s4/s4d.py`):
+// encoder (Linear: weight, bias); per layer S4D: D, kernel.{C, log_dt, log_A_real, A_imag}, output_linear.0 (Conv1d:
+// weight (2H, H, 1), bias) — GELU, DropoutNd and GLU have no tensors; norms.{i} (LayerNorm: weight, bias); dropouts
+// (none); decoder (Linear). `S4DKernel.register` makes buffers instead of parameters when lr = 0, and buffers are in
+// `state_dict` too, so the key set is the same either way; there are no other buffers. Nothing is ignored.
 
 /// The sizes of an S4Model as read from a checkpoint's tensor shapes.
 public struct CheckpointArchitecture: Sendable, Equatable {
@@ -31,25 +31,11 @@ public struct CheckpointArchitecture: Sendable, Equatable {
 }
 
 public enum CheckpointLayout {
-    /// Every key with its shape, in PyTorch `state_dict` order, for the given architecture.
+    /// Every key with its shape, in PyTorch `state_dict` order, for the given architecture (the layout itself is
+    /// written down once, in `S4ModelConfiguration.parameterShapes`).
     public static func keys(for a: CheckpointArchitecture) -> [(key: String, shape: [Int])] {
-        let h = a.dModel, n2 = a.dState / 2
-        var keys: [(String, [Int])] = [("encoder.weight", [h, a.dInput]), ("encoder.bias", [h])]
-        for i in 0..<a.layers {
-            let p = "s4_layers.\(i)."
-            keys += [
-                (p + "D", [h]),
-                (p + "kernel.C", [h, n2, 2]),                 // view_as_real of (H, N/2) complex: last axis (re, im)
-                (p + "kernel.log_dt", [h]),
-                (p + "kernel.log_A_real", [h, n2]),
-                (p + "kernel.A_imag", [h, n2]),
-                (p + "output_linear.0.weight", [2 * h, h, 1]), // Conv1d(H → 2H, kernel_size 1)
-                (p + "output_linear.0.bias", [2 * h]),
-            ]
-        }
-        for i in 0..<a.layers { keys += [("norms.\(i).weight", [h]), ("norms.\(i).bias", [h])] }
-        keys += [("decoder.weight", [a.classes, h]), ("decoder.bias", [a.classes])]
-        return keys.map { (key: $0.0, shape: $0.1) }
+        S4ModelConfiguration(dInput: a.dInput, dModel: a.dModel, dState: a.dState, layers: a.layers, classes: a.classes)
+            .parameterShapes.map { (key: $0.name, shape: $0.shape) }
     }
 
     /// Reads the architecture from tensor shapes and checks that the key set and every shape agree with it.

@@ -13,6 +13,10 @@ struct Phasor: ParsableCommand {
         version: version,
         subcommands: [
             Demo.self,
+            Train.self,
+            Eval.self,
+            Predict.self,
+            Bench.self,
             Inspect.self,
             Map.self,
             Design.self,

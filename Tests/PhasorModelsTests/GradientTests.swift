@@ -66,11 +66,23 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
         let fdK = numericalGradient(k) { dot(CausalConvolution.direct(kernel: $0, input: u, batch: B, channels: H, length: L), g) }
         #expect(relativeError(du, fdU) <= 1e-6)
         #expect(relativeError(dk, fdK) <= 1e-6)
-        // and the fast paths equal the direct sums
+    }
+
+    @Test(arguments: [32, 33, 97, 256, 1000])
+    func spectralConvolutionEqualsDirect(length L: Int) throws {
+        let B = 2, H = 3
+        let k = randomVector(H * L, seed: 1), u = randomVector(B * H * L, seed: 2), g = randomVector(B * H * L, seed: 3)
+        let tol = 1e-12 * Double(L).squareRoot()
         let y = CausalConvolution.forward(kernel: k, input: u, batch: B, channels: H, length: L)
-        #expect(maxAbsDiff(y, CausalConvolution.direct(kernel: k, input: u, batch: B, channels: H, length: L)) <= 1e-13)
-        #expect(maxAbsDiff(du, CausalConvolution.directInputGradient(kernel: k, outputGradient: g, batch: B, channels: H, length: L)) <= 1e-13)
-        #expect(maxAbsDiff(dk, CausalConvolution.directKernelGradient(input: u, outputGradient: g, batch: B, channels: H, length: L)) <= 1e-13)
+        #expect(maxAbsDiff(y, CausalConvolution.direct(kernel: k, input: u, batch: B, channels: H, length: L)) <= tol)
+        let both = CausalConvolution.backward(kernel: k, input: u, outputGradient: g, batch: B, channels: H, length: L)
+        let du = CausalConvolution.directInputGradient(kernel: k, outputGradient: g, batch: B, channels: H, length: L)
+        let dk = CausalConvolution.directKernelGradient(input: u, outputGradient: g, batch: B, channels: H, length: L)
+        #expect(maxAbsDiff(both.input, du) <= tol)
+        #expect(maxAbsDiff(both.kernel, dk) <= tol * Double(B))
+        #expect(maxAbsDiff(CausalConvolution.inputGradient(kernel: k, outputGradient: g, batch: B, channels: H, length: L), du) <= tol)
+        #expect(maxAbsDiff(CausalConvolution.kernelGradient(input: u, outputGradient: g, batch: B, channels: H, length: L), dk) <= tol * Double(B))
+        #expect(CausalConvolution.fftSize(length: L) >= 2 * L - 1)
     }
 
     @Test func layerNormBackward() throws {
@@ -86,11 +98,11 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
 
     @Test(arguments: [false, true])
     func blockBackward(withDropout: Bool) throws {
-        let H = 3, B = 2, L = 11
+        let H = 2, B = 2, L = 20     // direct path; the FFT path equals it (spectralConvolutionEqualsDirect)
         var layer = try randomLayer(channels: H, state: 4, seed: 31)
-        layer.kernel.logDt = [0.1, 0.25, 0.5].map { Foundation.log($0) }   // gradients well above FD round-off
+        layer.kernel.logDt = [0.1, 0.5].map { Foundation.log($0) }   // gradients well above FD round-off
         let u = randomVector(B * H * L, seed: 9), g = randomVector(B * H * L, seed: 10)
-        let mask: [Double]? = withDropout ? [2, 0, 2, 2, 2, 0] : nil
+        let mask: [Double]? = withDropout ? [2, 0, 2, 2] : nil
         let (_, tape) = try layer.forwardTape(input: u, batch: B, length: L, mask: mask)
         let (du, lg) = layer.backward(tape, outputGradient: g)
         func f(_ l: S4DLayer, _ u: [Double]) throws -> Double { dot(try l.forwardTape(input: u, batch: B, length: L, mask: mask).0, g) }
@@ -139,5 +151,44 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
         let c = try model.logits(inputs: short, batch: 1, length: 5)
         #expect(maxAbsDiff(a, b) <= 1e-14)
         #expect(maxAbsDiff(a, c) <= 1e-13)
+    }
+}
+
+@Suite struct MatrixProductTests {
+    @Test(arguments: [(4, 32, 3), (7, 70, 5), (8, 64, 16), (3, 5, 2)])
+    func blockedEqualsScalar(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let a = randomVector(m * k, seed: 1), b = randomVector(k * n, seed: 2), c0 = randomVector(m * n, seed: 3)
+        for accumulate in [false, true] {
+            var fast = c0, slow = c0
+            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in
+                fast.withUnsafeMutableBufferPointer { MatrixProduct.multiply(m: m, n: n, k: k, a: ap.baseAddress!, b: bp.baseAddress!, c: $0.baseAddress!, accumulate: accumulate) }
+                slow.withUnsafeMutableBufferPointer { MatrixProduct.scalar(rows: 0..<m, columns: 0..<n, n: n, k: k, a: ap.baseAddress!, b: bp.baseAddress!, c: $0.baseAddress!, accumulate: accumulate) }
+            } }
+            #expect(maxAbsDiff(fast, slow) <= 1e-13)
+            // an independent entry: Σ_p a[i,p] b[p,j]
+            let i = m - 1, j = n - 1
+            let entry = (0..<k).reduce(accumulate ? c0[i * n + j] : 0) { $0 + a[i * k + $1] * b[$1 * n + j] }
+            #expect(abs(fast[i * n + j] - entry) <= 1e-13)
+        }
+    }
+}
+
+@Suite struct VectorMathTests {
+    @Test func expAndSigmoidMatchLibm() {
+        var g = SeededGenerator(seed: 8)
+        var worstExp = 0.0, worstSigmoid = 0.0
+        for _ in 0..<2000 {
+            let xs = (0..<8).map { _ in (g.uniform() * 2 - 1) * 700 * (g.uniform() < 0.5 ? 1 : 0.01) }
+            let v = SIMD8<Double>(xs)
+            let e = VectorMath.exp(v), s = VectorMath.sigmoid(v)
+            for i in 0..<8 {
+                worstExp = max(worstExp, abs(e[i] - Foundation.exp(xs[i])) / Foundation.exp(xs[i]))
+                let ref = 1 / (1 + Foundation.exp(-xs[i]))
+                worstSigmoid = max(worstSigmoid, abs(s[i] - ref) / max(ref, 1e-300))
+            }
+        }
+        #expect(worstExp <= 1e-15)
+        #expect(worstSigmoid <= 1e-15)
     }
 }

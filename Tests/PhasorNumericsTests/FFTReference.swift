@@ -19,18 +19,22 @@ enum FFTReference {
         let n = xr.count
         let (c, s) = table(n)
         var outR = [Double](repeating: 0, count: bins.count), outI = outR
-        for (b, k) in bins.enumerated() {
-            var sr = 0.0, si = 0.0
-            var t = 0
-            for j in 0..<n {
-                // e^{sign·2πi t/n} = cos + i·sign·sin, t = j·k mod n
-                let wr = c[t], wi = sign * s[t]
-                sr += xr[j] * wr - xi[j] * wi
-                si += xr[j] * wi + xi[j] * wr
-                t += k; if t >= n { t -= n }
+        // raw pointers: this O(n²) loop dominates the debug-build test time
+        c.withUnsafeBufferPointer { c in s.withUnsafeBufferPointer { s in
+        xr.withUnsafeBufferPointer { xr in xi.withUnsafeBufferPointer { xi in
+            for (b, k) in bins.enumerated() {
+                var sr = 0.0, si = 0.0
+                var t = 0
+                for j in 0..<n {
+                    // e^{sign·2πi t/n} = cos + i·sign·sin, t = j·k mod n
+                    let wr = c[t], wi = sign * s[t]
+                    sr += xr[j] * wr - xi[j] * wi
+                    si += xr[j] * wi + xi[j] * wr
+                    t += k; if t >= n { t -= n }
+                }
+                outR[b] = sr; outI[b] = si
             }
-            outR[b] = sr; outI[b] = si
-        }
+        } } } }
         return (outR, outI)
     }
 

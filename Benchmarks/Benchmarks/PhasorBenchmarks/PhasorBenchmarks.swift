@@ -10,4 +10,5 @@ let benchmarks: @Sendable () -> Void = {
     }
     fftBenchmarks()
     linearAlgebraBenchmarks()
+    s4dBenchmarks()
 }

@@ -10,6 +10,9 @@ import PhasorNumerics
 public struct S4Model: Sendable {
     public var configuration: S4ModelConfiguration
     public var parameters: ParameterStore
+    /// Arithmetic of the S4D blocks (convolution, GELU, 1×1 conv, GLU and their backward). `.f32` is for training
+    /// speed; the kernel, LayerNorm, encoder, pooling, decoder, loss and all parameter gradients stay Double.
+    public var blockPrecision: ComputePrecision = .f64
 
     /// Random initialisation: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)), D ~ N(0,1),
     /// kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0.
@@ -84,6 +87,19 @@ public struct S4Model: Sendable {
         return fwd.logits
     }
 
+    /// Every intermediate of an evaluation-mode forward pass (Double), for the correspondence and operator layers.
+    public func trace(inputs: [Double], batch: Int, length: Int, lengths: [Int]? = nil) throws -> S4ModelTrace {
+        var none = SeededGenerator(seed: 0)
+        var m = self
+        m.blockPrecision = .f64
+        let fwd = try m.forward(inputs: inputs, batch: batch, length: length, lengths: lengths, training: false, generator: &none)
+        let layers: [S4ModelTrace.Layer] = fwd.layers.map { t in
+            guard case .f64(let tape) = t.block else { preconditionFailure("trace runs in Double") }
+            return S4ModelTrace.Layer(blockInput: tape.input, ssmOutput: tape.y, blockOutput: t.blockOutput, residualOutput: t.residualOutput)
+        }
+        return S4ModelTrace(encoded: fwd.encoded, layers: layers, pooled: fwd.pooled, logits: fwd.logits)
+    }
+
     /// Mean cross-entropy over the batch, the number of correct argmax predictions, and ∂loss/∂parameters (same
     /// names and shapes as `parameters`). With `training`, dropout masks are drawn from `generator`.
     public func lossAndGradients(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, labels: [Int],
@@ -115,7 +131,14 @@ public struct S4Model: Sendable {
                 dBlockOut = ln.input; dResidual = ln.input
             }
             if let mask = t.outerMask { scaleRows(&dBlockOut, mask, length: L) }
-            let (dBlockIn, lg) = t.layer.backward(t.block, outputGradient: dBlockOut)
+            let dBlockIn: [Double], lg: S4DLayerGradients
+            switch t.block {
+            case .f64(let tape):
+                (dBlockIn, lg) = t.layer.backward(tape, outputGradient: dBlockOut)
+            case .f32(let tape):
+                let r = t.layer.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
+                dBlockIn = converted(r.input, to: Double.self); lg = r.gradients
+            }
             let p = "s4_layers.\(i)."
             try grads.setValues(p + "D", lg.D); try grads.setValues(p + "kernel.C", lg.kernel.C)
             try grads.setValues(p + "kernel.log_dt", lg.kernel.logDt); try grads.setValues(p + "kernel.log_A_real", lg.kernel.logAReal)
@@ -138,14 +161,22 @@ public struct S4Model: Sendable {
 
     // MARK: forward with saved activations
 
+    enum BlockTape {
+        case f64(S4DLayer.Tape<Double>)
+        case f32(S4DLayer.Tape<Float>)
+    }
+
     struct LayerTape {
         var layer: S4DLayer
-        var block: S4DLayer.Tape
+        var block: BlockTape
         var norm: LayerNorm.Tape
         var outerMask: [Double]?
+        var blockOutput: [Double]
+        var residualOutput: [Double]
     }
 
     struct ForwardTape {
+        var encoded: [Double]
         var layers: [LayerTape]
         var pooled: [Double]
         var logits: [Double]
@@ -168,6 +199,7 @@ public struct S4Model: Sendable {
         }
         var x = Encoder.forward(inputs, weight: try parameters.values("encoder.weight"), bias: try parameters.values("encoder.bias"),
                                 batch: batch, length: L, dInput: c.dInput, channels: h)
+        let encoded = training ? [] : x
         var tapes: [LayerTape] = []
         let useDropout = training && c.dropout > 0
         for i in 0..<c.layers {
@@ -178,17 +210,27 @@ public struct S4Model: Sendable {
             var z = x
             var normTape = LayerNorm.Tape(normalised: [], inverseStd: [])
             if c.prenorm { (z, normTape) = LayerNorm.forward(x, weight: nw, bias: nb, batch: batch, channels: h, length: L) }
-            var (out, blockTape) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask)
+            var out: [Double]
+            let blockTape: BlockTape
+            switch blockPrecision {
+            case .f64:
+                let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask)
+                out = o; blockTape = .f64(t)
+            case .f32:
+                let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask)
+                out = converted(o, to: Double.self); blockTape = .f32(t)
+            }
             if let outerMask { scaleRows(&out, outerMask, length: L) }
             for j in 0..<x.count { x[j] += out[j] }                                   // residual
             if !c.prenorm { (x, normTape) = LayerNorm.forward(x, weight: nw, bias: nb, batch: batch, channels: h, length: L) }
-            tapes.append(LayerTape(layer: layer, block: blockTape, norm: normTape, outerMask: outerMask))
+            tapes.append(LayerTape(layer: layer, block: blockTape, norm: normTape, outerMask: outerMask,
+                                   blockOutput: training ? [] : out, residualOutput: training ? [] : x))
         }
         let pooled = MaskedMeanPool.forward(x, lengths: lens, batch: batch, channels: h, length: L)
         let logits = Decoder.forward(pooled, weight: try parameters.values("decoder.weight"), bias: try parameters.values("decoder.bias"),
                                      batch: batch, channels: h, classes: c.classes)
         try requireFinite(logits, "logits")
-        return ForwardTape(layers: tapes, pooled: pooled, logits: logits, lengths: lens)
+        return ForwardTape(encoded: encoded, layers: tapes, pooled: pooled, logits: logits, lengths: lens)
     }
 
     /// One Bernoulli(1−p) draw per (b, h), scaled by 1/(1−p) (inverted dropout; tied along L like `Dropout1d`).
@@ -200,4 +242,25 @@ public struct S4Model: Sendable {
 /// x[r, l] *= s[r] for rows r of length L.
 func scaleRows(_ x: inout [Double], _ s: [Double], length L: Int) {
     for r in 0..<s.count { let v = s[r]; for l in 0..<L { x[r * L + l] *= v } }
+}
+
+/// The intermediates of one evaluation-mode forward pass; every activation is (B, H, L) row-major.
+public struct S4ModelTrace: Sendable {
+    public struct Layer: Sendable {
+        /// What the S4D block saw (after LayerNorm when prenorm).
+        public var blockInput: [Double]
+        /// The SSM output y = K * u + D⊙u before GELU.
+        public var ssmOutput: [Double]
+        /// The block's output (after GLU).
+        public var blockOutput: [Double]
+        /// The residual stream after this layer (after LayerNorm when postnorm).
+        public var residualOutput: [Double]
+    }
+    /// The encoder output.
+    public var encoded: [Double]
+    public var layers: [Layer]
+    /// Masked mean over time, (B, H).
+    public var pooled: [Double]
+    /// (B, classes).
+    public var logits: [Double]
 }

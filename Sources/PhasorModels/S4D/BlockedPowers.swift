@@ -1,7 +1,8 @@
 // Powers z^l = e^{l·w}, l = 0…L−1, of one complex number without one exp per entry (DESIGN.md §3, "Kernel speed"):
-// write l = q·b + r with 0 ≤ r < b, then e^{lw} = e^{qbw}·e^{rw}. Both factors come from exp directly (b + ⌈L/b⌉
-// exps instead of L), so every power carries at most one rounded multiplication beyond exp's own error — no drift
-// as in the plain recurrence z^{l+1} = z·z^l.
+// write l = q·b + r with 0 ≤ r < b, then e^{lw} = e^{qbw}·e^{rw}. Each table is filled by the recurrence
+// t_{j+1} = t_j·e^{sw} re-anchored with a direct exp every `anchor` entries, so a table entry carries at most
+// `anchor` rounded products (relative error ≲ 16ε) and a power at most twice that — no drift over long L, and about
+// (b + ⌈L/b⌉)/16 exps instead of L.
 import Foundation
 
 /// The two tables of a blocked power expansion of e^{l·w}, split into real and imaginary parts.
@@ -29,9 +30,24 @@ struct BlockedPowers {
         innerIm = [Double](repeating: 0, count: b)
         outerRe = [Double](repeating: 0, count: blocks)
         outerIm = [Double](repeating: 0, count: blocks)
-        for r in 0..<b { (innerRe[r], innerIm[r]) = BlockedPowers.exp(Double(r) * wRe, Double(r) * wIm) }
-        for q in 0..<blocks {
-            (outerRe[q], outerIm[q]) = BlockedPowers.exp(Double(q * b) * wRe, Double(q * b) * wIm)
+        BlockedPowers.fill(&innerRe, &innerIm, stepRe: wRe, stepIm: wIm)
+        BlockedPowers.fill(&outerRe, &outerIm, stepRe: Double(b) * wRe, stepIm: Double(b) * wIm)
+    }
+
+    /// Entries re-anchored by a direct exp (the error of the products between anchors stays ≲ anchor·ε).
+    static let anchor = 16
+
+    /// t_j = e^{j·s}, j = 0…count−1: direct exp at multiples of `anchor`, t_{j+1} = t_j·e^{s} in between.
+    static func fill(_ re: inout [Double], _ im: inout [Double], stepRe: Double, stepIm: Double) {
+        let (zr, zi) = exp(stepRe, stepIm)
+        for j in 0..<re.count {
+            if j % anchor == 0 {
+                (re[j], im[j]) = exp(Double(j) * stepRe, Double(j) * stepIm)
+            } else {
+                let a = re[j - 1], c = im[j - 1]
+                re[j] = a * zr - c * zi
+                im[j] = a * zi + c * zr
+            }
         }
     }
 

@@ -84,11 +84,38 @@ public struct S4DLayer: Sendable, Equatable {
         return y
     }
 
-    /// The block output (no dropout: evaluation mode), shape (B, H, L).
-    public func forward(input u: [Double], batch: Int, length: Int) throws -> [Double] {
+    /// The block output (no dropout: evaluation mode), shape (B, H, L). `.f32` runs the block in Float (the kernel
+    /// stays Double) and rounds the result back.
+    public func forward(input u: [Double], batch: Int, length: Int, precision: ComputePrecision = .f64) throws -> [Double] {
         try checkInput(u, batch: batch, length: length)
-        let (out, _) = try forwardTape(input: u, batch: batch, length: length, mask: nil)
-        return out
+        switch precision {
+        case .f64: return try forwardTape(input: u, batch: batch, length: length, mask: nil).0
+        case .f32: return converted(try forwardTape(input: converted(u, to: Float.self), batch: batch, length: length, mask: nil).0, to: Double.self)
+        }
+    }
+
+    /// Forward (no dropout) and backward of the block in one call: the output, ∂L/∂input and ∂L/∂parameters for
+    /// the loss whose gradient with respect to the output is `outputGradient` (shape (B, H, L)).
+    public func forwardAndBackward(input u: [Double], batch: Int, length: Int, outputGradient: [Double],
+                                   precision: ComputePrecision = .f64) throws
+        -> (output: [Double], inputGradient: [Double], gradients: S4DLayerGradients) {
+        try checkInput(u, batch: batch, length: length)
+        guard outputGradient.count == u.count else {
+            throw ModelError.shapeMismatch(key: "output gradient (B, H, L)", expected: [batch, channels, length], found: [outputGradient.count])
+        }
+        let out: [Double], du: [Double], grads: S4DLayerGradients
+        switch precision {
+        case .f64:
+            let (o, tape) = try forwardTape(input: u, batch: batch, length: length, mask: nil)
+            (du, grads) = backward(tape, outputGradient: outputGradient)
+            out = o
+        case .f32:
+            let (o, tape) = try forwardTape(input: converted(u, to: Float.self), batch: batch, length: length, mask: nil)
+            let r = backward(tape, outputGradient: converted(outputGradient, to: Float.self))
+            out = converted(o, to: Double.self); du = converted(r.input, to: Double.self); grads = r.gradients
+        }
+        try requireFinite(du, "S4D input gradient")
+        return (out, du, grads)
     }
 
     func checkInput(_ u: [Double], batch: Int, length: Int) throws {
@@ -106,103 +133,140 @@ public struct S4DLayer: Sendable, Equatable {
         } }
     }
 
-    // MARK: forward with saved activations, and backward
+    // MARK: forward with saved activations, and backward (in Double, or in Float for training speed)
 
     /// What the backward pass needs from the forward pass.
-    struct Tape {
+    struct Tape<T: BlockScalar> {
         var batch: Int, length: Int
-        var input: [Double]
+        var input: [T]
         var discrete: DiscreteS4D
-        var kernel: [Double]
-        var y: [Double]            // pre-GELU
-        var a: [Double]            // after GELU and dropout (the 1×1 conv input)
-        var z: [Double]            // (B, 2H, L)
-        var mask: [Double]?        // (B, H) dropout scale, nil = identity
+        var kernel: [T]
+        var y: [T]                 // pre-GELU
+        var a: [T]                 // after GELU and dropout (the 1×1 conv input)
+        var z: [T]                 // (B, 2H, L)
+        var mask: [T]?             // (B, H) dropout scale, nil = identity
     }
 
-    func forwardTape(input u: [Double], batch: Int, length: Int, mask: [Double]?) throws -> ([Double], Tape) {
+    /// The block in precision T. The kernel is always computed in Double (then rounded to T).
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    func forwardTape<T: BlockScalar>(input u: [T], batch: Int, length: Int, mask maskIn: [Double]?) throws -> ([T], Tape<T>) {
         let H = channels, L = length
         let d = try discretised()
-        let k = d.kernel(length: L)
+        let k = d.kernel(length: L).map { T($0) }
+        let mask = maskIn?.map { T($0) }
         var y = CausalConvolution.forward(kernel: k, input: u, batch: batch, channels: H, length: L)
-        addSkip(&y, u, batch: batch, length: L)
-        var a = y
-        for i in 0..<a.count { a[i] = Activation.gelu(y[i]) }
-        if let mask { for r in 0..<(batch * H) { let s = mask[r]; for l in 0..<L { a[r * L + l] *= s } } }
-        var z = [Double](repeating: 0, count: batch * 2 * H * L)
-        a.withUnsafeBufferPointer { ab in outputWeight.withUnsafeBufferPointer { wb in z.withUnsafeMutableBufferPointer { zb in
-            for b in 0..<batch {                                       // z_b = W a_b  (2H×H · H×L)
-                MatrixProduct.gemm(transA: false, transB: false, m: 2 * H, n: L, k: H, alpha: 1,
-                                   a: wb.baseAddress!, lda: H, b: ab.baseAddress! + b * H * L, ldb: L,
-                                   beta: 0, c: zb.baseAddress! + b * 2 * H * L, ldc: L)
-            }
+        let dT = D.map { T($0) }, weight = outputWeight.map { T($0) }, bias = outputBias.map { T($0) }
+        var a: [T] = uninitializedArray(count: y.count)                 // every element written below
+        var z: [T] = uninitializedArray(count: batch * 2 * H * L)
+        var out: [T] = uninitializedArray(count: batch * H * L)
+        u.withUnsafeBufferPointer { ub in y.withUnsafeMutableBufferPointer { yb in a.withUnsafeMutableBufferPointer { ab in
+            weight.withUnsafeBufferPointer { wb in z.withUnsafeMutableBufferPointer { zb in out.withUnsafeMutableBufferPointer { ob in
+                let up = SharedReadPointer(ub.baseAddress!), yp = SharedPointer(yb.baseAddress!), ap = SharedPointer(ab.baseAddress!)
+                let wp = SharedReadPointer(wb.baseAddress!), zp = SharedPointer(zb.baseAddress!), op = SharedPointer(ob.baseAddress!)
+                parallelFor(batch) { b in
+                    let ua = up.base + b * H * L, ya = yp.base + b * H * L, aa = ap.base + b * H * L
+                    let zz = zp.base + b * 2 * H * L, oo = op.base + b * H * L
+                    for h in 0..<H {
+                        let s = mask?[b * H + h] ?? 1, dh = dT[h]                       // dropout, tied along L
+                        let yr = ya + h * L, ur = ua + h * L, ar = aa + h * L
+                        for l in 0..<L { yr[l] += dh * ur[l] }                            // y = K*u + D⊙u
+                        T.gelu(yr, ar, scale: s, count: L)
+                    }
+                    // z_b = W a_b + bias  (2H×H · H×L)
+                    T.multiply(m: 2 * H, n: L, k: H, a: wp.base, b: aa, c: zz, accumulate: false)
+                    for o in 0..<(2 * H) { let v = bias[o]; for l in 0..<L { zz[o * L + l] += v } }
+                    for h in 0..<H {                                                     // GLU: z1 ⊙ σ(z2)
+                        let z1 = zz + h * L, z2 = zz + (H + h) * L, dst = oo + h * L
+                        T.sigmoid(z2, dst, count: L)
+                        for l in 0..<L { dst[l] *= z1[l] }
+                    }
+                }
+            } } }
         } } }
-        var out = [Double](repeating: 0, count: batch * H * L)
-        for b in 0..<batch { for o in 0..<(2 * H) {
-            let base = (b * 2 * H + o) * L, bias = outputBias[o]
-            for l in 0..<L { z[base + l] += bias }
-        } }
-        for b in 0..<batch { for h in 0..<H {
-            let zo = (b * 2 * H + h) * L, go = (b * 2 * H + H + h) * L, oo = (b * H + h) * L
-            for l in 0..<L { out[oo + l] = z[zo + l] * Activation.sigmoid(z[go + l]) }   // GLU
-        } }
         try requireFinite(out, "S4D block output")
         return (out, Tape(batch: batch, length: L, input: u, discrete: d, kernel: k, y: y, a: a, z: z, mask: mask))
     }
 
-    /// ∂L/∂input and ∂L/∂parameters given ∂L/∂out.
-    func backward(_ tape: Tape, outputGradient g: [Double]) -> (input: [Double], gradients: S4DLayerGradients) {
+    /// ∂L/∂input (precision T) and ∂L/∂parameters (Double) given ∂L/∂out.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    func backward<T: BlockScalar>(_ tape: Tape<T>, outputGradient g: [T]) -> (input: [T], gradients: S4DLayerGradients) {
         let H = channels, L = tape.length, B = tape.batch
         // GLU: ∂/∂z1 = g σ(z2); ∂/∂z2 = g z1 σ(z2)(1 − σ(z2))
-        var dz = [Double](repeating: 0, count: B * 2 * H * L)
-        for b in 0..<B { for h in 0..<H {
-            let zo = (b * 2 * H + h) * L, go = (b * 2 * H + H + h) * L, oo = (b * H + h) * L
-            for l in 0..<L {
-                let s = Activation.sigmoid(tape.z[go + l]), gv = g[oo + l]
-                dz[zo + l] = gv * s
-                dz[go + l] = gv * tape.z[zo + l] * s * (1 - s)
-            }
+        // 1×1 conv: da_b = Wᵀ dz_b;  dW = Σ_b dz_b a_bᵀ;  dbias = Σ_{b,l} dz
+        // dropout and GELU: dy = da · m · gelu′(y)
+        var dz: [T] = uninitializedArray(count: B * 2 * H * L)         // every element written below
+        var aT: [T] = uninitializedArray(count: B * H * L)
+        var dy: [T] = uninitializedArray(count: B * H * L)
+        var wT = [T](repeating: 0, count: 2 * H * H)
+        let weight = outputWeight.map { T($0) }
+        weight.withUnsafeBufferPointer { wb in wT.withUnsafeMutableBufferPointer { tb in
+            MatrixProduct.transpose(rows: 2 * H, cols: H, wb.baseAddress!, tb.baseAddress!)
         } }
-        // 1×1 conv: dW = Σ_b dz_b a_bᵀ; dbias = Σ_{b,l} dz; da_b = Wᵀ dz_b
-        var dW = [Double](repeating: 0, count: 2 * H * H)
-        var dBias = [Double](repeating: 0, count: 2 * H)
-        var da = [Double](repeating: 0, count: B * H * L)
-        dz.withUnsafeBufferPointer { zb in tape.a.withUnsafeBufferPointer { ab in outputWeight.withUnsafeBufferPointer { wb in
-            dW.withUnsafeMutableBufferPointer { dwb in da.withUnsafeMutableBufferPointer { dab in
-                for b in 0..<B {
-                    MatrixProduct.gemm(transA: false, transB: true, m: 2 * H, n: H, k: L, alpha: 1,
-                                       a: zb.baseAddress! + b * 2 * H * L, lda: L, b: ab.baseAddress! + b * H * L, ldb: L,
-                                       beta: 1, c: dwb.baseAddress!, ldc: H)
-                    MatrixProduct.gemm(transA: true, transB: false, m: H, n: L, k: 2 * H, alpha: 1,
-                                       a: wb.baseAddress!, lda: H, b: zb.baseAddress! + b * 2 * H * L, ldb: L,
-                                       beta: 0, c: dab.baseAddress! + b * H * L, ldc: L)
-                }
+        var dW = [T](repeating: 0, count: 2 * H * H)
+        g.withUnsafeBufferPointer { gb in tape.z.withUnsafeBufferPointer { zb in tape.a.withUnsafeBufferPointer { ab in
+            tape.y.withUnsafeBufferPointer { yb in wT.withUnsafeBufferPointer { tb in
+                dz.withUnsafeMutableBufferPointer { dzb in aT.withUnsafeMutableBufferPointer { atb in
+                    dy.withUnsafeMutableBufferPointer { dyb in dW.withUnsafeMutableBufferPointer { dwb in
+                        let gp = SharedReadPointer(gb.baseAddress!), zp = SharedReadPointer(zb.baseAddress!)
+                        let ap = SharedReadPointer(ab.baseAddress!), yp = SharedReadPointer(yb.baseAddress!)
+                        let tp = SharedReadPointer(tb.baseAddress!), dzp = SharedPointer(dzb.baseAddress!)
+                        let atp = SharedPointer(atb.baseAddress!), dyp = SharedPointer(dyb.baseAddress!)
+                        let dwp = SharedPointer(dwb.baseAddress!)
+                        let mask = tape.mask
+                        parallelFor(B) { b in
+                            let zz = zp.base + b * 2 * H * L, dd = dzp.base + b * 2 * H * L, gg = gp.base + b * H * L
+                            for h in 0..<H {
+                                let z1 = zz + h * L, z2 = zz + (H + h) * L, d1 = dd + h * L, d2 = dd + (H + h) * L, gr = gg + h * L
+                                T.sigmoid(z2, d1, count: L)                           // d1 ← σ(z2), then scaled
+                                for l in 0..<L {
+                                    let s = d1[l], gv = gr[l]
+                                    d1[l] = gv * s
+                                    d2[l] = gv * z1[l] * s * (1 - s)
+                                }
+                            }
+                            let da = dyp.base + b * H * L
+                            T.multiply(m: H, n: L, k: 2 * H, a: tp.base, b: dd, c: da, accumulate: false)
+                            for h in 0..<H {
+                                let s = mask?[b * H + h] ?? 1
+                                let yr = yp.base + b * H * L + h * L, dr = da + h * L
+                                T.scaleByGeluDerivative(yr, dr, scale: s, count: L)
+                            }
+                            MatrixProduct.transpose(rows: H, cols: L, ap.base + b * H * L, atp.base + b * H * L)
+                        }
+                        // dW rows in blocks of 4, each summing over the batch in order
+                        parallelFor((2 * H + 3) / 4) { blk in
+                            let r0 = blk * 4, rows = min(4, 2 * H - r0)
+                            for b in 0..<B {
+                                T.multiply(m: rows, n: H, k: L, a: dzp.base + b * 2 * H * L + r0 * L,
+                                           b: atp.base + b * H * L, c: dwp.base + r0 * H, accumulate: true)
+                            }
+                        }
+                    } }
+                } }
             } }
         } } }
+        var dBias = [Double](repeating: 0, count: 2 * H)
         for b in 0..<B { for o in 0..<(2 * H) {
             let base = (b * 2 * H + o) * L
-            var s = 0.0
+            var s: T = 0
             for l in 0..<L { s += dz[base + l] }
-            dBias[o] += s
+            dBias[o] += Double(s)
         } }
-        // dropout and GELU: dy = da · m · gelu′(y)
-        var dy = da
-        for r in 0..<(B * H) {
-            let s = tape.mask?[r] ?? 1
-            for l in 0..<L { dy[r * L + l] *= s * Activation.geluDerivative(tape.y[r * L + l]) }
-        }
         // y = K * u + D u
-        var du = CausalConvolution.inputGradient(kernel: tape.kernel, outputGradient: dy, batch: B, channels: H, length: L)
+        let conv = CausalConvolution.backward(kernel: tape.kernel, input: tape.input, outputGradient: dy,
+                                              batch: B, channels: H, length: L)
+        var du = conv.input
         var dD = [Double](repeating: 0, count: H)
         for b in 0..<B { for h in 0..<H {
-            let o = (b * H + h) * L
-            var s = 0.0
-            for l in 0..<L { du[o + l] += D[h] * dy[o + l]; s += dy[o + l] * tape.input[o + l] }
-            dD[h] += s
+            let o = (b * H + h) * L, dh = T(D[h])
+            var s: T = 0
+            for l in 0..<L { du[o + l] += dh * dy[o + l]; s += dy[o + l] * tape.input[o + l] }
+            dD[h] += Double(s)
         } }
-        let dK = CausalConvolution.kernelGradient(input: tape.input, outputGradient: dy, batch: B, channels: H, length: L)
-        let kg = kernel.backward(kernelGradient: dK, length: L, discrete: tape.discrete)
-        return (du, S4DLayerGradients(kernel: kg, D: dD, outputWeight: dW, outputBias: dBias))
+        let kg = kernel.backward(kernelGradient: conv.kernel.map { Double($0) }, length: L, discrete: tape.discrete)
+        return (du, S4DLayerGradients(kernel: kg, D: dD, outputWeight: dW.map { Double($0) }, outputBias: dBias))
     }
 }
 

@@ -19,3 +19,9 @@ public enum Discretization: String, Sendable, CaseIterable, Codable {
     /// Bilinear (Tustin): Ā = (1 + Δλ/2)/(1 − Δλ/2), B̄ = Δ/(1 − Δλ/2).
     case bilinear
 }
+
+/// Arithmetic precision of a hot path: Double for every identity and evaluation, Float allowed for training speed.
+public enum ComputePrecision: String, Sendable, CaseIterable, Codable {
+    case f64
+    case f32
+}

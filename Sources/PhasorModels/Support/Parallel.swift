@@ -24,3 +24,24 @@ func parallelFor(_ count: Int, _ body: @Sendable (Int) -> Void) {
     if count == 1 { body(0); return }
     DispatchQueue.concurrentPerform(iterations: count, execute: body)
 }
+
+/// An array of `count` elements whose every element the caller writes before reading (no zero-fill pass).
+@inlinable
+func uninitializedArray<T: BinaryFloatingPoint>(count: Int) -> [T] {
+    [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
+/// Element-wise conversion between Float and Double, in parallel chunks.
+@inlinable
+func converted<S: BinaryFloatingPoint, T: BinaryFloatingPoint>(_ x: [S], to: T.Type) -> [T] {
+    var out: [T] = uninitializedArray(count: x.count)
+    let chunk = 1 << 16, chunks = (x.count + chunk - 1) / chunk
+    x.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in
+        guard let xs = xb.baseAddress, let os = ob.baseAddress else { return }
+        let src = SharedReadPointer(xs), dst = SharedPointer(os), n = x.count
+        parallelFor(chunks) { c in
+            for i in (c * chunk)..<min(n, (c + 1) * chunk) { dst.base[i] = T(src.base[i]) }
+        }
+    } }
+    return out
+}

@@ -41,13 +41,10 @@ struct BluesteinFFT<T: FFTScalar>: Sendable {
         guard let dplan = MixedRadixFFT<Double>(count: mLen) else {
             preconditionFailure("internal: a power of two always factors into radices 4 and 2")
         }
-        var sr = [Double](repeating: 0, count: mLen), si = sr
         br.withUnsafeMutableBufferPointer { pr in
             bi.withUnsafeMutableBufferPointer { pi in
-                sr.withUnsafeMutableBufferPointer { qr in
-                    si.withUnsafeMutableBufferPointer { qi in
-                        dplan.forward(pr.baseAddress!, pi.baseAddress!, scratch: qr.baseAddress!, qi.baseAddress!)
-                    }
+                FFTScratch.with(Double.self, buffers: MixedRadixFFT<Double>.scratchBuffers, count: mLen) { s, _ in
+                    dplan.forward(pr.baseAddress!, pi.baseAddress!, scratch: s)
                 }
             }
         }
@@ -59,19 +56,19 @@ struct BluesteinFFT<T: FFTScalar>: Sendable {
     /// In-place forward DFT of (re, im), each `count` long.
     func forward(_ re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>) {
         let n = count, mLen = convolutionLength
-        withUnsafeTemporaryAllocation(of: T.self, capacity: 4 * mLen) { buffer in
-            let ar = buffer.baseAddress!, ai = ar + mLen, wr = ai + mLen, wi = wr + mLen
+        FFTScratch.with(T.self, buffers: 2 + MixedRadixFFT<T>.scratchBuffers, count: mLen) { base, st in
+            let ar = base, ai = base + st, scratch = base + 2 * st
             chirpRe.withUnsafeBufferPointer { cr in
                 chirpIm.withUnsafeBufferPointer { ci in
                     bluesteinPremultiply(n, mLen, re, im, cr.baseAddress!, ci.baseAddress!, ar, ai)
-                    inner.forward(ar, ai, scratch: wr, wi)
+                    inner.forward(ar, ai, scratch: scratch)
                     kernelRe.withUnsafeBufferPointer { kr in
                         kernelIm.withUnsafeBufferPointer { ki in
                             bluesteinMultiplyConjugate(mLen, ar, ai, kr.baseAddress!, ki.baseAddress!)
                         }
                     }
                     // Inverse (unnormalised, 1/M already in the kernel) by the swap identity, then post-multiply.
-                    inner.forward(ai, ar, scratch: wi, wr)
+                    inner.forward(ai, ar, scratch: scratch)
                     bluesteinPostmultiply(n, ar, ai, cr.baseAddress!, ci.baseAddress!, re, im)
                 }
             }

@@ -56,7 +56,7 @@ public final class FFTPlan<T: FFTScalar>: Sendable {
         precondition(real.count == count && imag.count == count,
                      "FFTPlan.forward: buffers have \(real.count) and \(imag.count) elements, plan has \(count)")
         guard let re = real.baseAddress, let im = imag.baseAddress else { return }
-        run(re, im)
+        dispatch(re, im, inverse: false)
     }
 
     /// The normalised inverse transform on caller-owned buffers (for hot loops).
@@ -65,9 +65,36 @@ public final class FFTPlan<T: FFTScalar>: Sendable {
         precondition(real.count == count && imag.count == count,
                      "FFTPlan.inverse: buffers have \(real.count) and \(imag.count) elements, plan has \(count)")
         guard let re = real.baseAddress, let im = imag.baseAddress else { return }
+        dispatch(re, im, inverse: true)
+    }
+
+    /// Calls `transform` on this plan seen at its concrete type, so that the whole call tree below is compiled
+    /// specialised for Double or Float inside this module, whatever the caller's module and optimisation settings
+    /// (a call through the generic entry point would otherwise run unspecialised code, ~10× slower).
+    private func dispatch(_ re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>, inverse: Bool) {
+        if T.self == Double.self {
+            unsafeBitCast(self, to: FFTPlan<Double>.self).transform(
+                unsafeBitCast(re, to: UnsafeMutablePointer<Double>.self),
+                unsafeBitCast(im, to: UnsafeMutablePointer<Double>.self), inverse: inverse)
+        } else if T.self == Float.self {
+            unsafeBitCast(self, to: FFTPlan<Float>.self).transform(
+                unsafeBitCast(re, to: UnsafeMutablePointer<Float>.self),
+                unsafeBitCast(im, to: UnsafeMutablePointer<Float>.self), inverse: inverse)
+        } else {
+            transform(re, im, inverse: inverse)
+        }
+    }
+
+    /// Forward (unnormalised) or inverse (1/n) transform in place.
+    func transform(_ re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>, inverse: Bool) {
+        if !inverse {
+            run(re, im)
+            return
+        }
         run(im, re)                                   // swap identity: unnormalised inverse
-        fftScale(re, count, 1 / T(count))
-        fftScale(im, count, 1 / T(count))
+        let scale = 1 / T(count)
+        for j in 0..<count { re[j] *= scale }
+        for j in 0..<count { im[j] *= scale }
     }
 
     /// Unnormalised forward DFT of n points at (re, im), in place.
@@ -76,9 +103,8 @@ public final class FFTPlan<T: FFTScalar>: Sendable {
         case .identity:
             return
         case .mixedRadix(let plan):
-            withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * count) { scratch in
-                let wr = scratch.baseAddress!
-                plan.forward(re, im, scratch: wr, wr + count)
+            FFTScratch.with(T.self, buffers: MixedRadixFFT<T>.scratchBuffers, count: count) { scratch, _ in
+                plan.forward(re, im, scratch: scratch)
             }
         case .bluestein(let plan):
             plan.forward(re, im)
@@ -89,11 +115,4 @@ public final class FFTPlan<T: FFTScalar>: Sendable {
         if a != count { throw FFTError.lengthMismatch(expected: count, found: a) }
         if b != count { throw FFTError.lengthMismatch(expected: count, found: b) }
     }
-}
-
-/// x ← a·x over n elements.
-@_specialize(where T == Double)
-@_specialize(where T == Float)
-func fftScale<T: FFTScalar>(_ x: UnsafeMutablePointer<T>, _ n: Int, _ a: T) {
-    for j in 0..<n { x[j] *= a }
 }

@@ -76,9 +76,24 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
         precondition(input.count == count && real.count == binCount && imag.count == binCount,
                      "RealFFTPlan.forward: expected \(count) inputs and \(binCount) bins")
         let x = input.baseAddress!, xr = real.baseAddress!, xi = imag.baseAddress!
+        // Run at the concrete type so the call tree is specialised (see FFTPlan.dispatch).
+        if T.self == Double.self {
+            unsafeBitCast(self, to: RealFFTPlan<Double>.self).forwardBody(
+                unsafeBitCast(x, to: UnsafePointer<Double>.self), unsafeBitCast(xr, to: UnsafeMutablePointer<Double>.self),
+                unsafeBitCast(xi, to: UnsafeMutablePointer<Double>.self))
+        } else if T.self == Float.self {
+            unsafeBitCast(self, to: RealFFTPlan<Float>.self).forwardBody(
+                unsafeBitCast(x, to: UnsafePointer<Float>.self), unsafeBitCast(xr, to: UnsafeMutablePointer<Float>.self),
+                unsafeBitCast(xi, to: UnsafeMutablePointer<Float>.self))
+        } else {
+            forwardBody(x, xr, xi)
+        }
+    }
+
+    func forwardBody(_ x: UnsafePointer<T>, _ xr: UnsafeMutablePointer<T>, _ xi: UnsafeMutablePointer<T>) {
         if count % 2 == 1 {
-            withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * count) { buf in
-                let zr = buf.baseAddress!, zi = zr + count
+            FFTScratch.with(T.self, buffers: 2, count: count) { zr, st in
+                let zi = zr + st
                 zr.update(from: x, count: count)
                 zi.update(repeating: 0, count: count)
                 complex.run(zr, zi)
@@ -88,8 +103,8 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
             return
         }
         let h = count / 2
-        withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * h) { buf in
-            let zr = buf.baseAddress!, zi = zr + h
+        FFTScratch.with(T.self, buffers: 2, count: h) { zr, st in
+            let zi = zr + st
             realFFTDeinterleave(h, x, zr, zi)            // z_j = x_{2j} + i x_{2j+1}
             complex.run(zr, zi)
             twRe.withUnsafeBufferPointer { tr in
@@ -107,10 +122,24 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
         precondition(output.count == count && real.count == binCount && imag.count == binCount,
                      "RealFFTPlan.inverse: expected \(binCount) bins and \(count) outputs")
         let xr = real.baseAddress!, xi = imag.baseAddress!, y = output.baseAddress!
+        if T.self == Double.self {
+            unsafeBitCast(self, to: RealFFTPlan<Double>.self).inverseBody(
+                unsafeBitCast(xr, to: UnsafePointer<Double>.self), unsafeBitCast(xi, to: UnsafePointer<Double>.self),
+                unsafeBitCast(y, to: UnsafeMutablePointer<Double>.self))
+        } else if T.self == Float.self {
+            unsafeBitCast(self, to: RealFFTPlan<Float>.self).inverseBody(
+                unsafeBitCast(xr, to: UnsafePointer<Float>.self), unsafeBitCast(xi, to: UnsafePointer<Float>.self),
+                unsafeBitCast(y, to: UnsafeMutablePointer<Float>.self))
+        } else {
+            inverseBody(xr, xi, y)
+        }
+    }
+
+    func inverseBody(_ xr: UnsafePointer<T>, _ xi: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
         let n = count
         if n % 2 == 1 {
-            withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * n) { buf in
-                let zr = buf.baseAddress!, zi = zr + n
+            FFTScratch.with(T.self, buffers: 2, count: n) { zr, st in
+                let zi = zr + st
                 // Hermitian extension X_{n−k} = conj X_k; Im X_0 dropped.
                 zr[0] = xr[0]; zi[0] = 0
                 for k in 1..<binCount {
@@ -124,8 +153,8 @@ public final class RealFFTPlan<T: FFTScalar>: Sendable {
             return
         }
         let h = n / 2
-        withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * h) { buf in
-            let zr = buf.baseAddress!, zi = zr + h
+        FFTScratch.with(T.self, buffers: 2, count: h) { zr, st in
+            let zi = zr + st
             twRe.withUnsafeBufferPointer { tr in
                 twIm.withUnsafeBufferPointer { ti in
                     realFFTMerge(h, xr, xi, tr.baseAddress!, ti.baseAddress!, zr, zi)

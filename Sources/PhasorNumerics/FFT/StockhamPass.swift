@@ -70,8 +70,9 @@ struct StockhamPass<T: FFTScalar>: Sendable {
 
 // MARK: - Radix kernels. `tr/ti` point at the twiddles (k − 1)·m + p; `x` is read at q + s(p + j·m) and `y`
 // written at q + s(r·p + k). Each butterfly is written once, generic over `FFTLane` (a scalar, or SIMD8 lanes), and
-// run by up to three loop drivers: lanes over q when s is a multiple of 8 (contiguous loads and stores, the twiddle
-// broadcast), lanes over p when s = 1 (contiguous loads, strided stores), scalar otherwise.
+// run by up to four loop drivers: lanes over q when s is a multiple of 8 (contiguous loads and stores, twiddles
+// broadcast); for radix 2 and 4, lanes over p when s = 1 (contiguous loads, outputs interleaved in registers) and
+// lanes over (p, q) for two consecutive p when s = 4 (contiguous loads, half-vector stores); scalar otherwise.
 // Complex product (a + ib)(c + id) = (ac − bd) + i(ad + bc).
 
 extension SIMD8: FFTLane where Scalar: FFTScalar {}
@@ -82,8 +83,23 @@ extension SIMD8: FFTLane where Scalar: FFTScalar {}
 @inline(__always) func store<T: FFTScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
 }
-@inline(__always) func scatter<T: FFTScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>, _ stride: Int) {
-    for i in 0..<8 { p[i * stride] = v[i] }
+/// (t[0] ×4, t[1] ×4): the twiddles of two consecutive p, each repeated over q = 0…3.
+@inline(__always) func pairBroadcast<T: FFTScalar>(_ t: UnsafePointer<T>) -> SIMD8<T> {
+    SIMD8(lowHalf: SIMD4(repeating: t[0]), highHalf: SIMD4(repeating: t[1]))
+}
+/// Stores a₀ b₀ a₁ b₁ … a₇ b₇.
+@inline(__always) func storeInterleaved2<T: FFTScalar>(_ a: SIMD8<T>, _ b: SIMD8<T>, _ out: UnsafeMutablePointer<T>) {
+    store(SIMD8(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]), out)
+    store(SIMD8(a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7]), out + 8)
+}
+/// Stores a₀ b₀ c₀ d₀ a₁ b₁ c₁ d₁ … a₇ b₇ c₇ d₇.
+@inline(__always) func storeInterleaved4<T: FFTScalar>(
+    _ a: SIMD8<T>, _ b: SIMD8<T>, _ c: SIMD8<T>, _ d: SIMD8<T>, _ out: UnsafeMutablePointer<T>
+) {
+    store(SIMD8(a[0], b[0], c[0], d[0], a[1], b[1], c[1], d[1]), out)
+    store(SIMD8(a[2], b[2], c[2], d[2], a[3], b[3], c[3], d[3]), out + 8)
+    store(SIMD8(a[4], b[4], c[4], d[4], a[5], b[5], c[5], d[5]), out + 16)
+    store(SIMD8(a[6], b[6], c[6], d[6], a[7], b[7], c[7], d[7]), out + 24)
 }
 
 // Radix 2: b0 = a0 + a1, b1 = (a0 − a1)·w.
@@ -113,13 +129,26 @@ func stockhamRadix2<T: FFTScalar>(
     }
     var p0 = 0
     if s == 1 {
+        // lanes over p; outputs interleaved: y[2p + k]
         while p0 + 8 <= m {
             let p = p0
             let b = butterfly2(lanes(xr + p), lanes(xi + p), lanes(xr + p + m), lanes(xi + p + m),
                                lanes(tr + p), lanes(ti + p))
-            scatter(b.0, yr + 2 * p, 2); scatter(b.1, yi + 2 * p, 2)
-            scatter(b.2, yr + 2 * p + 1, 2); scatter(b.3, yi + 2 * p + 1, 2)
+            storeInterleaved2(b.0, b.2, yr + 2 * p); storeInterleaved2(b.1, b.3, yi + 2 * p)
             p0 += 8
+        }
+    } else if s == 4 {
+        // lanes over (p, q) for two consecutive p: x[q + 4p + j·4m] is contiguous; y[8p + 4k + q]
+        while p0 + 2 <= m {
+            let p = p0
+            let wr = pairBroadcast(tr + p), wi = pairBroadcast(ti + p)
+            let b = butterfly2(lanes(xr + 4 * p), lanes(xi + 4 * p), lanes(xr + 4 * p + sm), lanes(xi + 4 * p + sm),
+                               wr, wi)
+            store(SIMD8(lowHalf: b.0.lowHalf, highHalf: b.2.lowHalf), yr + 8 * p)
+            store(SIMD8(lowHalf: b.1.lowHalf, highHalf: b.3.lowHalf), yi + 8 * p)
+            store(SIMD8(lowHalf: b.0.highHalf, highHalf: b.2.highHalf), yr + 8 * p + 8)
+            store(SIMD8(lowHalf: b.1.highHalf, highHalf: b.3.highHalf), yi + 8 * p + 8)
+            p0 += 2
         }
     }
     for p in p0..<m {
@@ -231,6 +260,7 @@ func stockhamRadix4<T: FFTScalar>(
     }
     var p0 = 0
     if s == 1 {
+        // lanes over p; outputs interleaved: y[4p + k]
         while p0 + 8 <= m {
             let p = p0
             let b = butterfly4(lanes(xr + p), lanes(xi + p), lanes(xr + p + m), lanes(xi + p + m),
@@ -238,11 +268,29 @@ func stockhamRadix4<T: FFTScalar>(
                                lanes(xr + p + 3 * m), lanes(xi + p + 3 * m),
                                lanes(tr + p), lanes(ti + p), lanes(tr + m + p), lanes(ti + m + p),
                                lanes(tr + 2 * m + p), lanes(ti + 2 * m + p))
-            scatter(b.0, yr + 4 * p, 4); scatter(b.1, yi + 4 * p, 4)
-            scatter(b.2, yr + 4 * p + 1, 4); scatter(b.3, yi + 4 * p + 1, 4)
-            scatter(b.4, yr + 4 * p + 2, 4); scatter(b.5, yi + 4 * p + 2, 4)
-            scatter(b.6, yr + 4 * p + 3, 4); scatter(b.7, yi + 4 * p + 3, 4)
+            storeInterleaved4(b.0, b.2, b.4, b.6, yr + 4 * p); storeInterleaved4(b.1, b.3, b.5, b.7, yi + 4 * p)
             p0 += 8
+        }
+    } else if s == 4 {
+        // lanes over (p, q) for two consecutive p: x[q + 4p + j·4m] is contiguous; y[16p + 4k + q]
+        while p0 + 2 <= m {
+            let p = p0
+            let b = butterfly4(lanes(xr + 4 * p), lanes(xi + 4 * p), lanes(xr + 4 * p + sm), lanes(xi + 4 * p + sm),
+                               lanes(xr + 4 * p + 2 * sm), lanes(xi + 4 * p + 2 * sm),
+                               lanes(xr + 4 * p + 3 * sm), lanes(xi + 4 * p + 3 * sm),
+                               pairBroadcast(tr + p), pairBroadcast(ti + p),
+                               pairBroadcast(tr + m + p), pairBroadcast(ti + m + p),
+                               pairBroadcast(tr + 2 * m + p), pairBroadcast(ti + 2 * m + p))
+            let yr0 = yr + 16 * p, yi0 = yi + 16 * p
+            store(SIMD8(lowHalf: b.0.lowHalf, highHalf: b.2.lowHalf), yr0)
+            store(SIMD8(lowHalf: b.1.lowHalf, highHalf: b.3.lowHalf), yi0)
+            store(SIMD8(lowHalf: b.4.lowHalf, highHalf: b.6.lowHalf), yr0 + 8)
+            store(SIMD8(lowHalf: b.5.lowHalf, highHalf: b.7.lowHalf), yi0 + 8)
+            store(SIMD8(lowHalf: b.0.highHalf, highHalf: b.2.highHalf), yr0 + 16)
+            store(SIMD8(lowHalf: b.1.highHalf, highHalf: b.3.highHalf), yi0 + 16)
+            store(SIMD8(lowHalf: b.4.highHalf, highHalf: b.6.highHalf), yr0 + 24)
+            store(SIMD8(lowHalf: b.5.highHalf, highHalf: b.7.highHalf), yi0 + 24)
+            p0 += 2
         }
     }
     for p in p0..<m {

@@ -1,0 +1,178 @@
+import Dispatch
+import Foundation
+import PhasorNumerics
+
+// The training loop. Per epoch e (1-based): the generator G_e = SeededGenerator(seed).fork(e) shuffles the training
+// samples; batch b is split into `threads` contiguous parts, part t draws its dropout masks from G_e.fork(b·threads + t)
+// and runs forward + backward on its own thread; the part gradients are combined in part order,
+//   g = Σ_t (n_t / n) g_t   (each g_t is the gradient of the part's MEAN loss, so g is that of the batch mean),
+// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the cosine schedule. Because every random draw is a
+// function of (seed, epoch, batch, part), a resumed run needs no saved generator state: model, optimiser moments,
+// epoch and best validation result (TrainingState.swift) make epoch e + 1 identical to an uninterrupted run.
+//
+// Model selection: after each epoch the model is evaluated on the validation split; the best validation accuracy
+// (ties: lower validation loss) is written to `output`. Without a validation split the last epoch is kept.
+
+/// Data for one run: the (raw) training samples, an optional validation split and the class names.
+public struct TrainingData: Sendable {
+    public var train: BatchSource
+    public var validation: BatchSource?
+    public var classNames: [String]
+
+    public init(train: BatchSource, validation: BatchSource?, classNames: [String]) {
+        self.train = train
+        self.validation = validation
+        self.classNames = classNames
+    }
+}
+
+/// What a run produced.
+public struct TrainingOutcome: Sendable {
+    /// The selected model (as written to `output`).
+    public var best: Checkpoint
+    public var bestEpoch: Int
+    /// The model after the last epoch trained.
+    public var last: S4Model
+    public var history: [EpochSummary]
+}
+
+public enum Trainer {
+    /// Trains (or, with `resume`, continues) a run; writes the selected model to `output` and the training state to
+    /// `TrainingState.path(for: output)` after every epoch (both atomically). `stopAfterEpoch` ends the run early as
+    /// an interruption would (the state stays resumable).
+    public static func train(configuration: S4ModelConfiguration, options: TrainingOptions, data: TrainingData,
+                             output: String, precision: TensorPrecision = .f32, resume: Bool = false,
+                             stopAfterEpoch: Int? = nil,
+                             onBatch: ((BatchProgress) -> Void)? = nil,
+                             onEpoch: ((EpochSummary) -> Void)? = nil) throws -> TrainingOutcome {
+        try options.validate()
+        guard data.train.channels == configuration.dInput else {
+            throw ModelError.inputWidth(expected: configuration.dInput, found: data.train.channels)
+        }
+        guard data.classNames.count == configuration.classes else {
+            throw ModelError.invalidConfiguration("\(data.classNames.count) classes in the data but the model has \(configuration.classes)")
+        }
+        guard data.train.count > 0 else { throw ModelError.invalidConfiguration("the training split is empty") }
+
+        // Standardise with training-split statistics (valid steps only); validation is standardised by Checkpoint.
+        let standardisation = try InputStandardisation(sequences: data.train.sequences, lengths: data.train.lengths,
+                                                       channels: data.train.channels)
+        var scaled = data.train.sequences
+        for i in scaled.indices { try standardisation.apply(to: &scaled[i]) }
+        let source = try BatchSource(sequences: scaled, lengths: data.train.lengths, labels: data.train.labels,
+                                     channels: data.train.channels)
+
+        let batchesPerEpoch = (source.count + options.batchSize - 1) / options.batchSize
+        let totalSteps = batchesPerEpoch * options.epochs
+        let schedule = CosineSchedule(totalSteps: totalSteps,
+                                      warmupSteps: Int((options.warmupFraction * Double(totalSteps)).rounded(.down)))
+        var state: TrainingState
+        let statePath = TrainingState.path(for: output)
+        if resume, FileManager.default.fileExists(atPath: statePath) {
+            state = try TrainingState.load(path: statePath)
+            guard state.options == options, state.configuration == configuration else {
+                throw ModelError.invalidConfiguration("--resume: \(statePath) was written with different options or model sizes; rerun with the original options or without --resume")
+            }
+        } else {
+            let model = try S4Model(configuration: configuration, seed: options.seed)
+            state = TrainingState(configuration: configuration, options: options, model: model,
+                                  optimizer: makeOptimizer(model.parameters, options: options),
+                                  completedEpochs: 0, bestEpoch: 0, bestAccuracy: -1, bestLoss: .infinity, history: [])
+        }
+        var best: Checkpoint? = state.bestEpoch > 0 && FileManager.default.fileExists(atPath: output)
+            ? try Checkpoint.load(path: output) : nil
+
+        let lastEpoch = min(options.epochs, stopAfterEpoch ?? options.epochs)
+        var epoch = state.completedEpochs + 1
+        while epoch <= lastEpoch {
+            let started = Date()
+            var g = SeededGenerator(seed: options.seed).fork(UInt64(epoch))
+            let order = BatchSource.shuffled(count: source.count, generator: &g)
+            let epochGenerator = g
+            var lossSum = 0.0, correct = 0, seen = 0
+            for (b, indices) in source.batches(order: order, size: options.batchSize).enumerated() {
+                let parts = split(indices, parts: options.threads)
+                let model = state.model
+                let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore), Error>>(count: parts.count)
+                DispatchQueue.concurrentPerform(iterations: parts.count) { t in
+                    var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
+                    let batch = source.batch(parts[t])
+                    slots.set(t, Result {
+                        try model.lossAndGradients(inputs: batch.inputs, batch: batch.batch, length: batch.length,
+                                                   lengths: batch.lengths, labels: batch.labels, training: true,
+                                                   generator: &dropout)
+                    })
+                }
+                // g = Σ_t (n_t/n) g_t, in part order.
+                var gradients = state.model.parameters.zeros()
+                var batchLoss = 0.0
+                for (t, slot) in slots.values.enumerated() {
+                    let r = try slot!.get()
+                    let w = Double(parts[t].count) / Double(indices.count)
+                    batchLoss += w * r.loss
+                    correct += r.correct
+                    for k in 0..<gradients.count {
+                        let gk = r.gradients[k].values
+                        gradients[k].values.withUnsafeMutableBufferPointer { acc in
+                            for j in acc.indices { acc[j] += w * gk[j] }
+                        }
+                    }
+                }
+                try requireFinite(batchLoss, "training loss (epoch \(epoch), batch \(b + 1))")
+                let step = (epoch - 1) * batchesPerEpoch + b
+                state.optimizer.step(&state.model.parameters, gradients: gradients,
+                                     learningRateScale: schedule.scale(step: step))
+                lossSum += batchLoss * Double(indices.count)
+                seen += indices.count
+                onBatch?(BatchProgress(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batchesPerEpoch,
+                                       loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen)))
+            }
+            try state.model.parameters.requireFinite()
+
+            let current = try Checkpoint(model: state.model, standardisation: standardisation,
+                                         classNames: data.classNames)
+            var validation: Evaluation?
+            if let v = data.validation, v.count > 0 {
+                validation = try current.evaluate(v, batchSize: options.batchSize, threads: options.threads)
+            }
+            let accuracy = validation?.accuracy ?? 0, loss = validation?.loss ?? 0
+            let selected = validation == nil || accuracy > state.bestAccuracy
+                || (accuracy == state.bestAccuracy && loss < state.bestLoss)
+            if selected {
+                state.bestEpoch = epoch
+                state.bestAccuracy = accuracy
+                state.bestLoss = loss
+                var chosen = current
+                chosen.extraMetadata = ["phasor.epoch": "\(epoch)",
+                                        "phasor.validation_accuracy": validation.map { "\($0.accuracy)" } ?? "none"]
+                try chosen.write(to: output, precision: precision)
+                best = chosen
+            }
+            let summary = EpochSummary(epoch: epoch, epochs: options.epochs, trainLoss: lossSum / Double(seen),
+                                       trainAccuracy: Double(correct) / Double(seen),
+                                       validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
+                                       selected: selected, seconds: Date().timeIntervalSince(started))
+            state.history.append(summary)
+            state.completedEpochs = epoch
+            try state.write(to: statePath)
+            onEpoch?(summary)
+            epoch += 1
+        }
+        guard let best else {
+            throw ModelError.invalidConfiguration("no epoch was trained: \(statePath) already records \(state.completedEpochs) of \(options.epochs) epochs and \(output) is missing")
+        }
+        return TrainingOutcome(best: best, bestEpoch: state.bestEpoch, last: state.model, history: state.history)
+    }
+
+    /// AdamW with the state-spaces parameter groups (SSM parameters: their own rate, no weight decay) and the
+    /// global-norm clip.
+    static func optimizerConfiguration(_ options: TrainingOptions) -> AdamWConfiguration {
+        AdamWConfiguration(learningRate: options.learningRate, weightDecay: options.weightDecay,
+                           ssmLearningRate: options.ssmLearningRate, ssmWeightDecay: 0,
+                           gradientClip: options.gradientClip > 0 ? options.gradientClip : nil)
+    }
+
+    static func makeOptimizer(_ parameters: ParameterStore, options: TrainingOptions) -> AdamW {
+        AdamW(parameters: parameters, configuration: optimizerConfiguration(options))
+    }
+}

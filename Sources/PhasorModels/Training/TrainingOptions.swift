@@ -1,0 +1,79 @@
+// The knobs of a training run (DESIGN.md §3 training recipe): AdamW, lr 0.01 / weight decay 0.01 for ordinary
+// parameters and lr 0.001 / no decay for the SSM parameters (log_dt, log_A_real, A_imag), a cosine schedule over all
+// steps (optional linear warm-up), global-norm gradient clipping, a seeded stratified validation split for model
+// selection, and the number of threads a batch is split across.
+
+/// Options of one training run. A resumed run must use the same options (they are stored with the training state).
+public struct TrainingOptions: Sendable, Codable, Equatable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Double
+    /// Learning rate of log_dt, log_A_real, A_imag (state-spaces: min(0.001, lr)); their weight decay is 0.
+    public var ssmLearningRate: Double
+    public var weightDecay: Double
+    /// Global L2 norm the gradient is clipped to (0: no clipping).
+    public var gradientClip: Double
+    /// Fraction of all steps spent in linear warm-up before the cosine decay.
+    public var warmupFraction: Double
+    /// Fraction of the training data held out (stratified) to choose the best epoch; 0 keeps the last epoch.
+    public var validationFraction: Double
+    public var seed: UInt64
+    /// Each batch is split into this many contiguous parts computed concurrently; gradients are summed in part order,
+    /// so a run is a deterministic function of (seed, threads).
+    public var threads: Int
+
+    public init(epochs: Int, batchSize: Int = 64, learningRate: Double = 0.01, ssmLearningRate: Double = 0.001,
+                weightDecay: Double = 0.01, gradientClip: Double = 1, warmupFraction: Double = 0,
+                validationFraction: Double = 0.2, seed: UInt64 = 0, threads: Int = 2) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.ssmLearningRate = ssmLearningRate
+        self.weightDecay = weightDecay
+        self.gradientClip = gradientClip
+        self.warmupFraction = warmupFraction
+        self.validationFraction = validationFraction
+        self.seed = seed
+        self.threads = threads
+    }
+
+    /// Throws `ModelError.invalidConfiguration` naming the first option out of range.
+    public func validate() throws {
+        func bad(_ text: String) -> ModelError { .invalidConfiguration(text) }
+        guard epochs >= 1 else { throw bad("epochs must be at least 1 (got \(epochs))") }
+        guard batchSize >= 1 else { throw bad("batch size must be at least 1 (got \(batchSize))") }
+        guard learningRate > 0, learningRate.isFinite else { throw bad("learning rate must be positive (got \(learningRate))") }
+        guard ssmLearningRate >= 0, ssmLearningRate.isFinite else { throw bad("SSM learning rate must be ≥ 0 (got \(ssmLearningRate))") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw bad("weight decay must be ≥ 0 (got \(weightDecay))") }
+        guard gradientClip >= 0, gradientClip.isFinite else { throw bad("gradient clip must be ≥ 0 (got \(gradientClip))") }
+        guard (0..<1).contains(warmupFraction) else { throw bad("warm-up fraction must be in [0, 1) (got \(warmupFraction))") }
+        guard (0..<1).contains(validationFraction) else { throw bad("validation fraction must be in [0, 1) (got \(validationFraction))") }
+        guard (1...64).contains(threads) else { throw bad("threads must be in 1…64 (got \(threads))") }
+    }
+}
+
+/// One finished epoch, as reported to the progress callback and stored in the training history.
+public struct EpochSummary: Sendable, Codable, Equatable {
+    /// 1-based.
+    public var epoch: Int
+    public var epochs: Int
+    /// Mean training loss and accuracy over the epoch's batches (with dropout, as trained).
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    /// Whether this epoch became the selected (best) model.
+    public var selected: Bool
+    public var seconds: Double
+}
+
+/// Progress inside an epoch, for progress bars.
+public struct BatchProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var batch: Int
+    public var batches: Int
+    /// Running means over the epoch so far.
+    public var loss: Double
+    public var accuracy: Double
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import PhasorData
+import PhasorModels
+
+// `phasor predict`: logits of a checkpoint on an .npy batch. Thin: read → Checkpoint.logits → write.
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Logits (B, classes) of a checkpoint on inputs X (B, L, d_input) from an .npy file.",
+        discussion: """
+        The input is standardised with the checkpoint's input_mean/input_std metadata when present (as written by \
+        `phasor train`); a checkpoint without them (e.g. saved from PyTorch) sees the input as given. The output is a \
+        float64 .npy written atomically: on any error no output file is created.
+        """
+    )
+
+    @Option(help: "Checkpoint (.safetensors).")
+    var model: String
+
+    @Option(help: "Input array (.npy, float32/float64/int64) of shape (B, L, d_input).")
+    var input: String
+
+    @Option(help: "Where to write the logits (.npy, float64, shape (B, classes)).")
+    var output: String
+
+    @Option(help: "Arithmetic of the forward pass: f64 (Double throughout) or f32 (parameters and inputs rounded to Float32 first).")
+    var precision: TensorPrecision = .f64
+
+    func run() throws {
+        let checkpoint = try Checkpoint.load(path: model)
+        let x = try NpyArray(contentsOf: input)
+        guard x.shape.count == 3 else {
+            throw CLIError("input \(input) has shape \(x.shape); expected (B, L, d_input)")
+        }
+        let (b, l, c) = (x.shape[0], x.shape[1], x.shape[2])
+        guard b > 0, l > 0 else { throw CLIError("input \(input) has shape \(x.shape); B and L must be positive") }
+        var values = try x.asDoubles()
+        var applied = checkpoint
+        if precision == .f32 {
+            values = values.map { Double(Float($0)) }
+            applied = try checkpoint.roundedToFloat32()
+        }
+        let logits = try applied.logits(inputs: values, batch: b, length: l, channels: c)
+        try NpyArray(shape: [b, checkpoint.model.configuration.classes], float64: logits).write(to: output)
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import PhasorData
+import PhasorModels
+
+// `phasor train`: parse → DataSplits → Trainer.train → print per-epoch progress (stderr) and the result (stdout).
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train an S4D classifier (state-spaces example.py S4Model) on a .ts/CSV dataset.",
+        discussion: """
+        Inputs are standardised per channel with training-split statistics (stored in the checkpoint). A stratified \
+        validation split (--validation-fraction, seeded) chooses the best epoch, which is written to --out; the \
+        training state for --resume goes to <out>.resume.safetensors after every epoch. The test split (--test, the \
+        *_TEST.ts beside a *_TRAIN.ts, or --test-fraction of a single file) is only reported, never used for choices.
+        """
+    )
+
+    @Option(help: "Training data: a .ts file, a folder with *_TRAIN.ts/*_TEST.ts, or a CSV with the label last.")
+    var data: String
+    @Option(help: "Separate test file (optional).")
+    var test: String?
+    @Option(help: "For a single file without test split: the stratified fraction held out as test set.")
+    var testFraction: Double?
+    @Option(help: "Number of S4D layers.") var layers = 4
+    @Option(help: "Model width H.") var dModel = 128
+    @Option(help: "State size N (N/2 complex modes per channel).") var dState = 64
+    @Option(help: "Epochs.") var epochs = 10
+    @Option(help: "Batch size.") var batch = 64
+    @Option(help: "Learning rate (SSM parameters use min(lr, --ssm-lr)).") var lr = 0.01
+    @Option(help: "Learning rate of log_dt, log_A_real, A_imag.") var ssmLr = 0.001
+    @Option(help: "AdamW weight decay (not applied to SSM parameters).") var weightDecay = 0.01
+    @Option(help: "Dropout rate.") var dropout = 0.1
+    @Flag(help: "LayerNorm before each S4D block instead of after.") var prenorm = false
+    @Option(name: .customLong("init"), help: "S4D initialisation: lin, inv or real.") var initialisation: S4DInit = .lin
+    @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
+    @Option(help: "Global gradient-norm clip (0: off).") var clip = 1.0
+    @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
+    @Option(help: "Stratified validation fraction of the training data used to select the best epoch (0: keep the last).")
+    var validationFraction = 0.2
+    @Option(help: "Seed of initialisation, splits, shuffling and dropout.") var seed: UInt64 = 0
+    @Option(help: "Threads per batch (results depend on seed and thread count only).") var threads = 2
+    @Option(help: "Checkpoint to write (the selected epoch).") var out: String
+    @Flag(help: "Continue from <out>.resume.safetensors with the same options.") var resume = false
+    @Option(help: "Tensor type of the written checkpoint: f32 or f64.") var precision: TensorPrecision = .f32
+    @Flag(help: "Print the result as JSON on stdout.") var json = false
+
+    struct Report: Encodable {
+        var output: String
+        var bestEpoch: Int
+        var validationAccuracy: Double?
+        var test: Evaluation?
+        var epochs: [EpochSummary]
+        var seconds: Double
+        var command: String
+    }
+
+    func run() throws {
+        let started = Date()
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
+        let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
+                                         classes: trainSet.classNames.count, prenorm: prenorm, dropout: dropout,
+                                         initialisation: initialisation, discretization: discretization)
+        let options = TrainingOptions(epochs: epochs, batchSize: batch, learningRate: lr, ssmLearningRate: min(lr, ssmLr),
+                                      weightDecay: weightDecay, gradientClip: clip, warmupFraction: warmup,
+                                      validationFraction: validationFraction, seed: seed, threads: threads)
+        try model.validate()
+        try options.validate()
+        Terminal.error("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
+        var bar: ProgressBar?
+        let outcome = try Trainer.train(
+            configuration: model, options: options, data: trainingData, output: out, precision: precision,
+            resume: resume,
+            onBatch: { p in
+                if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
+                bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
+            },
+            onEpoch: { s in
+                let validation = s.validationAccuracy.map { String(format: " val_loss %.4f val_acc %.4f", s.validationLoss ?? 0, $0) } ?? ""
+                let line = String(format: "loss %.4f acc %.4f", s.trainLoss, s.trainAccuracy) + validation + (s.selected ? " *" : "")
+                (bar ?? ProgressBar(total: 1, label: "epoch \(s.epoch)/\(s.epochs)")).finish(line)
+                bar = nil
+            })
+        var testResult: Evaluation?
+        if let testSet {
+            testResult = try outcome.best.evaluate(try BatchSource(dataset: testSet, classNames: trainSet.classNames),
+                                                   batchSize: batch, threads: threads)
+        }
+        let report = Report(output: out, bestEpoch: outcome.bestEpoch,
+                            validationAccuracy: outcome.history.first(where: { $0.epoch == outcome.bestEpoch })?.validationAccuracy,
+                            test: testResult, epochs: outcome.history, seconds: Date().timeIntervalSince(started),
+                            command: CommandLine.arguments.joined(separator: " "))
+        if json {
+            try JSONOutput.print(report)
+        } else {
+            var text = "wrote \(out) (epoch \(outcome.bestEpoch)"
+            if let v = report.validationAccuracy { text += String(format: ", validation accuracy %.4f", v) }
+            text += ")"
+            if let t = testResult { text += String(format: "\ntest accuracy %.4f (loss %.4f, %d samples)", t.accuracy, t.loss, t.count) }
+            print(text)
+        }
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+import PhasorModels
+
+// Library enums usable as option values (`--precision f64`, `--init inv`, …); their raw values are the spellings.
+
+extension TensorPrecision: ExpressibleByArgument {}
+extension S4DInit: ExpressibleByArgument {}
+extension Discretization: ExpressibleByArgument {}
