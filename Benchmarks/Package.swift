@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "PhasorNumerics", package: "Phasor"),
                 .product(name: "PhasorModels", package: "Phasor"),
+                .product(name: "PhasorOscillators", package: "Phasor"),
             ],
             path: "Benchmarks/PhasorBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -21,6 +21,9 @@ struct Phasor: ParsableCommand {
             Map.self,
             Design.self,
             RingCommand.self,
+            Oscillator.self,
+            Network.self,
+            Kuramoto.self,
         ]
     )
 

@@ -11,4 +11,5 @@ let benchmarks: @Sendable () -> Void = {
     fftBenchmarks()
     linearAlgebraBenchmarks()
     s4dBenchmarks()
+    oscillatorBenchmarks()
 }
