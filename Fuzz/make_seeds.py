@@ -85,7 +85,7 @@ def main():
     put("csv", "header_crlf", b"t0,t1,t2,label\r\n0.5,-1,2e3,cat\r\n1,2,3,dog\r\n")
     # checkpoints: tiny S4Models in the example.py key layout
     for tag, dt, np_t, meta in [("f32_post", "F32", np.float32, {"prenorm": "false"}),
-                                 ("f64_pre", "F64", np.float64, {"prenorm": "true", "input_mean": "[0.1]", "input_std": "[2.0]"})]:
+                                 ("f64_pre", "F64", np.float64, {"prenorm": "true", "input_mean": "[0.1]", "input_std": "[2.0]", "discretization": "bilinear", "class_names": "[\"a\", \"b\", \"c\"]"})]:
         h, n2, din, classes, layers = 2, 2, 1, 3, 1 if tag.startswith("f32") else 2
         t = {"encoder.weight": rng.standard_normal((h, din)), "encoder.bias": rng.standard_normal(h)}
         for i in range(layers):

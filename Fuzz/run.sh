@@ -36,7 +36,7 @@ declare -A SOURCE=([safetensors]=SafeTensorsFuzz [npy]=NpyFuzz [ts]=TSFuzz [csv]
 mkdir -p "$ROOT/Fuzz/Bin" "$ROOT/Fuzz/Logs"
 for t in "${TARGETS[@]}"; do
     src="${SOURCE[$t]:?unknown target $t}"
-    swiftc -O "$SAN" -parse-as-library -enable-testing \
+    swiftc -O "$SAN" -parse-as-library \
         -I "$REL/Modules" -I "$ROOT/Sources/CLapack" \
         -Xcc -fmodule-map-file="$(find "$BUILD/checkouts/swift-numerics/Sources/_NumericsShims" -name module.modulemap | head -1)" \
         "$ROOT/Fuzz/Targets/FuzzSupport.swift" "$ROOT/Fuzz/Targets/$src.swift" "${OBJECTS[@]}" \

@@ -86,6 +86,31 @@ enum BadFiles {
         return try write(bytes, dir, "bad.safetensors")
     }
 
+    /// A full S4Model checkpoint (state-spaces keys, F64; d_input 1, H = 2, N/2 = 1, one layer, classes a, b) with
+    /// optional replaced or removed tensors.
+    static func checkpoint(_ dir: URL, replacing: [String: ([Int], [Double])] = [:], removing: Set<String> = []) throws -> String {
+        let h = 2
+        var tensors: [(String, [Int], [Double])] = [
+            ("encoder.weight", [h, 1], [0.5, -0.3]), ("encoder.bias", [h], [0.1, 0]),
+            ("s4_layers.0.D", [h], [0.2, 0.1]), ("s4_layers.0.kernel.C", [h, 1, 2], [1, 0.5, -0.2, 0.3]),
+            ("s4_layers.0.kernel.log_dt", [h], [log(0.1), log(0.05)]),
+            ("s4_layers.0.kernel.log_A_real", [h, 1], [log(0.5), log(0.5)]),
+            ("s4_layers.0.kernel.A_imag", [h, 1], [0, Double.pi]),
+            ("s4_layers.0.output_linear.0.weight", [2 * h, h, 1], [0.1, 0.2, -0.1, 0.3, 0.2, 0, 0.1, -0.2]),
+            ("s4_layers.0.output_linear.0.bias", [2 * h], [0, 0.1, 0, -0.1]),
+            ("norms.0.weight", [h], [1, 1]), ("norms.0.bias", [h], [0, 0]),
+            ("decoder.weight", [2, h], [0.4, -0.4, -0.2, 0.3]), ("decoder.bias", [2], [0, 0]),
+        ]
+        tensors.removeAll { removing.contains($0.0) }
+        for (i, t) in tensors.enumerated() { if let r = replacing[t.0] { tensors[i] = (t.0, r.0, r.1) } }
+        try TestFiles.safetensors(tensors, metadata: ["class_names": "[\\\"a\\\",\\\"b\\\"]"],
+                                  to: dir.appendingPathComponent("model.safetensors"))
+        return path(dir, "model.safetensors")
+    }
+
+    /// A small two-class CSV dataset (labels a, b; 4 steps per row).
+    static let csv = "1,2,3,4,a\n2,3,4,5,b\n1,2,3,3,a\n2,3,4,6,b\n1,2,3,1,a\n2,3,4,2,b\n"
+
     static let tsHeader = "@problemName toy\n@timeStamps false\n@univariate true\n@equalLength true\n@classLabel true a b\n@data\n"
 }
 
@@ -260,6 +285,96 @@ enum BadInputTable {
              try BadFiles.npy(dir, shape: [2, 4], values: Array(repeating: 1, count: 8))]
         },
         BadInputCase("unknown option", "--frobnicate") { _ in ["design", "--periods", "10", "--memories", "5", "--frobnicate"] },
+        // ── train / eval / predict ──────────────────────────────────────────────────────────────────────────────
+        BadInputCase("train --out into a missing folder (refused before an epoch)", "/nonexistent/dir") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--out", "/nonexistent/dir/m.safetensors"]
+        },
+        BadInputCase("train on a CSV with a non-numeric cell", "not a number") { dir in
+            ["train", "--data", try BadFiles.write("1,2,x,4,a\n2,3,4,5,b\n", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --d-model 0", "d_model") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--d-model", "0", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --epochs 0", "epochs") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--epochs", "0", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train on an empty CSV", "no rows") { dir in
+            ["train", "--data", try BadFiles.write("", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train with a test set holding an unseen class", "z") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"),
+             "--test", try BadFiles.write("1,2,3,4,z\n", dir, "t.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("eval with a class the model does not know", "not one of the model's classes") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.write("1,2,3,4,a\n2,3,4,5,z\n", dir, "d.csv")]
+        },
+        BadInputCase("eval with a checkpoint holding NaN", "NaN") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, replacing: ["decoder.bias": ([2], [.nan, 0])]),
+             "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with a checkpoint missing the decoder", "decoder.weight") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, removing: ["decoder.weight"]),
+             "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with a checkpoint whose encoder has the wrong shape", "shape") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, replacing: ["encoder.bias": ([3], [0, 0, 0])]),
+             "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("predict input width ≠ d_input", "d_input = 1") { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input",
+             try BadFiles.npy(dir, shape: [2, 5, 3], values: Array(repeating: 0, count: 30)), "--output", BadFiles.path(dir, "y.npy")]
+        },
+        BadInputCase("predict input with NaN", "not finite") { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input",
+             try BadFiles.npy(dir, shape: [1, 3, 1], values: [0, .nan, 1]), "--output", BadFiles.path(dir, "y.npy")]
+        },
+        BadInputCase("predict input of rank 2", "(B, L, d_input)") { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input",
+             try BadFiles.npy(dir, shape: [2, 3], values: Array(repeating: 0, count: 6)), "--output", BadFiles.path(dir, "y.npy")]
+        },
+        BadInputCase("predict --output into a missing folder", "/nonexistent/dir") { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input",
+             try BadFiles.npy(dir, shape: [1, 3, 1], values: [0, 1, 2]), "--output", "/nonexistent/dir/y.npy"]
+        },
+        BadInputCase("predict with a truncated checkpoint", "offset") { dir in
+            let full = try BadFiles.checkpoint(dir)
+            let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: full)))
+            try FileManager.default.removeItem(atPath: full)
+            return ["predict", "--model", try BadFiles.write(Array(bytes.dropLast(5)), dir, "cut.safetensors"), "--input",
+                    try BadFiles.npy(dir, shape: [1, 3, 1], values: [0, 1, 2]), "--output", BadFiles.path(dir, "y.npy")]
+        },
+        // ── oscillator / network / kuramoto ────────────────────────────────────────────────────────────────────
+        BadInputCase("network J not square", "square") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 3], values: Array(repeating: 0, count: 6)),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [2], values: [1, 0]), "--times", "1"]
+        },
+        BadInputCase("network J with NaN", "NaN or infinite") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 2], values: [.nan, 0, 0, -1]),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [2], values: [1, 0]), "--times", "1"]
+        },
+        BadInputCase("network z0 length ≠ n", "n = 2") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 2], values: [-1, 0, 0, -1]),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [3], values: [1, 0, 0]), "--times", "1"]
+        },
+        BadInputCase("network times decreasing", "non-decreasing") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 2], values: [-1, 0, 0, -1]),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [2], values: [1, 0]), "--times", "1,0.5"]
+        },
+        BadInputCase("network negative time", "t = 0") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 2], values: [-1, 0, 0, -1]),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [2], values: [1, 0]), "--times", "-1"]
+        },
+        BadInputCase("kuramoto adjacency not n×n", "n×n") { dir in
+            ["kuramoto", "--omega", try BadFiles.npy(dir, "w.npy", shape: [3], values: [1, 2, 3]),
+             "--adjacency", try BadFiles.npy(dir, "a.npy", shape: [2, 2], values: [0, 1, 1, 0]), "--coupling", "1",
+             "--theta0", try BadFiles.npy(dir, "t.npy", shape: [3], values: [0, 0, 0]), "--times", "1"]
+        },
+        BadInputCase("oscillator ω = ∞", "NaN or infinite") { _ in
+            ["oscillator", "--omega", "inf", "--gamma", "0.1", "--z0", "1,0", "--times", "1"]
+        },
+        BadInputCase("oscillator time NaN", "not a finite number") { _ in
+            ["oscillator", "--omega", "1", "--gamma", "0.1", "--z0", "1,0", "--times", "1,nan"]
+        },
         // ── unwritable outputs (nothing may be left behind) ─────────────────────────────────────────────────────
         BadInputCase("design --out into a missing folder", "/nonexistent/dir/x.safetensors") { _ in
             ["design", "--periods", "10", "--memories", "50", "--out", "/nonexistent/dir/x.safetensors"]

@@ -57,6 +57,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
