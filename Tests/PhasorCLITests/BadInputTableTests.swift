@@ -416,3 +416,30 @@ enum BadInputTable {
         #expect(Set(BadInputTable.rows.map(\.name)).count == BadInputTable.rows.count)
     }
 }
+
+// Unstable and defective systems are not errors for `phasor map`: reading them is legitimate (DESIGN.md §4). They
+// exit 0 with the problem stated as a warning, and every number printed is finite or an explicit ∞ (null in JSON).
+@Suite struct FlaggedSystemTests {
+    @Test func unstableDiscreteSystemIsReadWithAWarning() throws {
+        let dir = try TestFiles.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let system = try BadFiles.system(dir, a: ([2, 2], [1.2, 0, 0, 0.5]), b: ([2, 1], [1, 1]), c: ([1, 2], [1, 1]),
+                                         d: ([1, 1], [0]), metadata: ["dt": "1"])
+        let result = try CLI.run(["map", "--system", system])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("|μ| = 1.2") && result.stdout.contains("does not decay"))
+        #expect(!result.stdout.lowercased().contains("nan"))
+    }
+
+    @Test func defectiveSystemIsFlaggedNotInverted() throws {
+        let dir = try TestFiles.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let system = try BadFiles.system(dir, a: ([2, 2], [-1, 1, 0, -1]), b: ([2, 1], [0, 1]), c: ([1, 2], [1, 0]),
+                                         d: ([1, 1], [0]))
+        let result = try CLI.run(["map", "--system", system, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try TestFiles.json(result.stdout)
+        #expect(json["eigen_reading_meaningful"] as? Bool == false)
+        #expect(!result.stdout.lowercased().contains("nan"))
+    }
+}
