@@ -13,8 +13,11 @@ public func fuzzCheckpoint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     expectTypedErrors({
         let checkpoint = try Checkpoint(file: try SafeTensorsFile(bytes: bytes))
         let c = checkpoint.model.configuration
-        // A forward pass only for small models, so one execution stays well under the 10 s hang limit.
-        guard c.dModel * c.dState * max(c.layers, 1) <= 64, c.dInput <= 8 else { return }
+        // A forward pass only for tiny models and only for one input in 8 (chosen by a checksum of the bytes, so the
+        // choice is deterministic per input as libFuzzer requires): the pass costs ~6× the load under ASan, and
+        // sampling keeps ~2,000 exec/s while still reaching the model's forward code.
+        let checksum = bytes.reduce(UInt32(0)) { $0 &* 31 &+ UInt32($1) }
+        guard checksum % 8 == 0, c.dModel * c.dState * max(c.layers, 1) <= 64, c.dInput <= 8 else { return }
         let length = 3
         let input = (0..<(length * c.dInput)).map { Double($0 % 7) - 3 }
         let logits = try checkpoint.logits(inputs: input, batch: 1, length: length, channels: c.dInput)
