@@ -305,6 +305,11 @@ enum BadInputTable {
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"),
              "--test", try BadFiles.write("1,2,3,4,z\n", dir, "t.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
         },
+        BadInputCase("train on values near ±1e308 (statistics overflow)", "is not finite") { dir in
+            let row = "1e308,-1e308,1e308,-1e308"
+            return ["train", "--data", try BadFiles.write("\(row),a\n\(row),b\n\(row),a\n\(row),b\n", dir, "d.csv"),
+                    "--out", BadFiles.path(dir, "m.safetensors")]
+        },
         BadInputCase("eval with a class the model does not know", "not one of the model's classes") { dir in
             ["eval", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.write("1,2,3,4,a\n2,3,4,5,z\n", dir, "d.csv")]
         },

@@ -68,6 +68,10 @@ struct Train: ParsableCommand {
                                       validationFraction: validationFraction, seed: seed, threads: threads)
         try model.validate()
         try options.validate()
+        // Checked before the banner below, so a failure here is still the run's only line on stderr (the trainer
+        // computes the same statistics again).
+        _ = try InputStandardisation(sequences: trainingData.train.sequences, lengths: trainingData.train.lengths,
+                                     channels: trainingData.train.channels)
         Terminal.error("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
         var bar: ProgressBar?
         let outcome = try Trainer.train(
