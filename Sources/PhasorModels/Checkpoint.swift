@@ -148,14 +148,3 @@ public struct Checkpoint: Sendable {
         return out
     }
 }
-
-extension Checkpoint {
-    /// The same checkpoint with every parameter rounded to Float32 (what an F32 file holds).
-    public func roundedToFloat32() throws -> Checkpoint {
-        var store = model.parameters
-        for k in 0..<store.count { store[k].values = store[k].values.map { Double(Float($0)) } }
-        var copy = self
-        copy.model = try S4Model(configuration: model.configuration, parameters: store)
-        return copy
-    }
-}

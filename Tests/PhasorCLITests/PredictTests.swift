@@ -57,6 +57,10 @@ func readNpy(_ url: URL) throws -> (shape: [Int], values: [Double]) {
     try writeNpy(input32, shape: [3, 6, 1], values: x, float32: true)
     #expect(try CLI.run(["predict", "--model", model, "--input", input32.path, "--output", output32.path]).status == 0)
     #expect(try readNpy(output32).values == logits)
+    // Float arithmetic in the blocks tracks Double closely.
+    let outputF = dir.appendingPathComponent("lf.npy")
+    #expect(try CLI.run(["predict", "--model", model, "--input", input.path, "--output", outputF.path, "--precision", "f32"]).status == 0)
+    for (a, b) in zip(try readNpy(outputF).values, logits) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b))) }
 
     // Bad inputs: wrong width, wrong rank, NaN, missing file. No output file may appear.
     let bad = dir.appendingPathComponent("bad.npy"), none = dir.appendingPathComponent("none.npy")

@@ -82,7 +82,8 @@ private func directory() -> String {
     config.dropout = 0
     let data = try rampData(count: 14, seed: 3)
     let dir = directory()
-    var o1 = TrainingOptions(epochs: 2, batchSize: 7, gradientClip: 0, validationFraction: 0, seed: 4, threads: 1)
+    var o1 = TrainingOptions(epochs: 2, batchSize: 7, gradientClip: 0, validationFraction: 0, seed: 4, threads: 1,
+                             precision: .f64)
     let one = try Trainer.train(configuration: config, options: o1, data: data, output: dir + "/1.safetensors")
     o1.threads = 3
     let three = try Trainer.train(configuration: config, options: o1, data: data, output: dir + "/3.safetensors")

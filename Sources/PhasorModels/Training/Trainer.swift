@@ -37,6 +37,9 @@ public struct TrainingOutcome: Sendable {
 }
 
 public enum Trainer {
+    /// Where the resume state of a run writing `output` lives (`<output minus .safetensors>.resume.safetensors`).
+    public static func resumePath(for output: String) -> String { TrainingState.path(for: output) }
+
     /// Trains (or, with `resume`, continues) a run; writes the selected model to `output` and the training state to
     /// `TrainingState.path(for: output)` after every epoch (both atomically). `stopAfterEpoch` ends the run early as
     /// an interruption would (the state stays resumable).
@@ -74,7 +77,8 @@ public enum Trainer {
                 throw ModelError.invalidConfiguration("--resume: \(statePath) was written with different options or model sizes; rerun with the original options or without --resume")
             }
         } else {
-            let model = try S4Model(configuration: configuration, seed: options.seed)
+            var model = try S4Model(configuration: configuration, seed: options.seed)
+            model.blockPrecision = options.precision
             state = TrainingState(configuration: configuration, options: options, model: model,
                                   optimizer: makeOptimizer(model.parameters, options: options),
                                   completedEpochs: 0, bestEpoch: 0, bestAccuracy: -1, bestLoss: .infinity, history: [])
@@ -92,7 +96,9 @@ public enum Trainer {
             var lossSum = 0.0, correct = 0, seen = 0
             for (b, indices) in source.batches(order: order, size: options.batchSize).enumerated() {
                 let parts = split(indices, parts: options.threads)
-                let model = state.model
+                var stepModel = state.model
+                stepModel.blockPrecision = options.precision
+                let model = stepModel
                 let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore), Error>>(count: parts.count)
                 DispatchQueue.concurrentPerform(iterations: parts.count) { t in
                     var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
@@ -129,7 +135,9 @@ public enum Trainer {
             }
             try state.model.parameters.requireFinite()
 
-            let current = try Checkpoint(model: state.model, standardisation: standardisation,
+            var evaluated = state.model
+            evaluated.blockPrecision = .f64                                   // selection and files in Double
+            let current = try Checkpoint(model: evaluated, standardisation: standardisation,
                                          classNames: data.classNames)
             var validation: Evaluation?
             if let v = data.validation, v.count > 0 {

@@ -23,8 +23,8 @@ struct Predict: ParsableCommand {
     @Option(help: "Where to write the logits (.npy, float64, shape (B, classes)).")
     var output: String
 
-    @Option(help: "Arithmetic of the forward pass: f64 (Double throughout) or f32 (parameters and inputs rounded to Float32 first).")
-    var precision: TensorPrecision = .f64
+    @Option(help: "Arithmetic of the S4D blocks: f64 (Double throughout) or f32 (faster; logits agree to ~1e-5 relative).")
+    var precision: ComputePrecision = .f64
 
     func run() throws {
         try OutputPaths.requireWritable([output])  // before any work, so a bad --output costs nothing
@@ -35,12 +35,9 @@ struct Predict: ParsableCommand {
         }
         let (b, l, c) = (x.shape[0], x.shape[1], x.shape[2])
         guard b > 0, l > 0 else { throw CLIError("input \(input) has shape \(x.shape); B and L must be positive") }
-        var values = try x.asDoubles()
+        let values = try x.asDoubles()
         var applied = checkpoint
-        if precision == .f32 {
-            values = values.map { Double(Float($0)) }
-            applied = try checkpoint.roundedToFloat32()
-        }
+        applied.model.blockPrecision = precision
         let logits = try applied.logits(inputs: values, batch: b, length: l, channels: c)
         try NpyArray(shape: [b, checkpoint.model.configuration.classes], float64: logits).write(to: output)
     }

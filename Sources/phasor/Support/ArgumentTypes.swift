@@ -3,6 +3,6 @@ import PhasorModels
 
 // Library enums usable as option values (`--precision f64`, `--init inv`, …); their raw values are the spellings.
 
-extension TensorPrecision: ExpressibleByArgument {}
 extension S4DInit: ExpressibleByArgument {}
 extension Discretization: ExpressibleByArgument {}
+extension ComputePrecision: ExpressibleByArgument {}
