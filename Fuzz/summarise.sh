@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the results of the last runs (Fuzz/Logs/<target>.log) as a Markdown table: executions, wall time, exec/s,
 # edges (cov), features (ft), final corpus, peak RSS, and whether libFuzzer reported a crash, leak or timeout.
-cd "$(dirname "$0")/Logs" || exit 1
+# Usage: Fuzz/summarise.sh [LOG_FOLDER]   (default Fuzz/Logs)
+cd "${1:-$(dirname "$0")/Logs}" || exit 1
 echo "| target | executions | seconds | exec/s | edges (cov) | features (ft) | corpus | peak RSS | findings |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for t in safetensors npy ts csv checkpoint; do
