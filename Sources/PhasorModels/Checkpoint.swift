@@ -54,9 +54,9 @@ public struct Checkpoint: Sendable {
 
     /// Builds the model from safetensors contents, checking keys, shapes, dtypes, finiteness and Δ = exp(log_dt) > 0.
     public init(file: SafeTensorsFile) throws {
-        let architecture = try CheckpointLayout.architecture(shapes: file.tensors.mapValues(\.shape))
+        var configuration = try CheckpointLayout.configuration(shapes: file.tensors.mapValues(\.shape))
         var store = ParameterStore()
-        for (key, shape) in CheckpointLayout.keys(for: architecture) {
+        for (key, shape) in configuration.parameterShapes {
             guard let tensor = file.tensors[key] else { throw ModelError.missingKey(key) }
             guard tensor.dtype.isFloatingPoint else {
                 throw ModelError.invalidConfiguration("tensor '\(key)' has dtype \(tensor.dtype.rawValue); a checkpoint holds floating-point tensors (F32 or F64)")
@@ -87,10 +87,8 @@ public struct Checkpoint: Sendable {
         } else {
             discretization = .zoh
         }
-        let configuration = S4ModelConfiguration(
-            dInput: architecture.dInput, dModel: architecture.dModel, dState: architecture.dState,
-            layers: architecture.layers, classes: architecture.classes, prenorm: prenorm, dropout: 0,
-            initialisation: .lin, discretization: discretization)
+        configuration.prenorm = prenorm
+        configuration.discretization = discretization
         let model = try S4Model(configuration: configuration, parameters: store)
         var names: [String]?
         if let text = metadata[Self.classNamesKey] {
@@ -102,7 +100,7 @@ public struct Checkpoint: Sendable {
         var extra = metadata
         for key in [Self.prenormKey, Self.discretizationKey, Self.classNamesKey,
                     InputStandardisation.meanKey, InputStandardisation.stdKey] { extra[key] = nil }
-        try self.init(model: model, standardisation: try InputStandardisation.fromMetadata(metadata),
+        try self.init(model: model, standardisation: try InputStandardisation.load(from: file),
                       classNames: names, extraMetadata: extra)
     }
 
@@ -119,11 +117,12 @@ public struct Checkpoint: Sendable {
         var metadata = extraMetadata
         metadata[Self.prenormKey] = model.configuration.prenorm ? "true" : "false"
         metadata[Self.discretizationKey] = model.configuration.discretization.rawValue
-        if let s = standardisation { metadata.merge(s.metadata) { _, new in new } }
         if let names = classNames {
             metadata[Self.classNamesKey] = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
         }
-        return SafeTensorsFile(tensors: tensors, metadata: metadata)
+        var file = SafeTensorsFile(tensors: tensors, metadata: metadata)
+        try standardisation?.store(in: &file)
+        return file
     }
 
     /// Writes the checkpoint atomically.

@@ -1,10 +1,11 @@
-// The tensor layout of an S4Model checkpoint (DESIGN.md §9), and the architecture read back from tensor shapes.
+// The architecture of an S4Model read back from a checkpoint's tensor shapes (DESIGN.md §9).
 //
 // A checkpoint carries no configuration file: like a PyTorch `state_dict` of state-spaces `example.py`'s S4Model, the
-// architecture is implied by the tensors. Layers = number of distinct `s4_layers.{i}` prefixes (contiguous from 0),
-// d_model H and d_input from `encoder.weight` (H, d_input), d_state N = 2 · (N/2) from `s4_layers.0.kernel.A_imag`
-// (H, N/2), classes from `decoder.weight` (classes, H). Every other tensor must then have exactly the shape this
-// architecture implies; missing or extra keys are errors (an extra key means a different model, not noise).
+// architecture is implied by the tensors. Layers = number of distinct `s4_layers.{i}` / `norms.{i}` indices
+// (contiguous from 0), d_model H and d_input from `encoder.weight` (H, d_input), d_state N = 2 · (N/2) from
+// `s4_layers.0.kernel.A_imag` (H, N/2), classes from `decoder.weight` (classes, H). Every tensor must then have exactly
+// the shape this architecture implies (`S4ModelConfiguration.parameterShapes`, the one place the layout is written
+// down); missing or extra keys are errors (an extra key means a different model, not noise).
 //
 // Which keys a PyTorch S4Model `state_dict` has (checked against state-spaces `example.py` and `models/s4/s4d.py`):
 // encoder (Linear: weight, bias); per layer S4D: D, kernel.{C, log_dt, log_A_real, A_imag}, output_linear.0 (Conv1d:
@@ -12,35 +13,11 @@
 // (none); decoder (Linear). `S4DKernel.register` makes buffers instead of parameters when lr = 0, and buffers are in
 // `state_dict` too, so the key set is the same either way; there are no other buffers. Nothing is ignored.
 
-/// The sizes of an S4Model as read from a checkpoint's tensor shapes.
-public struct CheckpointArchitecture: Sendable, Equatable {
-    public var dInput: Int
-    public var dModel: Int
-    /// N: the state size. The checkpoint stores N/2 complex modes per channel.
-    public var dState: Int
-    public var layers: Int
-    public var classes: Int
-
-    public init(dInput: Int, dModel: Int, dState: Int, layers: Int, classes: Int) {
-        self.dInput = dInput
-        self.dModel = dModel
-        self.dState = dState
-        self.layers = layers
-        self.classes = classes
-    }
-}
-
 public enum CheckpointLayout {
-    /// Every key with its shape, in PyTorch `state_dict` order, for the given architecture (the layout itself is
-    /// written down once, in `S4ModelConfiguration.parameterShapes`).
-    public static func keys(for a: CheckpointArchitecture) -> [(key: String, shape: [Int])] {
-        S4ModelConfiguration(dInput: a.dInput, dModel: a.dModel, dState: a.dState, layers: a.layers, classes: a.classes)
-            .parameterShapes.map { (key: $0.name, shape: $0.shape) }
-    }
-
-    /// Reads the architecture from tensor shapes and checks that the key set and every shape agree with it.
+    /// Reads the sizes from tensor shapes and checks that the key set and every shape agree with them. The result has
+    /// the switches a `state_dict` cannot show at their example.py defaults (post-norm, ZOH, S4D-Lin, dropout 0).
     /// Throws `ModelError.missingKey`, `.unexpectedKeys`, `.shapeMismatch` or `.invalidConfiguration`.
-    public static func architecture(shapes: [String: [Int]]) throws -> CheckpointArchitecture {
+    public static func configuration(shapes: [String: [Int]]) throws -> S4ModelConfiguration {
         func shape(_ key: String, rank: Int) throws -> [Int] {
             guard let s = shapes[key] else { throw ModelError.missingKey(key) }
             guard s.count == rank, s.allSatisfy({ $0 > 0 }) else {
@@ -64,16 +41,18 @@ public enum CheckpointLayout {
         let encoder = try shape("encoder.weight", rank: 2)
         let modes = try shape("s4_layers.0.kernel.A_imag", rank: 2)
         let decoder = try shape("decoder.weight", rank: 2)
-        let a = CheckpointArchitecture(dInput: encoder[1], dModel: encoder[0], dState: 2 * modes[1],
-                                       layers: layers, classes: decoder[0])
-        let expected = keys(for: a)
-        let expectedNames = Set(expected.map(\.key))
+        let c = S4ModelConfiguration(dInput: encoder[1], dModel: encoder[0], dState: 2 * modes[1], layers: layers,
+                                     classes: decoder[0], prenorm: false, dropout: 0, initialisation: .lin,
+                                     discretization: .zoh)
+        let expected = c.parameterShapes
+        let expectedNames = Set(expected.map(\.name))
         let extra = shapes.keys.filter { !expectedNames.contains($0) }
         if !extra.isEmpty { throw ModelError.unexpectedKeys(extra.sorted()) }
         for (key, want) in expected {
             guard let found = shapes[key] else { throw ModelError.missingKey(key) }
             guard found == want else { throw ModelError.shapeMismatch(key: key, expected: want, found: found) }
         }
-        return a
+        try c.validate()
+        return c
     }
 }

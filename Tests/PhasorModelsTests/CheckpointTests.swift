@@ -7,7 +7,6 @@ import PhasorNumerics
 // Checkpoints: a file laid out byte for byte as `safetensors.torch.save_file(model.state_dict(), path)` writes it
 // loads; Phasor's own files round-trip; every malformed checkpoint is refused with the matching error.
 
-private let architecture = CheckpointArchitecture(dInput: 2, dModel: 4, dState: 4, layers: 2, classes: 3)
 
 private func configuration(prenorm: Bool = false) -> S4ModelConfiguration {
     S4ModelConfiguration(dInput: 2, dModel: 4, dState: 4, layers: 2, classes: 3, prenorm: prenorm, dropout: 0,
@@ -40,7 +39,7 @@ private func pytorchBytes(_ tensors: [(String, [Int], [Double])]) -> [UInt8] {
 
 private func randomTensors(seed: UInt64) -> [(String, [Int], [Double])] {
     var g = SeededGenerator(seed: seed)
-    return CheckpointLayout.keys(for: architecture).map { key, shape in
+    return configuration().parameterShapes.map { key, shape in
         let n = shape.reduce(1, *)
         let values: [Double] = (0..<n).map { _ in
             key.hasSuffix("log_dt") ? -3 - g.uniform() : (key.hasSuffix("log_A_real") ? -0.7 : g.normal() * 0.5)
@@ -67,7 +66,7 @@ private func temporaryPath(_ name: String) -> String {
     }
     // The loaded model computes what a model built directly from the same (F32-rounded) numbers computes.
     var store = ParameterStore()
-    for (key, shape, values) in CheckpointLayout.keys(for: architecture).map({ k, s in (k, s, tensors.first { $0.0 == k }!.2) }) {
+    for (key, shape, values) in configuration().parameterShapes.map({ k, s in (k, s, tensors.first { $0.0 == k }!.2) }) {
         try store.append(Parameter(name: key, shape: shape, values: values.map { Double(Float($0)) }))
     }
     let direct = try S4Model(configuration: configuration(), parameters: store)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PhasorModels
 import PhasorNumerics
+import PhasorData
 
 // Batching, shuffling and input standardisation, checked against direct element-by-element computations.
 
@@ -44,11 +45,16 @@ import PhasorNumerics
     var x: [Double] = [3, 12]
     try s.apply(to: &x)
     #expect(abs(x[0] - (3 - mean0) / std0) < 1e-14 && x[1] == 2)
-    // Metadata round trip is exact.
-    let back = try #require(try InputStandardisation.fromMetadata(s.metadata))
-    #expect(back == s)
-    #expect(try InputStandardisation.fromMetadata([:]) == nil)
-    #expect(throws: ModelError.self) { try InputStandardisation.fromMetadata(["input_mean": "[1]"]) }
-    #expect(throws: ModelError.self) { try InputStandardisation.fromMetadata(["input_mean": "[1]", "input_std": "[\"a\"]"]) }
-    #expect(throws: ModelError.self) { try InputStandardisation.fromMetadata(["input_mean": "[1]", "input_std": "[0]"]) }
+    // Metadata round trip is exact; half-present or malformed statistics are refused.
+    var file = SafeTensorsFile()
+    try s.store(in: &file)
+    #expect(try InputStandardisation.load(from: file) == s)
+    #expect(try InputStandardisation.load(from: SafeTensorsFile()) == nil)
+    #expect(throws: ModelError.self) { try InputStandardisation.load(from: SafeTensorsFile(metadata: ["input_mean": "[1]"])) }
+    #expect(throws: (any Error).self) {
+        try InputStandardisation.load(from: SafeTensorsFile(metadata: ["input_mean": "[1]", "input_std": "[\"a\"]"]))
+    }
+    #expect(throws: ModelError.self) {
+        try InputStandardisation.load(from: SafeTensorsFile(metadata: ["input_mean": "[1]", "input_std": "[0]"]))
+    }
 }

@@ -150,7 +150,8 @@ public struct S4Model: Sendable {
                 try grads.setValues("norms.\(i).weight", ln.weight); try grads.setValues("norms.\(i).bias", ln.bias)
                 dIn = ln.input
             }
-            for j in 0..<dx.count { dx[j] = dIn[j] + dResidual[j] }
+            addInPlace(&dIn, dResidual)
+            dx = dIn
         }
         let enc = Encoder.backward(dx, input: inputs, batch: batch, length: L, dInput: c.dInput, channels: h)
         try grads.setValues("encoder.weight", enc.weight); try grads.setValues("encoder.bias", enc.bias)
@@ -221,7 +222,7 @@ public struct S4Model: Sendable {
                 out = converted(o, to: Double.self); blockTape = .f32(t)
             }
             if let outerMask { scaleRows(&out, outerMask, length: L) }
-            for j in 0..<x.count { x[j] += out[j] }                                   // residual
+            addInPlace(&x, out)                                                       // residual
             if !c.prenorm { (x, normTape) = LayerNorm.forward(x, weight: nw, bias: nb, batch: batch, channels: h, length: L) }
             tapes.append(LayerTape(layer: layer, block: blockTape, norm: normTape, outerMask: outerMask,
                                    blockOutput: training ? [] : out, residualOutput: training ? [] : x))
@@ -239,9 +240,13 @@ public struct S4Model: Sendable {
     }
 }
 
-/// x[r, l] *= s[r] for rows r of length L.
+/// x[r, l] *= s[r] for rows r of length L (rows in parallel).
 func scaleRows(_ x: inout [Double], _ s: [Double], length L: Int) {
-    for r in 0..<s.count { let v = s[r]; for l in 0..<L { x[r * L + l] *= v } }
+    x.withUnsafeMutableBufferPointer { xb in
+        guard let base = xb.baseAddress else { return }
+        let p = SharedPointer(base)
+        parallelFor(s.count) { r in let v = s[r], row = p.base + r * L; for l in 0..<L { row[l] *= v } }
+    }
 }
 
 /// The intermediates of one evaluation-mode forward pass; every activation is (B, H, L) row-major.

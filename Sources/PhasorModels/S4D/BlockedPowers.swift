@@ -34,6 +34,12 @@ struct BlockedPowers {
         BlockedPowers.fill(&outerRe, &outerIm, stepRe: Double(b) * wRe, stepIm: Double(b) * wIm)
     }
 
+    /// Refills the tables for another w with the same length (reuses the storage: one allocation per channel).
+    mutating func reset(wRe: Double, wIm: Double) {
+        BlockedPowers.fill(&innerRe, &innerIm, stepRe: wRe, stepIm: wIm)
+        BlockedPowers.fill(&outerRe, &outerIm, stepRe: Double(block) * wRe, stepIm: Double(block) * wIm)
+    }
+
     /// Entries re-anchored by a direct exp (the error of the products between anchors stays ≲ anchor·ε).
     static let anchor = 16
 

@@ -151,9 +151,10 @@ public struct DiscreteS4D: Sendable, Equatable {
             let shared = SharedPointer(buf.baseAddress!)
             parallelFor(channels) { h in
                 let row = shared.base + h * length
+                var p = BlockedPowers(wRe: wRe[h * m], wIm: wIm[h * m], length: length)
                 for n in 0..<m {
                     let i = h * m + n
-                    let p = BlockedPowers(wRe: wRe[i], wIm: wIm[i], length: length)
+                    if n > 0 { p.reset(wRe: wRe[i], wIm: wIm[i]) }
                     let c2Re = 2 * cRe[i], c2Im = 2 * cIm[i]
                     p.innerRe.withUnsafeBufferPointer { zr in
                         p.innerIm.withUnsafeBufferPointer { zi in
@@ -202,9 +203,10 @@ public struct DiscreteS4D: Sendable, Equatable {
                     let gcp = SharedPointer(gcBuf.baseAddress!), gwp = SharedPointer(gwBuf.baseAddress!)
                     parallelFor(channels) { h in
                         let row = gp.base + h * length
+                        var p = BlockedPowers(wRe: wRe[h * m], wIm: wIm[h * m], length: length)
                         for n in 0..<m {
                             let i = h * m + n
-                            let p = BlockedPowers(wRe: wRe[i], wIm: wIm[i], length: length)
+                            if n > 0 { p.reset(wRe: wRe[i], wIm: wIm[i]) }
                             var sRe = 0.0, sIm = 0.0, tRe = 0.0, tIm = 0.0
                             for q in 0..<p.blocks {
                                 let start = q * p.block

@@ -45,3 +45,15 @@ func converted<S: BinaryFloatingPoint, T: BinaryFloatingPoint>(_ x: [S], to: T.T
     } }
     return out
 }
+
+/// x += y element-wise, in parallel chunks.
+func addInPlace(_ x: inout [Double], _ y: [Double]) {
+    let chunk = 1 << 16, chunks = (x.count + chunk - 1) / chunk, n = x.count
+    x.withUnsafeMutableBufferPointer { xb in y.withUnsafeBufferPointer { yb in
+        guard let xs = xb.baseAddress, let ys = yb.baseAddress else { return }
+        let dst = SharedPointer(xs), src = SharedReadPointer(ys)
+        parallelFor(chunks) { c in
+            for i in (c * chunk)..<min(n, (c + 1) * chunk) { dst.base[i] += src.base[i] }
+        }
+    } }
+}

@@ -1,4 +1,4 @@
-import Foundation
+import PhasorData
 import PhasorNumerics
 
 // Per-channel input standardisation (DESIGN.md §9): u'_c = (u_c − μ_c) / σ_c with μ, σ the mean and (population)
@@ -28,29 +28,16 @@ public struct InputStandardisation: Sendable, Equatable {
         self.std = std
     }
 
-    /// Statistics of time-major sequences (each `values[i]` is length_i × channels). A channel that is constant
-    /// gets σ = 1 (it is only centred), so the map stays invertible.
+    /// Statistics of time-major sequences (each `values[i]` is length_i × channels), computed by
+    /// `SequenceDataset.channelStatistics()` over the valid steps. A channel that is constant gets σ = 1 (it is only
+    /// centred), so the map stays invertible.
     public init(sequences: [[Double]], lengths: [Int], channels: Int) throws {
         guard channels > 0 else { throw ModelError.invalidConfiguration("a dataset needs at least one channel") }
-        var sum = [Double](repeating: 0, count: channels)
-        var count = 0
-        for (s, length) in zip(sequences, lengths) {
-            for t in 0..<length { for c in 0..<channels { sum[c] += s[t * channels + c] } }
-            count += length
-        }
-        guard count > 0 else { throw ModelError.invalidConfiguration("no time steps to compute input statistics from") }
-        let mean = sum.map { $0 / Double(count) }                       // μ_c = Σ u_c / T
-        var squares = [Double](repeating: 0, count: channels)
-        for (s, length) in zip(sequences, lengths) {
-            for t in 0..<length {
-                for c in 0..<channels { let d = s[t * channels + c] - mean[c]; squares[c] += d * d }
-            }
-        }
-        let std = squares.map { v -> Double in                          // σ_c = √(Σ (u_c − μ_c)² / T)
-            let s = (v / Double(count)).squareRoot()
-            return s > 1e-12 ? s : 1
-        }
-        try self.init(mean: mean, std: std)
+        guard lengths.reduce(0, +) > 0 else { throw ModelError.invalidConfiguration("no time steps to compute input statistics from") }
+        let samples = zip(sequences, lengths).map { LabelledSequence(values: $0, length: $1, label: 0) }
+        let (mean, std) = SequenceDataset(name: "training split", channels: channels, classNames: ["all"], samples: samples)
+            .channelStatistics()
+        try self.init(mean: mean, std: std.map { $0 > 1e-12 ? $0 : 1 })
     }
 
     public var channels: Int { mean.count }
@@ -67,31 +54,20 @@ public struct InputStandardisation: Sendable, Equatable {
         }
     }
 
-    /// The metadata entries ("input_mean", "input_std" → JSON arrays of full-precision numbers).
-    public var metadata: [String: String] {
-        [Self.meanKey: Self.json(mean), Self.stdKey: Self.json(std)]
+    /// Stores the statistics in checkpoint metadata ("input_mean", "input_std" → JSON arrays, exact round trip).
+    public func store(in file: inout SafeTensorsFile) throws {
+        try file.setMetadataNumbers(Self.meanKey, mean)
+        try file.setMetadataNumbers(Self.stdKey, std)
     }
 
     /// Reads the statistics from checkpoint metadata: nil when neither key is present; an error when only one is,
-    /// or when they are not JSON arrays of numbers.
-    public static func fromMetadata(_ metadata: [String: String]) throws -> InputStandardisation? {
-        let m = metadata[meanKey], s = metadata[stdKey]
+    /// or when they are not JSON arrays of finite numbers.
+    public static func load(from file: SafeTensorsFile) throws -> InputStandardisation? {
+        let m = try file.metadataNumbers(meanKey), s = try file.metadataNumbers(stdKey)
         if m == nil && s == nil { return nil }
         guard let m, let s else {
             throw ModelError.invalidConfiguration("checkpoint metadata has only one of input_mean / input_std; give both or neither")
         }
-        return try InputStandardisation(mean: parse(m, key: meanKey), std: parse(s, key: stdKey))
-    }
-
-    private static func json(_ values: [Double]) -> String {
-        // "\(Double)" is the shortest representation that round-trips exactly.
-        "[" + values.map { "\($0)" }.joined(separator: ",") + "]"
-    }
-
-    private static func parse(_ text: String, key: String) throws -> [Double] {
-        guard let values = try? JSONDecoder().decode([Double].self, from: Data(text.utf8)) else {
-            throw ModelError.invalidConfiguration("metadata '\(key)' is not a JSON array of numbers: \(text.prefix(60))")
-        }
-        return values
+        return try InputStandardisation(mean: m, std: s)
     }
 }
