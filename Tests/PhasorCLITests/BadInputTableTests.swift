@@ -305,8 +305,8 @@ enum BadInputTable {
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"),
              "--test", try BadFiles.write("1,2,3,4,z\n", dir, "t.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
         },
-        BadInputCase("train on values near ±1e308 (statistics overflow)", "is not finite") { dir in
-            let row = "1e308,-1e308,1e308,-1e308"
+        BadInputCase("train on values whose std exceeds Double (±1.7e308, unbalanced)", "is not finite") { dir in
+            let row = "1.7e308,-1.7e308,-1.7e308,-1.7e308"
             return ["train", "--data", try BadFiles.write("\(row),a\n\(row),b\n\(row),a\n\(row),b\n", dir, "d.csv"),
                     "--out", BadFiles.path(dir, "m.safetensors")]
         },
