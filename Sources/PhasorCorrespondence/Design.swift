@@ -97,10 +97,19 @@ public struct OscillatorDesign: Sendable, Equatable {
         return try LTISystem(a: a, b: b, c: c, d: ComplexMatrix(rows: 1, columns: 1), domain: .continuous)
     }
 
+    /// The largest channels × modes `s4dParameters` builds (2²²).
+    public static let maxDesignedModes = 1 << 22
+
     /// An S4D layer (state-spaces keys, layer `layer`, `channels` identical channels, N/2 = number of targets).
     public func s4dParameters(layer: Int = 0, channels: Int = 1) throws -> ParameterStore {
         guard channels >= 1 else { throw CorrespondenceError.invalid("an S4D layer needs at least 1 channel, got \(channels)") }
         let keys = S4DKeys(layer: layer), m = targets.count
+        // Absurd sizes are refused before anything is allocated (channels are identical copies; 2²² modes = 64 MB of C).
+        let (modes, overflow) = channels.multipliedReportingOverflow(by: max(m, 1))
+        guard !overflow, modes <= Self.maxDesignedModes else {
+            throw CorrespondenceError.invalid("\(channels) channels × \(m) modes exceed the \(Self.maxDesignedModes) modes a "
+                + "designed layer may have; use fewer channels (they are identical copies)")
+        }
         let logAReal = targets.map { -Double.log($0.memory) }                     // log γ = −log τ
         let aImag = targets.map { t in t.period.map { 2 * Double.pi / $0 } ?? 0 }  // ω = 2π/T
         func tile(_ row: [Double]) -> [Double] { (0..<channels).flatMap { _ in row } }

@@ -48,6 +48,9 @@ public struct TravellingWave: Sendable {
         guard nodes.count >= 2, nodes.allSatisfy({ $0.count == m }) else {
             throw CorrespondenceError.shapeMismatch("wave read-out needs ≥ 2 steps of \(m) node states each")
         }
+        if let k = nodes.firstIndex(where: { $0.contains { !$0.isFinite } }) {
+            throw NonFiniteError(quantity: "ring node states at step \(k)", index: k, value: "non-finite")
+        }
         self.nodes = nodes
         var peaks: [Int] = [], amplitudes: [Double] = [], positions: [Double] = [], norms: [Double] = []
         var warnings: [String] = []
@@ -96,6 +99,11 @@ public struct TravellingWave: Sendable {
             warnings.append("the wave laps the ring within the sequence (|s|·L = \(abs(speed) * Double(nodes.count)) > M = \(m)): "
                 + "node positions alias — a position no longer tells how long ago the input arrived")
         }
+        // Norms of states beyond 1e154 overflow ‖x‖²; the read-outs must not carry that ∞/NaN out silently.
+        try requireFinite(norms, "ring state norms ‖x_k‖")
+        try requireFinite(positions, "wave positions")
+        try requireFinite(speed, "wave speed")
+        try requireFinite(damping, "damping per step")
         self.peakNodes = peaks
         self.peakAmplitudes = amplitudes
         self.positions = positions

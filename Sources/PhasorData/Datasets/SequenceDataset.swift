@@ -51,7 +51,8 @@ public struct SequenceDataset: Sendable, Equatable {
 
     /// Per-channel mean and population standard deviation over all time steps of all samples:
     /// mean_c = (1/N) Σ x[t,c],  std_c = sqrt((1/N) Σ (x[t,c] − mean_c)²),  N = total time steps (two passes, so the
-    /// variance does not suffer the cancellation of Σx² − N·mean²). Zeros for an empty dataset.
+    /// variance does not suffer the cancellation of Σx² − N·mean²). Zeros for an empty dataset. Sums that overflow
+    /// are redone scaled, so both are finite unless the true std exceeds Double's range.
     public func channelStatistics() -> (mean: [Double], std: [Double]) {
         var sum = [Double](repeating: 0, count: channels)
         var steps = 0
@@ -62,7 +63,13 @@ public struct SequenceDataset: Sendable, Equatable {
             steps += sample.length
         }
         guard steps > 0 else { return ([Double](repeating: 0, count: channels), [Double](repeating: 0, count: channels)) }
-        let mean = sum.map { $0 / Double(steps) }
+        let n = Double(steps)
+        var mean = sum.map { $0 / n }
+        // Values near Double's limits overflow Σx: then mean_c = Σ (x/N), which cannot overflow (|mean| ≤ max |x|).
+        for c in 0..<channels where !mean[c].isFinite {
+            mean[c] = 0
+            for sample in samples { for t in 0..<sample.length { mean[c] += sample.values[t * channels + c] / n } }
+        }
         var squares = [Double](repeating: 0, count: channels)
         for sample in samples {
             for t in 0..<sample.length {
@@ -72,7 +79,20 @@ public struct SequenceDataset: Sendable, Equatable {
                 }
             }
         }
-        return (mean, squares.map { ($0 / Double(steps)).squareRoot() })
+        var std = squares.map { ($0 / n).squareRoot() }
+        // d² overflows for |d| > 1e154: then std_c = s·sqrt((1/N) Σ (d/s)²) with s = max |d|. Only a std beyond
+        // Double's range (values of both signs near ±1.8e308) stays infinite, and standardized(mean:std:) refuses it.
+        for c in 0..<channels where !std[c].isFinite {
+            var s = 0.0
+            for sample in samples { for t in 0..<sample.length { s = max(s, abs(sample.values[t * channels + c] - mean[c])) } }
+            guard s.isFinite, s > 0 else { continue }
+            var scaled = 0.0
+            for sample in samples {
+                for t in 0..<sample.length { let d = (sample.values[t * channels + c] - mean[c]) / s; scaled += d * d }
+            }
+            std[c] = s * (scaled / n).squareRoot()
+        }
+        return (mean, std)
     }
 
     /// The dataset with every channel standardised: x'[t,c] = (x[t,c] − mean_c) / std_c (DESIGN.md §9: training-split
@@ -95,6 +115,16 @@ public struct SequenceDataset: Sendable, Equatable {
                 for t in 0..<length {
                     for c in 0..<channels { v[t * channels + c] = (v[t * channels + c] - mean[c]) * scale[c] }
                 }
+            }
+        }
+        // A tiny std (e.g. subnormal, 1/std = ∞) or a far-away mean overflows x' silently: refuse, naming where.
+        for (i, sample) in result.samples.enumerated() {
+            if let k = sample.values.firstIndex(where: { !$0.isFinite }) {
+                let c = k % channels
+                throw DataError(.nonFinite, file: name,
+                                problem: "standardising sample \(i), step \(k / channels), channel \(c) gives "
+                                    + "\(sample.values[k]) (mean \(mean[c]), std \(std[c]))",
+                                fix: "the channel's std is too small or its values too large for Double; rescale the data")
             }
         }
         return result

@@ -30,12 +30,14 @@ struct Design: ParsableCommand {
     func run() throws {
         let design = try OscillatorDesign(periods: try parseNumberList(periods, option: "--periods"),
                                           memories: try parseNumberList(memories, option: "--memories"), step: dt)
+        try OutputPaths.requireWritable([out, systemOut])  // both checked before either is written
         let store = try design.s4dParameters(layer: layer, channels: channels)
-        if let out { try S4DFile.file(store, metadata: ["phasor": "design"]).write(to: out) }
-        if let systemOut {
-            let discrete = try design.realBlockSystem().discretised(step: dt, method: .zeroOrderHold).system
-            try discrete.safeTensors().write(to: systemOut)
+        let layerFile = try S4DFile.file(store, metadata: ["phasor": "design"])
+        let systemFile = try systemOut.map { _ in
+            try design.realBlockSystem().discretised(step: dt, method: .zeroOrderHold).system.safeTensors()
         }
+        if let out { try layerFile.write(to: out) }
+        if let systemOut, let systemFile { try systemFile.write(to: systemOut) }
         // Read the targets back from the written parameters (the round trip the file promises).
         let recovered = try OscillatorDesign.targets(s4d: try DiagonalSSM.s4d(store, layer: layer, channel: 0))
         var modes: [DesignModeJSON] = []

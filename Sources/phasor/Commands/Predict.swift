@@ -27,6 +27,7 @@ struct Predict: ParsableCommand {
     var precision: ComputePrecision = .f64
 
     func run() throws {
+        try OutputPaths.requireWritable([output])  // before any work, so a bad --output costs nothing
         let checkpoint = try Checkpoint.load(path: model)
         let x = try NpyArray(contentsOf: input)
         guard x.shape.count == 3 else {

@@ -62,6 +62,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
@@ -73,6 +74,10 @@ struct Train: ParsableCommand {
                                       precision: precision)
         try model.validate()
         try options.validate()
+        // Checked before the banner below, so a failure here is still the run's only line on stderr (the trainer
+        // computes the same statistics again).
+        _ = try InputStandardisation(sequences: trainingData.train.sequences, lengths: trainingData.train.lengths,
+                                     channels: trainingData.train.channels)
         Terminal.error("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
         let tracker = try track.map { try TrainingTracker(directory: $0, every: trackEvery, configuration: model) }
         if resume, !FileManager.default.fileExists(atPath: Trainer.resumePath(for: out)) {

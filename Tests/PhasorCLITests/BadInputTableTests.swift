@@ -1,0 +1,450 @@
+import Foundation
+import Testing
+
+// The bad-input table (docs/reliability.md): one row per hostile input, across every subcommand. Each row builds its
+// input files in a fresh temporary directory, runs `phasor`, and requires
+//   • a non-zero exit status,
+//   • exactly ONE line on stderr (no usage dump, no stack trace), containing the row's message fragment,
+//   • nothing new in the directory afterwards (no partial output file, no leftover temporary file).
+// Files are written byte by byte here (TestFiles in MapTests.swift), independently of Phasor's own writers.
+
+/// One row: a name, how to build the input files inside `dir` and the arguments that use them, and the fragment the
+/// one-line error must contain (matched case-insensitively).
+struct BadInputCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let fragment: String
+    let setup: @Sendable (URL) throws -> [String]
+    var testDescription: String { name }
+
+    init(_ name: String, _ fragment: String, _ setup: @escaping @Sendable (URL) throws -> [String]) {
+        self.name = name
+        self.fragment = fragment
+        self.setup = setup
+    }
+}
+
+/// Inputs the rows share: small valid files, and byte-level ways to break them.
+enum BadFiles {
+    static func path(_ dir: URL, _ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    static func write(_ text: String, _ dir: URL, _ name: String) throws -> String {
+        try Data(text.utf8).write(to: dir.appendingPathComponent(name))
+        return path(dir, name)
+    }
+
+    static func write(_ bytes: [UInt8], _ dir: URL, _ name: String) throws -> String {
+        try Data(bytes).write(to: dir.appendingPathComponent(name))
+        return path(dir, name)
+    }
+
+    /// A one-layer S4D checkpoint (H channels, M modes, Δ), as RingCommandTests.linLayer, with optional replacements.
+    static func s4d(_ dir: URL, _ name: String = "model.safetensors", channels: Int = 2, modes: Int = 2, dt: Double = 0.1,
+                    replacing: [String: ([Int], [Double])] = [:]) throws -> String {
+        var tensors = RingCommandTests.linLayer(channels: channels, modes: modes, dt: dt)
+        for (i, t) in tensors.enumerated() { if let r = replacing[t.0] { tensors[i] = (t.0, r.0, r.1) } }
+        try TestFiles.safetensors(tensors, to: dir.appendingPathComponent(name))
+        return path(dir, name)
+    }
+
+    /// A system file with tensors A, B, C, D (row-major) and optional metadata (e.g. "dt").
+    static func system(_ dir: URL, a: ([Int], [Double]), b: ([Int], [Double]), c: ([Int], [Double]), d: ([Int], [Double]),
+                       metadata: [String: String] = [:]) throws -> String {
+        try TestFiles.safetensors([("A", a.0, a.1), ("B", b.0, b.1), ("C", c.0, c.1), ("D", d.0, d.1)],
+                                  metadata: metadata, to: dir.appendingPathComponent("system.safetensors"))
+        return path(dir, "system.safetensors")
+    }
+
+    /// A stable 2-state continuous system (A = [[−1, 2], [−2, −1]]).
+    static func stableSystem(_ dir: URL, metadata: [String: String] = [:]) throws -> String {
+        try system(dir, a: ([2, 2], [-1, 2, -2, -1]), b: ([2, 1], [1, 0]), c: ([1, 2], [0, 1]), d: ([1, 1], [0]),
+                   metadata: metadata)
+    }
+
+    static func npy(_ dir: URL, _ name: String = "x.npy", shape: [Int], values: [Double]) throws -> String {
+        try TestFiles.npy(shape: shape, values: values, to: dir.appendingPathComponent(name))
+        return path(dir, name)
+    }
+
+    /// A .npy v1 file with the given header dictionary text and raw payload.
+    static func npyRaw(_ dir: URL, header dict: String, payload: [UInt8], magic: [UInt8] = [0x93] + Array("NUMPY".utf8))
+        throws -> String {
+        var header = dict
+        while (10 + header.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var bytes = magic + [1, 0]
+        bytes += withUnsafeBytes(of: UInt16(header.count).littleEndian) { Array($0) }
+        bytes += Array(header.utf8) + payload
+        return try write(bytes, dir, "x.npy")
+    }
+
+    /// A safetensors file with the given header JSON (padded to 8 bytes) and raw payload.
+    static func safetensorsRaw(_ dir: URL, header json: String, payload: [UInt8], declaredLength: UInt64? = nil) throws -> String {
+        var header = Array(json.utf8)
+        while header.count % 8 != 0 { header.append(0x20) }
+        var bytes = withUnsafeBytes(of: (declaredLength ?? UInt64(header.count)).littleEndian) { Array($0) }
+        bytes += header + payload
+        return try write(bytes, dir, "bad.safetensors")
+    }
+
+    /// A full S4Model checkpoint (state-spaces keys, F64; d_input 1, H = 2, N/2 = 1, one layer, classes a, b) with
+    /// optional replaced or removed tensors.
+    static func checkpoint(_ dir: URL, replacing: [String: ([Int], [Double])] = [:], removing: Set<String> = []) throws -> String {
+        let h = 2
+        var tensors: [(String, [Int], [Double])] = [
+            ("encoder.weight", [h, 1], [0.5, -0.3]), ("encoder.bias", [h], [0.1, 0]),
+            ("s4_layers.0.D", [h], [0.2, 0.1]), ("s4_layers.0.kernel.C", [h, 1, 2], [1, 0.5, -0.2, 0.3]),
+            ("s4_layers.0.kernel.log_dt", [h], [log(0.1), log(0.05)]),
+            ("s4_layers.0.kernel.log_A_real", [h, 1], [log(0.5), log(0.5)]),
+            ("s4_layers.0.kernel.A_imag", [h, 1], [0, Double.pi]),
+            ("s4_layers.0.output_linear.0.weight", [2 * h, h, 1], [0.1, 0.2, -0.1, 0.3, 0.2, 0, 0.1, -0.2]),
+            ("s4_layers.0.output_linear.0.bias", [2 * h], [0, 0.1, 0, -0.1]),
+            ("norms.0.weight", [h], [1, 1]), ("norms.0.bias", [h], [0, 0]),
+            ("decoder.weight", [2, h], [0.4, -0.4, -0.2, 0.3]), ("decoder.bias", [2], [0, 0]),
+        ]
+        tensors.removeAll { removing.contains($0.0) }
+        for (i, t) in tensors.enumerated() { if let r = replacing[t.0] { tensors[i] = (t.0, r.0, r.1) } }
+        try TestFiles.safetensors(tensors, metadata: ["class_names": "[\\\"a\\\",\\\"b\\\"]"],
+                                  to: dir.appendingPathComponent("model.safetensors"))
+        return path(dir, "model.safetensors")
+    }
+
+    /// A small two-class CSV dataset (labels a, b; 4 steps per row).
+    static let csv = "1,2,3,4,a\n2,3,4,5,b\n1,2,3,3,a\n2,3,4,6,b\n1,2,3,1,a\n2,3,4,2,b\n"
+
+    static let tsHeader = "@problemName toy\n@timeStamps false\n@univariate true\n@equalLength true\n@classLabel true a b\n@data\n"
+}
+
+enum BadInputTable {
+    static let f64x4 = TestFiles.littleEndian([1, 2, 3, 4])
+
+    static let rows: [BadInputCase] = [
+        // ── malformed files ─────────────────────────────────────────────────────────────────────────────────────
+        BadInputCase("safetensors truncated inside the data", "offset") { dir in
+            let full = try BadFiles.s4d(dir, "full.safetensors")
+            let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: full)))
+            try FileManager.default.removeItem(atPath: full)
+            return ["inspect", try BadFiles.write(Array(bytes.dropLast(9)), dir, "cut.safetensors")]
+        },
+        BadInputCase("safetensors header length beyond the file", "header") { dir in
+            ["inspect", try BadFiles.safetensorsRaw(dir, header: "{}", payload: [], declaredLength: 1 << 40)]
+        },
+        BadInputCase("safetensors header not JSON", "JSON") { dir in
+            ["inspect", try BadFiles.safetensorsRaw(dir, header: "{\"a\": [1, 2", payload: [])]
+        },
+        BadInputCase("safetensors data_offsets outside the data", "offset") { dir in
+            ["inspect", try BadFiles.safetensorsRaw(
+                dir, header: "{\"a\":{\"dtype\":\"F64\",\"shape\":[4],\"data_offsets\":[0,64]}}", payload: f64x4)]
+        },
+        BadInputCase("safetensors unknown dtype", "dtype") { dir in
+            ["inspect", try BadFiles.safetensorsRaw(
+                dir, header: "{\"a\":{\"dtype\":\"Q7\",\"shape\":[4],\"data_offsets\":[0,32]}}", payload: f64x4)]
+        },
+        BadInputCase("safetensors shape disagrees with the byte count", "bytes") { dir in
+            ["inspect", try BadFiles.safetensorsRaw(
+                dir, header: "{\"a\":{\"dtype\":\"F64\",\"shape\":[3],\"data_offsets\":[0,32]}}", payload: f64x4)]
+        },
+        BadInputCase("safetensors shape with 10¹⁸ elements", "shape") { dir in
+            ["inspect", try BadFiles.safetensorsRaw(
+                dir, header: "{\"a\":{\"dtype\":\"F64\",\"shape\":[1000000000,1000000000],\"data_offsets\":[0,32]}}",
+                payload: f64x4)]
+        },
+        BadInputCase(".npy bad magic", "magic") { dir in
+            ["inspect", try BadFiles.npyRaw(dir, header: "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }",
+                                            payload: f64x4, magic: [0x93] + Array("NUMPX".utf8))]
+        },
+        BadInputCase(".npy unsupported dtype", "element type") { dir in
+            ["inspect", try BadFiles.npyRaw(dir, header: "{'descr': '<U8', 'fortran_order': False, 'shape': (1,), }",
+                                            payload: Array(repeating: 0, count: 32))]
+        },
+        BadInputCase(".npy header claims L = 10⁹ (refused before reading)", "bytes") { dir in
+            ["inspect", try BadFiles.npyRaw(dir, header: "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000,), }",
+                                            payload: f64x4)]
+        },
+        BadInputCase(".npy truncated header", "header") { dir in
+            ["inspect", try BadFiles.write([0x93] + Array("NUMPY".utf8) + [1, 0, 0x76, 0] + Array("{'descr'".utf8), dir, "x.npy")]
+        },
+        BadInputCase(".ts ragged rows in an equal-length set", "length") { dir in
+            ["inspect", try BadFiles.write(BadFiles.tsHeader + "1,2,3:a\n4,5:b\n", dir, "toy.ts")]
+        },
+        BadInputCase(".ts undeclared class label", "label") { dir in
+            ["inspect", try BadFiles.write(BadFiles.tsHeader + "1,2,3:a\n4,5,6:c\n", dir, "toy.ts")]
+        },
+        BadInputCase(".ts without @data", "@data") { dir in
+            ["inspect", try BadFiles.write("@problemName toy\n@univariate true\n@classLabel true a b\n1,2:a\n", dir, "toy.ts")]
+        },
+        BadInputCase(".ts non-numeric value", "number") { dir in
+            ["inspect", try BadFiles.write(BadFiles.tsHeader + "1,2,3:a\n4,x5,6:b\n", dir, "toy.ts")]
+        },
+        BadInputCase(".ts with no cases (empty dataset)", "no") { dir in
+            ["inspect", try BadFiles.write(BadFiles.tsHeader, dir, "toy.ts")]
+        },
+        BadInputCase("CSV non-numeric value", "number") { dir in
+            ["inspect", try BadFiles.write("1,2,3,a\n4,five,6,b\n", dir, "toy.csv")]
+        },
+        BadInputCase("CSV rows of different widths", "column") { dir in
+            ["inspect", try BadFiles.write("1,2,3,a\n4,5,b\n", dir, "toy.csv")]
+        },
+        BadInputCase("CSV empty file (empty dataset)", "no rows") { dir in
+            ["inspect", try BadFiles.write("", dir, "toy.csv")]
+        },
+        BadInputCase("test set with a class unseen in training", "label") { dir in
+            _ = try BadFiles.write(BadFiles.tsHeader + "1,2,3:a\n4,5,6:b\n", dir, "toy_TRAIN.ts")
+            _ = try BadFiles.write(BadFiles.tsHeader.replacingOccurrences(of: "true a b", with: "true a b z")
+                                   + "1,2,3:a\n4,5,6:z\n", dir, "toy_TEST.ts")
+            return ["inspect", dir.path]
+        },
+        BadInputCase("test set with other channels than training", "channels") { dir in
+            _ = try BadFiles.write(BadFiles.tsHeader + "1,2,3:a\n4,5,6:b\n", dir, "toy_TRAIN.ts")
+            _ = try BadFiles.write(BadFiles.tsHeader.replacingOccurrences(of: "univariate true", with: "univariate false")
+                                   + "1,2,3:4,5,6:a\n", dir, "toy_TEST.ts")
+            return ["inspect", dir.path]
+        },
+        BadInputCase("file does not exist", "no such file") { dir in
+            ["inspect", BadFiles.path(dir, "missing.safetensors")]
+        },
+        // ── wrong shapes ────────────────────────────────────────────────────────────────────────────────────────
+        BadInputCase("checkpoint A_imag shape ≠ log_A_real shape", "shape") { dir in
+            ["map", "--model", try BadFiles.s4d(dir, replacing: ["s4_layers.0.kernel.A_imag": ([2, 3], [0, 1, 2, 0, 1, 2])])]
+        },
+        BadInputCase("checkpoint missing a kernel tensor", "kernel.C") { dir in
+            var tensors = RingCommandTests.linLayer(channels: 1, modes: 2, dt: 0.1)
+            tensors.removeAll { $0.0 == "s4_layers.0.kernel.C" }
+            try TestFiles.safetensors(tensors, to: dir.appendingPathComponent("model.safetensors"))
+            return ["map", "--model", BadFiles.path(dir, "model.safetensors")]
+        },
+        BadInputCase("system matrix A (J) not square", "square") { dir in
+            ["map", "--system", try BadFiles.system(dir, a: ([2, 3], [1, 2, 3, 4, 5, 6]), b: ([2, 1], [1, 0]),
+                                                    c: ([1, 2], [0, 1]), d: ([1, 1], [0]))]
+        },
+        BadInputCase("system B rows ≠ states", "B") { dir in
+            ["map", "--system", try BadFiles.system(dir, a: ([2, 2], [-1, 0, 0, -2]), b: ([3, 1], [1, 0, 0]),
+                                                    c: ([1, 2], [0, 1]), d: ([1, 1], [0]))]
+        },
+        BadInputCase("ring input width ≠ the layer's channels", "channels") { dir in
+            ["ring", "--model", try BadFiles.s4d(dir, channels: 2), "--input",
+             try BadFiles.npy(dir, shape: [1, 4, 3], values: Array(repeating: 1, count: 12))]
+        },
+        BadInputCase("ring input of rank 4", "shape") { dir in
+            ["ring", "--model", try BadFiles.s4d(dir), "--input",
+             try BadFiles.npy(dir, shape: [1, 2, 2, 2], values: Array(repeating: 1, count: 8))]
+        },
+        // ── NaN / Inf ───────────────────────────────────────────────────────────────────────────────────────────
+        BadInputCase("checkpoint with NaN in C", "not finite") { dir in
+            ["map", "--model", try BadFiles.s4d(dir, channels: 1, modes: 2,
+                                                 replacing: ["s4_layers.0.kernel.C": ([1, 2, 2], [1, .nan, 0, 0])])]
+        },
+        BadInputCase("checkpoint with Inf in log_A_real", "not finite") { dir in
+            ["map", "--model", try BadFiles.s4d(dir, channels: 1, modes: 2,
+                                                 replacing: ["s4_layers.0.kernel.log_A_real": ([1, 2], [.infinity, 0])])]
+        },
+        BadInputCase("system with Inf in A", "not finite") { dir in
+            ["map", "--system", try BadFiles.system(dir, a: ([2, 2], [-1, .infinity, 0, -1]), b: ([2, 1], [1, 0]),
+                                                    c: ([1, 2], [0, 1]), d: ([1, 1], [0]))]
+        },
+        BadInputCase("ring input with NaN", "not finite") { dir in
+            ["ring", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, .nan, 2, 3])]
+        },
+        // ── zero / negative Δ ───────────────────────────────────────────────────────────────────────────────────
+        BadInputCase("design --dt 0", "Δ") { _ in ["design", "--periods", "10", "--memories", "50", "--dt", "0"] },
+        BadInputCase("design --dt -1", "Δ") { _ in ["design", "--periods", "10", "--memories", "50", "--dt=-1"] },
+        BadInputCase("checkpoint log_dt = 1000 (Δ overflows)", "Δ") { dir in
+            ["map", "--model", try BadFiles.s4d(dir, channels: 1, replacing: ["s4_layers.0.kernel.log_dt": ([1], [1000])])]
+        },
+        BadInputCase("system metadata dt = 0", "step size") { dir in
+            ["map", "--system", try BadFiles.stableSystem(dir, metadata: ["dt": "0"])]
+        },
+        BadInputCase("system metadata dt = -0.5", "step size") { dir in
+            ["map", "--system", try BadFiles.stableSystem(dir, metadata: ["dt": "-0.5"])]
+        },
+        // ── impossible designs and absurd sizes ─────────────────────────────────────────────────────────────────
+        BadInputCase("design period below Nyquist (T ≤ 2Δ)", "Nyquist") { _ in
+            ["design", "--periods", "1.5", "--memories", "50"]
+        },
+        BadInputCase("design periods and memories of different counts", "memories") { _ in
+            ["design", "--periods", "10,20", "--memories", "50"]
+        },
+        BadInputCase("design negative memory", "memor") { _ in ["design", "--periods", "10", "--memories", "-5"] },
+        BadInputCase("design non-numeric period", "--periods") { _ in ["design", "--periods", "ten", "--memories", "5"] },
+        BadInputCase("design --channels 0", "channel") { _ in ["design", "--periods", "10", "--memories", "50", "--channels", "0"] },
+        BadInputCase("design --channels 10⁹ (absurd size, refused up front)", "channels") { dir in
+            ["design", "--periods", "10", "--memories", "50", "--channels", "1000000000", "--out", BadFiles.path(dir, "x.safetensors")]
+        },
+        BadInputCase("ring input of one step", "at least 2") { dir in
+            ["ring", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [1], values: [1])]
+        },
+        // ── arguments that name nothing ─────────────────────────────────────────────────────────────────────────
+        BadInputCase("map with neither --model nor --system", "exactly one") { _ in ["map"] },
+        BadInputCase("map --layer beyond the checkpoint", "layer 5") { dir in
+            ["map", "--model", try BadFiles.s4d(dir), "--layer", "5"]
+        },
+        BadInputCase("ring --channel beyond the layer", "channel") { dir in
+            ["ring", "--model", try BadFiles.s4d(dir), "--channel", "9", "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4])]
+        },
+        BadInputCase("ring --sample beyond the batch", "sample 3") { dir in
+            ["ring", "--model", try BadFiles.s4d(dir), "--sample", "3", "--input",
+             try BadFiles.npy(dir, shape: [2, 4], values: Array(repeating: 1, count: 8))]
+        },
+        BadInputCase("unknown option", "--frobnicate") { _ in ["design", "--periods", "10", "--memories", "5", "--frobnicate"] },
+        // ── train / eval / predict ──────────────────────────────────────────────────────────────────────────────
+        BadInputCase("train --out into a missing folder (refused before an epoch)", "/nonexistent/dir") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--out", "/nonexistent/dir/m.safetensors"]
+        },
+        BadInputCase("train on a CSV with a non-numeric cell", "not a number") { dir in
+            ["train", "--data", try BadFiles.write("1,2,x,4,a\n2,3,4,5,b\n", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --d-model 0", "d_model") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--d-model", "0", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --epochs 0", "epochs") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--epochs", "0", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train on an empty CSV", "no rows") { dir in
+            ["train", "--data", try BadFiles.write("", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train with a test set holding an unseen class", "z") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"),
+             "--test", try BadFiles.write("1,2,3,4,z\n", dir, "t.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train on values whose std exceeds Double (±1.7e308, unbalanced)", "is not finite") { dir in
+            let row = "1.7e308,-1.7e308,-1.7e308,-1.7e308"
+            return ["train", "--data", try BadFiles.write("\(row),a\n\(row),b\n\(row),a\n\(row),b\n", dir, "d.csv"),
+                    "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("eval with a class the model does not know", "not one of the model's classes") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.write("1,2,3,4,a\n2,3,4,5,z\n", dir, "d.csv")]
+        },
+        BadInputCase("eval with a checkpoint holding NaN", "NaN") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, replacing: ["decoder.bias": ([2], [.nan, 0])]),
+             "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with a checkpoint missing the decoder", "decoder.weight") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, removing: ["decoder.weight"]),
+             "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with a checkpoint whose encoder has the wrong shape", "shape") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, replacing: ["encoder.bias": ([3], [0, 0, 0])]),
+             "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("predict input width ≠ d_input", "d_input = 1") { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input",
+             try BadFiles.npy(dir, shape: [2, 5, 3], values: Array(repeating: 0, count: 30)), "--output", BadFiles.path(dir, "y.npy")]
+        },
+        BadInputCase("predict input with NaN", "not finite") { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input",
+             try BadFiles.npy(dir, shape: [1, 3, 1], values: [0, .nan, 1]), "--output", BadFiles.path(dir, "y.npy")]
+        },
+        BadInputCase("predict input of rank 2", "(B, L, d_input)") { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input",
+             try BadFiles.npy(dir, shape: [2, 3], values: Array(repeating: 0, count: 6)), "--output", BadFiles.path(dir, "y.npy")]
+        },
+        BadInputCase("predict --output into a missing folder", "/nonexistent/dir") { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input",
+             try BadFiles.npy(dir, shape: [1, 3, 1], values: [0, 1, 2]), "--output", "/nonexistent/dir/y.npy"]
+        },
+        BadInputCase("predict with a truncated checkpoint", "offset") { dir in
+            let full = try BadFiles.checkpoint(dir)
+            let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: full)))
+            try FileManager.default.removeItem(atPath: full)
+            return ["predict", "--model", try BadFiles.write(Array(bytes.dropLast(5)), dir, "cut.safetensors"), "--input",
+                    try BadFiles.npy(dir, shape: [1, 3, 1], values: [0, 1, 2]), "--output", BadFiles.path(dir, "y.npy")]
+        },
+        // ── oscillator / network / kuramoto ────────────────────────────────────────────────────────────────────
+        BadInputCase("network J not square", "square") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 3], values: Array(repeating: 0, count: 6)),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [2], values: [1, 0]), "--times", "1"]
+        },
+        BadInputCase("network J with NaN", "NaN or infinite") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 2], values: [.nan, 0, 0, -1]),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [2], values: [1, 0]), "--times", "1"]
+        },
+        BadInputCase("network z0 length ≠ n", "n = 2") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 2], values: [-1, 0, 0, -1]),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [3], values: [1, 0, 0]), "--times", "1"]
+        },
+        BadInputCase("network times decreasing", "non-decreasing") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 2], values: [-1, 0, 0, -1]),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [2], values: [1, 0]), "--times", "1,0.5"]
+        },
+        BadInputCase("network negative time", "t = 0") { dir in
+            ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 2], values: [-1, 0, 0, -1]),
+             "--z0", try BadFiles.npy(dir, "z.npy", shape: [2], values: [1, 0]), "--times", "-1"]
+        },
+        BadInputCase("kuramoto adjacency not n×n", "n×n") { dir in
+            ["kuramoto", "--omega", try BadFiles.npy(dir, "w.npy", shape: [3], values: [1, 2, 3]),
+             "--adjacency", try BadFiles.npy(dir, "a.npy", shape: [2, 2], values: [0, 1, 1, 0]), "--coupling", "1",
+             "--theta0", try BadFiles.npy(dir, "t.npy", shape: [3], values: [0, 0, 0]), "--times", "1"]
+        },
+        BadInputCase("oscillator ω = ∞", "NaN or infinite") { _ in
+            ["oscillator", "--omega", "inf", "--gamma", "0.1", "--z0", "1,0", "--times", "1"]
+        },
+        BadInputCase("oscillator time NaN", "not a finite number") { _ in
+            ["oscillator", "--omega", "1", "--gamma", "0.1", "--z0", "1,0", "--times", "1,nan"]
+        },
+        // ── unwritable outputs (nothing may be left behind) ─────────────────────────────────────────────────────
+        BadInputCase("design --out into a missing folder", "/nonexistent/dir/x.safetensors") { _ in
+            ["design", "--periods", "10", "--memories", "50", "--out", "/nonexistent/dir/x.safetensors"]
+        },
+        BadInputCase("design --out ok but --system-out unwritable (no partial output)", "/nonexistent/dir/s.safetensors") { dir in
+            ["design", "--periods", "10", "--memories", "50", "--out", BadFiles.path(dir, "layer.safetensors"),
+             "--system-out", "/nonexistent/dir/s.safetensors"]
+        },
+        BadInputCase("map --plot into a missing folder", "/nonexistent/dir/p.svg") { dir in
+            ["map", "--system", try BadFiles.stableSystem(dir), "--plot", "/nonexistent/dir/p.svg"]
+        },
+        BadInputCase("ring --plot onto a folder", "plot.svg") { dir in
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("plot.svg"), withIntermediateDirectories: false)
+            return ["ring", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4]),
+                    "--plot", BadFiles.path(dir, "plot.svg")]
+        },
+    ]
+}
+
+@Suite struct BadInputTableTests {
+    @Test(arguments: BadInputTable.rows)
+    func failsWithOneLine(_ row: BadInputCase) throws {
+        let dir = try TestFiles.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let arguments = try row.setup(dir)
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+        let result = try CLI.run(arguments)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(result.status != 0, "exit status 0; stdout: \(result.stdout)")
+        #expect(lines.count == 1, "stderr has \(lines.count) lines: \(result.stderr)")
+        #expect(result.stderr.lowercased().contains(row.fragment.lowercased()),
+                "stderr lacks '\(row.fragment)': \(result.stderr)")
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+        #expect(after == before, "files left behind: \(after.subtracting(before).sorted())")
+    }
+
+    @Test func tableHasAtLeastThirtyRows() {
+        #expect(BadInputTable.rows.count >= 30)
+        #expect(Set(BadInputTable.rows.map(\.name)).count == BadInputTable.rows.count)
+    }
+}
+
+// Unstable and defective systems are not errors for `phasor map`: reading them is legitimate (DESIGN.md §4). They
+// exit 0 with the problem stated as a warning, and every number printed is finite or an explicit ∞ (null in JSON).
+@Suite struct FlaggedSystemTests {
+    @Test func unstableDiscreteSystemIsReadWithAWarning() throws {
+        let dir = try TestFiles.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let system = try BadFiles.system(dir, a: ([2, 2], [1.2, 0, 0, 0.5]), b: ([2, 1], [1, 1]), c: ([1, 2], [1, 1]),
+                                         d: ([1, 1], [0]), metadata: ["dt": "1"])
+        let result = try CLI.run(["map", "--system", system])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("|μ| = 1.2") && result.stdout.contains("does not decay"))
+        #expect(!result.stdout.lowercased().contains("nan"))
+    }
+
+    @Test func defectiveSystemIsFlaggedNotInverted() throws {
+        let dir = try TestFiles.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let system = try BadFiles.system(dir, a: ([2, 2], [-1, 1, 0, -1]), b: ([2, 1], [0, 1]), c: ([1, 2], [1, 0]),
+                                         d: ([1, 1], [0]))
+        let result = try CLI.run(["map", "--system", system, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try TestFiles.json(result.stdout)
+        #expect(json["eigen_reading_meaningful"] as? Bool == false)
+        #expect(!result.stdout.lowercased().contains("nan"))
+    }
+}
