@@ -1,8 +1,8 @@
 // Simple SVG figures of the analyses (timescale histogram; curves such as ρ̄(ℓ), MC_k or the spectral velocity),
-// drawn with PhasorCorrespondence's `SVGDocument`. Only finite values are drawn; axes are linear, labelled with
+// drawn with PhasorData's `SVGDocument`. Only finite values are drawn; axes are linear, labelled with
 // their ranges.
 import Foundation
-import PhasorCorrespondence
+import PhasorData
 
 public enum AnalysisPlots {
     /// Bars of a log10 histogram (x: log10 of the value).

@@ -1,5 +1,6 @@
 // The space–time picture of a ring: node index j across, time k down; each cell (k, j) is coloured by the complex
 // node state x_{k,j}: hue = phase Arg x, brightness = |x| / max|x| (square-root scaled so decayed waves stay visible).
+import PhasorData
 import PhasorNumerics
 
 public enum SpaceTimePlot {

@@ -1,5 +1,6 @@
 // The spectrum of a system in the complex plane: continuous eigenvalues λ (Re λ across, Im λ up) as dots, with the
 // imaginary axis (the stability boundary) drawn; hovering a dot shows its value.
+import PhasorData
 import PhasorNumerics
 
 public enum SpectrumPlot {

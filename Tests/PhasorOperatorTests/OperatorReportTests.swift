@@ -1,5 +1,8 @@
 // The report: JSON keys of the command line, per-order rows 1…P, and the SVG files it writes.
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 @testable import PhasorOperator
 
@@ -33,7 +36,10 @@ import Testing
         let dir = NSTemporaryDirectory() + "op-report-\(UUID().uuidString)"
         let files = try r.writePlots(to: dir, interactions: [pi])
         #expect(files.count == 3)
-        for f in files { #expect(try String(contentsOfFile: f, encoding: .utf8).hasPrefix("<svg")) }
+        for f in files {
+            let text = try String(contentsOfFile: f, encoding: .utf8)
+            #expect(text.contains("<svg ") && XMLParser(data: Data(text.utf8)).parse())
+        }
         try? FileManager.default.removeItem(atPath: dir)
     }
 }

@@ -2,6 +2,7 @@
 // of the command line (snake_case keys), plus the SVG figures.
 import Foundation
 import PhasorData
+import PhasorOscillators
 
 /// One top interaction of layer 0.
 public struct InteractionEntry: Sendable, Codable, Equatable {
@@ -101,10 +102,14 @@ public struct OperatorReport: Sendable, Codable {
             let path = (directory as NSString).appendingPathComponent(name)
             try AtomicFile.write(text, to: path); written.append(path)
         }
-        try put("operator-error.svg", SVGPlot.lineChart(title: "Relative logits error vs order (\(formulation))", xLabel: "order p",
-                                                       yLabel: "relative error", x: x, series: [("operator", orders.map(\.relativeError))], logY: true))
-        try put("operator-accuracy.svg", SVGPlot.lineChart(title: "Accuracy vs order (\(formulation))", xLabel: "order p", yLabel: "accuracy", x: x,
-                                                          series: [("operator", orders.map(\.accuracy)), ("full model", orders.map { _ in fullAccuracy })]))
+        let error = PlotPanel(title: "Relative logits error vs order (\(formulation))", xLabel: "order p",
+                              yLabel: "relative error",
+                              series: [PlotSeries(x: x, y: orders.map(\.relativeError), label: "operator")], logY: true)
+        let accuracy = PlotPanel(title: "Accuracy vs order (\(formulation))", xLabel: "order p", yLabel: "accuracy",
+                                 series: [PlotSeries(x: x, y: orders.map(\.accuracy), label: "operator"),
+                                          PlotSeries(x: x, y: orders.map { _ in fullAccuracy }, label: "full model")])
+        try put("operator-error.svg", SVGPlot.render([error]))
+        try put("operator-accuracy.svg", SVGPlot.render([accuracy]))
         for pi in interactions {
             let n = pi.labels.count
             var m = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
@@ -114,7 +119,7 @@ public struct OperatorReport: Sendable, Codable {
                 v /= Double(max(pi.contributions.count, 1))
                 m[i][j] = v; m[j][i] = v
             }
-            try put("interactions-\(pi.basis.rawValue).svg", SVGPlot.heatMap(title: "Layer-0 pair interactions (\(pi.basis.rawValue)): mean |Δ logit|", labels: pi.labels, values: m))
+            try put("interactions-\(pi.basis.rawValue).svg", InteractionHeatMap.svg(title: "Layer-0 pair interactions (\(pi.basis.rawValue)): mean |Δ logit|", labels: pi.labels, values: m))
         }
         return written
     }

@@ -1,5 +1,8 @@
-// A small self-contained SVG plotter for the oscillator commands' `--plot`: panels side by side, each with a frame,
-// ticks, tick labels, axis labels, a title, and line or point series. No scripts, no external fonts or styles.
+// A small plotter for line plots in panels (the oscillator commands' `--plot`, the operator's error and accuracy
+// figures): panels side by side, each with a frame, ticks, tick labels, axis labels, a title, and line or point
+// series. It only lays out; every element, number and escaped text is written by PhasorData's `SVGDocument`.
+import PhasorData
+import PhasorNumerics
 
 /// One series in a panel: points joined by a line, or drawn as dots.
 public struct PlotSeries: Sendable {
@@ -26,15 +29,18 @@ public struct PlotPanel: Sendable {
     public var equalAspect: Bool
     /// Draw the unit circle (phases on the ring).
     public var unitCircle: Bool
+    /// A logarithmic y axis: y is drawn as log10 y, non-positive values are dropped, ticks read "1e…".
+    public var logY: Bool
 
     public init(title: String, xLabel: String, yLabel: String, series: [PlotSeries], equalAspect: Bool = false,
-                unitCircle: Bool = false) {
+                unitCircle: Bool = false, logY: Bool = false) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
         self.equalAspect = equalAspect
         self.unitCircle = unitCircle
+        self.logY = logY
     }
 }
 
@@ -46,22 +52,19 @@ public enum SVGPlot {
 
     /// The SVG text for the panels (non-finite points are skipped).
     public static func render(_ panels: [PlotPanel]) -> String {
-        let width = panelWidth * Double(max(panels.count, 1))
-        var out = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(fmt(width))" height="\(fmt(panelHeight))" \
-        viewBox="0 0 \(fmt(width)) \(fmt(panelHeight))" font-family="sans-serif" font-size="11">
-        <rect width="100%" height="100%" fill="white"/>
-
-        """
+        var doc = SVGDocument(width: panelWidth * Double(max(panels.count, 1)), height: panelHeight)
+        doc.rect(x: 0, y: 0, width: doc.width, height: doc.height, fill: "white")
         for (index, panel) in panels.enumerated() {
-            out += renderPanel(panel, offsetX: Double(index) * panelWidth)
+            draw(panel, offsetX: Double(index) * panelWidth, into: &doc)
         }
-        return out + "</svg>\n"
+        return doc.render()
     }
 
-    private static func renderPanel(_ panel: PlotPanel, offsetX: Double) -> String {
+    private static func draw(_ panel: PlotPanel, offsetX: Double, into doc: inout SVGDocument) {
+        // y as drawn: log10 y on a log axis (non-positive y has no place there and becomes NaN, i.e. is skipped).
+        func shown(_ y: Double) -> Double { panel.logY ? (y > 0 ? Double.log10(y) : .nan) : y }
         let xs = panel.series.flatMap(\.x).filter(\.isFinite) + (panel.unitCircle ? [-1, 1] : [])
-        let ys = panel.series.flatMap(\.y).filter(\.isFinite) + (panel.unitCircle ? [-1, 1] : [])
+        let ys = panel.series.flatMap { $0.y.map(shown) }.filter(\.isFinite) + (panel.unitCircle ? [-1, 1] : [])
         var (x0, x1) = range(xs), (y0, y1) = range(ys)
         let plotW = panelWidth - left - right, plotH = panelHeight - top - bottom
         if panel.equalAspect {
@@ -73,41 +76,36 @@ public enum SVGPlot {
         }
         func px(_ x: Double) -> Double { offsetX + left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * plotH }
-        var s = "<g>\n"
-        s += "<rect x=\"\(fmt(offsetX + left))\" y=\"\(fmt(top))\" width=\"\(fmt(plotW))\" height=\"\(fmt(plotH))\" fill=\"none\" stroke=\"black\"/>\n"
-        s += "<text x=\"\(fmt(offsetX + left + plotW / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"13\">\(escape(panel.title))</text>\n"
-        s += "<text x=\"\(fmt(offsetX + left + plotW / 2))\" y=\"\(fmt(panelHeight - 10))\" text-anchor=\"middle\">\(escape(panel.xLabel))</text>\n"
-        let ly = top + plotH / 2, lx = offsetX + 14
-        s += "<text x=\"\(fmt(lx))\" y=\"\(fmt(ly))\" text-anchor=\"middle\" transform=\"rotate(-90 \(fmt(lx)) \(fmt(ly)))\">\(escape(panel.yLabel))</text>\n"
+        let size = 11.0
+        doc.rect(x: offsetX + left, y: top, width: plotW, height: plotH, fill: "none", stroke: "black")
+        doc.text(panel.title, x: offsetX + left + plotW / 2, y: 20, size: 13, anchor: "middle")
+        doc.text(panel.xLabel, x: offsetX + left + plotW / 2, y: panelHeight - 10, size: size, anchor: "middle")
+        doc.text(panel.yLabel, x: offsetX + 14, y: top + plotH / 2, size: size, anchor: "middle", rotation: -90)
         for tick in ticks(x0, x1) {
-            s += "<line x1=\"\(fmt(px(tick)))\" y1=\"\(fmt(top + plotH))\" x2=\"\(fmt(px(tick)))\" y2=\"\(fmt(top + plotH + 4))\" stroke=\"black\"/>\n"
-            s += "<text x=\"\(fmt(px(tick)))\" y=\"\(fmt(top + plotH + 16))\" text-anchor=\"middle\">\(label(tick))</text>\n"
+            doc.line(x1: px(tick), y1: top + plotH, x2: px(tick), y2: top + plotH + 4, stroke: "black")
+            doc.text(label(tick), x: px(tick), y: top + plotH + 16, size: size, anchor: "middle")
         }
         for tick in ticks(y0, y1) {
-            s += "<line x1=\"\(fmt(offsetX + left - 4))\" y1=\"\(fmt(py(tick)))\" x2=\"\(fmt(offsetX + left))\" y2=\"\(fmt(py(tick)))\" stroke=\"black\"/>\n"
-            s += "<text x=\"\(fmt(offsetX + left - 6))\" y=\"\(fmt(py(tick) + 4))\" text-anchor=\"end\">\(label(tick))</text>\n"
+            doc.line(x1: offsetX + left - 4, y1: py(tick), x2: offsetX + left, y2: py(tick), stroke: "black")
+            let text = panel.logY ? "1e" + SVGDocument.number(tick, decimals: 2) : label(tick)
+            doc.text(text, x: offsetX + left - 6, y: py(tick) + 4, size: size, anchor: "end")
         }
         if panel.unitCircle {
-            let rx = (px(1) - px(-1)) / 2, ry = (py(-1) - py(1)) / 2
-            s += "<ellipse cx=\"\(fmt(px(0)))\" cy=\"\(fmt(py(0)))\" rx=\"\(fmt(rx))\" ry=\"\(fmt(ry))\" fill=\"none\" stroke=\"#999\"/>\n"
+            doc.ellipse(cx: px(0), cy: py(0), rx: (px(1) - px(-1)) / 2, ry: (py(-1) - py(1)) / 2, stroke: "#999")
         }
         for (k, series) in panel.series.enumerated() {
             let color = palette[k % palette.count]
-            let points = zip(series.x, series.y).filter { $0.0.isFinite && $0.1.isFinite }
+            let points = zip(series.x, series.y.map(shown)).filter { $0.0.isFinite && $0.1.isFinite }
             if series.dots {
-                for (x, y) in points {
-                    s += "<circle cx=\"\(fmt(px(x)))\" cy=\"\(fmt(py(y)))\" r=\"3\" fill=\"\(color)\"/>\n"
-                }
-            } else if !points.isEmpty {
-                let list = points.map { "\(fmt(px($0.0))),\(fmt(py($0.1)))" }.joined(separator: " ")
-                s += "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
+                for (x, y) in points { doc.circle(cx: px(x), cy: py(y), r: 3, fill: color) }
+            } else {
+                doc.polyline(points.map { (x: px($0.0), y: py($0.1)) }, stroke: color, width: 1.5)
             }
             if let name = series.label, panel.series.count > 1, k < 8 {
-                let yy = top + 14 + Double(k) * 13
-                s += "<text x=\"\(fmt(offsetX + left + plotW - 6))\" y=\"\(fmt(yy))\" text-anchor=\"end\" fill=\"\(color)\">\(escape(name))</text>\n"
+                doc.text(name, x: offsetX + left + plotW - 6, y: top + 14 + Double(k) * 13, size: size, anchor: "end",
+                         fill: color)
             }
         }
-        return s + "</g>\n"
     }
 
     /// A padded [min, max] (a unit interval around a single value; [0, 1] when empty).
@@ -133,34 +131,13 @@ public enum SVGPlot {
         return out
     }
 
+    /// A tick label: up to 4 decimals, or mantissa "e" exponent outside [1e-3, 1e4).
     static func label(_ v: Double) -> String {
         if v == 0 { return "0" }
         if abs(v) >= 1e4 || abs(v) < 1e-3 {
             let e = Int(Double.log10(abs(v)).rounded(.down))
-            return "\(fmt(v / Double.pow(10, Double(e))))e\(e)"
+            return "\(SVGDocument.number(v / Double.pow(10, Double(e)), decimals: 4))e\(e)"
         }
-        return fmt(v)
-    }
-
-    /// Up to 4 decimals, trailing zeros dropped.
-    static func fmt(_ v: Double) -> String {
-        var s = String((v * 10000).rounded() / 10000)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        if s == "-0" { s = "0" }
-        return s
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
+        return SVGDocument.number(v, decimals: 4)
     }
 }

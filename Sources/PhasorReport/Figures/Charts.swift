@@ -2,7 +2,7 @@
 // units and a title (Frame.swift). Inputs are validated: empty or non-finite data throws `ReportError.invalidFigure`
 // (a figure never silently draws NaN; log axes drop non-positive values and say nothing else).
 import Foundation
-import PhasorCorrespondence
+import PhasorData
 
 /// A named series of (x, y) points.
 public struct FigureSeries: Sendable {

@@ -1,8 +1,8 @@
 // The shared frame of every report figure: a plot rectangle with axes, ticks, tick labels, axis titles with units and
-// a title, drawn with the correspondence layer's `SVGDocument` (the one SVG writer of the report; nothing new).
+// a title, drawn with PhasorData's `SVGDocument` (the one SVG writer of the report; nothing new).
 // Data coordinates map linearly (or via log10) onto the plot rectangle.
 import Foundation
-import PhasorCorrespondence
+import PhasorData
 
 /// One axis of a figure: its label (with the unit in it, e.g. "time (steps)") and its scale.
 public struct FigureAxis: Sendable {

@@ -1,6 +1,9 @@
-// A very small self-contained SVG builder for the correspondence figures (space–time picture of the ring, spectrum in
-// the complex plane). It only emits well-formed XML: every attribute and text is escaped, every element closed.
-import PhasorNumerics
+// The one SVG writer of Phasor: a very small self-contained builder that only emits well-formed XML — every attribute
+// and text is escaped, every element closed, every number finite. It lives in PhasorData because an SVG figure is a
+// file format Phasor writes (like .npy or JSON), and because every layer that draws — oscillators (`SVGPlot` panels
+// for the oscillator commands), correspondence (space–time picture of the ring, spectrum in the complex plane),
+// operator (interaction maps), analysis and report — sits above PhasorData and can reach it. Higher-level plots
+// (axes, ticks, legends) build on it; none of them escapes text, formats numbers or writes elements on its own.
 
 /// An SVG document assembled element by element.
 public struct SVGDocument: Sendable {
@@ -14,7 +17,7 @@ public struct SVGDocument: Sendable {
     }
 
     /// Escapes the five XML special characters.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         for ch in text {
             switch ch {
@@ -29,16 +32,27 @@ public struct SVGDocument: Sendable {
         return out
     }
 
-    /// A number rendered compactly for an attribute (non-finite values become 0 so the file stays valid).
-    static func number(_ v: Double) -> String {
+    /// A number rendered compactly for an attribute or a label: rounded to `decimals` places, trailing zeros dropped,
+    /// never "-0" (non-finite values become 0 so the file stays valid).
+    public static func number(_ v: Double, decimals: Int = 3) -> String {
         guard v.isFinite else { return "0" }
-        let rounded = (v * 1000).rounded() / 1000
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        var scale = 1.0
+        for _ in 0..<max(0, min(decimals, 15)) { scale *= 10 }
+        let rounded = (v * scale).rounded() / scale
+        guard rounded.isFinite else { return String(v) }
+        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int(rounded)) }
+        return String(rounded)
     }
 
-    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, title: String? = nil) {
+    /// Optional attributes ` name="value"`, escaped, for the ones that are present.
+    private static func attributes(_ pairs: [(String, String?)]) -> String {
+        pairs.compactMap { name, value in value.map { " \(name)=\"\(escape($0))\"" } }.joined()
+    }
+
+    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, title: String? = nil,
+                              stroke: String? = nil) {
         let head = "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
-            + "height=\"\(Self.number(height))\" fill=\"\(Self.escape(fill))\""
+            + "height=\"\(Self.number(height))\" fill=\"\(Self.escape(fill))\"" + Self.attributes([("stroke", stroke)])
         if let title { body.append(head + "><title>\(Self.escape(title))</title></rect>") }
         else { body.append(head + "/>") }
     }
@@ -51,15 +65,35 @@ public struct SVGDocument: Sendable {
         else { body.append(head + "/>") }
     }
 
+    /// An unfilled ellipse with centre (cx, cy) and radii rx, ry.
+    public mutating func ellipse(cx: Double, cy: Double, rx: Double, ry: Double, stroke: String = "#888") {
+        body.append("<ellipse cx=\"\(Self.number(cx))\" cy=\"\(Self.number(cy))\" rx=\"\(Self.number(rx))\" "
+            + "ry=\"\(Self.number(ry))\" fill=\"none\" stroke=\"\(Self.escape(stroke))\"/>")
+    }
+
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String = "#888",
                               width: Double = 1) {
         body.append("<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" "
             + "y2=\"\(Self.number(y2))\" stroke=\"\(Self.escape(stroke))\" stroke-width=\"\(Self.number(width))\"/>")
     }
 
-    public mutating func text(_ content: String, x: Double, y: Double, size: Double = 12, anchor: String = "start") {
+    /// An unfilled open path through `points` (pairs with a non-finite coordinate are skipped; nothing is drawn
+    /// when none is left).
+    public mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double = 1) {
+        let list = points.filter { $0.x.isFinite && $0.y.isFinite }
+            .map { "\(Self.number($0.x)),\(Self.number($0.y))" }
+        guard !list.isEmpty else { return }
+        body.append("<polyline points=\"\(list.joined(separator: " "))\" fill=\"none\" "
+            + "stroke=\"\(Self.escape(stroke))\" stroke-width=\"\(Self.number(width))\"/>")
+    }
+
+    /// Text at (x, y); `fill` colours it, `rotation` (degrees) turns it about its anchor point.
+    public mutating func text(_ content: String, x: Double, y: Double, size: Double = 12, anchor: String = "start",
+                              fill: String? = nil, rotation: Double? = nil) {
+        let turn = rotation.map { "rotate(\(Self.number($0)) \(Self.number(x)) \(Self.number(y)))" }
         body.append("<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(size))\" "
-            + "font-family=\"sans-serif\" text-anchor=\"\(Self.escape(anchor))\">\(Self.escape(content))</text>")
+            + "font-family=\"sans-serif\" text-anchor=\"\(Self.escape(anchor))\""
+            + Self.attributes([("fill", fill), ("transform", turn)]) + ">\(Self.escape(content))</text>")
     }
 
     /// The finished document.
