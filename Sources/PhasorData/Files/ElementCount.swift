@@ -15,6 +15,21 @@ enum ElementCount {
         let (bytes, overflow) = product.multipliedReportingOverflow(by: elementSize)
         return overflow ? nil : (product, bytes)
     }
+
+    /// Checks that `byteCount` raw bytes are exactly an array of `shape` with elements of `elementSize` bytes
+    /// (`dtypeName` names the type in the message, `file` the source: "<tensor>", "<npy>").
+    static func requireRawBytes(_ byteCount: Int, shape: [Int], elementSize: Int, dtypeName: String,
+                                file: String) throws {
+        guard let size = of(shape, elementSize: elementSize) else {
+            throw DataError(.badShape, file: file, problem: "shape \(shape) has a negative dimension or is too large",
+                            fix: "use non-negative dimensions whose product fits in memory")
+        }
+        guard size.bytes == byteCount else {
+            throw DataError(.sizeMismatch, file: file,
+                            problem: "shape \(shape) of \(dtypeName) needs \(size.bytes) bytes, got \(byteCount)",
+                            fix: "pass exactly product(shape) × \(elementSize) bytes")
+        }
+    }
 }
 
 #if _endian(big)

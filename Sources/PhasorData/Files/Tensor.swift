@@ -34,15 +34,8 @@ public struct Tensor: Sendable, Equatable {
 
     /// A tensor from raw little-endian bytes; the byte count must equal product(shape) × dtype.size.
     public init(shape: [Int], dtype: TensorDType, rawBytes: [UInt8]) throws {
-        guard let size = ElementCount.of(shape, elementSize: dtype.size) else {
-            throw DataError(.badShape, file: "<tensor>", problem: "shape \(shape) has a negative dimension or is too large",
-                            fix: "use non-negative dimensions whose product fits in memory")
-        }
-        guard size.bytes == rawBytes.count else {
-            throw DataError(.sizeMismatch, file: "<tensor>",
-                            problem: "shape \(shape) of \(dtype.rawValue) needs \(size.bytes) bytes, got \(rawBytes.count)",
-                            fix: "pass exactly product(shape) × \(dtype.size) bytes")
-        }
+        try ElementCount.requireRawBytes(rawBytes.count, shape: shape, elementSize: dtype.size, dtypeName: dtype.rawValue,
+                                         file: "<tensor>")
         self.shape = shape
         self.dtype = dtype
         self.rawBytes = rawBytes
