@@ -111,11 +111,8 @@ public struct DiagonalMIMOSystem: Sendable, Equatable {
         let h = channels
         try ArchitectureCheck.input(u, channels: h, length: length)
         let kernel = try kernel(length: length)
-        var y = direct ? MIMOConvolution.direct(kernel: kernel, input: u, channels: h, length: length)
-            : try MIMOConvolution.fft(kernel: kernel, input: u, channels: h, length: length)
-        for i in 0..<h { for k in 0..<length { y[i * length + k] += d[i] * u[i * length + k] } }  // + D⊙u_k
-        try ArchitectureCheck.output(y, "convolution output")
-        return y
+        return try MIMOConvolution.withSkip(kernel: kernel, skip: d, input: u, channels: h, length: length,
+                                            direct: direct, quantity: "convolution output")
     }
 
     /// The response (H_out, L) to a unit impulse on input channel `input` at step 0, by the recurrence.

@@ -167,11 +167,8 @@ public struct LinOSSLayer: Sendable, Equatable {
         let h = channels
         try ArchitectureCheck.input(u, channels: h, length: length)
         let kernel = try kernel(length: length)
-        var out = direct ? MIMOConvolution.direct(kernel: kernel, input: u, channels: h, length: length)
-            : try MIMOConvolution.fft(kernel: kernel, input: u, channels: h, length: length)
-        for i in 0..<h { for k in 0..<length { out[i * length + k] += d[i] * u[i * length + k] } }  // + D⊙u
-        try ArchitectureCheck.output(out, "LinOSS convolution output")
-        return out
+        return try MIMOConvolution.withSkip(kernel: kernel, skip: d, input: u, channels: h, length: length,
+                                            direct: direct, quantity: "LinOSS convolution output")
     }
 
     /// The 2P complex modes of the diagonalised blocks, M = V diag(μ₊, μ₋) V⁻¹ with V = [[m01, m01], [μ₊ − m00,

@@ -8,6 +8,17 @@ import PhasorNumerics
 
 enum MIMOConvolution {
     /// y (H, L) = K * u by FFT.
+    /// y_k = Σ_{l≤k} K_l u_{k−l} + D⊙u_k: the causal convolution (FFT, or the direct sum when `direct`) plus the
+    /// skip term; u and y of shape (H, L), checked finite and named `quantity` in the error.
+    static func withSkip(kernel: [Double], skip d: [Double], input u: [Double], channels h: Int, length: Int,
+                         direct: Bool, quantity: String) throws -> [Double] {
+        var y = direct ? self.direct(kernel: kernel, input: u, channels: h, length: length)
+            : try fft(kernel: kernel, input: u, channels: h, length: length)
+        for i in 0..<h { for k in 0..<length { y[i * length + k] += d[i] * u[i * length + k] } }  // + D⊙u_k
+        try ArchitectureCheck.output(y, quantity)
+        return y
+    }
+
     static func fft(kernel: [Double], input u: [Double], channels h: Int, length: Int) throws -> [Double] {
         let n = 2 * length
         let plan = try RealFFTPlan<Double>(count: n)
