@@ -81,7 +81,7 @@ extension OperatorModel {
             // SSM on every degree at once: (P+1)·S samples
             var y = GradedSignal(order: P, count: n)
             y.data = try ssm(layer, z.data, samples: (P + 1) * S, length: L, quantity: "SSM output of layer \(i)")
-            var a = y.applying(gelu[i].table(order: P))
+            var a = y.applying(gelu[i].table(order: P, length: L))
             try a.requireFinite("GELU output of layer \(i)")
             if i == 0, let replace = layer0GELU { a = replace(a) }
             var zz = GradedSignal(order: P, count: 2 * n)
@@ -95,7 +95,7 @@ extension OperatorModel {
                 z2.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src + H * L ..< src + 2 * H * L])
             } }
             if case .sigmoid = sigmoid[i] { countPoleViolations(z2, run: &run) }
-            let g = z2.applying(sigmoid[i].table(order: P))
+            let g = z2.applying(sigmoid[i].table(order: P, length: L))
             let out = z1 * g                                                  // GLU
             try out.requireFinite("GLU output of layer \(i)")
             run.blockDegreeSquares.append((0...P).map { p in out.data[p * n ..< (p + 1) * n].reduce(0) { $0 + $1 * $1 } })

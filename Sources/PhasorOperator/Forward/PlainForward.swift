@@ -18,6 +18,34 @@ public struct ForwardRecord: Sendable {
     public var sigmoidInputs: [[Double]]
 }
 
+/// What a replaced pointwise stage of layer `layer` sees; every array is (B, H, L).
+public struct StageContext {
+    public var layer: Int
+    public var batch: Int
+    public var length: Int
+    public var channels: Int
+    /// Valid length of each sample (positions beyond it are padding, ignored by the pooling).
+    public var lengths: [Int]
+    /// The SSM's input z (after a pre-norm) and its output y = K * z + D z (the GELU's input).
+    public var ssmInput: [Double]
+    public var ssmOutput: [Double]
+}
+
+/// Replacements of the pointwise stages of `plainForward` — per-channel surrogates, truncated wave decompositions.
+/// (The adapter of the convergent operator, issue 13; it maps one-to-one onto a per-layer hook in the model's own
+/// forward pass: the GELU stage needs the SSM input and output, the gate stage also the gate input.)
+public struct ForwardStages {
+    /// Layer i's GELU output (B, H, L) from the context.
+    public var gelu: ((StageContext) throws -> [Double])?
+    /// Layer i's gate σ(z2) (B, H, L) from the context and the gate input z2 (B, H, L).
+    public var gate: ((StageContext, [Double]) throws -> [Double])?
+
+    public init(gelu: ((StageContext) throws -> [Double])? = nil, gate: ((StageContext, [Double]) throws -> [Double])? = nil) {
+        self.gelu = gelu
+        self.gate = gate
+    }
+}
+
 /// The LayerNorm epsilon of PyTorch's default.
 let layerNormEpsilon = 1e-5
 
@@ -40,7 +68,7 @@ extension OperatorModel {
     /// The forward pass with `gelu[i]`, `sigmoid[i]` in layer i and LayerNorm gains either computed (nil) or frozen.
     public func plainForward(inputs: [Double], batch B: Int, length L: Int, lengths: [Int]? = nil,
                              gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion], frozenGains: [[Double]]? = nil,
-                             record: Bool = false) throws -> ForwardRecord {
+                             record: Bool = false, stages: ForwardStages? = nil) throws -> ForwardRecord {
         let lens = try checkedLengths(inputs: inputs, batch: B, length: L, lengths: lengths)
         let H = channels, nl = layers.count
         guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
@@ -55,16 +83,21 @@ extension OperatorModel {
             var z = x
             if configuration.prenorm { rec.gains.append(normalise(&z, layer: i, batch: B, length: L, gains: frozenGains?[i])) }
             let y = try layer.ssmOutput(input: z, batch: B, length: L)         // K * z + D z (the model's code)
-            let a = y.map { gelu[i].value($0) }
+            let context = StageContext(layer: i, batch: B, length: L, channels: H, lengths: lens, ssmInput: z, ssmOutput: y)
+            let a = try stages?.gelu.map { try checkedStage($0(context), B * H * L, "GELU", i) }
+                ?? gelu[i].apply(y, channels: H, length: L)
             var zz = OperatorModel.channelMap(a, weight: layer.outputWeight, samples: B, inChannels: H, outChannels: 2 * H, length: L)
             for b in 0..<B { for o in 0..<(2 * H) { let r = (b * 2 * H + o) * L; for l in 0..<L { zz[r + l] += layer.outputBias[o] } } }
             var gate = [Double](repeating: 0, count: B * H * L)
             for b in 0..<B { for h in 0..<H {
-                let zo = (b * 2 * H + h) * L, go = (b * 2 * H + H + h) * L, oo = (b * H + h) * L
-                for l in 0..<L {
-                    gate[oo + l] = zz[go + l]
-                    x[oo + l] += zz[zo + l] * sigmoid[i].value(zz[go + l])       // residual + z1 ⊙ σ(z2)
-                }
+                let go = (b * 2 * H + H + h) * L, oo = (b * H + h) * L
+                for l in 0..<L { gate[oo + l] = zz[go + l] }
+            } }
+            let s = try stages?.gate.map { try checkedStage($0(context, gate), B * H * L, "gate", i) }
+                ?? sigmoid[i].apply(gate, channels: H, length: L)
+            for b in 0..<B { for h in 0..<H {
+                let zo = (b * 2 * H + h) * L, oo = (b * H + h) * L
+                for l in 0..<L { x[oo + l] += zz[zo + l] * s[oo + l] }          // residual + z1 ⊙ σ(z2)
             } }
             if !configuration.prenorm { rec.gains.append(normalise(&x, layer: i, batch: B, length: L, gains: frozenGains?[i])) }
             if record { rec.geluInputs.append(y); rec.sigmoidInputs.append(gate) }
@@ -74,6 +107,13 @@ extension OperatorModel {
         guard logits.allSatisfy(\.isFinite) else { throw OperatorError.overflow(quantity: "plain forward logits", order: 0) }
         rec.logits = logits
         return rec
+    }
+
+    /// A replaced stage's output, checked for shape and finiteness.
+    func checkedStage(_ out: [Double], _ count: Int, _ name: String, _ layer: Int) throws -> [Double] {
+        guard out.count == count else { throw OperatorError.invalid("the replaced \(name) stage of layer \(layer) returned \(out.count) values, not \(count)") }
+        guard out.allSatisfy(\.isFinite) else { throw OperatorError.overflow(quantity: "replaced \(name) stage of layer \(layer)", order: 0) }
+        return out
     }
 
     /// LayerNorm of layer i in place; returns the gains used (computed when `gains` is nil).

@@ -61,15 +61,8 @@ extension OperatorModel {
         case .modes:
             var parts = [[Double]](repeating: [Double](repeating: 0, count: H * L), count: M + 1)
             for h in 0..<H {
-                for n in 0..<M {
-                    let i = h * M + n
-                    let mu = Complex.exp(Complex(d.wRe[i], d.wIm[i]))
-                    var xr = 0.0, xi = 0.0
-                    for l in 0..<L {                                          // x_l = μ x_{l−1} + z_l
-                        let nr = mu.real * xr - mu.imaginary * xi + z[h * L + l]
-                        xi = mu.real * xi + mu.imaginary * xr; xr = nr
-                        parts[n][h * L + l] = 2 * (d.cRe[i] * xr - d.cIm[i] * xi)   // 2·Re(C̃ x)
-                    }
+                for n in 0..<M {                                              // 2·Re(C̃ x), x_l = μ x_{l−1} + z_l
+                    d.addModeWave(mode: h * M + n, input: z, inputOffset: h * L, into: &parts[n], offset: h * L, length: L)
                 }
                 for l in 0..<L { parts[M][h * L + l] = layer.D[h] * z[h * L + l] }
             }
@@ -117,7 +110,7 @@ extension OperatorModel {
                 z0 = n.component(0); z1 = n.component(1)
             }
             let y0 = try layers[0].ssmOutput(input: z0, batch: 1, length: L)
-            let a2 = gelu[0].table(order: 2).coefficients(at: y0[...])            // a_k(y0), k = 0, 1, 2
+            let a2 = gelu[0].table(order: 2, length: L).coefficients(at: y0[...])            // a_k(y0), k = 0, 1, 2
             let (labels, parts) = try layer0Components(z1, length: L, basis: basis)
             let K = parts.count
             var pairs: [(Int, Int)] = []

@@ -1,0 +1,105 @@
+// Frequency bands of a layer's waves — the players of the exact wave-interaction decomposition (issue 13).
+// Layer i's SSM output is a sum of waves (DESIGN.md §7):
+//     y_h[l] = Σ_n w_hn[l] + D_h z_h[l],   w_hn[l] = 2·Re(C̃_hn x_hn[l]),  x_hn[l] = μ_hn x_hn[l−1] + z_h[l]
+// Mode n of channel h oscillates with angular frequency θ_hn = |arg μ_hn| ∈ [0, π] per sample (period 2π/θ_hn
+// samples; ∞ for a real pole). The band rule groups the modes by frequency into at most 8 bands, band 0 the slowest:
+//   • `.channel` (default): each channel's own modes, sorted by θ (ties by index), cut into B = min(8, M) runs of
+//     consecutive modes of equal count (the first M mod B runs one longer) — equal-count quantiles of the channel's
+//     spectrum. Every channel has exactly B non-empty bands; with M ≤ 8 modes each mode is its own band.
+//   • `.layer`: the quantiles q_b = b/8 of θ over all the layer's modes (all channels) are the band edges, so band b
+//     covers the same frequencies (periods) in every channel; a channel may then have empty bands.
+// The players of channel h are its B band waves Σ_{n∈band b} w_hn plus the skip D_h z_h (B + 1 ≤ 9 players); they
+// sum to the SSM output exactly (up to rounding: the recurrence here, the model's FFT convolution there).
+import Foundation
+import PhasorModels
+import PhasorNumerics
+
+/// How modes are grouped into frequency bands (see the header).
+public enum BandRule: String, Sendable, CaseIterable, Codable {
+    case channel
+    case layer
+}
+
+/// One layer's band assignment.
+public struct WaveBands: Sendable {
+    public let rule: BandRule
+    /// Number of bands B (the players are B bands + the skip).
+    public let bands: Int
+    public let channels: Int
+    public let modes: Int
+    /// Band of mode (h, n) at index h·M + n.
+    public let assignment: [Int]
+    /// θ_hn = |arg μ_hn| ∈ [0, π] (radians per sample).
+    public let frequencies: [Double]
+
+    public var players: Int { bands + 1 }
+
+    /// The bands of a discretised layer.
+    public init(_ d: DiscreteS4D, rule: BandRule, maxBands: Int = 8) {
+        self.rule = rule
+        channels = d.channels
+        modes = d.modes
+        let M = d.modes, H = d.channels
+        // θ = |principal arg μ| = |remainder(Im w, 2π)|
+        let theta = d.wIm.map { abs(Foundation.remainder($0, 2 * Double.pi)) }
+        frequencies = theta
+        var band = [Int](repeating: 0, count: H * M)
+        switch rule {
+        case .channel:
+            let B = max(1, min(maxBands, M))
+            bands = B
+            for h in 0..<H {
+                let order = (0..<M).sorted { (theta[h * M + $0], $0) < (theta[h * M + $1], $1) }
+                let base = M / B, extra = M % B
+                var r = 0
+                for b in 0..<B {
+                    for _ in 0..<(base + (b < extra ? 1 : 0)) { band[h * M + order[r]] = b; r += 1 }
+                }
+            }
+        case .layer:
+            let B = max(1, min(maxBands, H * M))
+            bands = B
+            let sorted = theta.sorted()
+            let edges = (1..<B).map { sorted[$0 * sorted.count / B] }          // q_b = b/B quantiles
+            for i in 0..<(H * M) { band[i] = edges.filter { theta[i] >= $0 }.count }
+        }
+        assignment = band
+    }
+
+    /// Periods 2π/θ (samples) of the modes of band b in channel h (all channels when nil), slowest first.
+    public func periods(band b: Int, channel: Int? = nil) -> [Double] {
+        let hs = channel.map { [$0] } ?? Array(0..<channels)
+        var out: [Double] = []
+        for h in hs { for n in 0..<modes where assignment[h * modes + n] == b {
+            let th = frequencies[h * modes + n]
+            out.append(th > 0 ? 2 * Double.pi / th : .infinity)
+        } }
+        return out.sorted(by: >)
+    }
+
+    /// The players' waves for the SSM input z (B, H, L): `bands` band waves then the skip D·z, each (B, H, L).
+    public func players(_ d: DiscreteS4D, skip D: [Double], input z: [Double], batch: Int, length L: Int) -> [[Double]] {
+        let H = channels, M = modes
+        var out = [[Double]](repeating: [Double](repeating: 0, count: batch * H * L), count: bands + 1)
+        for s in 0..<batch { for h in 0..<H {
+            let o = (s * H + h) * L
+            for n in 0..<M { d.addModeWave(mode: h * M + n, input: z, inputOffset: o, into: &out[assignment[h * M + n]], offset: o, length: L) }
+            for l in 0..<L { out[bands][o + l] = D[h] * z[o + l] }                    // skip D_h z_h
+        } }
+        return out
+    }
+}
+
+extension DiscreteS4D {
+    /// out[o + l] += 2·Re(C̃_i x_l) with x_l = μ_i x_{l−1} + z[zo + l], x_{−1} = 0, for l < L (mode i = h·M + n).
+    func addModeWave(mode i: Int, input z: [Double], inputOffset zo: Int, into out: inout [Double], offset o: Int, length L: Int) {
+        let mu = Complex.exp(Complex(wRe[i], wIm[i]))
+        let mr = mu.real, mi = mu.imaginary, cr = 2 * cRe[i], ci = 2 * cIm[i]
+        var xr = 0.0, xi = 0.0
+        for l in 0..<L {                                                  // x_l = μ x_{l−1} + z_l
+            let nr = mr * xr - mi * xi + z[zo + l]
+            xi = mr * xi + mi * xr; xr = nr
+            out[o + l] += cr * xr - ci * xi                               // 2·Re(C̃ x)
+        }
+    }
+}
