@@ -54,6 +54,16 @@ import PhasorNumerics
     @Test func truncationEqualsTheSumOfTheTermsItKeeps() throws {
         let (w, a) = Self.players(9, size: 4, seed: 53)
         let (masks, terms) = try AnchoredDecomposition.terms(players: w, anchors: a, maxOrder: 9, Self.coupled)
+        let g = { (x: Double) in GELU.value(x) * Foundation.sin(x) }
+        let (_, gTerms) = try AnchoredDecomposition.terms(players: w, anchors: a, maxOrder: 9) { $0.map(g) }
+        for k in 0...10 {
+            let elementwise = try AnchoredDecomposition.elementwiseTruncation(players: w, anchors: a, order: k, g)
+            for e in 0..<4 {
+                var s = 0.0
+                for (p, m) in masks.enumerated() where m.nonzeroBitCount <= k { s += gTerms[p][e] }
+                #expect(abs(elementwise[e] - s) <= 1e-11 * max(1, abs(s)), "elementwise, order \(k)")
+            }
+        }
         for k in 0...9 {
             let fast = try AnchoredDecomposition.truncation(players: w, anchors: a, order: k, Self.coupled)
             for e in 0..<4 {

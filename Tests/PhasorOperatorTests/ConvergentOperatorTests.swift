@@ -142,18 +142,18 @@ import PhasorNumerics
         }
     }
 
-    @Test func logitAttributionSumsToTheLogitsAndEqualsADirectMobiusComputation() throws {
+    @Test func logitDividendsSumToTheLogitsAndEqualADirectMobiusComputation() throws {
         let m = try tinyModel(layers: 2, h: 3, n: 8)
         let B = 4, L = 10, u = randomInputs(B * L * 2, seed: 69)
         let dec = try BandDecomposition(model: m, inputs: u, batch: B, length: L)
         let x = randomInputs(2 * L * 2, seed: 70)
         for layer in 0..<2 {
-            let full = try dec.attribution(model: m, inputs: x, batch: 2, length: L, layer: layer, maxOrder: 5)
+            let full = try dec.dividends(model: m, inputs: x, batch: 2, length: L, layer: layer, maxOrder: 5)
             let ref = try m.model.logits(inputs: x, batch: 2, length: L)
             let sums = (0..<2).flatMap { full.partialSum(sample: $0, through: 5) }
             #expect(maxAbsDiff(sums, ref) <= 1e-12 * max(1, ref.map { abs($0) }.max()!))
             #expect(full.remainder(through: 5) <= 1e-12)
-            let pairs = try dec.attribution(model: m, inputs: x, batch: 2, length: L, layer: layer, maxOrder: 2)
+            let pairs = try dec.dividends(model: m, inputs: x, batch: 2, length: L, layer: layer, maxOrder: 2)
             #expect(pairs.subsets.count == 1 + 5 + 10)
             for (k, mask) in pairs.subsets.enumerated() {
                 let j = full.subsets.firstIndex(of: mask)!
@@ -177,6 +177,48 @@ import PhasorNumerics
                 #expect(maxAbsDiff(direct[k], Array(pairs.terms[1][j * 3 ..< (j + 1) * 3])) <= 1e-12)
             }
             #expect(pairs.topPairs(class: 0, samples: [0, 1], count: 3).count == 3)
+        }
+    }
+
+    @Test func ablationEffectsAreTheModelWithoutEachTerm() throws {
+        let m = try tinyModel(layers: 2, h: 3, n: 6)                                  // 3 bands + skip = 4 players
+        let B = 4, L = 9, u = randomInputs(B * L * 2, seed: 72)
+        let dec = try BandDecomposition(model: m, inputs: u, batch: B, length: L)
+        let x = randomInputs(3 * L * 2, seed: 73)
+        let (g, s) = exact(m)
+        for layer in 0..<2 {
+            let ab = try dec.ablation(model: m, inputs: x, batch: 3, length: L, lengths: [9, 6, 9], layer: layer, chunk: 2)
+            #expect(ab.subsets.count == 4 + 6 && ab.kind == .ablation)
+            let ref = try m.model.logits(inputs: x, batch: 3, length: L, lengths: [9, 6, 9])
+            #expect(maxAbsDiff(ab.logits.flatMap { $0 }, ref) <= 1e-12 * max(1, ref.map { abs($0) }.max()!))
+            // independent: the terms Δ_S of every element by the generic decomposition, removed in a direct forward pass
+            for b in [0, 1] {
+                let one = Array(x[b * L * 2 ..< (b + 1) * L * 2]), len = [9, 6, 9][b]
+                var captured: (w: [[Double]], a: [[Double]])? = nil
+                _ = try m.plainForward(inputs: one, batch: 1, length: L, lengths: [len], gelu: g, sigmoid: s, stages: ForwardStages(gelu: { c in
+                    if c.layer == layer { let p = dec.players(layer: layer, skip: m.layers[layer].D, context: c); captured = (p.players, p.anchors) }
+                    return c.ssmOutput.map { GELU.value($0) }
+                }))
+                let (masks, delta) = try AnchoredDecomposition.terms(players: captured!.w, anchors: captured!.a, maxOrder: 2) { $0.map { GELU.value($0) } }
+                func without(_ removed: [Int]) throws -> [Double] {
+                    try m.plainForward(inputs: one, batch: 1, length: L, lengths: [len], gelu: g, sigmoid: s, stages: ForwardStages(gelu: { c in
+                        guard c.layer == layer else { return c.ssmOutput.map { GELU.value($0) } }
+                        var out = c.ssmOutput.map { GELU.value($0) }
+                        for r in removed { let d = delta[masks.firstIndex(of: r)!]; for e in out.indices { out[e] -= d[e] } }
+                        return out
+                    })).logits
+                }
+                let full = try without([])
+                for (k, mask) in ab.subsets.enumerated() {
+                    let effect = zip(full, try without([mask])).map { $0 - $1 }
+                    #expect(maxAbsDiff(effect, Array(ab.terms[b][k * 3 ..< (k + 1) * 3])) <= 1e-12)
+                }
+                let all = zip(full, try without(ab.subsets.filter { $0.nonzeroBitCount == 2 })).map { $0 - $1 }
+                #expect(maxAbsDiff(all, ab.allPairs![b]) <= 1e-12)
+            }
+            #expect(ab.nonAdditivity!.isFinite)
+            let mapped = ab.map(class: 1, samples: [0, 2])
+            #expect(mapped[1][3] == (ab.term(sample: 0, 1, 3, class: 1) + ab.term(sample: 2, 3, 1, class: 1)) / 2)
         }
     }
 

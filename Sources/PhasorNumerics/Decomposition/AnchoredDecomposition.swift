@@ -95,7 +95,7 @@ public enum AnchoredDecomposition {
         try check(w, a)
         let weights = truncationWeights(players: w.count, order: k)
         var sum: [Double] = []
-        for mask in subsets(players: w.count, maxOrder: k) {
+        for mask in subsets(players: w.count, maxOrder: k) where weights[mask.nonzeroBitCount] != 0 {
             let v = try f(point(players: w, anchors: a, subset: mask))
             if sum.isEmpty { sum = [Double](repeating: 0, count: v.count) }
             guard v.count == sum.count else { throw DecompositionError.shapes("f returned outputs of different sizes") }
@@ -103,6 +103,35 @@ public enum AnchoredDecomposition {
             for e in 0..<v.count { sum[e] += c * v[e] }
         }
         return sum
+    }
+
+    /// The same truncation for an elementwise f, element by element without intermediate arrays:
+    /// x_T = x_{T∖{i}} + d_i (i = T's lowest player) over the masks in increasing order, f only where ω(|T|) ≠ 0
+    /// (at k ≥ n that is T = all alone, so the full order costs one evaluation of f per element).
+    public static func elementwiseTruncation(players w: [[Double]], anchors a: [[Double]], order k: Int,
+                                             _ f: (Double) -> Double) throws -> [Double] {
+        try check(w, a)
+        let n = w.count, count = w[0].count
+        let weights = truncationWeights(players: n, order: k)
+        let masks = (1..<(1 << n)).filter { $0.nonzeroBitCount <= k }
+        let lowest = masks.map { $0.trailingZeroBitCount }
+        let evaluate = masks.map { weights[$0.nonzeroBitCount] != 0 }
+        let w0 = weights[0]
+        var x = [Double](repeating: 0, count: 1 << n), d = [Double](repeating: 0, count: n)
+        var out = [Double](repeating: 0, count: count)
+        for e in 0..<count {
+            var base = 0.0
+            for i in 0..<n { base += a[i][e]; d[i] = w[i][e] - a[i][e] }             // A, d_i
+            x[0] = base
+            var sum = w0 != 0 ? w0 * f(base) : 0
+            for (j, m) in masks.enumerated() {
+                let v = x[m & (m - 1)] + d[lowest[j]]                                // x_T = x_{T∖{i}} + d_i
+                x[m] = v
+                if evaluate[j] { sum += weights[m.nonzeroBitCount] * f(v) }
+            }
+            out[e] = sum
+        }
+        return out
     }
 
     /// Möbius inversion in place on a down-closed family of masks: v_S ← Σ_{T⊆S} (−1)^{|S|−|T|} v_T.

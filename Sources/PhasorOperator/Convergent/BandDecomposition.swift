@@ -87,7 +87,7 @@ public struct BandDecomposition: Sendable {
         let gelu: (StageContext) throws -> [Double] = { c in
             let (w, a) = players(layer: c.layer, skip: model.layers[c.layer].D, context: c)
             last = (c.layer, w, a)
-            return try AnchoredDecomposition.truncation(players: w, anchors: a, order: k) { $0.map { GELU.value($0) } }
+            return try AnchoredDecomposition.elementwiseTruncation(players: w, anchors: a, order: k) { GELU.value($0) }
         }
         guard gate else { return ForwardStages(gelu: gelu) }
         return ForwardStages(gelu: gelu, gate: { c, _ in

@@ -15,12 +15,13 @@ public struct ConvergenceRow: Sendable, Codable, Equatable {
     public var agreement: Double
     /// Per-channel surrogates only: fraction of pointwise evaluations (valid positions) outside the channel's range.
     public var outsideFraction: Double?
-    /// Wall time of the replaced forward pass over all samples at this order.
-    public var seconds: Double
+    /// Process CPU time (all threads) of the replaced forward pass over all samples at this order — a cost that a
+    /// shared machine's load does not inflate, unlike wall time.
+    public var cpuSeconds: Double
 
     enum CodingKeys: String, CodingKey {
         case order, relativeError = "relative_error", accuracy, accuracyRatio = "accuracy_ratio", agreement
-        case outsideFraction = "outside_fraction", seconds
+        case outsideFraction = "outside_fraction", cpuSeconds = "cpu_seconds"
     }
 }
 
@@ -30,10 +31,10 @@ public struct ConvergenceTable: Sendable, Codable {
     public var samples: Int
     public var fullAccuracy: Double
     public var rows: [ConvergenceRow]
-    /// Wall time of the exact `plainForward` (same code path, no replacement) over all samples.
-    public var plainSeconds: Double
-    /// Wall time of `S4Model.logits` over all samples.
-    public var modelSeconds: Double
+    /// Process CPU time of the exact `plainForward` (same code path, no replacement) over all samples.
+    public var plainCPUSeconds: Double
+    /// Process CPU time of `S4Model.logits` over all samples.
+    public var modelCPUSeconds: Double
 
     /// The first order with agreement ≥ `agreement`, accuracy ratio ≥ `ratio` and relative error ≤ `error`.
     public func headlineOrder(agreement g: Double = 0.99, ratio: Double = 0.99, error: Double = 0.1) -> Int? {
@@ -41,8 +42,8 @@ public struct ConvergenceTable: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case method, samples, fullAccuracy = "full_accuracy", rows = "orders", plainSeconds = "plain_seconds"
-        case modelSeconds = "model_seconds"
+        case method, samples, fullAccuracy = "full_accuracy", rows = "orders", plainCPUSeconds = "plain_cpu_seconds"
+        case modelCPUSeconds = "model_cpu_seconds"
     }
 }
 
@@ -75,11 +76,11 @@ extension ConvergenceTable {
             var out: [Double] = [], seconds = 0.0, start = 0
             while start < B {
                 let s = min(chunk, B - start)
-                let t0 = Date()
+                let t0 = Self.processCPUSeconds()
                 out += try model.plainForward(inputs: Array(inputs[start * L * d ..< (start + s) * L * d]), batch: s, length: L,
                                               lengths: Array(lens[start ..< start + s]), gelu: f.gelu, sigmoid: f.sigmoid,
                                               stages: f.stages).logits
-                seconds += Date().timeIntervalSince(t0)
+                seconds += Self.processCPUSeconds() - t0
                 start += s
             }
             return (out, seconds)
@@ -87,10 +88,10 @@ extension ConvergenceTable {
         var modelSeconds = 0.0, start = 0
         while start < B {
             let s = min(chunk, B - start)
-            let t0 = Date()
+            let t0 = Self.processCPUSeconds()
             _ = try model.model.logits(inputs: Array(inputs[start * L * d ..< (start + s) * L * d]), batch: s, length: L,
                                        lengths: Array(lens[start ..< start + s]))
-            modelSeconds += Date().timeIntervalSince(t0)
+            modelSeconds += Self.processCPUSeconds() - t0
             start += s
         }
         let exact = try run(.exact(layers: model.layers.count))
@@ -104,9 +105,16 @@ extension ConvergenceTable {
             rows.append(ConvergenceRow(order: k, relativeError: OperatorAnalysis.relativeError(r.logits, exact.logits), accuracy: acc,
                                        accuracyRatio: full > 0 ? acc / full : 0,
                                        agreement: OperatorAnalysis.accuracy(r.logits, labels: predicted, classes: C),
-                                       outsideFraction: f.counter?.fraction, seconds: r.seconds))
+                                       outsideFraction: f.counter?.fraction, cpuSeconds: r.seconds))
         }
-        self.init(method: method, samples: B, fullAccuracy: full, rows: rows, plainSeconds: exact.seconds, modelSeconds: modelSeconds)
+        self.init(method: method, samples: B, fullAccuracy: full, rows: rows, plainCPUSeconds: exact.seconds, modelCPUSeconds: modelSeconds)
+    }
+
+    /// CPU time of this process (all threads) in seconds.
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// First argmax of each row of (samples, classes) logits.
