@@ -107,11 +107,12 @@ public enum AnchoredDecomposition {
 
     /// The same truncation for an elementwise f, element by element without intermediate arrays:
     /// x_T = x_{T∖{i}} + d_i (i = T's lowest player) over the masks in increasing order, f only where ω(|T|) ≠ 0
-    /// (at k ≥ n that is T = all alone, so the full order costs one evaluation of f per element).
+    /// (at k ≥ n that is T = all alone: f(Σ_i w_i), one evaluation of f per element).
     public static func elementwiseTruncation(players w: [[Double]], anchors a: [[Double]], order k: Int,
                                              _ f: (Double) -> Double) throws -> [Double] {
         try check(w, a)
         let n = w.count, count = w[0].count
+        if k >= n { return (0..<count).map { e in f(w.reduce(0) { $0 + $1[e] }) } }   // only ω(n) = 1 is left: f(Σ w)
         let weights = truncationWeights(players: n, order: k)
         let masks = (1..<(1 << n)).filter { $0.nonzeroBitCount <= k }
         let lowest = masks.map { $0.trailingZeroBitCount }

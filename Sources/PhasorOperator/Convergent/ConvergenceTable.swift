@@ -31,7 +31,7 @@ public struct ConvergenceTable: Sendable, Codable {
     public var samples: Int
     public var fullAccuracy: Double
     public var rows: [ConvergenceRow]
-    /// Process CPU time of the exact `plainForward` (same code path, no replacement) over all samples.
+    /// Process CPU time of the exact `plainForward` (same code path, no replacement) over all samples, best of 3.
     public var plainCPUSeconds: Double
     /// Process CPU time of `S4Model.logits` over all samples.
     public var modelCPUSeconds: Double
@@ -94,7 +94,8 @@ extension ConvergenceTable {
             modelSeconds += Self.processCPUSeconds() - t0
             start += s
         }
-        let exact = try run(.exact(layers: model.layers.count))
+        var exact = try run(.exact(layers: model.layers.count))
+        for _ in 0..<2 { exact.seconds = min(exact.seconds, try run(.exact(layers: model.layers.count)).seconds) }   // best of 3
         let full = OperatorAnalysis.accuracy(exact.logits, labels: labels, classes: C)
         let predicted = Self.argmax(exact.logits, classes: C)
         var rows: [ConvergenceRow] = []

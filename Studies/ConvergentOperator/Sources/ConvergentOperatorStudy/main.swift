@@ -7,6 +7,7 @@
 // Usage: convergent-operator-study --model M --data D [--test-fraction F --seed S] [--max-order K] [--samples N]
 //        [--floor φ] [--rule channel|layer] [--gate-orders 1,2,3] [--gate-samples N] [--attribution-samples N]
 //        [--skip pure,range,bands,gate,attribution] [--json OUT]
+//        [--timing k1,k2,…]   (costs only: CPU time, best of 3, of the replaced forward at these orders on ≤ 64 samples)
 import Foundation
 import PhasorData
 import PhasorModels
@@ -19,6 +20,7 @@ struct Options {
     var maxOrder = 15, samples = 0, floor = 0.02, rule = BandRule.channel
     var gateOrders = [1, 2, 3], gateSamples = 64, attributionSamples = 8
     var skip: Set<String> = []
+    var timingOrders: [Int] = []
 
     init(_ args: [String]) throws {
         var i = 1
@@ -42,6 +44,7 @@ struct Options {
             case "--gate-samples": gateSamples = Int(try next()) ?? 64
             case "--attribution-samples": attributionSamples = Int(try next()) ?? 8
             case "--skip": skip = Set(try next().split(separator: ",").map(String.init))
+            case "--timing": timingOrders = try next().split(separator: ",").compactMap { Int($0) }
             default: throw StudyError("unknown option \(args[i])")
             }
             i += 1
@@ -143,6 +146,10 @@ func main() throws {
         return t
     }
 
+    if !o.timingOrders.isEmpty {
+        try timing(o, op: op, fit: fit, eval: eval.prefix(64))
+        return
+    }
     // (a) per-channel surrogates
     var t0 = Date()
     let surrogates = try ChannelSurrogates(model: op, inputs: fit.x, batch: fit.batch, length: fit.length, lengths: fit.lengths,
@@ -260,6 +267,60 @@ func main() throws {
     if let path = o.json {
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
+
+/// CPU costs (process CPU time, best of 3) over a plain forward pass of the same samples.
+func timing(_ o: Options, op: OperatorModel, fit: Arrays, eval e: Arrays) throws {
+    let nl = op.layers.count
+    let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+    func best(_ body: () throws -> Void) rethrows -> Double {
+        var t = Double.infinity
+        for _ in 0..<3 { let c0 = cpuNow(); try body(); t = min(t, cpuNow() - c0) }
+        return t
+    }
+    func forward(_ stages: ForwardStages?) throws {
+        _ = try op.plainForward(inputs: e.x, batch: e.batch, length: e.length, lengths: e.lengths, gelu: exactG, sigmoid: exactS, stages: stages)
+    }
+    let plain = try best { try forward(nil) }
+    let model = try best { _ = try op.model.logits(inputs: e.x, batch: e.batch, length: e.length, lengths: e.lengths) }
+    var c0 = cpuNow()
+    let surrogates = try ChannelSurrogates(model: op, inputs: fit.x, batch: fit.batch, length: fit.length, lengths: fit.lengths,
+                                           maxOrder: o.maxOrder, floor: o.floor)
+    let surrogateFit = cpuNow() - c0
+    c0 = cpuNow()
+    let bands = try BandDecomposition(model: op, inputs: fit.x, batch: fit.batch, length: fit.length, lengths: fit.lengths, rule: o.rule)
+    let bandFit = cpuNow() - c0
+    var line = "cost over a plain forward (\(e.batch) samples, process CPU time, best of 3; plain \(String(format: "%.4f", plain)) s, S4Model.logits \(String(format: "%.2f", model / plain))×): "
+    line += "fits \(String(format: "%.1f", surrogateFit)) s (surrogates on \(fit.batch) samples), \(String(format: "%.1f", bandFit)) s (bands, anchors)"
+    var out: [String: Any] = ["plain_cpu_seconds": plain, "model_ratio": model / plain, "surrogate_fit_cpu_seconds": surrogateFit,
+                              "band_fit_cpu_seconds": bandFit, "samples": e.batch]
+    var rows: [[String: Any]] = []
+    for k in o.timingOrders {
+        let sur = try best { try forward(surrogates.stages(order: k)) } / plain
+        var row: [String: Any] = ["order": k, "surrogate": sur]
+        line += "; k=\(k): surrogates \(String(format: "%.1f", sur))×"
+        if k <= bands.bands.map(\.players).max()! {
+            let gelu = try best { try forward(bands.stages(model: op, order: k)) } / plain
+            row["bands"] = gelu
+            line += ", bands \(String(format: "%.1f", gelu))×"
+            if k <= 3 {
+                let gate = try best { try forward(bands.stages(model: op, order: k, gate: true)) } / plain
+                row["bands_and_gates"] = gate
+                line += ", bands+gates \(String(format: "%.1f", gate))×"
+            }
+        }
+        rows.append(row)
+    }
+    let four = e.prefix(4)
+    let onePlain = try best { _ = try op.plainForward(inputs: four.x, batch: four.batch, length: four.length, lengths: four.lengths, gelu: exactG, sigmoid: exactS) }
+    let ablation = try best { for layer in 0..<nl { _ = try bands.ablation(model: op, inputs: four.x, batch: four.batch, length: four.length, lengths: four.lengths, layer: layer) } } / onePlain
+    out["ablation_all_layers_ratio"] = ablation
+    line += "; ablation attribution of every layer \(String(format: "%.0f", ablation))× (on 4 samples)"
+    out["orders"] = rows
+    print(line)
+    if let path = o.json {
+        try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }
 
