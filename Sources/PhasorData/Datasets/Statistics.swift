@@ -1,0 +1,43 @@
+// Mean and standard deviation of a list of numbers that cannot overflow: the numbers in Phasor's files may sit
+// anywhere in Double's range (a value of 1.7e308 is legal in .npy, .ts and CSV), and Σx of two of them is already
+// infinite. Shared by SequenceDataset.channelStatistics (input standardisation for training) and `phasor inspect`.
+//
+//   mean  m = (1/n) Σ x_i, computed as Σ x_i / n; if that sum overflows, as Σ (x_i / n) instead, whose partial sums
+//         are bounded by max |x_i| (|Σ_{i≤k} x_i/n| ≤ k·max|x|/n), so it is finite whenever every x_i is;
+//   std   σ = sqrt((1/n) Σ d_i²), d_i = x_i − m (two passes: no cancellation of Σx² − n·m²); if d² overflows
+//         (|d| > 1e154), as σ = s·sqrt((1/n) Σ (d_i/s)²) with s = max |d_i|. Only a σ beyond Double's range (values of
+//         both signs near ±1.8e308, where d itself overflows) stays infinite.
+
+public enum Statistics {
+    /// The mean of `values` (0 for none); finite whenever every value is.
+    public static func mean(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let n = Double(values.count)
+        var sum = 0.0
+        for x in values { sum += x }
+        if sum.isFinite { return sum / n }
+        var scaled = 0.0
+        for x in values { scaled += x / n }   // Σ (x/n): cannot overflow (bound above)
+        return scaled
+    }
+
+    /// Mean and population standard deviation of `values` ((0, 0) for none).
+    public static func meanAndStandardDeviation(_ values: [Double]) -> (mean: Double, std: Double) {
+        guard !values.isEmpty else { return (0, 0) }
+        let n = Double(values.count)
+        let m = mean(values)
+        var squares = 0.0
+        for x in values { let d = x - m; squares += d * d }
+        var std = (squares / n).squareRoot()
+        if !std.isFinite {
+            var s = 0.0
+            for x in values { s = max(s, abs(x - m)) }
+            if s.isFinite, s > 0 {
+                var scaled = 0.0
+                for x in values { let d = (x - m) / s; scaled += d * d }
+                std = s * (scaled / n).squareRoot()
+            }
+        }
+        return (m, std)
+    }
+}
