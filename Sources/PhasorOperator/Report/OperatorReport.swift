@@ -95,7 +95,7 @@ public struct OperatorReport: Sendable, Codable {
     /// Writes error-vs-order, accuracy-vs-order and one interaction map per basis (mean |contribution| summed over
     /// classes, symmetric) into `directory`; returns the paths written.
     public func writePlots(to directory: String, interactions: [PairInteractions]) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(atPath: directory)
         let x = orders.map { Double($0.order) }
         var written: [String] = []
         func put(_ name: String, _ text: String) throws {
