@@ -22,6 +22,7 @@ struct Analyze: ParsableCommand {
     @Option(help: "Checkpoint (.safetensors).") var model: String
     @Option(help: "Training data: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String?
     @Option(help: "The --test-fraction used in training (its held-out part is left out here).") var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Seed of that split (the training --seed).") var seed: UInt64 = 0
     @Option(help: "Rebuild the initialisation θ₀ from this seed (the training --seed) for the PAC-Bayes prior.")
     var initSeed: UInt64?
@@ -44,7 +45,7 @@ struct Analyze: ParsableCommand {
         let m = checkpoint.model
         var source: BatchSource?
         if let data {
-            let (train, _) = try DataSplits.load(data: data, test: nil, testFraction: testFraction, seed: seed)
+            let (train, _) = try DataSplits.load(data: data, test: nil, testFraction: testFraction, seed: seed, options: dataset)
             let classes = checkpoint.classNames ?? train.classNames
             guard classes.count == m.configuration.classes else {
                 throw CLIError("\(data) has \(classes.count) classes but the model has \(m.configuration.classes)")
@@ -98,9 +99,7 @@ struct Analyze: ParsableCommand {
     }
 
     func writePlots(_ report: ModelAnalysisReport, to folder: String) throws {
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw CLIError("cannot create --plot folder \(folder): \(error.localizedDescription)")
-        }
+        try AtomicFile.createFolder(atPath: folder)
         let base = folder as NSString
         try AtomicFile.write(AnalysisPlots.histogram(report.timescales.decaySteps, title: "decay time τ/Δ (steps), log10"),
                              to: base.appendingPathComponent("timescales.svg"))

@@ -20,8 +20,10 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @OptionGroup var dataset: DatasetOptions
+
     func run() throws {
-        let summary = try Self.summary(of: file)
+        let summary = try Self.summary(of: file, labelColumn: dataset.labelColumn)
         if json {
             let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
@@ -41,14 +43,13 @@ struct Inspect: ParsableCommand {
         case "ts", "csv", "txt": return .dataset
         default:
             // Unknown extension: sniff the .npy magic, else try safetensors (whose reader explains a mismatch).
-            if let handle = FileHandle(forReadingAtPath: path), let head = try? handle.read(upToCount: 6),
-               Array(head) == NpyArray.magic { return .npy }
+            if NpyArray.hasMagic(atPath: path) { return .npy }
             return .safetensors
         }
     }
 
     /// A JSON-ready summary of the file.
-    static func summary(of path: String) throws -> [String: Any] {
+    static func summary(of path: String, labelColumn: LabelColumn) throws -> [String: Any] {
         switch kind(of: path) {
         case .safetensors:
             let file = try SafeTensorsFile(contentsOf: path)
@@ -74,14 +75,14 @@ struct Inspect: ParsableCommand {
             if let lo = finite.min(), let hi = finite.max() {
                 result["min"] = lo
                 result["max"] = hi
-                result["mean"] = finite.reduce(0, +) / Double(finite.count)
+                result["mean"] = Statistics.mean(finite)
             }
             return result
         case .dataset:
-            let (train, test) = try DatasetLoader.load(path: path)
+            let (train, test) = try DatasetLoader.load(path: path, labelColumn: labelColumn)
             var result: [String: Any] = ["file": path, "format": "dataset", "name": train.name,
                                          "channels": train.channels, "classes": train.classNames,
-                                         "train": split(train)]
+                                         "train": split(train), "notes": train.notes.messages + (test?.notes.messages ?? [])]
             if let test { result["test"] = split(test) }
             return result
         }
@@ -128,6 +129,7 @@ struct Inspect: ParsableCommand {
                 out += "  \(part): \(p["cases"] ?? 0) cases, length \(p["min_length"] ?? 0)–\(p["max_length"] ?? 0)\n"
                 out += "    classes: \(perClass)\n"
             }
+            for note in s["notes"] as? [String] ?? [] { out += "  note: \(note)\n" }
         }
         return out
     }

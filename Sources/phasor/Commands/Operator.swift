@@ -25,6 +25,7 @@ struct Operator: ParsableCommand {
     @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String
     @Option(help: "Separate test file (optional).") var test: String?
     @Option(help: "Held-out test part of a single file (same value and --seed as in training).") var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Seed of the --test-fraction split.") var seed: UInt64 = 0
     @Option(help: "Maximum interaction order P (1…25).") var maxOrder: Int = 5
     @Option(help: "chebyshev (default) or taylor.") var formulation: Formulation = .chebyshev
@@ -83,7 +84,7 @@ struct Operator: ParsableCommand {
         }
         let checkpoint = try Checkpoint.load(path: model)
         let cfg = checkpoint.model.configuration
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         guard trainSet.channels == cfg.dInput else {
             throw CLIError("\(data) has \(trainSet.channels) input channels but the model expects d_input = \(cfg.dInput)")
         }

@@ -10,7 +10,9 @@ extension ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            Terminal.flushNotes()
         } catch {
+            Terminal.dropNotes()   // notes about the input would make a refusal two lines
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
             let full = fullMessage(for: error)

@@ -23,6 +23,7 @@ enum OutputPaths {
                 throw DataError(.badArgument, file: path, problem: "the output path is a folder",
                                 fix: "give a file name inside it")
             }
+            _ = try AtomicFile.destination(of: path)   // not a device, FIFO or socket; a name that fits; links followed
         }
     }
 }
