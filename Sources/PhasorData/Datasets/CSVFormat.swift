@@ -88,9 +88,11 @@ enum CSVFormat {
             }
             if let (cell, column) = firstText {
                 let token = TSFormat.token(buffer, cell.start, cell.end)
+                let otherEnd = labelColumn == .last ? 1 : cells.count   // where the label would be, read the other way
                 throw fail(.nonNumeric, "column \(column) \"\(token)\" is not a number",
                            separatorHint(buffer, cell.start, cell.end, separator)
-                           ?? "values must be decimal numbers; a missing value is written ?, NaN or left empty")
+                           ?? (column == otherEnd ? "if it is the class label, pass --label-column \(labelColumn == .last ? "first" : "last")"
+                                                  : "values must be decimal numbers; a missing value is written ?, NaN or left empty"))
             }
             if let columns, cells.count != columns {
                 throw fail(.raggedRows, "the row has \(cells.count) columns but the first row has \(columns)",

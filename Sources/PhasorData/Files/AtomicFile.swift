@@ -92,6 +92,7 @@ public enum AtomicFile {
                 try requireFolder(of: current, path: path)
                 return current
             case let .failure(error):
+                if error.code == ENAMETOOLONG { try requireFolder(of: current, path: path) }   // says how long
                 throw FileWriteError(path: path, reason: error.sentence)
             case let .success(s):
                 switch FileSystem.Kind(mode: s.st_mode) {
