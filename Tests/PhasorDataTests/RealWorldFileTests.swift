@@ -152,13 +152,20 @@ struct RealWorldFileTests {
         #expect(data.classNames == ["1", "2"] && data.classCounts() == [2, 2])
         #expect(data.samples[1].values == [0.75, 0.625, 0.375])
         let refused = try #require(error("ucr.csv", ucr))
-        #expect(refused.kind == .oneSamplePerClass && refused.fix.contains("--label-column first"))
+        #expect(refused.kind == .implausibleLabels && refused.fix.contains("--label-column first"))
         // The mirror image: a label-last file read as label-first.
         let last = "0.25,0.5,0.125,a\n0.75,0.625,0.375,b\n0.3,0.2,0.1,a\n"
         #expect(error("last.csv", last, labelColumn: .first)?.fix.contains("--label-column last") == true)
         #expect(error("last.csv", last.replacingOccurrences(of: "a", with: "1").replacingOccurrences(of: "b", with: "2"),
                       labelColumn: .first)?.fix.contains("--label-column last") == true)
         #expect(error("first.csv", "a,1,2\nb,2,3\na,3,4\n")?.fix.contains("--label-column first") == true)
+        // The UCR 2018 layout with NaN padding read label-last: the "labels" are fractional values and NaN padding.
+        let padded = "1,0.25,0.5,NaN\n2,0.75,0.625,0.375\n1,0.3,NaN,NaN\n2,0.9,0.8,0.7\n3,0.1,0.2,0.3\n"
+        #expect(error("ucr.csv", padded)?.problem.contains("fractional numbers, 3 distinct in 3 rows") == true)
+        #expect(try load("ucr.csv", padded, labelColumn: .first).classCounts() == [2, 2, 1])
+        // Whole-number labels, and a class called "nan" among them, are class labels.
+        #expect(try load("n.csv", "1,2,nan\n3,4,1\n5,6,nan\n7,8,2\n").classNames == ["1", "2", "nan"])
+        #expect(try load("n.csv", "1,2,0.5\n3,4,1.5\n5,6,0.5\n7,8,1.5\n").classNames == ["0.5", "1.5"])
         // A .ts file carries its label after the last ':'; choosing a column for it is refused.
         #expect(error("t.ts", "@classLabel true a\n@data\n1,2:a\n", labelColumn: .first)?.kind == .badArgument)
         // A test set is read against known classes: one sample per class is fine there.
