@@ -19,7 +19,8 @@
 // Checks (each error names the file and line): an empty file, a single column (no values), rows with a different
 // number of columns from the first, non-numeric cells (with a hint for ';'-separated files), infinite values, an
 // unterminated quote, an empty label, labels unseen in training (test sets), a row holding only missing values, and
-// — for a training set — every class holding exactly one sample (the label is most likely in the other column).
+// — for a training set — a label column that holds values: every class with exactly one sample, or fractional
+// numbers most of them distinct (the label is most likely in the other column; `implausibleLabels`).
 
 enum CSVFormat {
     static func parse(_ bytes: [UInt8], file: String, separator: UInt8 = UInt8(ascii: ","), labelColumn: LabelColumn = .last,
@@ -124,10 +125,10 @@ enum CSVFormat {
             let sequence = try missing.resolve([row.values], file: file, line: row.line)
             samples.append(LabelledSequence(values: sequence.values, length: sequence.length, label: label))
         }
-        if knownClasses == nil, rows.count >= 2, classNames.count == rows.count {
+        if knownClasses == nil, let reason = implausibleLabels(rows.map(\.label), classes: classNames.count) {
             let other: LabelColumn = labelColumn == .last ? .first : .last
-            throw DataError(.oneSamplePerClass, file: file,
-                            problem: "each of the \(rows.count) rows has its own class label in the \(columnName) column, so every class has one sample",
+            throw DataError(.implausibleLabels, file: file,
+                            problem: "the \(columnName) column does not look like class labels: \(reason)",
                             fix: "the label is probably in the \(other.rawValue) column (the UCR 2018 archive puts it first): pass --label-column \(other.rawValue) (labelColumn: .\(other.rawValue))")
         }
         return SequenceDataset(name: DatasetLoader.stem(of: file), channels: 1, classNames: classNames, samples: samples,
@@ -159,6 +160,28 @@ enum CSVFormat {
         return distinct.sorted { bytes($0).lexicographicallyPrecedes(bytes($1)) }
     }
 
+    /// Why a training set's label column looks like a column of values (the label is then most likely in the other
+    /// column), or nil: (1) every class has exactly one sample (≥ 2 rows); (2) the labels — missing-value tokens
+    /// aside, which are the padding of a value column — are numbers, not all whole, and most of them distinct
+    /// (more classes than half the rows): measurements, not class names.
+    private static func implausibleLabels(_ labels: [String], classes: Int) -> String? {
+        if labels.count >= 2, classes == labels.count {
+            return "each of the \(labels.count) rows has its own label, so every class has one sample"
+        }
+        var numbers: [String: Double] = [:]
+        for label in Set(labels) {
+            let outcome = Array(label.utf8).withUnsafeBufferPointer { DecimalParser.parse($0, 0, $0.count) }
+            switch outcome {
+            case let .number(v): numbers[label] = v
+            case .missing: continue
+            case .infinite, .notANumber: return nil
+            }
+        }
+        let counted = labels.filter { numbers[$0] != nil }.count
+        guard numbers.values.contains(where: { $0.rounded() != $0 }), numbers.count * 2 > counted else { return nil }
+        return "its values are fractional numbers, \(numbers.count) distinct in \(counted) rows"
+    }
+
     /// Rules (b) and (c) of the header row (rule (a) is decided while reading): the reason, or nil.
     private static func headerReason(_ rows: [Row], labelColumn: LabelColumn) -> String? {
         guard rows.count >= 2, let first = rows.first else { return nil }
@@ -177,7 +200,7 @@ enum CSVFormat {
         let shift = labelColumn == .first && labelNumber == 0 ? 1.0 : 0.0   // label 0 first: values 1…n
         if values.count >= 3, labelNumber == nil || labelNumber == labelIndex,
            values.enumerated().allSatisfy({ $0.element == Double($0.offset) + shift }) {
-            return "its cells are the column numbers 0…\(values.count), as pandas writes them"
+            return "its cells are column numbers, as pandas' to_csv writes them"
         }
         // (c) a text label above numeric labels.
         if labelNumber == nil, rows.dropFirst().allSatisfy({ number($0.label) != nil }) {

@@ -22,7 +22,7 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case raggedRows            // rows of different lengths where equal lengths are required
         case channelMismatch       // a case's channel count differs from the header or from other cases
         case unknownLabel          // a class label not declared / not seen in training
-        case oneSamplePerClass     // every class of a CSV training set has one sample: the label column is wrong
+        case implausibleLabels     // a CSV training set's label column holds values (one sample per class, fractions)
         case badQuotes             // a CSV field with an unclosed double quote, or text after its closing quote
         case missingData           // a `.ts` file without an `@data` section
         case emptyData             // no cases at all
