@@ -96,7 +96,7 @@ enum CSVFormat {
                                                   : "values must be decimal numbers; a missing value is written ?, NaN or left empty"))
             }
             if let columns, cells.count != columns {
-                throw fail(.raggedRows, "the row has \(cells.count) columns but the first row has \(columns)",
+                throw fail(.raggedRows, "the row has \(cells.count) columns but the first data row has \(columns)",
                            "every row needs the same number of values and a label")
             }
             columns = cells.count
