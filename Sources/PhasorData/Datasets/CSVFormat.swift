@@ -44,6 +44,7 @@ enum CSVFormat {
         var columns: Int? = nil
         var header: (line: Int, reason: String)? = nil
         var sawFirstRow = false
+        var cells: [Field] = []   // one row's fields, reused from row to row
         let columnName = labelColumn == .last ? "last" : "first"
         while let line = lines.next() {
             var start = line.start, end = line.end
@@ -55,7 +56,7 @@ enum CSVFormat {
             }
             let isFirstRow = !sawFirstRow
             sawFirstRow = true
-            let cells = try fields(buffer, line.start, line.end, separator: separator, file: file, line: line.number)
+            try fields(buffer, line.start, line.end, separator: separator, file: file, line: line.number, into: &cells)
             guard cells.count >= 2 else {
                 throw fail(.badHeader, "the row has a single column: there are no values beside the label",
                            separatorHint(buffer, start, end, separator)
@@ -216,12 +217,12 @@ enum CSVFormat {
         var quoted: Bool
     }
 
-    /// Splits buffer[start..<end] at `separator` outside double quotes (RFC 4180 within one line).
+    /// Splits buffer[start..<end] at `separator` outside double quotes (RFC 4180 within one line) into `result`.
     static func fields(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, separator: UInt8,
-                       file: String, line: Int) throws -> [Field] {
+                       file: String, line: Int, into result: inout [Field]) throws {
         let quote = UInt8(ascii: "\"")
         func isBlank(_ c: UInt8) -> Bool { c == 0x20 || (c == 0x09 && separator != 0x09) }
-        var result: [Field] = []
+        result.removeAll(keepingCapacity: true)
         var i = start
         while true {
             while i < end, isBlank(buffer[i]) { i += 1 }
@@ -254,7 +255,6 @@ enum CSVFormat {
             guard i < end else { break }
             i += 1   // past the separator; a separator at the end of the line leaves one more (empty) field
         }
-        return result
     }
 
     /// A field's text ("" inside quotes read as one quote).

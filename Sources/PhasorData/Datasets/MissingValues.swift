@@ -28,6 +28,12 @@ struct MissingValues {
     mutating func resolve(_ channels: [[Double]], file: String, line: Int) throws -> (values: [Double], length: Int) {
         let count = channels.count
         let raw = channels.first?.count ?? 0
+        if raw > 0, channels.allSatisfy({ !$0.contains(where: \.isNaN) }) {   // nothing missing: the common case
+            if count == 1 { return (channels[0], raw) }
+            var values = [Double](repeating: 0, count: raw * count)
+            for (c, channel) in channels.enumerated() { for t in 0..<raw { values[t * count + c] = channel[t] } }
+            return (values, raw)
+        }
         var length = 0
         for channel in channels {
             if let last = channel.lastIndex(where: { !$0.isNaN }) { length = max(length, last + 1) }
