@@ -629,7 +629,7 @@ enum AcceptedFileTable {
     }
 
     /// Each real-world file: `inspect` finds the samples, classes and notes; `train` trains on it (its banner counts
-    /// the samples, its notes come before); `eval` of the trained model counts the evaluated samples.
+    /// the samples; one stderr line per note); `eval` of the trained model counts the evaluated samples.
     @Test(arguments: AcceptedFileTable.rows)
     func acceptedByInspectTrainAndEval(_ row: AcceptedFileCase) throws {
         let dir = try TestFiles.directory()
@@ -649,7 +649,7 @@ enum AcceptedFileTable {
                                  "--epochs", "1", "--batch", "4", "--validation-fraction", "0", "--json"] + options)
         #expect(train.status == 0, "\(train.stderr)")
         let lines = train.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.prefix(while: { $0.hasPrefix("note: ") }).count == row.notes, "\(train.stderr)")
+        #expect(lines.filter { $0.hasPrefix("note: ") }.count == row.notes, "\(train.stderr)")
         #expect(lines.contains { $0.contains(": \(row.samples) training, 0 validation, \(row.test ?? 0) test samples")
                                  && $0.contains("\(row.classes.count) classes") }, "\(train.stderr)")
         let trained = try TestFiles.json(train.stdout)
