@@ -581,6 +581,10 @@ enum AcceptedFileTable {
             for part in ["TRAIN", "TEST"] { _ = try BadFiles.copyFixture("UcrToy_\(part).tsv", to: ucr) }
             return (ucr.path, ["--label-column", "first"])
         },
+        AcceptedFileCase(name: "a single UCR 2018 .tsv file, label first (--label-column first)", samples: 6, test: nil,
+                         classes: ["1", "2", "3"], notes: 1) { dir in
+            (try BadFiles.copyFixture("UcrToy_TRAIN.tsv", to: dir), ["--label-column", "first"])
+        },
         AcceptedFileCase(name: "UEA .ts pair, @missing true: '?' inside, NaN padding of different length per channel", samples: 4, test: 2,
                          classes: ["walk", "run"], notes: 3) { dir in
             let uea = dir.appendingPathComponent("UeaToy")

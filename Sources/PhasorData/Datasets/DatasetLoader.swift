@@ -22,7 +22,9 @@ public enum DatasetLoader {
                             fix: "pass a .ts file, a .csv file, or a folder with NAME_TRAIN.ts and NAME_TEST.ts")
         }
         guard isDirectory.boolValue else { return (try loadFile(path, classNames: nil, labelColumn: labelColumn), nil) }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            throw DataError(.unreadable, file: path, problem: "the folder cannot be listed", fix: "check its permissions (ls -ld)")
+        }
         for ext in ["ts", "csv", "tsv"] {
             let trains = names.filter { $0.lowercased().hasSuffix("_train.\(ext)") }.sorted()
             let tests = names.filter { $0.lowercased().hasSuffix("_test.\(ext)") }.sorted()

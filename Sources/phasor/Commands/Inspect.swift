@@ -40,7 +40,7 @@ struct Inspect: ParsableCommand {
         switch (path as NSString).pathExtension.lowercased() {
         case "safetensors": return .safetensors
         case "npy": return .npy
-        case "ts", "csv", "txt": return .dataset
+        case "ts", "csv", "txt", "tsv": return .dataset
         default:
             // Unknown extension: sniff the .npy magic, else try safetensors (whose reader explains a mismatch).
             if NpyArray.hasMagic(atPath: path) { return .npy }
