@@ -16,10 +16,10 @@ All tensors are written as float64 (F64), C order; metadata values are strings.
 
 import json
 import os
+import struct
 
 import numpy as np
 from safetensors import safe_open
-from safetensors.numpy import save_file
 
 PERTURBATION = 0.1
 
@@ -30,9 +30,23 @@ def as_f64(tree):
 
 
 def write_safetensors(path, tensors, metadata):
+    """safetensors with tensors in sorted name order and a sorted JSON header, so that a re-run writes the same
+    bytes (the `safetensors` package orders the metadata by a hash map). Read back with `safetensors.safe_open`."""
+    tensors = as_f64(tensors)
+    header, offset = {}, 0
+    for name in sorted(tensors):
+        size = tensors[name].nbytes
+        header[name] = {"dtype": "F64", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + size]}
+        offset += size
+    header["__metadata__"] = {k: str(v) for k, v in sorted(metadata.items())}
+    text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
-    save_file(as_f64(tensors), tmp, metadata={k: str(v) for k, v in metadata.items()})
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        for name in sorted(tensors):
+            f.write(tensors[name].astype("<f8").tobytes())
     os.replace(tmp, path)
 
 
@@ -241,6 +255,63 @@ def equinox_trace(model, x, state, key):
 
 def metadata_json(d):
     return json.dumps(d, sort_keys=True)
+
+
+def linoss_repo_metadata(model, family, state_size, codebase):
+    """Metadata of a classifier in the `linoss-repo` skeleton (LinOSS, S5, LRU of tk-rusch/linoss = log-neural-cdes):
+    everything but the core's own flags, which the family adds."""
+    norm = model.blocks[0].norm
+    return {
+        "family": family,
+        "codebase": codebase,
+        "framework": "equinox",
+        "key_rule": "equinox-path",
+        "block": "linoss-repo",
+        "activation": "full_glu",
+        "gelu": "tanh",
+        "prenorm": "true",
+        "norm": "batch",
+        "norm_affine": str(bool(norm.channelwise_affine)).lower(),
+        "norm_eps": repr(float(norm.eps)),
+        "pooling": "mean",
+        "output": "softmax",
+        "d_input": str(model.linear_encoder.in_features),
+        "d_model": str(model.linear_encoder.out_features),
+        "n_layers": str(len(model.blocks)),
+        "classes": str(model.linear_layer.out_features),
+        "state_size": str(state_size),
+        "dropout": repr(float(model.blocks[0].drop.p)),
+    }
+
+
+def export_linoss_repo(model, state, path, metadata, tool):
+    """Write a trained LinOSS-repo classifier (inference mode; BatchNorm statistics from `state`)."""
+    if not model.classification:
+        raise SystemExit(f"{tool}: the model was built with classification=False (a regression head); "
+                         "Phasor's classifier needs classification=True")
+    write_safetensors(path, flatten_equinox(inference(model), state), metadata)
+
+
+def load_equinox_checkpoint(build, path):
+    """(model, state) from an `eqx.tree_serialise_leaves(path, (model, state))` file; `build(key)` makes the
+    skeleton with the same hyper-parameters."""
+    import equinox as eqx
+    import jax
+    model = build(jax.random.PRNGKey(0))
+    return eqx.tree_deserialise_leaves(path, (model, eqx.nn.State(model)))
+
+
+def require(args, names, tool):
+    missing = [n for n in names if getattr(args, n) is None]
+    if missing:
+        raise SystemExit(f"{tool}: export needs --" + ", --".join(m.replace("_", "-") for m in missing))
+
+
+def fixture_metadata(seed, batchnorm=True):
+    m = {"fixture_seed": str(seed), "perturbation": f"{PERTURBATION}*N(0,1) on every parameter"}
+    if batchnorm:
+        m["bn_warmup"] = "3 training-mode batches of 4"
+    return m
 
 
 def git_commit(repo):

@@ -32,37 +32,13 @@ SMALL = dict(num_blocks=2, hidden_dim=8, ssm_dim=6, label_dim=3)
 
 def metadata(model, codebase):
     ssm = model.blocks[0].ssm
-    norm = model.blocks[0].norm
-    return {
-        "family": "linoss",
-        "discretization": ssm.discretization,
-        "codebase": codebase,
-        "framework": "equinox",
-        "key_rule": "equinox-path",
-        "block": "linoss-repo",
-        "norm": "batch",
-        "norm_affine": str(bool(norm.channelwise_affine)).lower(),
-        "norm_eps": repr(float(norm.eps)),
-        "prenorm": "true",
-        "activation": "full_glu",
-        "gelu": "tanh",
-        "pooling": "mean",
-        "output": "softmax",
-        "d_input": str(model.linear_encoder.in_features),
-        "d_model": str(model.linear_encoder.out_features),
-        "n_layers": str(len(model.blocks)),
-        "classes": str(model.linear_layer.out_features),
-        "state_size": str(ssm.A_diag.shape[0]),
-        "dropout": repr(float(model.blocks[0].drop.p)),
-    }
+    m = common.linoss_repo_metadata(model, "linoss", ssm.A_diag.shape[0], codebase)
+    m["discretization"] = ssm.discretization
+    return m
 
 
 def export(model, state, path, codebase="tk-rusch/linoss"):
-    if not model.classification:
-        raise SystemExit("export_linoss: the model was built with classification=False (a regression head); "
-                         "Phasor's classifier needs classification=True")
-    model = common.inference(model)
-    common.write_safetensors(path, common.flatten_equinox(model, state), metadata(model, codebase))
+    common.export_linoss_repo(model, state, path, metadata(model, codebase), "export_linoss")
 
 
 def clamp_one_mode(flat):
@@ -93,29 +69,22 @@ def main():
 
     import jax
     jax.config.update("jax_enable_x64", a.command == "fixture" or not a.float32)
-    import equinox as eqx
     sys.path.insert(0, os.path.abspath(a.repo))
     from models.LinOSS import LinOSS
 
     codebase = "tk-rusch/linoss@" + common.git_commit(a.repo)
     if a.command == "export":
-        need = ["checkpoint", "data_dim", "label_dim", "num_blocks", "hidden_dim", "ssm_dim", "discretization"]
-        missing = [n for n in need if getattr(a, n) is None]
-        if missing:
-            raise SystemExit("export_linoss: export needs --" + ", --".join(m.replace("_", "-") for m in missing))
-        model = build(LinOSS, a.data_dim, a.label_dim, a.num_blocks, a.hidden_dim, a.ssm_dim,
-                      a.discretization)(jax.random.PRNGKey(0))
-        model, state = eqx.tree_deserialise_leaves(a.checkpoint, (model, eqx.nn.State(model)))
-        export(model, state, a.out, codebase)
+        common.require(a, ["checkpoint", "data_dim", "label_dim", "num_blocks", "hidden_dim", "ssm_dim",
+                           "discretization"], "export_linoss")
+        b = build(LinOSS, a.data_dim, a.label_dim, a.num_blocks, a.hidden_dim, a.ssm_dim, a.discretization)
+        export(*common.load_equinox_checkpoint(b, a.checkpoint), a.out, codebase)
         return
 
     for discretization in ["IM", "IMEX"]:
         b = build(LinOSS, SHAPE[2], discretization=discretization, **SMALL)
         meta = metadata(b(jax.random.PRNGKey(SEED)), codebase)
-        meta.update(fixture_seed=str(SEED), perturbation=f"{common.PERTURBATION}*N(0,1) on every parameter",
-                    bn_warmup="3 training-mode batches of 4")
+        meta.update(common.fixture_metadata(SEED), adjusted="blocks.1.ssm.A_diag[1] = -0.05 (relu clamps it to 0)")
         prefix = os.path.join(a.out, "linoss_" + discretization.lower())
-        meta.update(adjusted="blocks.1.ssm.A_diag[1] = -0.05 (relu clamps it to 0)")
         flat, trace, d = common.equinox_fixture(b, meta, prefix, SEED, SHAPE, adjust=clamp_one_mode)
         print(f"{prefix}: {len(flat)} tensors, logits {trace['logits'].shape}, reload max|Δ| = {d:.1e}")
 

@@ -54,36 +54,11 @@ def _bool(s):
 
 
 def equinox_metadata(model, codebase="tk-rusch/linoss"):
-    norm = model.blocks[0].norm
-    return {
-        "family": "lru",
-        "codebase": codebase,
-        "framework": "equinox",
-        "key_rule": "equinox-path",
-        "block": "linoss-repo",
-        "activation": "full_glu",
-        "gelu": "tanh",
-        "prenorm": "true",
-        "norm": "batch",
-        "norm_affine": str(bool(norm.channelwise_affine)).lower(),
-        "norm_eps": repr(float(norm.eps)),
-        "pooling": "mean",
-        "output": "softmax",
-        "d_input": str(model.linear_encoder.in_features),
-        "d_model": str(model.linear_encoder.out_features),
-        "n_layers": str(len(model.blocks)),
-        "classes": str(model.linear_layer.out_features),
-        "state_size": str(model.blocks[0].lru.nu_log.shape[0]),
-        "dropout": repr(float(model.blocks[0].drop.p)),
-    }
+    return common.linoss_repo_metadata(model, "lru", model.blocks[0].lru.nu_log.shape[0], codebase)
 
 
 def export_equinox(model, state, path, codebase="tk-rusch/linoss"):
-    if not model.classification:
-        raise SystemExit("export_lru: the model was built with classification=False (a regression head); "
-                         "Phasor's classifier needs classification=True")
-    model = common.inference(model)
-    common.write_safetensors(path, common.flatten_equinox(model, state), equinox_metadata(model, codebase))
+    common.export_linoss_repo(model, state, path, equinox_metadata(model, codebase), "export_lru")
 
 
 def flax_metadata(flat, norm, prenorm, pooling, codebase="NicolasZucchet/minimal-LRU"):
@@ -133,10 +108,10 @@ def minimal_fixtures(out, codebase):
 
         def meta(flat, v=v):
             m = flax_metadata(flat, v["norm"], v["prenorm"], v["pooling"], codebase)
-            m.update(fixture_seed=str(SEED), perturbation=f"{common.PERTURBATION}*N(0,1) on every parameter",
-                     r_min=repr(v["r_min"]), r_max=repr(v["r_max"]), dropout=repr(v["dropout"]))
+            m.update(common.fixture_metadata(SEED, v["norm"] == "batch"), r_min=repr(v["r_min"]),
+                     r_max=repr(v["r_max"]), dropout=repr(v["dropout"]))
             if v["norm"] == "batch":
-                m.update(bn_warmup="3 training-mode batches of 4", bn_momentum="0.99")
+                m.update(bn_momentum="0.99")
             return m
 
         prefix = os.path.join(out, name)
@@ -172,31 +147,23 @@ def main():
         if a.command == "fixture":
             minimal_fixtures(a.out, codebase)
             return
-        missing = [n for n in ["variables", "norm", "prenorm", "pooling"] if getattr(a, n) is None]
-        if missing:
-            raise SystemExit("export_lru: export needs --" + ", --".join(missing))
+        common.require(a, ["variables", "norm", "prenorm", "pooling"], "export_lru")
         from flax.serialization import msgpack_restore
         with open(a.variables, "rb") as f:
             variables = msgpack_restore(f.read())
         export_flax(variables, a.out, a.norm, _bool(a.prenorm), a.pooling, codebase)
         return
 
-    import equinox as eqx
     from models.LRU import LRU
     if a.command == "export":
-        need = ["checkpoint", "data_dim", "label_dim", "num_blocks", "hidden_dim", "ssm_dim"]
-        missing = [n for n in need if getattr(a, n) is None]
-        if missing:
-            raise SystemExit("export_lru: export needs --" + ", --".join(m.replace("_", "-") for m in missing))
-        model = equinox_build(LRU, a.data_dim, a.label_dim, a.num_blocks, a.hidden_dim,
-                              a.ssm_dim)(jax.random.PRNGKey(0))
-        model, state = eqx.tree_deserialise_leaves(a.checkpoint, (model, eqx.nn.State(model)))
-        export_equinox(model, state, a.out, codebase)
+        common.require(a, ["checkpoint", "data_dim", "label_dim", "num_blocks", "hidden_dim", "ssm_dim"],
+                       "export_lru")
+        b = equinox_build(LRU, a.data_dim, a.label_dim, a.num_blocks, a.hidden_dim, a.ssm_dim)
+        export_equinox(*common.load_equinox_checkpoint(b, a.checkpoint), a.out, codebase)
         return
     b = equinox_build(LRU, SHAPE[2], CLASSES, N_LAYERS, D_MODEL, STATES)
     meta = equinox_metadata(b(jax.random.PRNGKey(SEED)), codebase)
-    meta.update(fixture_seed=str(SEED), perturbation=f"{common.PERTURBATION}*N(0,1) on every parameter",
-                bn_warmup="3 training-mode batches of 4", r_min="0", r_max="1", max_phase="6.28")
+    meta.update(common.fixture_metadata(SEED), r_min="0", r_max="1", max_phase="6.28")
     prefix = os.path.join(a.out, "lru_linoss")
     flat, trace, d = common.equinox_fixture(b, meta, prefix, SEED, SHAPE)
     print(f"{prefix}: {len(flat)} tensors, logits {trace['logits'].shape}, reload max|Δ| = {d:.1e}")

@@ -114,41 +114,16 @@ def export_flax(variables, path, **flags):
 
 
 def equinox_metadata(model, codebase="tk-rusch/linoss"):
-    ssm, norm = model.blocks[0].ssm, model.blocks[0].norm
-    return {
-        "family": "s5",
-        "codebase": codebase,
-        "framework": "equinox",
-        "key_rule": "equinox-path",
-        "block": "linoss-repo",
-        "activation": "full_glu",
-        "gelu": "tanh",
-        "prenorm": "true",
-        "norm": "batch",
-        "norm_affine": str(bool(norm.channelwise_affine)).lower(),
-        "norm_eps": repr(float(norm.eps)),
-        "discretization": ssm.discretisation,
-        "conj_sym": str(bool(ssm.conj_sym)).lower(),
-        "clip_eigs": str(bool(ssm.clip_eigs)).lower(),
-        "bidirectional": "false",
-        "step_rescale": repr(float(ssm.step_rescale)),
-        "pooling": "mean",
-        "output": "softmax",
-        "d_input": str(model.linear_encoder.in_features),
-        "d_model": str(model.linear_encoder.out_features),
-        "n_layers": str(len(model.blocks)),
-        "classes": str(model.linear_layer.out_features),
-        "state_size": str(ssm.Lambda_re.shape[0]),
-        "dropout": repr(float(model.blocks[0].drop.p)),
-    }
+    ssm = model.blocks[0].ssm
+    m = common.linoss_repo_metadata(model, "s5", ssm.Lambda_re.shape[0], codebase)
+    m.update(discretization=ssm.discretisation, conj_sym=str(bool(ssm.conj_sym)).lower(),
+             clip_eigs=str(bool(ssm.clip_eigs)).lower(), bidirectional="false",
+             step_rescale=repr(float(ssm.step_rescale)))
+    return m
 
 
 def export_equinox(model, state, path, codebase="tk-rusch/linoss"):
-    if not model.classification:
-        raise SystemExit("export_s5: the model was built with classification=False (a regression head); "
-                         "Phasor's classifier needs classification=True")
-    model = common.inference(model)
-    common.write_safetensors(path, common.flatten_equinox(model, state), equinox_metadata(model, codebase))
+    common.export_linoss_repo(model, state, path, equinox_metadata(model, codebase), "export_s5")
 
 
 def flax_model_cls(repo_modules, d_input, classes, d_model, n_layers, ssm_size, blocks, C_init, discretization,
@@ -200,11 +175,8 @@ def flax_fixtures(repo, out, codebase):
             m = flax_metadata(flat, v["activation"], v["prenorm"], v["batchnorm"], v["discretization"],
                               v["conj_sym"], v["clip_eigs"], v["bidirectional"], v["step_rescale"], v["mode"],
                               codebase)
-            m.update(fixture_seed=str(SEED), perturbation=f"{common.PERTURBATION}*N(0,1) on every parameter",
-                     C_init=v["C_init"], ssm_blocks=str(v["blocks"]), dropout=repr(v["dropout"]),
-                     bn_momentum=repr(v["bn_momentum"]))
-            if v["batchnorm"]:
-                m.update(bn_warmup="3 training-mode batches of 4")
+            m.update(common.fixture_metadata(SEED, v["batchnorm"]), C_init=v["C_init"], ssm_blocks=str(v["blocks"]),
+                     dropout=repr(v["dropout"]), bn_momentum=repr(v["bn_momentum"]))
             if adjust:
                 m.update(adjusted="params.encoder.layers_0.seq.Lambda_re[0] = 0.05 (clip_eigs clips it)")
             return m
@@ -252,11 +224,8 @@ def main():
         if a.command == "fixture":
             flax_fixtures(a.repo, a.out, codebase)
             return
-        need = ["variables", "activation", "prenorm", "batchnorm", "discretization", "conj_sym", "clip_eigs",
-                "bidirectional", "step_rescale", "mode"]
-        missing = [n for n in need if getattr(a, n) is None]
-        if missing:
-            raise SystemExit("export_s5: export needs --" + ", --".join(m.replace("_", "-") for m in missing))
+        common.require(a, ["variables", "activation", "prenorm", "batchnorm", "discretization", "conj_sym",
+                           "clip_eigs", "bidirectional", "step_rescale", "mode"], "export_s5")
         from flax.serialization import msgpack_restore
         with open(a.variables, "rb") as f:
             variables = msgpack_restore(f.read())
@@ -266,22 +235,16 @@ def main():
                     step_rescale=float(a.step_rescale), mode=a.mode, codebase=codebase)
         return
 
-    import equinox as eqx
     from models.S5 import S5
     if a.command == "export":
-        need = ["checkpoint", "data_dim", "label_dim", "num_blocks", "hidden_dim", "ssm_dim", "ssm_blocks"]
-        missing = [n for n in need if getattr(a, n) is None]
-        if missing:
-            raise SystemExit("export_s5: export needs --" + ", --".join(m.replace("_", "-") for m in missing))
-        model = equinox_build(S5, a.data_dim, a.label_dim, a.num_blocks, a.hidden_dim, a.ssm_dim,
-                              a.ssm_blocks)(jax.random.PRNGKey(0))
-        model, state = eqx.tree_deserialise_leaves(a.checkpoint, (model, eqx.nn.State(model)))
-        export_equinox(model, state, a.out, codebase)
+        common.require(a, ["checkpoint", "data_dim", "label_dim", "num_blocks", "hidden_dim", "ssm_dim",
+                           "ssm_blocks"], "export_s5")
+        b = equinox_build(S5, a.data_dim, a.label_dim, a.num_blocks, a.hidden_dim, a.ssm_dim, a.ssm_blocks)
+        export_equinox(*common.load_equinox_checkpoint(b, a.checkpoint), a.out, codebase)
         return
     b = equinox_build(S5, SHAPE[2], CLASSES, N_LAYERS, D_MODEL, ssm_dim=8, ssm_blocks=2)
     meta = equinox_metadata(b(jax.random.PRNGKey(SEED)), codebase)
-    meta.update(fixture_seed=str(SEED), perturbation=f"{common.PERTURBATION}*N(0,1) on every parameter",
-                bn_warmup="3 training-mode batches of 4", C_init=LINOSS_FIXED["C_init"], ssm_blocks="2",
+    meta.update(common.fixture_metadata(SEED), C_init=LINOSS_FIXED["C_init"], ssm_blocks="2",
                 adjusted="blocks.0.ssm.Lambda_re[0] = 0.05 (clip_eigs clips it)")
     prefix = os.path.join(a.out, "s5_linoss")
     flat, trace, d = common.equinox_fixture(b, meta, prefix, SEED, SHAPE, adjust=equinox_positive_real_part)

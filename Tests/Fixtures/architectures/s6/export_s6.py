@@ -128,7 +128,7 @@ def fixture(Mamba, out, codebase):
                        trace["output"], 1e-14)
 
     meta = metadata(model, codebase)
-    meta.update(fixture_seed=str(SEED), perturbation=f"{common.PERTURBATION}*N(0,1) on every parameter",
+    meta.update(common.fixture_metadata(SEED, batchnorm=False),
                 precision="float64: the reference's .float() casts were no-ops for float64 tensors",
                 dt_rank_rule="ceil(d_model/16)")
     prefix = os.path.join(out, "s6")
