@@ -314,6 +314,16 @@ def fixture_metadata(seed, batchnorm=True):
     return m
 
 
+def start(args, name):
+    """Common start of a JAX recipe: float64 for fixtures (and for exports unless --float32), the reference
+    checkout first on sys.path; returns the provenance string "name@commit"."""
+    import sys
+    import jax
+    jax.config.update("jax_enable_x64", args.command == "fixture" or not args.float32)
+    sys.path.insert(0, os.path.abspath(args.repo))
+    return name + "@" + git_commit(args.repo)
+
+
 def git_commit(repo):
     import subprocess
     try:

@@ -67,12 +67,10 @@ def main():
     p.add_argument("--float32", action="store_true", help="the checkpoint was trained without jax_enable_x64")
     a = p.parse_args()
 
+    codebase = common.start(a, "tk-rusch/linoss")
     import jax
-    jax.config.update("jax_enable_x64", a.command == "fixture" or not a.float32)
-    sys.path.insert(0, os.path.abspath(a.repo))
     from models.LinOSS import LinOSS
 
-    codebase = "tk-rusch/linoss@" + common.git_commit(a.repo)
     if a.command == "export":
         common.require(a, ["checkpoint", "data_dim", "label_dim", "num_blocks", "hidden_dim", "ssm_dim",
                            "discretization"], "export_linoss")

@@ -137,11 +137,8 @@ def main():
     p.add_argument("--float32", action="store_true", help="the checkpoint was trained without jax_enable_x64")
     a = p.parse_args()
 
+    codebase = common.start(a, "tk-rusch/linoss" if a.codebase == "linoss" else "NicolasZucchet/minimal-LRU")
     import jax
-    jax.config.update("jax_enable_x64", a.command == "fixture" or not a.float32)
-    sys.path.insert(0, os.path.abspath(a.repo))
-    name = "tk-rusch/linoss" if a.codebase == "linoss" else "NicolasZucchet/minimal-LRU"
-    codebase = name + "@" + common.git_commit(a.repo)
 
     if a.codebase == "minimal":
         if a.command == "fixture":

@@ -214,11 +214,8 @@ def main():
     p.add_argument("--float32", action="store_true", help="the checkpoint was trained without jax_enable_x64")
     a = p.parse_args()
 
+    codebase = common.start(a, "lindermanlab/S5" if a.codebase == "lindermanlab" else "tk-rusch/linoss")
     import jax
-    jax.config.update("jax_enable_x64", a.command == "fixture" or not a.float32)
-    sys.path.insert(0, os.path.abspath(a.repo))
-    name = "lindermanlab/S5" if a.codebase == "lindermanlab" else "tk-rusch/linoss"
-    codebase = name + "@" + common.git_commit(a.repo)
 
     if a.codebase == "lindermanlab":
         if a.command == "fixture":
