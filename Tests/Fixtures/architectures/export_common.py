@@ -17,6 +17,7 @@ All tensors are written as float64 (F64), C order; metadata values are strings.
 import json
 import os
 import struct
+import sys
 
 import numpy as np
 from safetensors import safe_open
@@ -253,10 +254,6 @@ def equinox_trace(model, x, state, key):
     return jax.vmap(one, axis_name="batch", in_axes=(0, None, None))(x, state, key)
 
 
-def metadata_json(d):
-    return json.dumps(d, sort_keys=True)
-
-
 def linoss_repo_metadata(model, family, state_size, codebase):
     """Metadata of a classifier in the `linoss-repo` skeleton (LinOSS, S5, LRU of tk-rusch/linoss = log-neural-cdes):
     everything but the core's own flags, which the family adds."""
@@ -317,7 +314,6 @@ def fixture_metadata(seed, batchnorm=True):
 def start(args, name):
     """Common start of a JAX recipe: float64 for fixtures (and for exports unless --float32), the reference
     checkout first on sys.path; returns the provenance string "name@commit"."""
-    import sys
     import jax
     jax.config.update("jax_enable_x64", args.command == "fixture" or not args.float32)
     sys.path.insert(0, os.path.abspath(args.repo))
