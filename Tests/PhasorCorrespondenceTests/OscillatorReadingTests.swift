@@ -1,4 +1,5 @@
 import PhasorCorrespondence
+import PhasorModels
 import PhasorNumerics
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
     @Test func modalSumReproducesTheDiscreteImpulseResponse() throws {
         let s = try randomStableSystem(n: 5, m: 1, p: 2, complex: true, seed: 13)
         let dt = 0.5
-        let d = try s.discretised(step: dt, method: .zeroOrderHold).system
+        let d = try s.discretised(step: dt, method: .zoh).system
         let reading = try OscillatorReading(d)
         #expect(reading.step == dt)
         var power = d.b  // Ā^j B̄

@@ -62,10 +62,7 @@ public enum Trainer {
         // Standardise with training-split statistics (valid steps only); validation is standardised by Checkpoint.
         let standardisation = try InputStandardisation(sequences: data.train.sequences, lengths: data.train.lengths,
                                                        channels: data.train.channels)
-        var scaled = data.train.sequences
-        for i in scaled.indices { try standardisation.apply(to: &scaled[i]) }
-        let source = try BatchSource(sequences: scaled, lengths: data.train.lengths, labels: data.train.labels,
-                                     channels: data.train.channels)
+        let source = try standardisation.applied(to: data.train)
 
         let batchesPerEpoch = (source.count + options.batchSize - 1) / options.batchSize
         let totalSteps = batchesPerEpoch * options.epochs
@@ -134,8 +131,7 @@ public enum Trainer {
                 let step = (epoch - 1) * batchesPerEpoch + b
                 // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
                 try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
-                state.optimizer.step(&state.model.parameters, gradients: gradients,
-                                     learningRateScale: schedule.scale(step: step))
+                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: schedule.scale(step: step))
                 lossSum += batchLoss * Double(indices.count)
                 seen += indices.count
                 onBatch?(BatchProgress(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batchesPerEpoch,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PhasorData
+import PhasorFigures
 import PhasorNumerics
 import PhasorOscillators
 
@@ -51,18 +52,7 @@ struct Kuramoto: ParsableCommand {
             } else {
                 for (time, r) in zip(solution.times, solution.order) { print("t = \(time)\tr = \(r)") }
             }
-            if let plot {
-                let last = solution.theta.last ?? th.values
-                let panels = [
-                    PlotPanel(title: "phases on the ring (t = \(solution.times.last ?? 0))", xLabel: "cos θ",
-                              yLabel: "sin θ", series: [PlotSeries(x: last.map { Double.cos($0) },
-                                                                   y: last.map { Double.sin($0) }, dots: true)],
-                              equalAspect: true, unitCircle: true),
-                    PlotPanel(title: "order parameter r vs time", xLabel: "t", yLabel: "r",
-                              series: [PlotSeries(x: solution.times, y: solution.order)]),
-                ]
-                try AtomicFile.write(SVGPlot.render(panels), to: plot)
-            }
+            if let plot { try AtomicFile.write(Charts.file(try solution.figure()), to: plot) }
         }
     }
 }

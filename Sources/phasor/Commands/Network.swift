@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PhasorData
+import PhasorFigures
 import PhasorNumerics
 import PhasorOscillators
 
@@ -72,12 +73,7 @@ struct Network: ParsableCommand {
                 }
             }
             if let plot {
-                let series = (0..<n).map { i in
-                    PlotSeries(x: solution.times, y: solution.states.map { $0[i].length }, label: "|z\(i)|")
-                }
-                let panel = PlotPanel(title: "network (\(method.rawValue)): |z_i| vs time", xLabel: "t",
-                                      yLabel: "|z_i|", series: series)
-                try AtomicFile.write(SVGPlot.render([panel]), to: plot)
+                try AtomicFile.write(Charts.file(try solution.figure(title: "network (\(method.rawValue)): |z_i| vs time")), to: plot)
             }
         }
     }

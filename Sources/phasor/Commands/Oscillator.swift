@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PhasorData
+import PhasorFigures
 import PhasorNumerics
 import PhasorOscillators
 
@@ -40,18 +41,7 @@ struct Oscillator: ParsableCommand {
                 }
                 if let tStar = trajectory.blowupTime { print("blow-up at t* = \(tStar)") }
             }
-            if let plot {
-                let zs = trajectory.states
-                let panels = [
-                    PlotPanel(title: "trajectory in the complex plane", xLabel: "Re z", yLabel: "Im z",
-                              series: [PlotSeries(x: zs.map(\.real), y: zs.map(\.imaginary))], equalAspect: true),
-                    PlotPanel(title: "|z| and phase vs time", xLabel: "t", yLabel: "|z|, arg z (rad)",
-                              series: [PlotSeries(x: trajectory.times, y: zs.map(\.length), label: "|z|"),
-                                       PlotSeries(x: trajectory.times, y: zs.map { Double.atan2(y: $0.imaginary, x: $0.real) },
-                                                  label: "arg z", dots: true)]),
-                ]
-                try AtomicFile.write(SVGPlot.render(panels), to: plot)
-            }
+            if let plot { try AtomicFile.write(Charts.file(try trajectory.figure()), to: plot) }
         }
     }
 }

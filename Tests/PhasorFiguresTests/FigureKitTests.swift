@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PhasorReport
+@testable import PhasorFigures
+import PhasorNumerics
 
 // The figure kit: well-formed inline SVG with titles, axis labels and ticks; data outside what can be drawn is
 // rejected; numbers never print as nan/inf; the colour maps are what they claim.
@@ -22,13 +23,13 @@ import Testing
 }
 
 @Test func figuresRejectDataTheyCannotDraw() {
-    #expect(throws: ReportError.self) {
+    #expect(throws: FigureError.self) {
         try Charts.line(title: "t", x: FigureAxis("x"), y: FigureAxis("y"), series: [FigureSeries("s", y: [.nan, .infinity])])
     }
-    #expect(throws: ReportError.self) {
+    #expect(throws: FigureError.self) {
         try Charts.histogram(title: "t", x: FigureAxis("x"), y: FigureAxis("y"), edges: [0, 1], counts: [1, 2])
     }
-    #expect(throws: ReportError.self) {
+    #expect(throws: FigureError.self) {
         try Charts.heatMap(title: "t", x: FigureAxis("x"), y: FigureAxis("y"), rows: 0, columns: 3, colour: { _, _ in "#000" }, note: "")
     }
 }
@@ -55,4 +56,42 @@ import Testing
     #expect(Charts.diverging(-1, scale: 1) == "#0000ff")
     #expect(Charts.diverging(0, scale: 1) == "#ffffff")
     #expect(Charts.diverging(.nan, scale: 1) == "#ffffff")
+}
+
+// The figures several layers share: a ring's space–time picture has one cell per (step, node) coloured by phase, the
+// spectrum one dot per finite eigenvalue (a NaN is left out and counted in the title), the interaction matrix one
+// cell per pair, and a row of figures keeps each one whole, side by side.
+
+@Test func spaceTimePictureHasOneCellPerStepAndNodeColouredByPhase() throws {
+    // x_{k,j} = e^{iπ(k + j)/4}: unit modulus, phase advancing along both axes
+    let nodes = (0..<12).map { k in (0..<8).map { j in Complex.exp(Complex(0, Double.pi * Double(k + j) / 4)) } }
+    let svg = try Charts.spaceTime(nodes, title: "a <b> & \"c\"")
+    let reader = try SVGReader.read(svg)
+    #expect(reader.counts["rect"] == 12 * 8 + 1)                                   // cells + background
+    #expect(reader.texts.contains("a <b> & \"c\""))
+    let fills = (reader.attributes["rect"] ?? []).dropFirst().compactMap { $0["fill"] }
+    #expect(fills[0] == Charts.phase(1, 0, peak: 1) && fills[1] == Charts.phase(Double.cos(.pi / 4), Double.sin(.pi / 4), peak: 1))
+    #expect(throws: FigureError.self) { try Charts.spaceTime([]) }
+}
+
+@Test func spectrumDrawsEveryFiniteEigenvalueOnce() throws {
+    let lambdas = (0..<8).map { Complex(-0.5, Double.pi * Double($0)) } + [Complex(Double.nan, 0)]
+    let reader = try SVGReader.read(try Charts.spectrum(lambdas))
+    #expect(reader.counts["circle"] == 8)
+    #expect(reader.texts.contains { $0.contains("1 non-finite value(s) not drawn") })
+}
+
+@Test func matrixAndRowKeepEveryCellAndFigure() throws {
+    let values = [[1.0, -2], [-2, 0.5]]
+    let m = try Charts.matrix(values, labels: ["mode 0", "skip"], title: "pairs")
+    let reader = try SVGReader.read(m)
+    #expect(reader.counts["rect"] == 4 + 1)
+    let fills = (reader.attributes["rect"] ?? []).dropFirst().compactMap { $0["fill"] }
+    #expect(fills == [Charts.diverging(1, scale: 2), Charts.diverging(-2, scale: 2), Charts.diverging(-2, scale: 2), Charts.diverging(0.5, scale: 2)])
+    #expect(throws: FigureError.self) { try Charts.matrix([[1]], labels: ["a", "b"], title: "bad") }
+    let row = Charts.row([m, m])
+    let both = try SVGReader.read(row)
+    #expect(both.counts["rect"] == 2 * 5 && both.counts["svg"] == 3)
+    #expect(Charts.size(row).width == 2 * Charts.size(m).width)
+    #expect(Charts.file(row).hasPrefix("<?xml") && Charts.file(Charts.file(row)) == Charts.file(row))
 }

@@ -1,8 +1,6 @@
-// The shared frame of every report figure: a plot rectangle with axes, ticks, tick labels, axis titles with units and
-// a title, drawn with PhasorData's `SVGDocument` (the one SVG writer of the report; nothing new).
-// Data coordinates map linearly (or via log10) onto the plot rectangle.
+// The shared frame of every figure: a plot rectangle with axes, ticks, tick labels, axis titles with units and a
+// title, drawn with `SVGDocument`. Data coordinates map linearly (or via log10) onto the plot rectangle.
 import Foundation
-import PhasorData
 
 /// One axis of a figure: its label (with the unit in it, e.g. "time (steps)") and its scale.
 public struct FigureAxis: Sendable {
@@ -37,22 +35,27 @@ public enum FigureNumber {
 /// A plot rectangle with mapped axes inside an `SVGDocument`.
 struct Frame {
     static let width = 560.0, height = 340.0
+    let width: Double, height: Double
     let left = 70.0, top = 46.0, right: Double, bottom = 50.0
     let x: FigureAxis, y: FigureAxis
     let xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
     var doc: SVGDocument
-    var plotWidth: Double { Frame.width - left - right }
-    var plotHeight: Double { Frame.height - top - bottom }
+    var plotWidth: Double { width - left - right }
+    var plotHeight: Double { height - top - bottom }
 
-    /// Ranges from data (already finite; log axes need positive values) unless the axis fixes one.
-    init(title: String, x: FigureAxis, y: FigureAxis, xs: [Double], ys: [Double], legendWidth: Double = 0) throws {
+    /// Ranges from data (already finite; log axes need positive values) unless the axis fixes one. `size` defaults
+    /// to 560 × 340.
+    init(title: String, x: FigureAxis, y: FigureAxis, xs: [Double], ys: [Double], legendWidth: Double = 0,
+         size: (width: Double, height: Double)? = nil) throws {
         self.x = x
         self.y = y
         self.right = 20 + legendWidth
+        width = size?.width ?? Frame.width
+        height = size?.height ?? Frame.height
         xRange = try Frame.range(x, xs)
         yRange = try Frame.range(y, ys)
-        doc = SVGDocument(width: Frame.width, height: Frame.height)
-        doc.rect(x: 0, y: 0, width: Frame.width, height: Frame.height, fill: "#ffffff")
+        doc = SVGDocument(width: width, height: height)
+        doc.rect(x: 0, y: 0, width: width, height: height, fill: "#ffffff")
         doc.text(title, x: left, y: 17, size: 13)
         drawAxes()
     }
@@ -61,7 +64,7 @@ struct Frame {
         if let r = axis.range { return axis.log ? log10(r.lowerBound)...log10(r.upperBound) : r }
         let usable = values.filter { $0.isFinite && (!axis.log || $0 > 0) }
         guard var lo = usable.min(), var hi = usable.max() else {
-            throw ReportError.invalidFigure("axis '\(axis.label)' has no finite\(axis.log ? " positive" : "") values")
+            throw FigureError.invalid("axis '\(axis.label)' has no finite\(axis.log ? " positive" : "") values")
         }
         if axis.log { lo = log10(lo); hi = log10(hi) }
         if hi - lo < 1e-12 * max(1, abs(hi)) { lo -= 0.5; hi += 0.5 }
@@ -111,7 +114,7 @@ struct Frame {
             doc.line(x1: x0, y1: p, x2: x0 + plotWidth, y2: p, stroke: "#eee")
             doc.text(Frame.label(t, log: y.log), x: x0 - 6, y: p + 3, size: 10, anchor: "end")
         }
-        doc.text(x.label, x: left + plotWidth / 2, y: Frame.height - 12, size: 11, anchor: "middle")
+        doc.text(x.label, x: left + plotWidth / 2, y: height - 12, size: 11, anchor: "middle")
         doc.text(y.label, x: 8, y: top - 8, size: 11)
     }
 

@@ -4,7 +4,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import PhasorData
+@testable import PhasorFigures
 import Testing
 
 /// Counts elements and collects text content with Foundation's XML parser (an independent reader of the output).

@@ -1,9 +1,6 @@
 // The one SVG writer of Phasor: a very small self-contained builder that only emits well-formed XML — every attribute
-// and text is escaped, every element closed, every number finite. It lives in PhasorData because an SVG figure is a
-// file format Phasor writes (like .npy or JSON), and because every layer that draws — oscillators (`SVGPlot` panels
-// for the oscillator commands), correspondence (space–time picture of the ring, spectrum in the complex plane),
-// operator (interaction maps), analysis and report — sits above PhasorData and can reach it. Higher-level plots
-// (axes, ticks, legends) build on it; none of them escapes text, formats numbers or writes elements on its own.
+// and text is escaped, every element closed, every number finite. It is the base of the figure kit (Frame.swift,
+// Charts.swift); nothing else in Phasor escapes text, formats numbers or writes SVG elements on its own.
 
 /// An SVG document assembled element by element.
 public struct SVGDocument: Sendable {
@@ -94,6 +91,11 @@ public struct SVGDocument: Sendable {
         body.append("<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(size))\" "
             + "font-family=\"sans-serif\" text-anchor=\"\(Self.escape(anchor))\""
             + Self.attributes([("fill", fill), ("transform", turn)]) + ">\(Self.escape(content))</text>")
+    }
+
+    /// A finished figure (well-formed SVG, from this kit) placed with its top-left corner at (x, y).
+    public mutating func embed(_ svg: String, x: Double, y: Double) {
+        body.append("<g transform=\"translate(\(Self.number(x)) \(Self.number(y)))\">\n\(Frame.inline(svg))</g>")
     }
 
     /// The finished document.
