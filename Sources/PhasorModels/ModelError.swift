@@ -13,7 +13,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case nonPositiveStep(key: String, value: Double)
     /// An input whose width does not match the model.
     case inputWidth(expected: Int, found: Int)
-    /// The model's tensors sit under a prefix inside a larger file.
+    /// The model's tensors sit under a prefix (or one of several) inside a larger file.
     case underPrefix(String)
     /// Anything else about the configuration.
     case invalidConfiguration(String)
@@ -33,7 +33,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
         case .inputWidth(let expected, let found):
             return "input has \(found) channels per step but the model expects d_input = \(expected)"
         case .underPrefix(let prefix):
-            return "the model's tensors sit under '\(prefix)' in a larger file: pass --prefix \(prefix)"
+            return "the file holds a model under \(prefix) among other tensors: pick one with --prefix"
         case .invalidConfiguration(let text):
             return "invalid model configuration: \(text)"
         }

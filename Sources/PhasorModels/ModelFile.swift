@@ -134,10 +134,11 @@ public enum ModelFile {
         return common.isEmpty ? "" : common.joined(separator: ".") + "."
     }
 
-    /// A prefix under which an encoder.weight sits, when the file is larger than one model.
+    /// The prefixes under which an encoder.weight sits, when the file is larger than one model ("a", "a.b").
     static func prefixHint(_ names: [String]) -> String? {
-        names.filter { $0.hasSuffix("." + S4ModelKeys.encoderWeight) }.map { String($0.dropLast(S4ModelKeys.encoderWeight.count)) }
-            .min()
+        let found = names.filter { $0.hasSuffix("." + S4ModelKeys.encoderWeight) }
+            .map { String($0.dropLast(S4ModelKeys.encoderWeight.count + 1)) }.sorted()
+        return found.isEmpty ? nil : found.map { "'\($0)'" }.joined(separator: ", ")
     }
 
     static func sample<S: Sequence>(_ keys: S) -> String where S.Element == String {
