@@ -1,6 +1,9 @@
 // swift-tools-version:6.1
 // Phasor: state space models, exactly solvable oscillator networks, and the explicit operator between them.
-// The targets follow the layers of DESIGN.md §1; a lower layer never imports a higher one.
+// The targets follow the layers of DESIGN.md §1; a lower layer never imports a higher one. Every dependency list equals
+// the target's imports: `make test` builds with --explicit-target-dependency-import-check error (SwiftPM: no import
+// outside the declared closure) and PackageImportsTests checks the lists both ways (no import undeclared, no
+// declaration unused).
 import PackageDescription
 
 let package = Package(
@@ -73,15 +76,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test targets depend on what they import; PhasorCLITests also on the executable it runs.
         .testTarget(name: "PhasorNumericsTests", dependencies: ["PhasorNumerics"]),
-        .testTarget(name: "PhasorDataTests", dependencies: ["PhasorData"]),
-        .testTarget(name: "PhasorFiguresTests", dependencies: ["PhasorFigures", "PhasorNumerics"]),
-        .testTarget(name: "PhasorModelsTests", dependencies: ["PhasorModels"]),
-        .testTarget(name: "PhasorOscillatorsTests", dependencies: ["PhasorOscillators"]),
-        .testTarget(name: "PhasorCorrespondenceTests", dependencies: ["PhasorCorrespondence"]),
-        .testTarget(name: "PhasorOperatorTests", dependencies: ["PhasorOperator"]),
-        .testTarget(name: "PhasorAnalysisTests", dependencies: ["PhasorAnalysis"]),
-        .testTarget(name: "PhasorReportTests", dependencies: ["PhasorReport"]),
-        .testTarget(name: "PhasorCLITests", dependencies: ["phasor"]),
+        .testTarget(name: "PhasorDataTests", dependencies: ["PhasorNumerics", "PhasorData"]),
+        .testTarget(name: "PhasorFiguresTests", dependencies: ["PhasorNumerics", "PhasorFigures"]),
+        .testTarget(name: "PhasorModelsTests", dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels"]),
+        .testTarget(name: "PhasorOscillatorsTests", dependencies: ["PhasorNumerics", "PhasorOscillators"]),
+        .testTarget(
+            name: "PhasorCorrespondenceTests",
+            dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels", "PhasorCorrespondence"]
+        ),
+        .testTarget(name: "PhasorOperatorTests", dependencies: ["PhasorNumerics", "PhasorModels", "PhasorOperator"]),
+        .testTarget(
+            name: "PhasorAnalysisTests",
+            dependencies: ["PhasorNumerics", "PhasorModels", "PhasorCorrespondence", "PhasorAnalysis"]
+        ),
+        .testTarget(name: "PhasorReportTests", dependencies: ["PhasorNumerics", "PhasorAnalysis", "PhasorReport"]),
+        .testTarget(name: "PhasorCLITests", dependencies: ["phasor", "PhasorNumerics", "PhasorData", "PhasorOscillators"]),
     ]
 )
