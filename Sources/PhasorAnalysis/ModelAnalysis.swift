@@ -122,7 +122,7 @@ public enum ModelAnalysis {
             heuristic = try RademacherHeuristic(oscillators: max(c.layers, 1) * c.dModel * c.dState, offDiagonalNorm: 0,
                                                 samples: data.count)
             let features = try ModelEvaluation.pooledFeatures(model: model, data: data)
-            let w = model.decoder.weight
+            let readout = model.decoder, w = readout.weight
             var bound = 0.0                                                              // B = max_k ‖W_k‖
             for k in 0..<c.classes {
                 var norm2 = 0.0

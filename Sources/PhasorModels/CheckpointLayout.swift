@@ -64,6 +64,11 @@ public enum S4ModelKeys {
         return key == b.logDt || key == b.logAReal || key == b.aImag
     }
 
+    /// True for a key of example.py's S4Model (a block, a norm, the encoder or the decoder).
+    public static func isModelKey(_ key: String) -> Bool {
+        layerIndex(key) != nil || [encoderWeight, encoderBias, decoderWeight, decoderBias].contains(key)
+    }
+
     /// True for a block's Δ (log_dt) tensor.
     static func isStep(_ key: String) -> Bool { layerIndex(key).map { block($0).logDt == key } ?? false }
 }

@@ -134,7 +134,7 @@ public enum ModelFile {
         return common.isEmpty ? "" : common.joined(separator: ".") + "."
     }
 
-    /// The prefixes under which an encoder.weight sits, when the file is larger than one model ("a", "a.b").
+    /// The prefixes under which a model's encoder weight sits, when the file is larger than one model ("a", "a.b").
     static func prefixHint(_ names: [String]) -> String? {
         let found = names.filter { $0.hasSuffix("." + S4ModelKeys.encoderWeight) }
             .map { String($0.dropLast(S4ModelKeys.encoderWeight.count + 1)) }.sorted()

@@ -13,8 +13,8 @@ public struct RingReport: Encodable, Sendable {
     public let nodesCount: Int
     public let length: Int
     public let dt: Double
-    /// Node states x_k (L × M), not written as complex numbers but as [re, im] pairs.
-    public let nodeStates: [[Complex<Double>]]
+    /// Node states x_k (L × M × [re, im]).
+    public let nodes: [[[Double]]]
     public let output: [Double]
     /// max_k |ring output − the model's own SSM output|.
     public let maxAbsDifferenceVsModel: Double
@@ -24,9 +24,10 @@ public struct RingReport: Encodable, Sendable {
     public let impulsePeakNodes: [Int]
     public let impulsePeakAmplitudes: [Double]
     public let dispersion: [Double]
-    public let coupling: [Complex<Double>]
-    public let injection: [Complex<Double>]
-    public let readoutFilter: [Complex<Double>]
+    /// w(d), F b and C̃F⁻¹ as [re, im] pairs.
+    public let coupling: [[Double]]
+    public let injection: [[Double]]
+    public let readoutFilter: [[Double]]
     public let warnings: [String]
 
     /// Runs `channel` as a ring on `u` (the sequence the layer's core sees on that channel) and compares its output
@@ -50,7 +51,7 @@ public struct RingReport: Encodable, Sendable {
         nodesCount = ring.nodeCount
         length = u.count
         dt = channel.ssm.step
-        nodeStates = run.nodes
+        nodes = run.nodes.map { $0.map(realImaginary) }
         output = run.output
         maxAbsDifferenceVsModel = zip(run.output, reference).map { abs($0 - $1) }.max() ?? 0
         speed = wave.speed
@@ -59,9 +60,9 @@ public struct RingReport: Encodable, Sendable {
         impulsePeakNodes = wave.peakNodes
         impulsePeakAmplitudes = wave.peakAmplitudes
         dispersion = ring.nodeCount >= 2 ? try TravellingWave.dispersion(channel.ssm) : []
-        coupling = ring.coupling
-        injection = ring.injection
-        readoutFilter = ring.readout
+        coupling = ring.coupling.map(realImaginary)
+        injection = ring.injection.map(realImaginary)
+        readoutFilter = ring.readout.map(realImaginary)
         warnings = wave.warnings
     }
 
@@ -73,28 +74,6 @@ public struct RingReport: Encodable, Sendable {
         case coupling, injection, readoutFilter = "readout_filter", warnings
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(layer, forKey: .layer)
-        try c.encode(channel, forKey: .channel)
-        try c.encode(sample, forKey: .sample)
-        try c.encode(input, forKey: .input)
-        try c.encode(discretization, forKey: .discretization)
-        try c.encode(nodesCount, forKey: .nodesCount)
-        try c.encode(length, forKey: .length)
-        try c.encode(dt, forKey: .dt)
-        try c.encode(nodeStates.map { $0.map(realImaginary) }, forKey: .nodes)
-        try c.encode(output, forKey: .output)
-        try c.encode(maxAbsDifferenceVsModel, forKey: .maxAbsDifferenceVsModel)
-        try c.encode(speed, forKey: .speed)
-        try c.encode(dampingPerStep, forKey: .dampingPerStep)
-        try c.encode(impulsePositions, forKey: .impulsePositions)
-        try c.encode(impulsePeakNodes, forKey: .impulsePeakNodes)
-        try c.encode(impulsePeakAmplitudes, forKey: .impulsePeakAmplitudes)
-        try c.encode(dispersion, forKey: .dispersion)
-        try c.encode(coupling.map(realImaginary), forKey: .coupling)
-        try c.encode(injection.map(realImaginary), forKey: .injection)
-        try c.encode(readoutFilter.map(realImaginary), forKey: .readoutFilter)
-        try c.encode(warnings, forKey: .warnings)
-    }
+    /// The node states as complex numbers (for the space–time picture).
+    public var nodeStates: [[Complex<Double>]] { nodes.map { $0.map { Complex($0[0], $0[1]) } } }
 }

@@ -98,8 +98,8 @@ public struct S4Model: Sendable {
         let fwd = try forward(inputs: inputs, batch: batch, length: length, lengths: lengths, training: training, generator: &generator)
         let ce = CrossEntropy.lossAndGradient(logits: fwd.logits, labels: labels, batch: batch, classes: c.classes)
         let h = c.dModel, L = length
-        let decoder = self.decoder
-        let dec = DecoderLayer.backward(ce.gradient, pooled: fwd.pooled, weight: decoder.weight, batch: batch, channels: h, classes: c.classes)
+        let output = self.decoder
+        let dec = DecoderLayer.backward(ce.gradient, pooled: fwd.pooled, weight: output.weight, batch: batch, channels: h, classes: c.classes)
         let decoderGradient = try LinearMap(inputs: h, outputs: c.classes, weight: dec.weight, bias: dec.bias)
         var dx = MaskedMeanPool.backward(dec.input, lengths: fwd.lengths, batch: batch, channels: h, length: L)
         var blockGradients: [ResidualBlock?] = Array(repeating: nil, count: c.layers)
@@ -131,8 +131,9 @@ public struct S4Model: Sendable {
                 normGradient = (ln.weight, ln.bias)
                 dIn = ln.input
             }
-            let kernel = try S4DKernelParameters(channels: h, modes: c.dState / 2, logDt: lg.kernel.logDt, C: lg.kernel.C,
-                                                 logAReal: lg.kernel.logAReal, AImag: lg.kernel.AImag)
+            let kg = lg.kernel
+            let kernel = try S4DKernelParameters(channels: h, modes: c.dState / 2, logDt: kg.logDt, C: kg.C,
+                                                 logAReal: kg.logAReal, AImag: kg.AImag)
             blockGradients[i] = ResidualBlock(
                 norm: .layer(try LayerNormParameters(weight: normGradient.weight, bias: normGradient.bias)),
                 core: .s4d(try S4DCore(kernel: kernel, D: lg.D, discretization: c.discretization)),
@@ -191,8 +192,8 @@ public struct S4Model: Sendable {
         if let gains = options?.frozenGains, gains.count != c.layers || gains.contains(where: { $0.count != batch * L }) {
             throw ModelError.invalidConfiguration("frozen LayerNorm gains must be \(c.layers) arrays of B·L = \(batch * L) values")
         }
-        let encoder = self.encoder
-        var x = EncoderLayer.forward(inputs, weight: encoder.weight, bias: encoder.bias, batch: batch, length: L, dInput: c.dInput, channels: h)
+        let input = self.encoder
+        var x = EncoderLayer.forward(inputs, weight: input.weight, bias: input.bias, batch: batch, length: L, dInput: c.dInput, channels: h)
         let keep = !training && options?.record != false
         let encoded = keep ? x : []
         var tapes: [LayerTape] = []
@@ -229,8 +230,8 @@ public struct S4Model: Sendable {
                                    blockOutput: keep ? out : [], residualOutput: keep ? x : []))
         }
         let pooled = MaskedMeanPool.forward(x, lengths: lens, batch: batch, channels: h, length: L)
-        let decoder = self.decoder
-        let logits = DecoderLayer.forward(pooled, weight: decoder.weight, bias: decoder.bias, batch: batch, channels: h, classes: c.classes)
+        let output = self.decoder
+        let logits = DecoderLayer.forward(pooled, weight: output.weight, bias: output.bias, batch: batch, channels: h, classes: c.classes)
         try requireFinite(logits, "logits")
         return ForwardTape(encoded: encoded, layers: tapes, pooled: pooled, logits: logits, lengths: lens)
     }

@@ -102,11 +102,11 @@ extension S4DCore {
         guard h >= 0, h < channels else {
             throw ModelError.invalidConfiguration("channel \(h) does not exist: the layer has \(channels) channels (0..<\(channels))")
         }
-        let m = modes
-        let k = try S4DKernelParameters(channels: 1, modes: m, logDt: [kernel.logDt[h]],
-                                        C: Array(kernel.C[(2 * h * m) ..< (2 * (h + 1) * m)]),
-                                        logAReal: Array(kernel.logAReal[(h * m) ..< ((h + 1) * m)]),
-                                        AImag: Array(kernel.AImag[(h * m) ..< ((h + 1) * m)]))
+        let m = modes, all = kernel
+        let k = try S4DKernelParameters(channels: 1, modes: m, logDt: [all.logDt[h]],
+                                        C: Array(all.C[(2 * h * m) ..< (2 * (h + 1) * m)]),
+                                        logAReal: Array(all.logAReal[(h * m) ..< ((h + 1) * m)]),
+                                        AImag: Array(all.AImag[(h * m) ..< ((h + 1) * m)]))
         return try S4DCore(kernel: k, D: [D[h]], discretization: discretization)
     }
 }

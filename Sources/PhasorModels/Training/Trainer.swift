@@ -36,6 +36,28 @@ public struct TrainingOutcome: Sendable {
     public var history: [EpochSummary]
 }
 
+/// A run as `phasor train --json` reports it: where the model went, the selected epoch, every epoch, the test
+/// evaluation (when there was a test part), the wall time and the command line.
+public struct TrainingReport: Sendable, Encodable {
+    public var output: String
+    public var bestEpoch: Int
+    public var validationAccuracy: Double?
+    public var test: Evaluation?
+    public var epochs: [EpochSummary]
+    public var seconds: Double
+    public var command: String
+
+    public init(output: String, outcome: TrainingOutcome, test: Evaluation?, seconds: Double, command: String) {
+        self.output = output
+        bestEpoch = outcome.bestEpoch
+        validationAccuracy = outcome.history.first(where: { $0.epoch == outcome.bestEpoch })?.validationAccuracy
+        self.test = test
+        epochs = outcome.history
+        self.seconds = seconds
+        self.command = command
+    }
+}
+
 public enum Trainer {
     /// Where the resume state of a run writing `output` lives (`<output minus .safetensors>.resume.safetensors`).
     public static func resumePath(for output: String) -> String { TrainingState.path(for: output) }

@@ -64,14 +64,14 @@ extension OperatorModel {
         if let ref = reference {
             guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values (got \(ref.count))") }
             let r0 = encode(ref, batch: 1, length: L)
-            for s in 0..<S { for e in 0..<(H * L) { x.data[s * H * L + e] = r0[e] + encoder.bias[e / L] } }
+            for s in 0..<S { for e in 0..<(H * L) { x.data[s * H * L + e] = r0[e] + encoderMap.bias[e / L] } }
             if P >= 1 {
                 var dev = inputs
                 for i in 0..<dev.count { dev[i] -= ref[i % (L * d)] }                 // in − ū
                 x.data.replaceSubrange(n ..< 2 * n, with: encode(dev, batch: S, length: L))
             }
         } else {
-            for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { x.data[o + l] = encoder.bias[h] } } }
+            for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { x.data[o + l] = encoderMap.bias[h] } } }
             if P >= 1 { x.data.replaceSubrange(n ..< 2 * n, with: encode(inputs, batch: S, length: L)) }
         }
         for i in 0..<nl {
@@ -109,13 +109,13 @@ extension OperatorModel {
             var acc = 0.0
             for l in 0..<lens[s] { acc += x.data[o + l] }
             let pooled = acc / Double(lens[s])                                // pooled^[p][s,h]
-            for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoder.weight[c * H + h] * pooled) }
+            for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoderMap.weight[c * H + h] * pooled) }
         } } }
         for p in 0...P {
             let comp = poolAndDecode(Array(x.data[p * n ..< (p + 1) * n]), samples: S, lengths: lens, length: L)
             logits.data.replaceSubrange(p * comp.count ..< (p + 1) * comp.count, with: comp)
         }
-        for s in 0..<S { for c in 0..<configuration.classes { logits.data[s * configuration.classes + c] += decoder.bias[c] } }
+        for s in 0..<S { for c in 0..<configuration.classes { logits.data[s * configuration.classes + c] += decoderMap.bias[c] } }
         try logits.requireFinite("graded logits")
         run.logits = logits
         return run

@@ -14,9 +14,9 @@ import PhasorNumerics
 public struct OperatorModel: Sendable {
     public let model: S4Model
     public let layers: [S4DLayer]
-    let encoder: LinearMap
+    let encoderMap: LinearMap
     let norms: [LayerNormParameters]
-    let decoder: LinearMap
+    let decoderMap: LinearMap
 
     public var configuration: S4ModelConfiguration { model.configuration }
     public var channels: Int { model.configuration.dModel }
@@ -26,13 +26,13 @@ public struct OperatorModel: Sendable {
         let blocks = model.blocks
         layers = try blocks.map { try $0.layer() }
         norms = blocks.map(\.layerNorm)
-        encoder = model.encoder
-        decoder = model.decoder
+        encoderMap = model.encoder
+        decoderMap = model.decoder
     }
 
     /// The encoder's linear part W·in (no bias): (B, L, d_in) → (B, H, L).
     func encode(_ input: [Double], batch: Int, length L: Int) -> [Double] {
-        EncoderLayer.forward(input, weight: encoder.weight, bias: [Double](repeating: 0, count: channels), batch: batch,
+        EncoderLayer.forward(input, weight: encoderMap.weight, bias: [Double](repeating: 0, count: channels), batch: batch,
                         length: L, dInput: configuration.dInput, channels: channels)
     }
 
@@ -53,7 +53,7 @@ public struct OperatorModel: Sendable {
     func poolAndDecode(_ x: [Double], samples: Int, lengths: [Int], length L: Int) -> [Double] {
         let lens = (0..<samples).map { lengths[$0 % lengths.count] }
         let pooled = MaskedMeanPool.forward(x, lengths: lens, batch: samples, channels: channels, length: L)
-        return DecoderLayer.forward(pooled, weight: decoder.weight, bias: [Double](repeating: 0, count: configuration.classes),
+        return DecoderLayer.forward(pooled, weight: decoderMap.weight, bias: [Double](repeating: 0, count: configuration.classes),
                                batch: samples, channels: channels, classes: configuration.classes)
     }
 }

@@ -110,7 +110,7 @@ extension OperatorModel {
             guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values") }
             var z1 = encode(zip(u, ref).map { $0 - $1 }, batch: 1, length: L)           // W(u − ū)
             var z0 = encode(ref, batch: 1, length: L)                                    // W ū + bias
-            for h in 0..<H { for l in 0..<L { z0[h * L + l] += encoder.bias[h] } }
+            for h in 0..<H { for l in 0..<L { z0[h * L + l] += encoderMap.bias[h] } }
             if configuration.prenorm {
                 var run = GradedRun(logits: GradedSignal(order: 1, count: 1))
                 let xs = try GradedSignal(order: 1, components: [z0, z1])
