@@ -47,8 +47,7 @@ struct Kuramoto: ParsableCommand {
             let network = try KuramotoNetwork(omega: w.values, adjacency: a.values, coupling: coupling, phaseLag: phaseLag)
             let solution = try network.solve(method, theta0: th.values, times: t, step: step)
             if json {
-                let theta = "[" + solution.theta.map(CLIJSON.array).joined(separator: ", ") + "]"
-                print("{\"times\": \(CLIJSON.array(solution.times)), \"theta\": \(theta), \"order\": \(CLIJSON.array(solution.order)), \"order_phase\": \(CLIJSON.array(solution.orderPhase))}")
+                try JSONOutput.print(solution)
             } else {
                 for (time, r) in zip(solution.times, solution.order) { print("t = \(time)\tr = \(r)") }
             }

@@ -33,8 +33,7 @@ struct Oscillator: ParsableCommand {
             let t = try CLIParse.doubles(times, name: "--times")
             let trajectory = try osc.trajectory(from: start, times: t)
             if json {
-                let blowup = trajectory.blowupTime.map(CLIJSON.number) ?? "null"
-                print("{\"times\": \(CLIJSON.array(trajectory.times)), \"z\": \(CLIJSON.complexArray(trajectory.states)), \"blowup_time\": \(blowup)}")
+                try JSONOutput.print(trajectory)
             } else {
                 for (time, z) in zip(trajectory.times, trajectory.states) {
                     print("t = \(time)\tz = \(z.real) + \(z.imaginary)i\t|z| = \(z.length)")
@@ -101,15 +100,5 @@ enum CLIParse {
             throw CLIInputError(description: "\(name) \(path) is complex; it must be real (float64/float32/int64)")
         }
         return (array.shape, try array.asDoubles())
-    }
-}
-
-enum CLIJSON {
-    /// A finite Double as a JSON number (Swift's shortest round-trip form).
-    static func number(_ v: Double) -> String { "\(v)" }
-    static func array(_ values: [Double]) -> String { "[" + values.map(number).joined(separator: ", ") + "]" }
-    static func complex(_ z: Complex<Double>) -> String { "[\(number(z.real)), \(number(z.imaginary))]" }
-    static func complexArray(_ values: [Complex<Double>]) -> String {
-        "[" + values.map(complex).joined(separator: ", ") + "]"
     }
 }
