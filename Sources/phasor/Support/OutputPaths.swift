@@ -25,4 +25,12 @@ enum OutputPaths {
             }
         }
     }
+
+    /// Creates `folder` (and its parents) for figure files, or throws one line saying why it cannot.
+    static func createFolder(_ folder: String) throws {
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw DataError(.unreadable, file: folder, problem: "the folder cannot be created (\(error.localizedDescription))",
+                            fix: "choose a --plot folder in a writable place")
+        }
+    }
 }
