@@ -71,10 +71,10 @@ public final class TrainingTracker {
         try requireFinite(loss, "training loss at step \(step)")
         var layers: [TrackedLayer] = []
         for i in 0..<meta.layers {
-            let p = "s4_layers.\(i).kernel."
-            let logDt = try parameters.values(p + "log_dt"), logA = try parameters.values(p + "log_A_real")
-            let aImag = try parameters.values(p + "A_imag")
-            let gLogA = try gradients.values(p + "log_A_real"), gImag = try gradients.values(p + "A_imag")
+            let k = S4ModelKeys.block(i)
+            let logDt = try parameters.values(k.logDt), logA = try parameters.values(k.logAReal)
+            let aImag = try parameters.values(k.aImag)
+            let gLogA = try gradients.values(k.logAReal), gImag = try gradients.values(k.aImag)
             let gamma = logA.map { Double.exp($0) }                                   // γ = exp(log_A_real)
             layers.append(TrackedLayer(dt: logDt.map { Double.exp($0) },             // Δ = exp(log_dt)
                                        gamma: gamma, omega: aImag,                     // ω = A_imag

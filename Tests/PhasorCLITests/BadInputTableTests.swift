@@ -267,11 +267,11 @@ enum BadInputTable {
                                                     c: ([1, 2], [0, 1]), d: ([1, 1], [0]))]
         },
         BadInputCase("ring input width ≠ the layer's channels", "channels") { dir in
-            ["ring", "--model", try BadFiles.s4d(dir, channels: 2), "--input",
+            ["ring", "--layer-input", "--model", try BadFiles.s4d(dir, channels: 2), "--input",
              try BadFiles.npy(dir, shape: [1, 4, 3], values: Array(repeating: 1, count: 12))]
         },
         BadInputCase("ring input of rank 4", "shape") { dir in
-            ["ring", "--model", try BadFiles.s4d(dir), "--input",
+            ["ring", "--layer-input", "--model", try BadFiles.s4d(dir), "--input",
              try BadFiles.npy(dir, shape: [1, 2, 2, 2], values: Array(repeating: 1, count: 8))]
         },
         // ── NaN / Inf ───────────────────────────────────────────────────────────────────────────────────────────
@@ -288,7 +288,7 @@ enum BadInputTable {
                                                     c: ([1, 2], [0, 1]), d: ([1, 1], [0]))]
         },
         BadInputCase("ring input with NaN", "not finite") { dir in
-            ["ring", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, .nan, 2, 3])]
+            ["ring", "--layer-input", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, .nan, 2, 3])]
         },
         // ── zero / negative Δ ───────────────────────────────────────────────────────────────────────────────────
         BadInputCase("design --dt 0", "Δ") { _ in ["design", "--periods", "10", "--memories", "50", "--dt", "0"] },
@@ -315,8 +315,14 @@ enum BadInputTable {
         BadInputCase("design --channels 10⁹ (absurd size, refused up front)", "channels") { dir in
             ["design", "--periods", "10", "--memories", "50", "--channels", "1000000000", "--out", BadFiles.path(dir, "x.safetensors")]
         },
+        BadInputCase("ring on a designed layer file without --layer-input", "--layer-input") { dir in
+            ["ring", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4, 1], values: [1, 2, 3, 4])]
+        },
+        BadInputCase("ring --prenorm and --postnorm together", "at most one") { dir in
+            ["ring", "--prenorm", "--postnorm", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4])]
+        },
         BadInputCase("ring input of one step", "at least 2") { dir in
-            ["ring", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [1], values: [1])]
+            ["ring", "--layer-input", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [1], values: [1])]
         },
         // ── arguments that name nothing ─────────────────────────────────────────────────────────────────────────
         BadInputCase("map with neither --model nor --system", "exactly one") { _ in ["map"] },
@@ -324,10 +330,10 @@ enum BadInputTable {
             ["map", "--model", try BadFiles.s4d(dir), "--layer", "5"]
         },
         BadInputCase("ring --channel beyond the layer", "channel") { dir in
-            ["ring", "--model", try BadFiles.s4d(dir), "--channel", "9", "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4])]
+            ["ring", "--layer-input", "--model", try BadFiles.s4d(dir), "--channel", "9", "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4])]
         },
         BadInputCase("ring --sample beyond the batch", "sample 3") { dir in
-            ["ring", "--model", try BadFiles.s4d(dir), "--sample", "3", "--input",
+            ["ring", "--layer-input", "--model", try BadFiles.s4d(dir), "--sample", "3", "--input",
              try BadFiles.npy(dir, shape: [2, 4], values: Array(repeating: 1, count: 8))]
         },
         BadInputCase("unknown option", "--frobnicate") { _ in ["design", "--periods", "10", "--memories", "5", "--frobnicate"] },
@@ -439,7 +445,7 @@ enum BadInputTable {
         },
         BadInputCase("ring --plot onto a folder", "plot.svg") { dir in
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("plot.svg"), withIntermediateDirectories: false)
-            return ["ring", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4]),
+            return ["ring", "--layer-input", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4]),
                     "--plot", BadFiles.path(dir, "plot.svg")]
         },
         // ── dataset files still refused, each with the hint that fixes it (issue 14) ────────────────────────────
@@ -488,7 +494,7 @@ enum BadInputTable {
         BadInputCase("CSV first row mixing names and numbers (not a header)", "not a number") { dir in
             ["inspect", try BadFiles.write("t1,2,3,class\n" + BadFiles.csv, dir, "d.csv")]
         },
-        BadInputCase("eval of a pandas CSV with a class the model lacks (its header note is not printed)", "not one of the model's classes") { dir in
+        BadInputCase("eval of a pandas CSV with a class the model lacks (the header note rides on the one line)", "not one of the model's classes") { dir in
             ["eval", "--model", try BadFiles.checkpoint(dir),
              "--data", try BadFiles.write("0,1,2,3,label\n1,2,3,4,a\n2,3,4,5,z\n1,2,3,3,a\n", dir, "d.csv")]
         },

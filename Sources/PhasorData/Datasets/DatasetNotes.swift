@@ -32,20 +32,23 @@ public struct DatasetNotes: Sendable, Equatable {
                   trailingValues: missing.trailing, shortenedCases: missing.shortenedCases)
     }
 
-    /// One line per decision (empty when the file was read exactly as written).
-    public var messages: [String] {
+    /// One sentence per decision, without the file (empty when the file was read exactly as written).
+    public var decisions: [String] {
         var lines: [String] = []
         if let headerLine {
-            lines.append("\(file): line \(headerLine) skipped as a header row (\(headerReason ?? "column names"))")
+            lines.append("line \(headerLine) skipped as a header row (\(headerReason ?? "column names"))")
         }
         if filledValues > 0 {
-            lines.append("\(file): \(filledValues) missing value\(filledValues == 1 ? "" : "s") inside sequences filled "
+            lines.append("\(filledValues) missing value\(filledValues == 1 ? "" : "s") inside sequences filled "
                          + "with the last value before each (the first value after it for a leading gap)")
         }
         if trailingValues > 0 {
-            lines.append("\(file): \(trailingValues) trailing missing value\(trailingValues == 1 ? "" : "s") taken as the end of "
+            lines.append("\(trailingValues) trailing missing value\(trailingValues == 1 ? "" : "s") taken as the end of "
                          + "\(shortenedCases) shorter sequence\(shortenedCases == 1 ? "" : "s")")
         }
         return lines
     }
+
+    /// One line per decision, naming the file: "FILE: DECISION".
+    public var messages: [String] { decisions.map { "\(file): \($0)" } }
 }

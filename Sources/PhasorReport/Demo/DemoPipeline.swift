@@ -112,19 +112,6 @@ public enum DemoPipeline {
         return outcome
     }
 
-    /// (B, L, d) standardised inputs of the first `limit` samples (all of equal length L in the digits set).
-    static func inputs(_ set: SequenceDataset, checkpoint: Checkpoint, indices: [Int]) throws
-        -> (x: [Double], batch: Int, length: Int, labels: [Int]) {
-        let L = set.maxLength, d = set.channels
-        var x = [Double](repeating: 0, count: indices.count * L * d)
-        for (b, i) in indices.enumerated() {
-            var v = set.samples[i].values
-            try checkpoint.standardisation?.apply(to: &v)
-            x.replaceSubrange(b * L * d ..< b * L * d + v.count, with: v)
-        }
-        return (x, indices.count, L, indices.map { set.samples[$0].label })
-    }
-
     /// The first `perClass` sample indices of each class (class order).
     static func perClass(_ set: SequenceDataset, _ perClass: Int) -> [Int] {
         var out: [Int] = []

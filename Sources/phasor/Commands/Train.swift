@@ -51,16 +51,6 @@ struct Train: ParsableCommand {
     var track: String?
     @Option(help: "Record every k-th optimiser step when --track is given.") var trackEvery = 10
 
-    struct Report: Encodable {
-        var output: String
-        var bestEpoch: Int
-        var validationAccuracy: Double?
-        var test: Evaluation?
-        var epochs: [EpochSummary]
-        var seconds: Double
-        var command: String
-    }
-
     func run() throws {
         let started = Date()
         try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
@@ -103,13 +93,10 @@ struct Train: ParsableCommand {
             } })
         var testResult: Evaluation?
         if let testSet {
-            testResult = try outcome.best.evaluate(try BatchSource(dataset: testSet, classNames: trainSet.classNames),
-                                                   batchSize: batch, threads: threads)
+            testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: batch, threads: threads)
         }
-        let report = Report(output: out, bestEpoch: outcome.bestEpoch,
-                            validationAccuracy: outcome.history.first(where: { $0.epoch == outcome.bestEpoch })?.validationAccuracy,
-                            test: testResult, epochs: outcome.history, seconds: Date().timeIntervalSince(started),
-                            command: CommandLine.arguments.joined(separator: " "))
+        let report = TrainingReport(output: out, outcome: outcome, test: testResult, seconds: Date().timeIntervalSince(started),
+                                    command: CommandLine.arguments.joined(separator: " "))
         if json {
             try JSONOutput.print(report)
         } else {

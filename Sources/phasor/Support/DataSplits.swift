@@ -5,8 +5,7 @@ import PhasorData
 // *_TEST.ts beside a UCR/UEA *_TRAIN.ts, or — for a single file — a stratified split of --test-fraction drawn with the
 // run's seed (the same seed reproduces the same split in `eval`). The test part is never used for choices.
 // What the readers decided about the files (a skipped header row, missing values filled or ending a shorter
-// sequence) is printed as notes on stderr — deferred until the command succeeds or prints its own first line, so a
-// refusal stays one line (Terminal.note).
+// sequence) goes to Notes: a line each on stderr after a success, appended to the one error line after a failure.
 
 /// How dataset files are read: the options every command that reads a dataset shares (`@OptionGroup`).
 struct DatasetOptions: ParsableArguments {
@@ -21,7 +20,7 @@ enum DataSplits {
     static func load(data: String, test: String?, testFraction: Double?, seed: UInt64, options: DatasetOptions = DatasetOptions())
         throws -> (train: SequenceDataset, test: SequenceDataset?) {
         let (train, test) = try split(data: data, test: test, testFraction: testFraction, seed: seed, labelColumn: options.labelColumn)
-        for message in train.notes.messages + (test.map { $0.notes.messages } ?? []) { Terminal.note(message) }
+        for notes in [train.notes] + (test.map { [$0.notes] } ?? []) { Notes.add(notes.decisions, about: notes.file) }
         return (train, test)
     }
 

@@ -40,34 +40,8 @@ struct ProgressBar {
 }
 
 enum Terminal {
-    /// Writes to stderr (unbuffered, so progress appears at once), after any pending notes.
+    /// Writes to stderr (unbuffered, so progress appears at once).
     static func error(_ text: String, newline: Bool = true) {
-        let notes = Notes.shared.take()
-        FileHandle.standardError.write(Data((notes.map { $0 + "\n" }.joined() + text + (newline ? "\n" : "")).utf8))
-    }
-
-    /// A note about the input ("line 1 skipped as a header row"): printed on stderr before the command's next
-    /// stderr line, or when it succeeds — and dropped when it fails, so a refusal stays ONE line. Repeats are printed
-    /// once.
-    static func note(_ text: String) { Notes.shared.add("note: " + text) }
-
-    /// Prints the pending notes (at a successful end) or drops them (before the one error line).
-    static func flushNotes() { let notes = Notes.shared.take(); if !notes.isEmpty { error(notes.joined(separator: "\n")) } }
-    static func dropNotes() { _ = Notes.shared.take() }
-
-    private final class Notes: @unchecked Sendable {
-        static let shared = Notes()
-        private let lock = NSLock()
-        private var pending: [String] = []
-        private var printed = Set<String>()
-        func add(_ note: String) {
-            lock.lock(); defer { lock.unlock() }
-            if printed.insert(note).inserted { pending.append(note) }
-        }
-        func take() -> [String] {
-            lock.lock(); defer { lock.unlock() }
-            defer { pending = [] }
-            return pending
-        }
+        FileHandle.standardError.write(Data((text + (newline ? "\n" : "")).utf8))
     }
 }
