@@ -50,9 +50,7 @@ public final class TrainingTracker {
     /// Creates (or replaces the tracking files in) `directory` for a model of `configuration`.
     public init(directory: String, every: Int, configuration: S4ModelConfiguration) throws {
         guard every >= 1 else { throw AnalysisError.invalid("--track-every must be ≥ 1 (got \(every))") }
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw AnalysisError.invalid("cannot create the tracking directory \(directory): \(error.localizedDescription)")
-        }
+        try AtomicFile.createFolder(atPath: directory)   // one-line FileWriteError (a file in the way, permissions)
         self.directory = directory
         self.every = every
         meta = TrackingMeta(layers: configuration.layers, channels: configuration.dModel, modes: configuration.dState / 2,

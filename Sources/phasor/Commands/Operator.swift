@@ -24,6 +24,7 @@ struct Operator: ParsableCommand {
     @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String
     @Option(help: "Separate test file (optional).") var test: String?
     @Option(help: "Held-out test part of a single file (same value and --seed as in training).") var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Seed of the --test-fraction split.") var seed: UInt64 = 0
     @Option(help: "Maximum interaction order P (1…25).") var maxOrder: Int = 5
     @Option(help: "chebyshev (default) or taylor.") var formulation: OperatorSettings.Kind = .chebyshev
@@ -48,7 +49,7 @@ struct Operator: ParsableCommand {
             throw CLIError("--max-order \(maxOrder) is outside 1…25 (the cost grows as P³ and high powers overflow)")
         }
         let checkpoint = try loading.checkpoint(model)
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let fitInputs = try checkpoint.modelInputs(trainSet)
         let evalInputs = try testSet.map { try checkpoint.modelInputs($0) } ?? fitInputs
         let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])

@@ -23,6 +23,7 @@ struct Train: ParsableCommand {
     var test: String?
     @Option(help: "For a single file without test split: the stratified fraction held out as test set.")
     var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Number of S4D layers.") var layers = 4
     @Option(help: "Model width H.") var dModel = 128
     @Option(help: "State size N (N/2 complex modes per channel).") var dState = 64
@@ -53,7 +54,7 @@ struct Train: ParsableCommand {
     func run() throws {
         let started = Date()
         try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
                                          classes: trainSet.classNames.count, prenorm: prenorm, dropout: dropout,
