@@ -96,13 +96,13 @@ import PhasorNumerics
     @Test func bandPlayersSumToTheSSMOutputAndFollowTheRule() throws {
         let m = try tinyModel(layers: 1, h: 3, n: 32)                                 // M = 16 modes per channel
         let B = 2, L = 20, u = randomInputs(B * L * 2, seed: 66)
-        let layer = m.layers[0], d = try layer.discretised()
-        let z = m.encode(u[...], batch: B, length: L).enumerated().map { $0.element + m.encoderBias[($0.offset / L) % m.channels] }
+        let layer = m.layers[0]
+        let z = m.encode(u, batch: B, length: L).enumerated().map { $0.element + m.encoderMap.bias[($0.offset / L) % m.channels] }
         let y = try layer.ssmOutput(input: z, batch: B, length: L)
         for rule in BandRule.allCases {
-            let bands = WaveBands(d, rule: rule)
+            let bands = try WaveBands(layer, rule: rule)
             #expect(bands.bands == 8 && bands.players == 9)
-            let p = bands.players(d, skip: layer.D, input: z, batch: B, length: L)
+            let p = bands.players(input: z, batch: B, length: L)
             let sum = (0..<y.count).map { e in p.reduce(0) { $0 + $1[e] } }
             #expect(maxAbsDiff(sum, y) <= 1e-12 * max(1, y.map { abs($0) }.max()!))
             for h in 0..<3 {
@@ -118,7 +118,7 @@ import PhasorNumerics
         }
         // fewer modes than 8: one band per mode
         let small = try tinyModel(layers: 1, h: 2, n: 6)
-        #expect(WaveBands(try small.layers[0].discretised(), rule: .channel).bands == 3)
+        #expect(try WaveBands(small.layers[0], rule: .channel).bands == 3)
     }
 
     @Test(arguments: BandRule.allCases)
@@ -164,7 +164,7 @@ import PhasorNumerics
             let one = Array(x[L * 2 ..< 2 * L * 2])
             var captured: (w: [[Double]], a: [[Double]])? = nil
             _ = try m.plainForward(inputs: one, batch: 1, length: L, gelu: g, sigmoid: s, stages: ForwardStages(gelu: { c in
-                if c.layer == layer { let p = dec.players(layer: layer, skip: m.layers[layer].D, context: c); captured = (p.players, p.anchors) }
+                if c.layer == layer { let p = dec.players(layer: layer, context: c); captured = (p.players, p.anchors) }
                 return c.ssmOutput.map { GELU.value($0) }
             }))
             let (masks, direct) = try AnchoredDecomposition.terms(players: captured!.w, anchors: captured!.a, maxOrder: 2) { y in
@@ -196,7 +196,7 @@ import PhasorNumerics
                 let one = Array(x[b * L * 2 ..< (b + 1) * L * 2]), len = [9, 6, 9][b]
                 var captured: (w: [[Double]], a: [[Double]])? = nil
                 _ = try m.plainForward(inputs: one, batch: 1, length: L, lengths: [len], gelu: g, sigmoid: s, stages: ForwardStages(gelu: { c in
-                    if c.layer == layer { let p = dec.players(layer: layer, skip: m.layers[layer].D, context: c); captured = (p.players, p.anchors) }
+                    if c.layer == layer { let p = dec.players(layer: layer, context: c); captured = (p.players, p.anchors) }
                     return c.ssmOutput.map { GELU.value($0) }
                 }))
                 let (masks, delta) = try AnchoredDecomposition.terms(players: captured!.w, anchors: captured!.a, maxOrder: 2) { $0.map { GELU.value($0) } }

@@ -183,7 +183,7 @@ extension BandDecomposition {
                 var first = c
                 first.batch = s; first.lengths = chunkLens
                 first.ssmInput = Array(c.ssmInput[0 ..< per]); first.ssmOutput = Array(c.ssmOutput[0 ..< per])
-                let (w, a) = players(layer: layer, skip: model.layers[layer].D, context: first)   // same in every copy
+                let (w, a) = players(layer: layer, context: first)                // the same in every copy
                 return gelu(w, a).flatMap { $0 }
             })
             let rec = try model.plainForward(inputs: (0..<m).flatMap { _ in x }, batch: m * s, length: L,

@@ -17,7 +17,6 @@ public struct BandDecomposition: Sendable {
     public let rule: BandRule
     /// bands[i]: layer i's band assignment.
     public let bands: [WaveBands]
-    let discrete: [DiscreteS4D]
     /// anchors[i][p]: mean of player p's wave over the training samples, (H, L_fit); beyond L_fit the channel's mean.
     public let anchors: [[[Double]]]
     /// The length L_fit of the anchors.
@@ -29,21 +28,19 @@ public struct BandDecomposition: Sendable {
         guard (1...8).contains(maxBands) else { throw OperatorError.invalid("the number of bands must be in 1…8 (got \(maxBands))") }
         let lens = try model.checkedLengths(inputs: inputs, batch: batch, length: L, lengths: lengths)
         self.rule = rule
-        discrete = try model.layers.map { try $0.discretised() }
-        bands = discrete.map { WaveBands($0, rule: rule, maxBands: maxBands) }
+        bands = try model.layers.map { try WaveBands($0, rule: rule, maxBands: maxBands) }
         anchorLength = L
         let H = model.channels, nl = model.layers.count, d = model.configuration.dInput
         var sums = bands.map { [[Double]](repeating: [Double](repeating: 0, count: H * L), count: $0.players) }
         var counts = [Double](repeating: 0, count: L)
         for b in 0..<batch { for l in 0..<lens[b] { counts[l] += 1 } }
         var start = 0
-        let bandsCopy = bands, discreteCopy = discrete
+        let bandsCopy = bands
         while start < batch {
             let s = min(chunk, batch - start)
             let chunkLens = Array(lens[start ..< start + s])
             let stages = ForwardStages(gelu: { c in                          // record the players, keep the exact GELU
-                let p = bandsCopy[c.layer].players(discreteCopy[c.layer], skip: model.layers[c.layer].D, input: c.ssmInput,
-                                                   batch: c.batch, length: L)
+                let p = bandsCopy[c.layer].players(input: c.ssmInput, batch: c.batch, length: L)
                 for (k, w) in p.enumerated() { for b in 0..<c.batch { for h in 0..<H { for l in 0..<chunkLens[b] {
                     sums[c.layer][k][h * L + l] += w[(b * H + h) * L + l]
                 } } } }
@@ -62,8 +59,8 @@ public struct BandDecomposition: Sendable {
     }
 
     /// Layer i's players for a stage context (each (B, H, L)) and the anchors broadcast to the same shape.
-    public func players(layer i: Int, skip D: [Double], context c: StageContext) -> (players: [[Double]], anchors: [[Double]]) {
-        let w = bands[i].players(discrete[i], skip: D, input: c.ssmInput, batch: c.batch, length: c.length)
+    public func players(layer i: Int, context c: StageContext) -> (players: [[Double]], anchors: [[Double]]) {
+        let w = bands[i].players(input: c.ssmInput, batch: c.batch, length: c.length)
         let H = c.channels, L = c.length, La = anchorLength
         let a = anchors[i].map { anchor -> [Double] in
             var out = [Double](repeating: 0, count: c.batch * H * L)
@@ -85,7 +82,7 @@ public struct BandDecomposition: Sendable {
         var last: (layer: Int, players: [[Double]], anchors: [[Double]])? = nil
         let H = model.channels
         let gelu: (StageContext) throws -> [Double] = { c in
-            let (w, a) = players(layer: c.layer, skip: model.layers[c.layer].D, context: c)
+            let (w, a) = players(layer: c.layer, context: c)
             last = (c.layer, w, a)
             return try AnchoredDecomposition.elementwiseTruncation(players: w, anchors: a, order: k) { GELU.value($0) }
         }

@@ -1,6 +1,7 @@
 // Frequency bands of a layer's waves — the players of the exact wave-interaction decomposition (issue 13).
 // Layer i's SSM output is a sum of waves (DESIGN.md §7):
 //     y_h[l] = Σ_n w_hn[l] + D_h z_h[l],   w_hn[l] = 2·Re(C̃_hn x_hn[l]),  x_hn[l] = μ_hn x_hn[l−1] + z_h[l]
+// (μ_hn, C̃_hn from PhasorCorrespondence's one S4D → diagonal conversion, so ZOH and bilinear layers alike).
 // Mode n of channel h oscillates with angular frequency θ_hn = |arg μ_hn| ∈ [0, π] per sample (period 2π/θ_hn
 // samples; ∞ for a real pole). The band rule groups the modes by frequency into at most 8 bands, band 0 the slowest:
 //   • `.channel` (default): each channel's own modes, sorted by θ (ties by index), cut into B = min(8, M) runs of
@@ -11,6 +12,7 @@
 // The players of channel h are its B band waves Σ_{n∈band b} w_hn plus the skip D_h z_h (B + 1 ≤ 9 players); they
 // sum to the SSM output exactly (up to rounding: the recurrence here, the model's FFT convolution there).
 import Foundation
+import PhasorCorrespondence
 import PhasorModels
 import PhasorNumerics
 
@@ -34,14 +36,22 @@ public struct WaveBands: Sendable {
 
     public var players: Int { bands + 1 }
 
-    /// The bands of a discretised layer.
-    public init(_ d: DiscreteS4D, rule: BandRule, maxBands: Int = 8) {
+    /// The layer's channels as diagonal systems (μ_hn, C̃_hn, D_h).
+    public let systems: [S4DChannel]
+
+    /// The bands of an S4D layer.
+    public init(_ layer: S4DLayer, rule: BandRule, maxBands: Int = 8) throws {
+        self.init(systems: try layer.core.diagonalSystems(), rule: rule, maxBands: maxBands)
+    }
+
+    /// The bands of a layer given as its diagonal systems (`S4DCore.diagonalSystems()`, one per channel).
+    public init(systems: [S4DChannel], rule: BandRule, maxBands: Int = 8) {
+        self.systems = systems
         self.rule = rule
-        channels = d.channels
-        modes = d.modes
-        let M = d.modes, H = d.channels
-        // θ = |principal arg μ| = |remainder(Im w, 2π)|
-        let theta = d.wIm.map { abs(Foundation.remainder($0, 2 * Double.pi)) }
+        channels = systems.count
+        modes = systems.first?.ssm.modes.count ?? 0
+        let M = modes, H = channels
+        let theta = systems.flatMap { $0.ssm.modes.map { abs($0.phase) } }   // θ = |arg μ| ∈ [0, π]
         frequencies = theta
         var band = [Int](repeating: 0, count: H * M)
         switch rule {
@@ -78,23 +88,24 @@ public struct WaveBands: Sendable {
     }
 
     /// The players' waves for the SSM input z (B, H, L): `bands` band waves then the skip D·z, each (B, H, L).
-    public func players(_ d: DiscreteS4D, skip D: [Double], input z: [Double], batch: Int, length L: Int) -> [[Double]] {
+    public func players(input z: [Double], batch: Int, length L: Int) -> [[Double]] {
         let H = channels, M = modes
         var out = [[Double]](repeating: [Double](repeating: 0, count: batch * H * L), count: bands + 1)
         for s in 0..<batch { for h in 0..<H {
-            let o = (s * H + h) * L
-            for n in 0..<M { d.addModeWave(mode: h * M + n, input: z, inputOffset: o, into: &out[assignment[h * M + n]], offset: o, length: L) }
-            for l in 0..<L { out[bands][o + l] = D[h] * z[o + l] }                    // skip D_h z_h
+            let o = (s * H + h) * L, ssm = systems[h].ssm
+            for n in 0..<M {
+                Self.addModeWave(pole: ssm.modes[n], readout: ssm.output[n], input: z, inputOffset: o, into: &out[assignment[h * M + n]],
+                                 offset: o, length: L)
+            }
+            for l in 0..<L { out[bands][o + l] = ssm.direct * z[o + l] }               // skip D_h z_h
         } }
         return out
     }
-}
 
-extension DiscreteS4D {
-    /// out[o + l] += 2·Re(C̃_i x_l) with x_l = μ_i x_{l−1} + z[zo + l], x_{−1} = 0, for l < L (mode i = h·M + n).
-    func addModeWave(mode i: Int, input z: [Double], inputOffset zo: Int, into out: inout [Double], offset o: Int, length L: Int) {
-        let mu = Complex.exp(Complex(wRe[i], wIm[i]))
-        let mr = mu.real, mi = mu.imaginary, cr = 2 * cRe[i], ci = 2 * cIm[i]
+    /// out[o + l] += 2·Re(C̃ x_l) with x_l = μ x_{l−1} + z[zo + l], x_{−1} = 0, for l < L: one mode's wave.
+    static func addModeWave(pole mu: Complex<Double>, readout c: Complex<Double>, input z: [Double], inputOffset zo: Int,
+                            into out: inout [Double], offset o: Int, length L: Int) {
+        let mr = mu.real, mi = mu.imaginary, cr = 2 * c.real, ci = 2 * c.imaginary
         var xr = 0.0, xi = 0.0
         for l in 0..<L {                                                  // x_l = μ x_{l−1} + z_l
             let nr = mr * xr - mi * xi + z[zo + l]
