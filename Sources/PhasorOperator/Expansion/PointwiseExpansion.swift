@@ -32,12 +32,6 @@ public enum PointwiseExpansion: Sendable {
         }
     }
 
-    /// f on every element of a (B, H, L) array.
-    public func apply(_ y: [Double], channels H: Int, length L: Int) -> [Double] {
-        guard case .channelPolynomials = self else { return y.map { value($0) } }
-        return y.indices.map { value(y[$0], channel: ($0 / L) % H) }
-    }
-
     /// The precomputed form used on many elements of (·, H, L) arrays with sequence length L.
     func table(order P: Int, length L: Int = 1) -> ExpansionTable { ExpansionTable(self, order: P, length: L) }
 }
