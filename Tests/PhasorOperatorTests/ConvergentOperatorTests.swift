@@ -47,6 +47,28 @@ import PhasorNumerics
         #expect(sur.value(.gelu, layer: 1, channel: 2, above, order: 3, exactOutside: false) == fit(above, order: 3))
     }
 
+    @Test func quantileRangesLeaveTheTailsToTheExactFunction() throws {
+        let m = try tinyModel(layers: 1)
+        let B = 6, L = 20, u = randomInputs(B * L * 2, seed: 74)
+        let q = 0.05
+        let sur = try ChannelSurrogates(model: m, inputs: u, batch: B, length: L, maxOrder: 4, maxSamples: 100_000, rangeQuantile: q)
+        let (g, s) = exact(m)
+        let rec = try m.plainForward(inputs: u, batch: B, length: L, gelu: g, sigmoid: s, record: true)
+        for h in 0..<m.channels {
+            var x: [Double] = []
+            for b in 0..<B { let o = (b * m.channels + h) * L; x += rec.geluInputs[0][o ..< o + L] }
+            x.sort()
+            let n = Double(x.count - 1), fit = sur.fit(.gelu, layer: 0, channel: h)
+            #expect(fit.basis.lower == x[Int((q * n).rounded())])
+            #expect(fit.basis.upper == x[Int(((1 - q) * n).rounded())])
+        }
+        // on the training inputs themselves about 2q of the evaluations are exact (both functions, one layer)
+        let counter = OutsideCounter()
+        _ = try m.plainForward(inputs: u, batch: B, length: L, gelu: g, sigmoid: s, stages: sur.stages(order: 4, counter: counter))
+        #expect(counter.fraction > q && counter.fraction < 3 * q)
+        #expect(throws: OperatorError.self) { try ChannelSurrogates(model: m, inputs: u, batch: B, length: L, rangeQuantile: 0.5) }
+    }
+
     @Test func channelSurrogatesConvergeAndCountTheInputsOutsideTheirRange() throws {
         let m = try tinyModel(layers: 2, h: 6, n: 8)
         let B = 8, L = 16, u = randomInputs(B * L * 2, seed: 63)

@@ -48,9 +48,13 @@ public struct ChannelSurrogates: Sendable {
     /// Fits every channel on the pre-activations the exact model produces on (B, L, d_in) `inputs` (valid positions
     /// only, in chunks of `chunk` samples). At most `maxSamples` values per channel enter the measure (an even stride
     /// through all of them); the range always uses all of them. `floor` is φ; orders 0…`maxOrder` are fitted.
+    /// `rangeQuantile` q > 0 narrows each range to the [q, 1 − q] quantiles of the strided values (the exact function
+    /// then covers the tails; the outside fraction grows accordingly); q = 0 is [min, max].
     public init(model: OperatorModel, inputs: [Double], batch: Int, length L: Int, lengths: [Int]? = nil,
-                maxOrder K: Int = 15, floor: Double = 0.02, maxSamples: Int = 10000, chunk: Int = 64) throws {
+                maxOrder K: Int = 15, floor: Double = 0.02, maxSamples: Int = 10000, rangeQuantile q: Double = 0,
+                chunk: Int = 64) throws {
         guard (1...30).contains(K) else { throw OperatorError.invalidOrder(K, "the surrogate order must be in 1…30") }
+        guard q >= 0, q < 0.5 else { throw OperatorError.invalid("the range quantile must be in [0, 0.5) (got \(q))") }
         let lens = try model.checkedLengths(inputs: inputs, batch: batch, length: L, lengths: lengths)
         let H = model.channels, nl = model.layers.count, d = model.configuration.dInput
         let total = lens.reduce(0, +)
@@ -87,10 +91,15 @@ public struct ChannelSurrogates: Sendable {
         var fits = [BlockFunction: [[OrthonormalExpansion]]]()
         for f in BlockFunction.allCases {
             fits[f] = try (0..<nl).map { i in try (0..<H).map { h in
-                var lo = lower[f]![i][h], hi = upper[f]![i][h]
+                var lo = lower[f]![i][h], hi = upper[f]![i][h], x = samples[f]![i][h]
+                if q > 0, x.count > 1 {                                          // [q, 1 − q] quantiles; tails exact
+                    let sorted = x.sorted()
+                    lo = sorted[Int((q * Double(sorted.count - 1)).rounded())]
+                    hi = sorted[Int(((1 - q) * Double(sorted.count - 1)).rounded())]
+                    x = x.filter { $0 >= lo && $0 <= hi }
+                }
                 if hi - lo < 1e-9 { lo -= 1e-3; hi += 1e-3 }                   // a constant channel: a small interval
-                return try EmpiricalOrthonormalPolynomials.fit(f.exact, samples: samples[f]![i][h], floor: floor, degree: K,
-                                                               lower: lo, upper: hi)
+                return try EmpiricalOrthonormalPolynomials.fit(f.exact, samples: x, floor: floor, degree: K, lower: lo, upper: hi)
             } }
         }
         self.init(maxOrder: K, floor: floor, fits: fits)

@@ -5,7 +5,7 @@
 //   the logit attribution to band sets of each layer (sums, remainder beyond pairs, top pairs), and the costs.
 // Surrogates, bands and anchors are fitted on the training part; every table is computed on the test part.
 // Usage: convergent-operator-study --model M --data D [--test-fraction F --seed S] [--max-order K] [--samples N]
-//        [--floor φ] [--rule channel|layer] [--gate-orders 1,2,3] [--gate-samples N] [--attribution-samples N]
+//        [--floor φ] [--range-quantile q] [--rule channel|layer] [--gate-orders 1,2,3] [--gate-samples N] [--attribution-samples N]
 //        [--skip pure,range,bands,gate,attribution] [--json OUT]
 //        [--timing k1,k2,…]   (costs only: CPU time, best of 3, of the replaced forward at these orders on ≤ 64 samples)
 import Foundation
@@ -17,7 +17,7 @@ import PhasorOperator
 struct Options {
     var model = "", data = "", json: String?
     var testFraction: Double?, seed: UInt64 = 0
-    var maxOrder = 15, samples = 0, floor = 0.02, rule = BandRule.channel
+    var maxOrder = 15, samples = 0, floor = 0.02, rule = BandRule.channel, rangeQuantile = 0.0
     var gateOrders = [1, 2, 3], gateSamples = 64, attributionSamples = 8
     var skip: Set<String> = []
     var timingOrders: [Int] = []
@@ -39,6 +39,7 @@ struct Options {
             case "--max-order": maxOrder = Int(try next()) ?? 15
             case "--samples": samples = Int(try next()) ?? 0
             case "--floor": floor = Double(try next()) ?? 0.02
+            case "--range-quantile": rangeQuantile = Double(try next()) ?? 0
             case "--rule": rule = BandRule(rawValue: try next()) ?? .channel
             case "--gate-orders": gateOrders = try next().split(separator: ",").compactMap { Int($0) }
             case "--gate-samples": gateSamples = Int(try next()) ?? 64
@@ -153,7 +154,7 @@ func main() throws {
     // (a) per-channel surrogates
     var t0 = Date()
     let surrogates = try ChannelSurrogates(model: op, inputs: fit.x, batch: fit.batch, length: fit.length, lengths: fit.lengths,
-                                           maxOrder: o.maxOrder, floor: o.floor)
+                                           maxOrder: o.maxOrder, floor: o.floor, rangeQuantile: o.rangeQuantile)
     report["surrogate_fit_seconds"] = Date().timeIntervalSince(t0)
     log("per-channel fits: \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
     _ = try table("per-channel surrogates (exact outside the range)", eval, orders: Array(1...o.maxOrder)) { k in
