@@ -85,6 +85,10 @@ import PhasorNumerics
             #expect(counter.evaluated == 2 * 2 * B * 6 * L && counter.fraction < 0.05)
         }
         for i in 1..<errors.count { #expect(errors[i] < errors[i - 1]) }
+        // the model's own per-channel hooks give the same forward pass as the stages
+        let viaModel = try m.model.evaluate(inputs: u, batch: B, length: L, options: EvaluationOptions(pointwise: sur.overrides(order: 6), record: false)).logits
+        let viaStages = try m.plainForward(inputs: u, batch: B, length: L, gelu: g, sigmoid: s, stages: sur.stages(order: 6)).logits
+        #expect(maxAbsDiff(viaModel, viaStages) <= 1e-12 * max(1, viaStages.map { abs($0) }.max()!))
         #expect(errors.last! < 1e-4)
         // larger held-out inputs leave the ranges: counted, and the exact function keeps the output finite
         let big = randomInputs(B * L * 2, seed: 64, scale: 4)

@@ -9,6 +9,7 @@
 // past the range is not a surrogate: measured, it blows up on deep models). The pure polynomial s_k (no switch) is
 // the form for the graded evaluation: `expansions(order:)` → one Chebyshev series per channel.
 import Foundation
+import PhasorModels
 import PhasorNumerics
 
 /// The two pointwise functions of an S4D block.
@@ -136,6 +137,15 @@ public struct ChannelSurrogates: Sendable {
     public func stages(order k: Int, exactOutside: Bool = true, counter: OutsideCounter? = nil) -> ForwardStages {
         ForwardStages(gelu: { c in apply(.gelu, layer: c.layer, c.ssmOutput, context: c, order: k, exactOutside: exactOutside, counter: counter) },
                       gate: { c, z2 in apply(.gate, layer: c.layer, z2, context: c, order: k, exactOutside: exactOutside, counter: counter) })
+    }
+
+    /// The same order-k surrogates as the model's own per-channel hooks (`S4Model.evaluate`): what a caller uses
+    /// when it needs no count of the evaluations outside the ranges.
+    public func overrides(order k: Int, exactOutside: Bool = true) -> PointwiseOverrides {
+        let surrogate = self
+        return PointwiseOverrides(
+            activation: { i, h, v in v.map { surrogate.value(.gelu, layer: i, channel: h, $0, order: k, exactOutside: exactOutside) } },
+            gate: { i, h, v in v.map { surrogate.value(.gate, layer: i, channel: h, $0, order: k, exactOutside: exactOutside) } })
     }
 
     /// The pure order-k polynomials as one Chebyshev series per channel, per layer (for the graded evaluation).

@@ -296,11 +296,17 @@ func timing(_ o: Options, op: OperatorModel, fit: Arrays, eval e: Arrays) throws
     line += "fits \(String(format: "%.1f", surrogateFit)) s (surrogates on \(fit.batch) samples), \(String(format: "%.1f", bandFit)) s (bands, anchors)"
     var out: [String: Any] = ["plain_cpu_seconds": plain, "model_ratio": model / plain, "surrogate_fit_cpu_seconds": surrogateFit,
                               "band_fit_cpu_seconds": bandFit, "samples": e.batch]
+    let adapter = try best { try forward(ForwardStages(gelu: { c in c.ssmOutput.map { GELU.value($0) } },
+                                                       gate: { _, z2 in z2.map { Sigmoid.value($0) } })) } / plain
+    out["stage_adapter_exact_ratio"] = adapter
+    line += "; the stage adapter with the exact functions \(String(format: "%.1f", adapter))×"
     var rows: [[String: Any]] = []
     for k in o.timingOrders {
         let sur = try best { try forward(surrogates.stages(order: k)) } / plain
-        var row: [String: Any] = ["order": k, "surrogate": sur]
-        line += "; k=\(k): surrogates \(String(format: "%.1f", sur))×"
+        let hooks = try best { _ = try op.model.evaluate(inputs: e.x, batch: e.batch, length: e.length, lengths: e.lengths,
+                                                         options: EvaluationOptions(pointwise: surrogates.overrides(order: k), record: false)) } / plain
+        var row: [String: Any] = ["order": k, "surrogate": sur, "surrogate_model_hooks": hooks]
+        line += "; k=\(k): surrogates \(String(format: "%.1f", sur))× (model hooks \(String(format: "%.1f", hooks))×)"
         if k <= bands.bands.map(\.players).max()! {
             let gelu = try best { try forward(bands.stages(model: op, order: k)) } / plain
             row["bands"] = gelu
