@@ -91,8 +91,8 @@ enum CSVFormat {
         return SequenceDataset(name: DatasetLoader.stem(of: file), channels: 1, classNames: classNames, samples: samples)
     }
 
-    /// A header row: no cell before the label parses as a number.
-    private static func isHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    /// A header row: no cell in buffer[start...end] parses as a number (also used by TimeSeriesFormat).
+    static func isHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         var tokenStart = start
         while tokenStart <= end {
             var tokenEnd = tokenStart
