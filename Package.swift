@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "PhasorModels", targets: ["PhasorModels"]),
         .library(name: "PhasorOscillators", targets: ["PhasorOscillators"]),
         .library(name: "PhasorCorrespondence", targets: ["PhasorCorrespondence"]),
+        .library(name: "PhasorIdentification", targets: ["PhasorIdentification"]),
         .library(name: "PhasorOperator", targets: ["PhasorOperator"]),
         .library(name: "PhasorAnalysis", targets: ["PhasorAnalysis"]),
         .library(name: "PhasorReport", targets: ["PhasorReport"]),
@@ -45,6 +46,11 @@ let package = Package(
             name: "PhasorCorrespondence",
             dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators"]
         ),
+        // identification: measured series → exact / Hankel DMD, HAVOK → LTISystem (and an S4D design from its modes).
+        .target(
+            name: "PhasorIdentification",
+            dependencies: ["PhasorNumerics", "PhasorData", "PhasorOscillators", "PhasorCorrespondence"]
+        ),
         // operator: the explicit operator of a whole model — graded evaluation, interaction attribution.
         .target(
             name: "PhasorOperator",
@@ -68,7 +74,7 @@ let package = Package(
             name: "phasor",
             dependencies: [
                 "PhasorNumerics", "PhasorData", "PhasorModels", "PhasorOscillators", "PhasorCorrespondence",
-                "PhasorOperator", "PhasorAnalysis", "PhasorReport",
+                "PhasorIdentification", "PhasorOperator", "PhasorAnalysis", "PhasorReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +83,7 @@ let package = Package(
         .testTarget(name: "PhasorModelsTests", dependencies: ["PhasorModels"]),
         .testTarget(name: "PhasorOscillatorsTests", dependencies: ["PhasorOscillators"]),
         .testTarget(name: "PhasorCorrespondenceTests", dependencies: ["PhasorCorrespondence"]),
+        .testTarget(name: "PhasorIdentificationTests", dependencies: ["PhasorIdentification", "PhasorOscillators"]),
         .testTarget(name: "PhasorOperatorTests", dependencies: ["PhasorOperator"]),
         .testTarget(name: "PhasorAnalysisTests", dependencies: ["PhasorAnalysis"]),
         .testTarget(name: "PhasorReportTests", dependencies: ["PhasorReport"]),
