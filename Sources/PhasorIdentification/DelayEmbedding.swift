@@ -49,13 +49,17 @@ public struct DelayEmbedding: Sendable, Equatable {
     public func window(_ k: Int) -> [Complex<Double>] { hankel.column(k) }
 
     /// Columns `range` of H.
-    public func columns(_ range: Range<Int>) -> ComplexMatrix {
-        var out = ComplexMatrix(rows: hankel.rows, columns: range.count)
-        let n = hankel.rows
-        out.elements.replaceSubrange(0..<(n * range.count), with: hankel.elements[(range.lowerBound * n)..<(range.upperBound * n)])
-        return out
-    }
+    public func columns(_ range: Range<Int>) -> ComplexMatrix { hankel.columns(range) }
 
     /// Rows of the newest block of a window: (q − 1)d ..< qd.
     public var newestRows: Range<Int> { ((delays - 1) * channels)..<(delays * channels) }
+}
+
+extension ComplexMatrix {
+    /// Columns `range` as a matrix (a contiguous block of the column-major storage).
+    func columns(_ range: Range<Int>) -> ComplexMatrix {
+        var out = ComplexMatrix(rows: rows, columns: range.count)
+        out.elements.replaceSubrange(0..<(rows * range.count), with: elements[(range.lowerBound * rows)..<(range.upperBound * rows)])
+        return out
+    }
 }

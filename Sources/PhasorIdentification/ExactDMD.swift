@@ -50,8 +50,7 @@ public struct ExactDMD: Sendable {
         }
         let svd = try x.svd()
         let (r, note) = try rule.rank(singularValues: svd.singularValues, rows: x.rows, columns: x.columns)
-        var u = ComplexMatrix(rows: x.rows, columns: r)
-        for j in 0..<r { for i in 0..<x.rows { u[i, j] = svd.u[i, j] } }
+        let u = svd.u.columns(0..<r)
         // V_r Σ_r⁻¹ (m×r): row j of Vh is v_j*, so (V_r)_{kj} = conj(Vh_{jk}).
         var vSigmaInverse = ComplexMatrix(rows: x.columns, columns: r)
         for j in 0..<r {

@@ -25,6 +25,8 @@ public struct HAVOK: Sendable {
     public let rank: Int
     /// All singular values of H, descending.
     public let singularValues: [Double]
+    /// U_r (qd×r), the delay basis.
+    public let basis: ComplexMatrix
     /// v_k[1…r], k = 0 … m − 1: m × r, row k = the delay coordinates of window k.
     public let coordinates: [[Double]]
     /// Ā ((r−1)×(r−1)).
@@ -79,6 +81,7 @@ public struct HAVOK: Sendable {
         self.step = step
         self.rank = r
         self.singularValues = svd.singularValues
+        self.basis = svd.u.columns(0..<r)
         self.coordinates = v
         self.a = a
         self.b0 = b0
@@ -110,6 +113,15 @@ public struct HAVOK: Sendable {
         }
         try requireFinite(out, "HAVOK response (the linear part is unstable over this horizon)")
         return out
+    }
+
+    /// The delay coordinates of any window h (qd entries, e.g. one past the training span): v = Σ_r⁻¹ U_r* h.
+    public func coordinates(of window: [Complex<Double>]) throws -> [Double] {
+        guard window.count == basis.rows else {
+            throw IdentificationError.invalid("a window has \(window.count) entries; this embedding needs \(basis.rows)")
+        }
+        let projected = try basis.product(ComplexMatrix(rows: window.count, columns: 1, columnMajor: window), adjointSelf: true)
+        return (0..<rank).map { projected[$0, 0].real / singularValues[$0] }
     }
 
     /// The driven reconstruction of the training windows: the model started from v_0 and forced by the measured v_r.

@@ -14,6 +14,8 @@ import PhasorNumerics
 public struct SwitchingAgreement: Sendable, Equatable {
     /// k: the threshold in standard deviations of the forcing.
     public let thresholdSigmas: Double
+    /// k·std(f), the threshold itself.
+    public let threshold: Double
     /// Window before and after a switch, in samples.
     public let before: Int, after: Int
     /// Number of switches of the observable.
@@ -52,6 +54,7 @@ public struct SwitchingAgreement: Sendable, Equatable {
         }
         let activeCount = active.filter { $0 }.count
         thresholdSigmas = k
+        threshold = k * std
         self.before = before
         self.after = after
         switches = switchTimes.count
