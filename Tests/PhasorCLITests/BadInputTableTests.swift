@@ -380,6 +380,22 @@ enum BadInputTable {
         BadInputCase("oscillator time NaN", "not a finite number") { _ in
             ["oscillator", "--omega", "1", "--gamma", "0.1", "--z0", "1,0", "--times", "1,nan"]
         },
+        // ── unwritable outputs (nothing may be left behind) ─────────────────────────────────────────────────────
+        BadInputCase("design --out into a missing folder", "/nonexistent/dir/x.safetensors") { _ in
+            ["design", "--periods", "10", "--memories", "50", "--out", "/nonexistent/dir/x.safetensors"]
+        },
+        BadInputCase("design --out ok but --system-out unwritable (no partial output)", "/nonexistent/dir/s.safetensors") { dir in
+            ["design", "--periods", "10", "--memories", "50", "--out", BadFiles.path(dir, "layer.safetensors"),
+             "--system-out", "/nonexistent/dir/s.safetensors"]
+        },
+        BadInputCase("map --plot into a missing folder", "/nonexistent/dir/p.svg") { dir in
+            ["map", "--system", try BadFiles.stableSystem(dir), "--plot", "/nonexistent/dir/p.svg"]
+        },
+        BadInputCase("ring --plot onto a folder", "plot.svg") { dir in
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("plot.svg"), withIntermediateDirectories: false)
+            return ["ring", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4]),
+                    "--plot", BadFiles.path(dir, "plot.svg")]
+        },
         // ── identify / attractor / train --init-from ────────────────────────────────────────────────────────────
         BadInputCase("identify a missing series", "no such file") { dir in ["identify", "--data", BadFiles.path(dir, "none.npy")] },
         BadInputCase("identify a series with a missing value", "missing value") { dir in
@@ -421,6 +437,9 @@ enum BadInputTable {
             ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }),
              "--out", "/nonexistent/dir/layer.safetensors"]
         },
+        BadInputCase("identify --component beyond the channels", "--component 3") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10, 2], values: (0..<20).map { sin(Double($0)) }), "--component", "3"]
+        },
         BadInputCase("identify --plot onto a file", "is a file") { dir in
             ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }),
              "--plot", try BadFiles.write("x", dir, "plots")]
@@ -439,22 +458,6 @@ enum BadInputTable {
         BadInputCase("train --init-from a missing file", "no such file") { dir in
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--init-from", BadFiles.path(dir, "none.safetensors"),
              "--out", BadFiles.path(dir, "m.safetensors")]
-        },
-        // ── unwritable outputs (nothing may be left behind) ─────────────────────────────────────────────────────
-        BadInputCase("design --out into a missing folder", "/nonexistent/dir/x.safetensors") { _ in
-            ["design", "--periods", "10", "--memories", "50", "--out", "/nonexistent/dir/x.safetensors"]
-        },
-        BadInputCase("design --out ok but --system-out unwritable (no partial output)", "/nonexistent/dir/s.safetensors") { dir in
-            ["design", "--periods", "10", "--memories", "50", "--out", BadFiles.path(dir, "layer.safetensors"),
-             "--system-out", "/nonexistent/dir/s.safetensors"]
-        },
-        BadInputCase("map --plot into a missing folder", "/nonexistent/dir/p.svg") { dir in
-            ["map", "--system", try BadFiles.stableSystem(dir), "--plot", "/nonexistent/dir/p.svg"]
-        },
-        BadInputCase("ring --plot onto a folder", "plot.svg") { dir in
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent("plot.svg"), withIntermediateDirectories: false)
-            return ["ring", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4]),
-                    "--plot", BadFiles.path(dir, "plot.svg")]
         },
     ]
 }

@@ -138,11 +138,7 @@ private func readComplexNpy(_ url: URL) throws -> (shape: [Int], values: [(Doubl
         let make = try CLI.run(["attractor", "--name", "Lorenz", "--length", "12000", "--dt", "0.01", "--out", series.path])
         #expect(make.status == 0, "\(make.stderr)")
         #expect(try readNpy(series).shape == [12000, 3])
-        // x alone: write channel 0 as its own series
-        let x = try readNpy(series).values.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
-        let xs = dir.appendingPathComponent("x.npy")
-        try writeNpy(xs, shape: [x.count], values: x)
-        let run = try CLI.run(["identify", "--data", xs.path, "--method", "havok", "--delays", "20", "--rank", "11",
+        let run = try CLI.run(["identify", "--data", series.path, "--component", "0", "--method", "havok", "--delays", "20", "--rank", "11",
                                "--dt", "0.01", "--plot", plots.path, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let switching = try #require(try TestFiles.json(run.stdout)["switching"] as? [String: Any])

@@ -27,6 +27,7 @@ struct Identify: ParsableCommand {
     )
 
     @Option(help: "The series: .npy, .csv (rows = time steps) or .ts (cases concatenated).") var data: String
+    @Option(help: "Use only this component (channel, from 0) of the series, e.g. 0 for x of an attractor.") var component: Int?
     @Option(help: "dmd (Hankel DMD; --delays 1 is exact DMD) or havok.") var method: IdentificationMethod = .dmd
     @Option(help: "Number of delays q of the Hankel embedding.") var delays = 1
     @Option(help: "Truncation rank r (default: optimal hard threshold).") var rank: Int?
@@ -59,7 +60,13 @@ struct Identify: ParsableCommand {
         try OutputPaths.requireWritable([out, systemOut])
         try Self.requireFolder(networkOut, option: "--network-out")
         try Self.requireFolder(plot, option: "--plot")
-        let series = try TimeSeries.load(path: data)
+        var series = try TimeSeries.load(path: data)
+        if let component {
+            guard (0..<series.channels).contains(component) else {
+                throw CLIError("--component \(component) does not exist: \(data) has \(series.channels) channel(s) (0..<\(series.channels))")
+            }
+            series = try TimeSeries(name: series.name, channels: 1, values: series.channel(component))
+        }
         let rule: RankRule = rank.map { .fixed($0) } ?? energy.map { .energy($0) } ?? .optimalHardThreshold
         let settings = IdentificationSettings(method: method, delays: delays, rank: rule, step: dt, holdout: holdout,
                                               threshold: threshold, window: (Int(windowValues[0]), Int(windowValues[1])))
@@ -69,7 +76,7 @@ struct Identify: ParsableCommand {
         let result = try Identification(series, settings: settings)
 
         // Everything is computed before anything is written.
-        var layerFile: SafeTensorsFile?, designNotes: [String] = [], designedModes = 0
+        var layerFile: SafeTensorsFile?, designNotes: [String] = [], designedModes = 0, targets: [OscillatorTarget] = []
         if let out {
             let cap = maxMemory ?? Double(result.trainingLength) * dt
             let (design, notes) = try result.oscillators.design(maxMemory: cap)
@@ -77,6 +84,7 @@ struct Identify: ParsableCommand {
                                          metadata: ["phasor": "identify", "source": (data as NSString).lastPathComponent])
             designNotes = notes
             designedModes = design.targets.count
+            targets = design.targets
         }
         let systemFile = try systemOut.map { _ in try result.system.safeTensors() }
         let network = try networkOut.map { _ in try Self.networkFiles(result) }
@@ -93,7 +101,8 @@ struct Identify: ParsableCommand {
             for figure in figures { try AtomicFile.write(figure.svg, to: (plot as NSString).appendingPathComponent(figure.name)) }
         }
 
-        let report = IdentifyJSON(result, data: data, out: out, designedModes: designedModes, designNotes: designNotes)
+        let report = IdentifyJSON(result, data: data, out: out, designedModes: designedModes, designTargets: targets,
+                                  designNotes: designNotes)
         if json { try JSONOutput.print(report); return }
         print(report.text)
     }
@@ -182,6 +191,18 @@ struct SwitchingJSON: Encodable {
     }
 }
 
+/// One designed mode of the layer written with --out (period null = ∞).
+struct DesignTargetJSON: Encodable {
+    let period: Double?
+    let memory: Double
+    enum CodingKeys: String, CodingKey { case period, memory }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(period, forKey: .period)
+        try c.encode(memory, forKey: .memory)
+    }
+}
+
 struct IdentifyJSON: Encodable {
     let data: String, name: String, samples: Int, channels: Int, dt: Double
     let method: String, delays: Int, rankRule: String, rank: Int, singularValues: [Double]
@@ -189,7 +210,7 @@ struct IdentifyJSON: Encodable {
     let oscillators: [IdentifiedOscillatorJSON]
     let reconstruction: FitJSON, forecast: FitJSON?, forecastKind: String?, persistenceNrmse: Double?
     let switching: SwitchingJSON?
-    let out: String?, designedModes: Int?, designNotes: [String]
+    let out: String?, designedModes: Int?, designTargets: [DesignTargetJSON]?, designNotes: [String]
     let warnings: [String]
     let text: String
 
@@ -198,10 +219,12 @@ struct IdentifyJSON: Encodable {
         case singularValues = "singular_values", trainingSamples = "training_samples", holdoutSamples = "holdout_samples"
         case kappa, oscillators, reconstruction, forecast, forecastKind = "forecast_kind"
         case persistenceNrmse = "persistence_nrmse", switching, out, designedModes = "designed_modes"
+        case designTargets = "design_targets"
         case designNotes = "design_notes", warnings
     }
 
-    init(_ r: Identification, data: String, out: String?, designedModes: Int, designNotes: [String]) {
+    init(_ r: Identification, data: String, out: String?, designedModes: Int, designTargets: [OscillatorTarget],
+         designNotes: [String]) {
         let d = r.series.channels, s = r.settings
         self.data = data
         name = r.series.name
@@ -225,6 +248,7 @@ struct IdentifyJSON: Encodable {
         switching = r.switching.map(SwitchingJSON.init)
         self.out = out
         self.designedModes = out == nil ? nil : designedModes
+        self.designTargets = out == nil ? nil : designTargets.map { DesignTargetJSON(period: $0.period, memory: $0.memory) }
         self.designNotes = designNotes
         warnings = r.warnings
 
