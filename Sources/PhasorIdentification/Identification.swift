@@ -178,7 +178,7 @@ public struct Identification: Sendable {
 
     /// The figures (file name, SVG): spectrum, reconstruction and forecast of channel 0 (at most `points` samples
     /// each), and for HAVOK the forcing.
-    public func figures(points: Int = 2000) -> [(name: String, svg: String)] {
+    public func figures(points: Int = 2000) throws -> [(name: String, svg: String)] {
         let d = series.channels, dt = settings.step
         func part(_ title: String, _ fit: SegmentFit) -> (title: String, times: [Double], truth: [Double], model: [Double]) {
             let count = min(fit.truth.count / d, points)
@@ -190,13 +190,13 @@ public struct Identification: Sendable {
             let label = settings.method == .dmd ? "forecast" : "tail, driven by measured forcing"
             parts.append(part(String(format: "%@ (NRMSE %.3g)", label, forecast.error), forecast))
         }
-        var out = [(name: "spectrum.svg", svg: IdentificationPlots.spectrum(oscillators, title: series.name)),
-                   (name: "series.svg", svg: IdentificationPlots.series(parts, modelName: settings.method == .dmd ? "DMD" : "HAVOK"))]
+        var out = [(name: "spectrum.svg", svg: try IdentificationPlots.spectrum(oscillators, title: series.name)),
+                   (name: "series.svg", svg: try IdentificationPlots.series(parts, modelName: settings.method == .dmd ? "DMD" : "HAVOK"))]
         if let havok, let switching {
             let f = havok.forcing
             let count = min(f.count, points)
             out.append((name: "forcing.svg",
-                        svg: IdentificationPlots.forcing(times: (0..<count).map { Double(settings.delays - 1 + $0) * dt },
+                        svg: try IdentificationPlots.forcing(times: (0..<count).map { Double(settings.delays - 1 + $0) * dt },
                                                          observable: Array(reconstruction.truth.enumerated().filter { $0.offset % d == 0 }.map(\.element).prefix(count)),
                                                          forcing: Array(f.prefix(count)), threshold: switching.threshold)))
         }

@@ -41,8 +41,8 @@ enum BundledCatalogue {
         #expect((error / spread).squareRoot() < 0.15)
         // its ZOH form continuises to Brunton's dv/dt = A_c v + B_c f, which samples back to (Ā, B₀ + B₁)
         let system = try havok.system()
-        let continuous = try system.continuised(method: .zeroOrderHold).system
-        let back = try continuous.discretised(step: 0.01, method: .zeroOrderHold).system
+        let continuous = try system.continuised(method: .zoh).system
+        let back = try continuous.discretised(step: 0.01, method: .zoh).system
         #expect(try (back.a - system.a).frobeniusNorm <= 1e-10 * system.a.frobeniusNorm)
         #expect(try (back.b - system.b).frobeniusNorm <= 1e-10 * system.b.frobeniusNorm)
     }

@@ -57,7 +57,7 @@ import Testing
     @Test func exactNetworkSolutionIsTheReconstructionAndForecast() throws {
         let model = try Self.model()
         let system = try model.system()
-        let continuous = try system.continuised(method: .zeroOrderHold).system
+        let continuous = try system.continuised(method: .zoh).system
         let network = try OscillatorNetwork(jacobian: continuous.a)
         let count = model.embedding.windows + 40  // 40 steps past the training windows
         let times = (0..<count).map { Double($0) * DampedSinusoids.step }
@@ -80,8 +80,8 @@ import Testing
         let found = try IdentifiedOscillators(try model.system())
         let (design, notes) = try found.design(maxMemory: 200)
         #expect(notes.isEmpty)
-        let store = try design.s4dParameters(layer: 0, channels: 2)
-        let back = try OscillatorDesign.targets(s4d: try DiagonalSSM.s4d(store, layer: 0, channel: 1))
+        let core = try design.s4dCore(channels: 2)
+        let back = try OscillatorDesign.targets(s4d: try core.diagonalSystem(channel: 1).ssm)
         // ordered by frequency: ω = 0.25, 0.7, 1.9
         let order = [2, 0, 1]
         for (n, k) in order.enumerated() {
