@@ -11,7 +11,9 @@ public enum IdentificationPlots {
     public static func spectrum(_ found: IdentifiedOscillators, title: String) throws -> String {
         let mus = found.oscillators.flatMap { $0.isPair ? [$0.mu, $0.mu.conjugate] : [$0.mu] }
         let withRate = found.oscillators.filter { $0.frequency != nil }
-        var figures = [try Charts.scatter(title: "\(title): eigenvalues μ", x: FigureAxis("Re μ"), y: FigureAxis("Im μ"),
+        let reach = max(1.05, 1.05 * (mus.map(\.length).filter(\.isFinite).max() ?? 1))  // the whole unit circle in view
+        var figures = [try Charts.scatter(title: "\(title): eigenvalues μ", x: FigureAxis("Re μ", range: -reach...reach),
+                                          y: FigureAxis("Im μ", range: -reach...reach),
                                           series: [FigureSeries("μ", x: mus.map(\.real), y: mus.map(\.imaginary))],
                                           unitCircle: true, size: (width: 400, height: 400))]
         if !withRate.isEmpty {
