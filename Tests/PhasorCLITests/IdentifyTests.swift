@@ -92,8 +92,8 @@ private func readComplexNpy(_ url: URL) throws -> (shape: [Int], values: [(Doubl
         #expect(worst <= 1e-9 * scale)
     }
 
-    /// The written system and layer read back through `phasor map`, and a training run started from the layer keeps
-    /// its spectrum when the SSM learning rate is 0.
+    /// The written system and layer read back through `phasor map`, the layer's ring reproduces it, and a training run
+    /// started from the layer keeps its spectrum when the SSM learning rate is 0.
     @Test func writtenSystemAndLayerWorkDownstream() throws {
         let dir = cliTemporaryDirectory()
         let csv = dir.appendingPathComponent("s.csv")
@@ -110,6 +110,13 @@ private func readComplexNpy(_ url: URL) throws -> (shape: [Int], values: [(Doubl
         #expect(map.status == 0, "\(map.stderr)")
         let systemPeriods = try #require(try TestFiles.json(map.stdout)["modes"] as? [[String: Any]]).compactMap { $0["period"] as? Double }
         for p in periods { #expect(systemPeriods.filter { abs($0 - p) <= 1e-9 * p }.count == 2) }  // μ and its conjugate
+
+        // the ring of the identified layer reproduces the layer's own output (ring's identity, DESIGN.md §6)
+        let input = dir.appendingPathComponent("u.npy")
+        try writeNpy(input, shape: [64], values: (0..<64).map { sin(0.3 * Double($0)) })
+        let ring = try CLI.run(["ring", "--model", layer.path, "--layer-input", "--input", input.path, "--json"])
+        #expect(ring.status == 0, "\(ring.stderr)")
+        #expect(try #require(try TestFiles.json(ring.stdout)["max_abs_difference_vs_model"] as? Double) <= 1e-10)
 
         let ramps = dir.appendingPathComponent("ramps.csv"), model = dir.appendingPathComponent("m.safetensors")
         try writeRampCSV(ramps)
