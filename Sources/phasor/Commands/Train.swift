@@ -35,6 +35,8 @@ struct Train: ParsableCommand {
     @Option(help: "Dropout rate.") var dropout = 0.1
     @Flag(help: "LayerNorm before each S4D block instead of after.") var prenorm = false
     @Option(name: .customLong("init"), help: "S4D initialisation: lin, inv or real.") var initialisation: S4DInit = .lin
+    @Option(help: "Start from the spectrum (log_dt, log_A_real, A_imag) of an S4D layer file written by `phasor design` or `phasor identify --out`; C, D and the other weights stay seeded.")
+    var initFrom: String?
     @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
     @Option(help: "Global gradient-norm clip (0: off).") var clip = 1.0
     @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
@@ -65,6 +67,12 @@ struct Train: ParsableCommand {
                                       precision: precision)
         try model.validate()
         try options.validate()
+        var initial: S4Model?
+        if let initFrom, !resume {
+            var seeded = try S4Model(configuration: model, seed: seed)
+            try seeded.initialiseSpectrum(from: try ModelFile.loadCores(path: initFrom).cores)
+            initial = seeded
+        }
         // Checked before the banner below, so a failure here is still the run's only line on stderr (the trainer
         // computes the same statistics again).
         _ = try InputStandardisation(sequences: trainingData.train.sequences, lengths: trainingData.train.lengths,
@@ -77,7 +85,7 @@ struct Train: ParsableCommand {
         var bar: ProgressBar?
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
-            resume: resume,
+            resume: resume, initialModel: initial,
             onBatch: { p in
                 if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
                 bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
