@@ -1,0 +1,34 @@
+// Internal: how one kernel source becomes one function per instruction-set level.
+//
+// A kernel is written once as a macro over (vector width W, vectors per tile NV, function attribute, fused?) and
+// instantiated per level. The AVX2/AVX-512 copies carry `__attribute__((target(...)))`, so Clang emits those
+// instructions for them alone while the rest of the package stays at the baseline target; `dispatch.c` picks the copy
+// once per process from CPUID (`__builtin_cpu_supports`, which also checks that the OS saves the wider registers).
+#ifndef PHASOR_KERNELS_LEVELS_H
+#define PHASOR_KERNELS_LEVELS_H
+
+#include "phasor_kernels.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define PHASOR_X86 1
+#define PHASOR_ATTR_AVX2 __attribute__((target("avx2,fma")))
+#define PHASOR_ATTR_AVX512 __attribute__((target("avx512f")))
+#else
+#define PHASOR_X86 0
+#endif
+
+/// Whether the generic copy may fuse multiply-adds: only where the baseline has an FMA instruction (aarch64, or an
+/// x86 build that was given -mfma). On baseline x86-64 a fused multiply-add would be a libm call per element.
+#if defined(__aarch64__) || defined(__FMA__)
+#define PHASOR_GENERIC_FUSED 1
+#else
+#define PHASOR_GENERIC_FUSED 0
+#endif
+
+/// a·b + c, fused (one rounding) or not (two roundings), for a scalar or an ext_vector.
+#define PHASOR_MADD(fused, a, b, c) ((fused) ? __builtin_elementwise_fma((a), (b), (c)) : (a) * (b) + (c))
+
+/// `level` limited to [generic, supported].
+int phasor_kernels_clamp(int level);
+
+#endif
