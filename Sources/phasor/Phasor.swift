@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PhasorNumerics
 
 // The command-line layer is thin: each subcommand parses its options, calls the library and prints. Subcommands live
 // one per file in Commands/.
@@ -6,11 +8,13 @@ import ArgumentParser
 @main
 struct Phasor: ParsableCommand {
     static let version = "0.1.0"
+    /// `--version`: the release, then which SIMD code this build runs (docs/performance.md).
+    static let versionLines = "\(version)\nbuild: \(SIMDKernels.buildDescription)"
 
     static let configuration = CommandConfiguration(
         commandName: "phasor",
         abstract: "State space models, exactly solvable oscillator networks, and the explicit operator between them.",
-        version: version,
+        version: versionLines,
         subcommands: [
             // the main job
             Demo.self,
@@ -37,5 +41,11 @@ struct Phasor: ParsableCommand {
     )
 
     /// Errors end with one line on stderr and a non-zero status (Support/OneLineErrors.swift).
-    static func main() { mainWithOneLineErrors() }
+    static func main() {
+        if let bad = SIMDKernels.invalidEnvironmentValue {
+            Terminal.error("Error: PHASOR_SIMD=\(bad) is not one of \(SIMDKernels.environmentValues.joined(separator: ", ")); unset it to use the CPU's best")
+            Foundation.exit(2)
+        }
+        mainWithOneLineErrors()
+    }
 }

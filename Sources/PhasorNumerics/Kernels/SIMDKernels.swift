@@ -47,11 +47,10 @@ public enum SIMDKernels {
     /// higher with `-Xswiftc -target-cpu -Xswiftc native` on a machine with AVX2/AVX-512.
     public static var swiftCompiledFor: Level { Level(phasor_swift_compiled_level()) }
 
-    /// One line for `--version` and benchmarks, e.g. "SIMD kernels avx512 (CPU: avx512), Swift code generic".
+    /// One line for `--version` and benchmarks, e.g. "SIMD kernels avx512 (CPU avx512), Swift code generic": the
+    /// level the kernels run at, the CPU's best, and what the Swift code was compiled for.
     public static var buildDescription: String {
-        let a = active, s = supported
-        return "SIMD kernels \(a)" + (a == s ? "" : " (CPU supports \(s))")
-            + ", Swift code \(swiftCompiledFor == .generic ? "generic (baseline target)" : "\(swiftCompiledFor) (-target-cpu)")"
+        "SIMD kernels \(active) (CPU \(supported)), Swift code \(swiftCompiledFor)"
     }
 
     // Every kernel runs at `level` (default `active`; a higher level than `supported` runs at `supported`).

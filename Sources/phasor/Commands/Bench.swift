@@ -108,11 +108,13 @@ struct BenchS4D: ParsableCommand {
             {"benchmark":"s4d","mode":"\(mode)","precision":"\(precision)","batch":\(batch),"channels":\(channels),\
             "state":\(state),"length":\(length),"repeats":\(repeats),"layer_ms":\(layerMs),"kernel_ms":\(kernelMs),\
             "layer_cpu_ms":\(layerTime.cpu),"kernel_cpu_ms":\(kernelTime.cpu),\
-            "threads":\(ProcessInfo.processInfo.activeProcessorCount)}
+            "threads":\(ProcessInfo.processInfo.activeProcessorCount),"simd_kernels":"\(SIMDKernels.active)",\
+            "simd_supported":"\(SIMDKernels.supported)","swift_compiled_for":"\(SIMDKernels.swiftCompiledFor)"}
             """)
         } else {
             print(String(format: "s4d %@ (%@) B=%d H=%d N=%d L=%d: layer %.2f ms (CPU %.2f ms), kernel %.3f ms (CPU %.3f ms) (median of %d)",
-                         mode, precision, batch, channels, state, length, layerMs, layerTime.cpu, kernelMs, kernelTime.cpu, repeats))
+                         mode, precision, batch, channels, state, length, layerMs, layerTime.cpu, kernelMs, kernelTime.cpu, repeats)
+                  + "; " + SIMDKernels.buildDescription)
         }
     }
 }
