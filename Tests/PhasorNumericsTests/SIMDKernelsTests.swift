@@ -140,6 +140,34 @@ private func random(_ count: Int, seed: UInt64) -> [Double] {
         }
     }
 
+    /// AVX2 and AVX-512 both fuse every multiply-add and sum in the same order, so they give the same bits — a run
+    /// is reproducible across machines with either (measured: identical trained checkpoints; docs/performance.md).
+    @Test(.enabled(if: SIMDKernels.supported == .avx512))
+    func avx2AndAVX512AgreeBitForBit() {
+        let m = 9, n = 77, k = 31
+        let a = random(m * k, seed: 6), b = random(k * n, seed: 7)
+        let af = a.map { Float($0) }, bf = b.map { Float($0) }, x = random(301, seed: 10).map { Float($0 * 4) }
+        func run(_ level: SIMDKernels.Level) -> ([Double], [Float], [Float], [Float], [Double]) {
+            var c = [Double](repeating: 0, count: m * n), cf = [Float](repeating: 0, count: m * n)
+            c.withUnsafeMutableBufferPointer { SIMDKernels.multiply(m: m, n: n, k: k, a: a, b: b, c: $0.baseAddress!, accumulate: false, level: level) }
+            cf.withUnsafeMutableBufferPointer { SIMDKernels.multiply(m: m, n: n, k: k, a: af, b: bf, c: $0.baseAddress!, accumulate: false, level: level) }
+            var g = [Float](repeating: 0, count: x.count), d = [Float](repeating: 1, count: x.count), s = g
+            var sd = [Double](repeating: 0, count: x.count)
+            let xd = x.map { Double($0) }
+            g.withUnsafeMutableBufferPointer { SIMDKernels.gelu(x, $0.baseAddress!, scale: 1, count: x.count, level: level) }
+            d.withUnsafeMutableBufferPointer { SIMDKernels.scaleByGeluDerivative(x, $0.baseAddress!, scale: 1, count: x.count, level: level) }
+            s.withUnsafeMutableBufferPointer { SIMDKernels.sigmoid(x, $0.baseAddress!, count: x.count, level: level) }
+            sd.withUnsafeMutableBufferPointer { SIMDKernels.sigmoid(xd, $0.baseAddress!, count: x.count, level: level) }
+            return (c, cf, g + d, s, sd)
+        }
+        let two = run(.avx2), wide = run(.avx512)
+        #expect(two.0 == wide.0)
+        #expect(two.1 == wide.1)
+        #expect(two.2 == wide.2)
+        #expect(two.3 == wide.3)
+        #expect(two.4 == wide.4)
+    }
+
     /// The last partial vector runs zero-padded: an element's value is the same wherever it sits in the array.
     @Test func pointwiseValuesDoNotDependOnPosition() {
         let xs = random(45, seed: 9).map { Float($0 * 3) }
