@@ -26,6 +26,7 @@ import json
 import math
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -177,6 +178,7 @@ def main():
             print(f"round {r + 1}/{args.rounds}: phasor {statistics.median(seconds[1:]):.3f} s/epoch, "
                   f"pytorch {statistics.median(pytorch[-(args.epochs - 1):]):.3f} s/epoch", file=sys.stderr)
     load_after = os.getloadavg()
+    shutil.rmtree(work, ignore_errors=True)
     version = subprocess.run([args.phasor, "--version"], capture_output=True, text=True).stdout.strip().splitlines()
     p, t = statistics.median(phasor), statistics.median(pytorch)
     pc, tc = statistics.median(phasor_cpu), statistics.median(pytorch_cpu)
