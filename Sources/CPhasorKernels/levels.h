@@ -17,16 +17,30 @@
 #define PHASOR_X86 0
 #endif
 
+#ifndef __has_builtin
+#define __has_builtin(x) 0
+#endif
+/// Clang ≥ 17 has an element-wise fma for vectors; older compilers (e.g. an older Xcode) multiply and add separately.
+#if __has_builtin(__builtin_elementwise_fma)
+#define PHASOR_FMA_BUILTIN 1
+#else
+#define PHASOR_FMA_BUILTIN 0
+#endif
+
 /// Whether the generic copy may fuse multiply-adds: only where the baseline has an FMA instruction (aarch64, or an
 /// x86 build that was given -mfma). On baseline x86-64 a fused multiply-add would be a libm call per element.
-#if defined(__aarch64__) || defined(__FMA__)
+#if (defined(__aarch64__) || defined(__FMA__)) && PHASOR_FMA_BUILTIN
 #define PHASOR_GENERIC_FUSED 1
 #else
 #define PHASOR_GENERIC_FUSED 0
 #endif
 
 /// a·b + c, fused (one rounding) or not (two roundings), for a scalar or an ext_vector.
+#if PHASOR_FMA_BUILTIN
 #define PHASOR_MADD(fused, a, b, c) ((fused) ? __builtin_elementwise_fma((a), (b), (c)) : (a) * (b) + (c))
+#else
+#define PHASOR_MADD(fused, a, b, c) ((a) * (b) + (c))
+#endif
 
 /// `level` limited to [generic, supported].
 int phasor_kernels_clamp(int level);

@@ -31,14 +31,15 @@
         p_ = MADD(p_, r_, (VF)0.5f);                                                                               \
         p_ = MADD(p_, r_, (VF)1.0f);                                                                               \
         p_ = MADD(p_, r_, (VF)1.0f);                                                                               \
-        VI kb_ = __builtin_bit_cast(VI, t_) - __builtin_bit_cast(VI, shifter_);                                    \
-        p_ * __builtin_bit_cast(VF, (kb_ + 127) << 23);                                                            \
+        VI kb_ = (VI)t_ - (VI)shifter_;                                    \
+        p_ * (VF)((kb_ + 127) << 23);                                                            \
     })
 
 /// erf(x), f32 lanes.
 #define ERF_F32(VF, VI, x0)                                                                                        \
     ({                                                                                                             \
-        VF ax_ = __builtin_elementwise_abs(x0);                                                                    \
+        VI sign_ = (VI)(x0) & (VI)(int)0x80000000u;                                                                \
+        VF ax_ = (VF)((VI)(x0) ^ sign_);                                              /* |x| */                    \
         VF t_ = (VF)1.0f / MADD((VF)0.3275911f, ax_, (VF)1.0f);                                                    \
         VF q_ = (VF)1.061405429f;                                                                                  \
         q_ = MADD(q_, t_, (VF)-1.453152027f);                                                                      \
@@ -47,7 +48,7 @@
         q_ = MADD(q_, t_, (VF)0.254829592f);                                                                       \
         q_ = q_ * t_;                                                                                              \
         VF y_ = (VF)1.0f - q_ * EXP_F32(VF, VI, -ax_ * ax_);                                                       \
-        __builtin_elementwise_copysign(y_, (x0));                                                                  \
+        (VF)((VI)y_ ^ sign_);                                                         /* odd: −y for x < 0 */      \
     })
 
 /// e^x, f64 lanes (VD double vector, VL int64 vector of the same width).
@@ -72,8 +73,8 @@
         p_ = MADD(p_, r_, (VD)0.5);                                                                                \
         p_ = MADD(p_, r_, (VD)1.0);                                                                                \
         p_ = MADD(p_, r_, (VD)1.0);                                                                                \
-        VL kb_ = __builtin_bit_cast(VL, t_) - __builtin_bit_cast(VL, shifter_);                                    \
-        p_ * __builtin_bit_cast(VD, (kb_ + 1023) << 52);                                                           \
+        VL kb_ = (VL)t_ - (VL)shifter_;                                    \
+        p_ * (VD)((kb_ + 1023) << 52);                                                           \
     })
 
 /// A loop over n elements, W lanes at a time; the partial last vector runs zero-padded. IN/OUT load/store one vector
