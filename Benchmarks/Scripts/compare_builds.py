@@ -11,7 +11,7 @@ A build is `PATH` or `PATH@VAR=VALUE@…` (environment for that build, e.g. `.bu
   swift build -c release                                                    # plain (what SwiftPM users get)
   swift build -c release --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc native
   python3 Benchmarks/Scripts/compare_builds.py .build/release/phasor .build-native/release/phasor \\
-      --train-data Data/ucr/GunPoint
+      --train-data synthetic:100,275,2
 """
 import argparse
 import json
@@ -23,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 
+import synthetic
+
 
 def parse():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -30,7 +32,8 @@ def parse():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--bench", default="--batch 8 --channels 128 --state 64 --length 1024 --repeats 5",
                    help="options of `phasor bench s4d` (besides --precision, --backward, --json)")
-    p.add_argument("--train-data", help="data for the training run (omit to skip it)")
+    p.add_argument("--train-data", help="data for the training run, or `synthetic:N,L,C` for N series of length L "
+                                        "in C classes (synthetic.py, seed 0); omit to skip training")
     p.add_argument("--train", default="--epochs 3 --validation-fraction 0 --threads 2",
                    help="options of `phasor train` (besides --data, --out, --json); default model sizes unless given")
     p.add_argument("--json", action="store_true")
@@ -60,6 +63,10 @@ def main():
     modes = [("forward", "f32", []), ("forward", "f64", []),
              ("forward+backward", "f32", ["--backward"]), ("forward+backward", "f64", ["--backward"])]
     work = tempfile.mkdtemp(prefix="phasor-compare-")
+    if args.train_data and args.train_data.startswith("synthetic:"):
+        n, length, classes = (int(v) for v in args.train_data.split(":", 1)[1].split(","))
+        args.train_data = os.path.join(work, "synthetic.csv")
+        synthetic.write_csv(args.train_data, *synthetic.series(n, length, classes, seed=0))
     results = {b: {"bench": {}, "train": []} for b in args.builds}
     load_before = os.getloadavg()
     for _ in range(args.rounds):

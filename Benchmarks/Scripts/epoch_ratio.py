@@ -8,8 +8,8 @@ Dropout1d, residual add, post-LayerNorm], mean over time, decoder Linear(H → c
 (AdamW lr 0.01 wd 0.01; the S4D parameters that carry an `_optim` dict get that dict's lr and weight decay) are
 rebuilt below from that description.
 
-Both train the same synthetic set: `--series` univariate series of length `--length`, `--classes` classes (a noisy
-sine whose frequency is the class), standardised with the training statistics as Phasor does. Each round runs
+Both train the same synthetic set (synthetic.py): `--series` univariate series of length `--length`, `--classes`
+classes (a noisy sine whose frequency is the class), standardised with the training statistics as Phasor does. Each round runs
 `phasor train` for `--epochs` epochs (its per-epoch wall times from --json) and then PyTorch for as many epochs in
 this process; the first epoch of each is warm-up and not counted. Reported: median wall seconds per epoch of each
 over all rounds and their ratio, and — because a shared machine stretches wall times unevenly — CPU seconds per epoch
@@ -19,7 +19,7 @@ bound), with the machine's load average before and after.
   pip install torch einops            # what s4d.py imports
   git clone https://github.com/state-spaces/s4 ~/s4
   swift build -c release               # the build to measure
-  python3 Benchmarks/PyTorch/epoch_ratio.py --state-spaces ~/s4 --phasor .build/release/phasor
+  python3 Benchmarks/Scripts/epoch_ratio.py --state-spaces ~/s4 --phasor .build/release/phasor
 """
 import argparse
 import json
@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import synthetic
 
 
 def parse():
@@ -52,18 +54,6 @@ def parse():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p.parse_args()
-
-
-def synthetic(n, length, classes, seed):
-    """x[i, l] = sin(2π(c + 1)l/L + φ_i) + 0.5·ε_il, c = i mod classes."""
-    import numpy as np
-    rng = np.random.default_rng(seed)
-    t = np.arange(length)
-    labels = np.arange(n) % classes
-    phases = rng.uniform(0, 2 * math.pi, size=n)
-    x = np.sin(2 * math.pi * (labels[:, None] + 1) * t[None, :] / length + phases[:, None])
-    x += 0.5 * rng.standard_normal((n, length))
-    return x, labels
 
 
 def phasor_epochs(args, csv, out_dir):
@@ -127,7 +117,6 @@ def optimiser(model):
 
 def main():
     args = parse()
-    import numpy as np
     import torch
     torch.set_num_threads(args.threads)
     sys.path.insert(0, os.path.abspath(args.state_spaces))
@@ -136,12 +125,10 @@ def main():
     except ImportError as e:
         sys.exit(f"epoch_ratio: cannot import models.s4.s4d from {args.state_spaces}: {e}")
 
-    x, labels = synthetic(args.series, args.length, args.classes, args.seed)
+    x, labels = synthetic.series(args.series, args.length, args.classes, args.seed)
     work = tempfile.mkdtemp(prefix="phasor-epoch-ratio-")
     csv = os.path.join(work, "synthetic.csv")
-    with open(csv, "w") as f:
-        for row, c in zip(x, labels):
-            f.write(",".join(f"{v:.9g}" for v in row) + f",{c}\n")
+    synthetic.write_csv(csv, x, labels)
     # standardised with the training statistics, as phasor train does
     xs = torch.tensor((x - x.mean()) / x.std(), dtype=torch.float32).unsqueeze(-1)    # (n, L, 1)
     ys = torch.tensor(labels, dtype=torch.long)
