@@ -66,22 +66,7 @@ GEMM_FUNCTION(gemm_f32_avx512, float, 16, 4, PHASOR_ATTR_AVX512, 1)
 GEMM_FUNCTION(gemm_f64_avx512, double, 8, 4, PHASOR_ATTR_AVX512, 1)
 #endif
 
-void phasor_gemm_f32(int level, long m, long n, long k, const float *a, const float *b, float *c, int accumulate) {
-    switch (phasor_kernels_clamp(level)) {
-#if PHASOR_X86
-    case PHASOR_SIMD_AVX512: gemm_f32_avx512(m, n, k, a, b, c, accumulate); return;
-    case PHASOR_SIMD_AVX2: gemm_f32_avx2(m, n, k, a, b, c, accumulate); return;
-#endif
-    default: gemm_f32_generic(m, n, k, a, b, c, accumulate); return;
-    }
-}
-
-void phasor_gemm_f64(int level, long m, long n, long k, const double *a, const double *b, double *c, int accumulate) {
-    switch (phasor_kernels_clamp(level)) {
-#if PHASOR_X86
-    case PHASOR_SIMD_AVX512: gemm_f64_avx512(m, n, k, a, b, c, accumulate); return;
-    case PHASOR_SIMD_AVX2: gemm_f64_avx2(m, n, k, a, b, c, accumulate); return;
-#endif
-    default: gemm_f64_generic(m, n, k, a, b, c, accumulate); return;
-    }
-}
+void phasor_gemm_f32(int level, long m, long n, long k, const float *a, const float *b, float *c, int accumulate)
+    PHASOR_DISPATCH(gemm_f32, m, n, k, a, b, c, accumulate)
+void phasor_gemm_f64(int level, long m, long n, long k, const double *a, const double *b, double *c, int accumulate)
+    PHASOR_DISPATCH(gemm_f64, m, n, k, a, b, c, accumulate)

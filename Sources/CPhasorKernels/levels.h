@@ -45,4 +45,19 @@
 /// `level` limited to [generic, supported].
 int phasor_kernels_clamp(int level);
 
+/// The body of a public kernel: calls name_avx512, name_avx2 or name_generic (the copies of one kernel) at
+/// phasor_kernels_clamp(level), with the remaining arguments.
+#if PHASOR_X86
+#define PHASOR_DISPATCH(name, ...)                                                                                 \
+    {                                                                                                              \
+        switch (phasor_kernels_clamp(level)) {                                                                     \
+        case PHASOR_SIMD_AVX512: name##_avx512(__VA_ARGS__); return;                                               \
+        case PHASOR_SIMD_AVX2: name##_avx2(__VA_ARGS__); return;                                                   \
+        default: name##_generic(__VA_ARGS__); return;                                                              \
+        }                                                                                                          \
+    }
+#else
+#define PHASOR_DISPATCH(name, ...) { (void)level; name##_generic(__VA_ARGS__); }
+#endif
+
 #endif

@@ -8,7 +8,7 @@
 //   σ(x) = 1/(1 + e^{−x});  gelu(x) = ½x(1 + erf(x/√2));  gelu′(x) = ½(1 + erf(x/√2)) + x·e^{−x²/2}/√(2π).
 // The last partial vector of an array is computed in a zero-padded vector, so an element's result does not depend on
 // its position or on the array's length (only on the level: fused or separate multiply-adds).
-#include <string.h>
+#include <stddef.h>
 #include "levels.h"
 
 #pragma STDC FP_CONTRACT OFF
@@ -90,10 +90,10 @@
         }                                                                                                          \
         if (i < (n)) {                                                                                             \
             V in = (V)0, extra = (V)0, out;                                                                        \
-            memcpy(&in, (src) + i, sizeof(T) * (size_t)((n) - i));                                                 \
-            memcpy(&extra, (dst) + i, sizeof(T) * (size_t)((n) - i));                                              \
+            __builtin_memcpy(&in, (src) + i, sizeof(T) * (size_t)((n) - i));                                       \
+            __builtin_memcpy(&extra, (dst) + i, sizeof(T) * (size_t)((n) - i));                                    \
             BODY;                                                                                                  \
-            memcpy((dst) + i, &out, sizeof(T) * (size_t)((n) - i));                                                \
+            __builtin_memcpy((dst) + i, &out, sizeof(T) * (size_t)((n) - i));                                      \
         }                                                                                                          \
     }
 
@@ -145,24 +145,11 @@ POINTWISE_FUNCTIONS(avx512, 16, 8, PHASOR_ATTR_AVX512)
 #undef FUSED
 #endif
 
-#if PHASOR_X86
-#define DISPATCH(name, ...)                                                                                        \
-    {                                                                                                              \
-        switch (phasor_kernels_clamp(level)) {                                                                     \
-        case PHASOR_SIMD_AVX512: name##_avx512(__VA_ARGS__); return;                                               \
-        case PHASOR_SIMD_AVX2: name##_avx2(__VA_ARGS__); return;                                                   \
-        default: name##_generic(__VA_ARGS__); return;                                                              \
-        }                                                                                                          \
-    }
-#else
-#define DISPATCH(name, ...) { (void)level; name##_generic(__VA_ARGS__); }
-#endif
-
-void phasor_exp_f32(int level, const float *x, float *y, long n) DISPATCH(exp_f32, x, y, n)
-void phasor_erf_f32(int level, const float *x, float *y, long n) DISPATCH(erf_f32, x, y, n)
-void phasor_sigmoid_f32(int level, const float *x, float *y, long n) DISPATCH(sigmoid_f32, x, y, n)
-void phasor_gelu_f32(int level, const float *y, float *a, float scale, long n) DISPATCH(gelu_f32, y, a, scale, n)
+void phasor_exp_f32(int level, const float *x, float *y, long n) PHASOR_DISPATCH(exp_f32, x, y, n)
+void phasor_erf_f32(int level, const float *x, float *y, long n) PHASOR_DISPATCH(erf_f32, x, y, n)
+void phasor_sigmoid_f32(int level, const float *x, float *y, long n) PHASOR_DISPATCH(sigmoid_f32, x, y, n)
+void phasor_gelu_f32(int level, const float *y, float *a, float scale, long n) PHASOR_DISPATCH(gelu_f32, y, a, scale, n)
 void phasor_scale_by_gelu_derivative_f32(int level, const float *y, float *d, float scale, long n)
-    DISPATCH(scale_gelu_derivative_f32, y, d, scale, n)
-void phasor_exp_f64(int level, const double *x, double *y, long n) DISPATCH(exp_f64, x, y, n)
-void phasor_sigmoid_f64(int level, const double *x, double *y, long n) DISPATCH(sigmoid_f64, x, y, n)
+    PHASOR_DISPATCH(scale_gelu_derivative_f32, y, d, scale, n)
+void phasor_exp_f64(int level, const double *x, double *y, long n) PHASOR_DISPATCH(exp_f64, x, y, n)
+void phasor_sigmoid_f64(int level, const double *x, double *y, long n) PHASOR_DISPATCH(sigmoid_f64, x, y, n)
