@@ -13,18 +13,18 @@
         V x[R][NV];                                                                                                \
         for (int r = 0; r < (R); r++)                                                                              \
             for (int v = 0; v < (NV); v++)                                                                         \
-                x[r][v] = accumulate ? *(const V *)(c + (i0 + r) * n + j + v * (W)) : (V)0;                         \
+                x[r][v] = accumulate ? *(const V *)(c + (i0 + r) * n + j + v * (W)) : (V)0;                        \
         const T *bp = b + j;                                                                                       \
         for (long p = 0; p < k; p++, bp += n) {                                                                    \
             V bv[NV];                                                                                              \
-            for (int v = 0; v < (NV); v++) bv[v] = *(const V *)(bp + v * (W));                                    \
+            for (int v = 0; v < (NV); v++) bv[v] = *(const V *)(bp + v * (W));                                     \
             for (int r = 0; r < (R); r++) {                                                                        \
                 V w = (V)a[(i0 + r) * k + p];                                                                      \
-                for (int v = 0; v < (NV); v++) x[r][v] = PHASOR_MADD(FUSED, w, bv[v], x[r][v]);                     \
+                for (int v = 0; v < (NV); v++) x[r][v] = PHASOR_MADD(FUSED, w, bv[v], x[r][v]);                    \
             }                                                                                                      \
         }                                                                                                          \
         for (int r = 0; r < (R); r++)                                                                              \
-            for (int v = 0; v < (NV); v++) *(V *)(c + (i0 + r) * n + j + v * (W)) = x[r][v];                        \
+            for (int v = 0; v < (NV); v++) *(V *)(c + (i0 + r) * n + j + v * (W)) = x[r][v];                       \
     }
 
 /// Rows [i0, i0 + R) of C: tiles of NV vectors, then single vectors, then single columns.
@@ -36,13 +36,13 @@
         for (; j < n; j++)                                                                                         \
             for (int r = 0; r < (R); r++) {                                                                        \
                 T s = accumulate ? c[(i0 + r) * n + j] : (T)0;                                                     \
-                for (long p = 0; p < k; p++) s = PHASOR_MADD(FUSED, a[(i0 + r) * k + p], b[p * n + j], s);          \
+                for (long p = 0; p < k; p++) s = PHASOR_MADD(FUSED, a[(i0 + r) * k + p], b[p * n + j], s);         \
                 c[(i0 + r) * n + j] = s;                                                                           \
             }                                                                                                      \
     }
 
 #define GEMM_FUNCTION(NAME, T, W, NV, ATTR, FUSED)                                                                 \
-    ATTR static void NAME(long m, long n, long k, const T *restrict a, const T *restrict b, T *restrict c,            \
+    ATTR static void NAME(long m, long n, long k, const T *restrict a, const T *restrict b, T *restrict c,         \
                           int accumulate) {                                                                        \
         typedef T V __attribute__((ext_vector_type(W), aligned(sizeof(T))));                                       \
         long i0 = 0;                                                                                               \

@@ -18,11 +18,11 @@
 /// e^x, f32 lanes (VF float vector, VI int32 vector of the same width).
 #define EXP_F32(VF, VI, x0)                                                                                        \
     ({                                                                                                             \
-        VF x_ = __builtin_elementwise_min(__builtin_elementwise_max((x0), (VF)-87.0f), (VF)88.0f);                   \
-        const VF shifter_ = (VF)12582912.0f; /* 1.5·2²³ */                                                          \
+        VF x_ = __builtin_elementwise_min(__builtin_elementwise_max((x0), (VF)-87.0f), (VF)88.0f);                 \
+        const VF shifter_ = (VF)12582912.0f; /* 1.5·2²³ */                                                         \
         VF t_ = MADD(x_, (VF)1.44269504f, shifter_);                                                               \
         VF k_ = t_ - shifter_;                                                                                     \
-        VF r_ = MADD(k_, (VF)2.12194440e-4f, MADD(k_, (VF)-0.693359375f, x_)); /* ln2 = 0.693359375 − 2.12e-4 */    \
+        VF r_ = MADD(k_, (VF)2.12194440e-4f, MADD(k_, (VF)-0.693359375f, x_)); /* ln2 = 0.693359375 − 2.12e-4 */   \
         VF p_ = (VF)(1.0f / 5040);                                                                                 \
         p_ = MADD(p_, r_, (VF)(1.0f / 720));                                                                       \
         p_ = MADD(p_, r_, (VF)(1.0f / 120));                                                                       \
@@ -31,8 +31,8 @@
         p_ = MADD(p_, r_, (VF)0.5f);                                                                               \
         p_ = MADD(p_, r_, (VF)1.0f);                                                                               \
         p_ = MADD(p_, r_, (VF)1.0f);                                                                               \
-        VI kb_ = (VI)t_ - (VI)shifter_;                                    \
-        p_ * (VF)((kb_ + 127) << 23);                                                            \
+        VI kb_ = (VI)t_ - (VI)shifter_;                                                                            \
+        p_ * (VF)((kb_ + 127) << 23);                                                                              \
     })
 
 /// erf(x), f32 lanes.
@@ -54,11 +54,11 @@
 /// e^x, f64 lanes (VD double vector, VL int64 vector of the same width).
 #define EXP_F64(VD, VL, x0)                                                                                        \
     ({                                                                                                             \
-        VD x_ = __builtin_elementwise_min(__builtin_elementwise_max((x0), (VD)-708.0), (VD)709.0);                   \
-        const VD shifter_ = (VD)6755399441055744.0; /* 1.5·2⁵² */                                                   \
+        VD x_ = __builtin_elementwise_min(__builtin_elementwise_max((x0), (VD)-708.0), (VD)709.0);                 \
+        const VD shifter_ = (VD)6755399441055744.0; /* 1.5·2⁵² */                                                  \
         VD t_ = MADD(x_, (VD)1.4426950408889634, shifter_);                                                        \
         VD k_ = t_ - shifter_;                                                                                     \
-        VD r_ = MADD(k_, (VD)-1.9082149292705877e-10, MADD(k_, (VD)-0.6931471803691238, x_)); /* ln2 = hi + lo */   \
+        VD r_ = MADD(k_, (VD)-1.9082149292705877e-10, MADD(k_, (VD)-0.6931471803691238, x_)); /* ln2 = hi + lo */  \
         VD p_ = (VD)(1.0 / 6227020800.0);                                                                          \
         p_ = MADD(p_, r_, (VD)(1.0 / 479001600.0));                                                                \
         p_ = MADD(p_, r_, (VD)(1.0 / 39916800.0));                                                                 \
@@ -73,8 +73,8 @@
         p_ = MADD(p_, r_, (VD)0.5);                                                                                \
         p_ = MADD(p_, r_, (VD)1.0);                                                                                \
         p_ = MADD(p_, r_, (VD)1.0);                                                                                \
-        VL kb_ = (VL)t_ - (VL)shifter_;                                    \
-        p_ * (VD)((kb_ + 1023) << 52);                                                           \
+        VL kb_ = (VL)t_ - (VL)shifter_;                                                                            \
+        p_ * (VD)((kb_ + 1023) << 52);                                                                             \
     })
 
 /// A loop over n elements, W lanes at a time; the partial last vector runs zero-padded. IN/OUT load/store one vector
@@ -110,7 +110,7 @@
     }                                                                                                              \
     ATTR static void sigmoid_f32_##SUFFIX(const float *src, float *dst, long n) {                                  \
         LANES_LOOP(float, VF_##SUFFIX, WF, n, src, dst,                                                            \
-                   out = (VF_##SUFFIX)1.0f / ((VF_##SUFFIX)1.0f + EXP_F32(VF_##SUFFIX, VI_##SUFFIX, -in)))          \
+                   out = (VF_##SUFFIX)1.0f / ((VF_##SUFFIX)1.0f + EXP_F32(VF_##SUFFIX, VI_##SUFFIX, -in)))         \
     }                                                                                                              \
     ATTR static void gelu_f32_##SUFFIX(const float *src, float *dst, float scale, long n) {                        \
         LANES_LOOP(float, VF_##SUFFIX, WF, n, src, dst, {                                                          \
@@ -131,7 +131,7 @@
     }                                                                                                              \
     ATTR static void sigmoid_f64_##SUFFIX(const double *src, double *dst, long n) {                                \
         LANES_LOOP(double, VD_##SUFFIX, WD, n, src, dst,                                                           \
-                   out = (VD_##SUFFIX)1.0 / ((VD_##SUFFIX)1.0 + EXP_F64(VD_##SUFFIX, VL_##SUFFIX, -in)))            \
+                   out = (VD_##SUFFIX)1.0 / ((VD_##SUFFIX)1.0 + EXP_F64(VD_##SUFFIX, VL_##SUFFIX, -in)))           \
     }
 
 // Two vectors' worth per iteration at the baseline (16 lanes of f32 in SSE2/NEON registers), one at AVX2/AVX-512.
