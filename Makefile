@@ -6,7 +6,7 @@
 SWIFT ?= swift
 # Release builds. A plain `swift build -c release` is portable and fast: the hot loops are C kernels that pick
 # AVX2/AVX-512 at run time (docs/performance.md). `-target-cpu native` also widens the remaining Swift loops (FFT,
-# kernel generation): 6–14% less CPU per S4D block call, bit-identical results, but the binary needs this CPU's
+# kernel generation): 6–18% less CPU per S4D block call, bit-identical results, but the binary needs this CPU's
 # instruction set. `make … NATIVE=0` builds the portable binary.
 NATIVE ?= 1
 RELEASE := -c release $(if $(filter 1,$(NATIVE)),-Xswiftc -target-cpu -Xswiftc native)
