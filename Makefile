@@ -6,8 +6,8 @@
 SWIFT ?= swift
 # Release builds. A plain `swift build -c release` is portable and fast: the hot loops are C kernels that pick
 # AVX2/AVX-512 at run time (docs/performance.md). `-target-cpu native` also widens the remaining Swift loops (FFT,
-# kernel generation): 6–18% less CPU per S4D block call, bit-identical results, but the binary needs this CPU's
-# instruction set. `make … NATIVE=0` builds the portable binary.
+# kernel generation): the plain build takes 6–18% more CPU per S4D block call; results are bit-identical, but the
+# native binary needs this CPU's instruction set. `make … NATIVE=0` builds the portable binary.
 NATIVE ?= 1
 RELEASE := -c release $(if $(filter 1,$(NATIVE)),-Xswiftc -target-cpu -Xswiftc native)
 PREFIX ?= /usr/local
