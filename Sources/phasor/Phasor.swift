@@ -43,7 +43,8 @@ struct Phasor: ParsableCommand {
     /// Errors end with one line on stderr and a non-zero status (Support/OneLineErrors.swift).
     static func main() {
         if let bad = SIMDKernels.invalidEnvironmentValue {
-            Terminal.error("Error: PHASOR_SIMD=\(bad) is not one of \(SIMDKernels.environmentValues.joined(separator: ", ")); unset it to use the CPU's best")
+            let levels = SIMDKernels.environmentValues.joined(separator: ", ")
+            Terminal.error("Error: PHASOR_SIMD=\(bad) is not one of \(levels); unset it to use the CPU's best")
             Foundation.exit(2)
         }
         keepFreedBuffers()

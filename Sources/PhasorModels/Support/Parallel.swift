@@ -63,9 +63,6 @@ enum SingleThreadedBLAS {
         state.users -= 1
         if state.users == 0 { BLASThreads.set(state.saved) }
     }
-
-    /// The number of callers inside (for tests).
-    static var users: Int { state.lock.lock(); defer { state.lock.unlock() }; return state.users }
 }
 
 /// An array of `count` elements whose every element the caller writes before reading (no zero-fill pass).

@@ -39,8 +39,8 @@ public enum SIMDKernels {
 
     /// PHASOR_SIMD when it is set to something other than a level name (the kernels then ignore it).
     public static var invalidEnvironmentValue: String? {
-        guard let v = ProcessInfo.processInfo.environment["PHASOR_SIMD"], !v.isEmpty, !environmentValues.contains(v) else { return nil }
-        return v
+        guard let v = ProcessInfo.processInfo.environment["PHASOR_SIMD"], !v.isEmpty else { return nil }
+        return environmentValues.contains(v) ? nil : v
     }
 
     /// The level the Swift code of this build was compiled for: `.generic` for a plain `swift build -c release`,
