@@ -1,16 +1,16 @@
-// Dense products for the encoder (BLAS) and the transposes of the 1×1 convolution's backward. The 1×1 convolution
-// itself runs on Phasor's register-blocked SIMD kernel (`BlockScalar.multiply` → PhasorNumerics.SIMDKernels, at the
-// CPU's instruction-set level): the system OpenBLAS 0.3.21 falls back to a generic SSE3 kernel on CPUs it does not
-// recognise, at a third of the speed.
-import CLapack
+// Dense products for the encoder (BLAS, through PhasorNumerics) and the transposes of the 1×1 convolution's backward.
+// The 1×1 convolution itself runs on Phasor's register-blocked SIMD kernel (`BlockScalar.multiply` →
+// PhasorNumerics.SIMDKernels, at the CPU's instruction-set level): the system OpenBLAS 0.3.21 falls back to a generic
+// SSE3 kernel on CPUs it does not recognise, at a third of the speed.
+import PhasorNumerics
 
-enum MatrixProduct {
-    /// C (m×n) = α·op(A)·op(B) + β·C through BLAS (used for small, cold products).
-    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+package enum MatrixProduct {
+    /// C (m×n) = α·op(A)·op(B) + β·C through BLAS (PhasorNumerics; used for small, cold products).
+    package static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                      a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                      beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        RealProduct.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                         beta: beta, c: c, ldc: ldc)
     }
 
     /// Bᵀ (cols×rows) of a row-major rows×cols block.

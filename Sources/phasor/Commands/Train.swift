@@ -23,6 +23,7 @@ struct Train: ParsableCommand {
     var test: String?
     @Option(help: "For a single file without test split: the stratified fraction held out as test set.")
     var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Number of S4D layers.") var layers = 4
     @Option(help: "Model width H.") var dModel = 128
     @Option(help: "State size N (N/2 complex modes per channel).") var dState = 64
@@ -50,20 +51,10 @@ struct Train: ParsableCommand {
     var track: String?
     @Option(help: "Record every k-th optimiser step when --track is given.") var trackEvery = 10
 
-    struct Report: Encodable {
-        var output: String
-        var bestEpoch: Int
-        var validationAccuracy: Double?
-        var test: Evaluation?
-        var epochs: [EpochSummary]
-        var seconds: Double
-        var command: String
-    }
-
     func run() throws {
         let started = Date()
         try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
                                          classes: trainSet.classNames.count, prenorm: prenorm, dropout: dropout,
@@ -102,13 +93,10 @@ struct Train: ParsableCommand {
             } })
         var testResult: Evaluation?
         if let testSet {
-            testResult = try outcome.best.evaluate(try BatchSource(dataset: testSet, classNames: trainSet.classNames),
-                                                   batchSize: batch, threads: threads)
+            testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: batch, threads: threads)
         }
-        let report = Report(output: out, bestEpoch: outcome.bestEpoch,
-                            validationAccuracy: outcome.history.first(where: { $0.epoch == outcome.bestEpoch })?.validationAccuracy,
-                            test: testResult, epochs: outcome.history, seconds: Date().timeIntervalSince(started),
-                            command: CommandLine.arguments.joined(separator: " "))
+        let report = TrainingReport(output: out, outcome: outcome, test: testResult, seconds: Date().timeIntervalSince(started),
+                                    command: CommandLine.arguments.joined(separator: " "))
         if json {
             try JSONOutput.print(report)
         } else {
