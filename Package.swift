@@ -33,11 +33,14 @@ let package = Package(
             pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"]), .brew(["openblas", "lapack"])]
         ),
-        // numerics: dense complex linear algebra, FFT, special functions, Chebyshev, ODE integrators; the only user of
-        // BLAS/LAPACK.
+        // SIMD kernels in C, one copy per instruction-set level (baseline, AVX2+FMA, AVX-512F) chosen at run time;
+        // Swift reaches them only through PhasorNumerics' SIMDKernels (Sources/CPhasorKernels/README.md).
+        .target(name: "CPhasorKernels", exclude: ["README.md"]),
+        // numerics: dense complex linear algebra, FFT, special functions, Chebyshev, ODE integrators, SIMD kernels;
+        // the only user of BLAS/LAPACK and of the C kernels.
         .target(
             name: "PhasorNumerics",
-            dependencies: ["CLapack", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["CLapack", "CPhasorKernels", .product(name: "Numerics", package: "swift-numerics")],
             exclude: ["FFT/README.md"]
         ),
         // data: .npy, safetensors, UCR/UEA .ts, CSV, datasets, file summaries.

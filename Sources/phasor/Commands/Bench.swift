@@ -41,12 +41,6 @@ struct BenchS4D: ParsableCommand {
     }
 
     func run() throws {
-        #if os(Linux)
-        // Keep freed activation buffers (up to 32 MB each) in the heap instead of returning them to the kernel after
-        // every call: without this, each call pays ~20k page faults re-mapping fresh zero pages (≈15% of a forward).
-        _ = glibcMallopt(-3, 32 << 20)        // M_MMAP_THRESHOLD (malloc.h)
-        _ = glibcMallopt(-1, Int32.max)       // M_TRIM_THRESHOLD
-        #endif
         let compute = ComputePrecision(rawValue: precision) ?? .f64
         var g = SeededGenerator(seed: 1)
         let kernel = try S4DKernelParameters(channels: channels, state: state, initialisation: .lin, generator: &g)
@@ -108,16 +102,13 @@ struct BenchS4D: ParsableCommand {
             {"benchmark":"s4d","mode":"\(mode)","precision":"\(precision)","batch":\(batch),"channels":\(channels),\
             "state":\(state),"length":\(length),"repeats":\(repeats),"layer_ms":\(layerMs),"kernel_ms":\(kernelMs),\
             "layer_cpu_ms":\(layerTime.cpu),"kernel_cpu_ms":\(kernelTime.cpu),\
-            "threads":\(ProcessInfo.processInfo.activeProcessorCount)}
+            "threads":\(ProcessInfo.processInfo.activeProcessorCount),"simd_kernels":"\(SIMDKernels.active)",\
+            "simd_supported":"\(SIMDKernels.supported)","swift_compiled_for":"\(SIMDKernels.swiftCompiledFor)"}
             """)
         } else {
             print(String(format: "s4d %@ (%@) B=%d H=%d N=%d L=%d: layer %.2f ms (CPU %.2f ms), kernel %.3f ms (CPU %.3f ms) (median of %d)",
-                         mode, precision, batch, channels, state, length, layerMs, layerTime.cpu, kernelMs, kernelTime.cpu, repeats))
+                         mode, precision, batch, channels, state, length, layerMs, layerTime.cpu, kernelMs, kernelTime.cpu, repeats)
+                  + "; " + SIMDKernels.buildDescription)
         }
     }
 }
-
-#if os(Linux)
-/// glibc's `mallopt(int, int)` (malloc.h is not part of the Glibc module map).
-@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
