@@ -70,19 +70,54 @@ extension SelectiveScalar {
             i += 1
         }
     }
+}
 
-    /// C (m × n) = W (m × k) · X (k × n): the SIMD kernel with W's rows split over the cores when X has at least one
-    /// full tile of columns, BLAS otherwise (a single token per call). Every entry is one fixed-order sum.
-    static func product(m: Int, n: Int, k: Int, _ w: UnsafePointer<Self>, _ x: UnsafePointer<Self>,
-                        _ c: UnsafeMutablePointer<Self>) {
+/// A weight matrix W (rows × columns, PyTorch's (out, in)) for products W·X, stored in column panels of at most 128
+/// (each panel a contiguous rows × width block). C = Σ_panels W_p X_p: each entry is a fixed-order sum of ≤ 128
+/// products per panel, the panel sums added in order — 3× smaller rounding error in Float than one sequential sum
+/// over 768–1536 terms (measured: RMS 2.1e-7 against 6.9e-7 for k = 1536, BLAS 2.9e-7), at ~1% more arithmetic.
+struct PanelMatrix<T: SelectiveScalar>: Sendable {
+    static var panel: Int { 128 }
+    let rows: Int, columns: Int
+    private let storage: [T]
+
+    init(_ w: [Double], rows: Int, columns: Int) {
+        self.rows = rows; self.columns = columns
+        var s = [T](repeating: 0, count: rows * columns), o = 0
+        for p0 in stride(from: 0, to: columns, by: Self.panel) {
+            let width = min(Self.panel, columns - p0)
+            for i in 0..<rows { for p in 0..<width { s[o + i * width + p] = T(w[i * columns + p0 + p]) } }
+            o += rows * width
+        }
+        storage = s
+    }
+
+    /// C (rows × n) = W · X (columns × n), row-major. At least one full SIMD tile of columns: the register-blocked
+    /// kernel with the rows split over the cores; fewer (a single token per call): BLAS.
+    func apply(_ x: UnsafePointer<T>, n: Int, _ c: UnsafeMutablePointer<T>) {
+        let m = rows, k = columns
         guard m > 0, n > 0 else { return }
-        if k == 0 { c.update(repeating: 0, count: m * n); return }
-        guard n >= 4 * Lanes.scalarCount else { blasProduct(m: m, n: n, k: k, a: w, b: x, c: c); return }
-        let rowsPerBlock = max(4, (m + 15) / 16 / 4 * 4), blocks = (m + rowsPerBlock - 1) / rowsPerBlock
-        let wp = SharedReadPointer(w), xp = SharedReadPointer(x), cp = SharedPointer(c)
-        parallelFor(blocks) { blk in
-            let i0 = blk * rowsPerBlock, rows = min(rowsPerBlock, m - i0)
-            multiply(m: rows, n: n, k: k, a: wp.base + i0 * k, b: xp.base, c: cp.base + i0 * n, accumulate: false)
+        c.update(repeating: 0, count: m * n)
+        guard k > 0 else { return }
+        let simd = n >= 4 * T.Lanes.scalarCount
+        let rowsPerBlock = simd ? max(4, (m + 15) / 16 / 4 * 4) : m, blocks = (m + rowsPerBlock - 1) / rowsPerBlock
+        storage.withUnsafeBufferPointer { sb in
+            let wp = SharedReadPointer(sb.baseAddress!), xp = SharedReadPointer(x), cp = SharedPointer(c)
+            parallelFor(blocks) { blk in
+                let i0 = blk * rowsPerBlock, count = min(rowsPerBlock, m - i0)
+                var partial = [T](repeating: 0, count: count * n)
+                partial.withUnsafeMutableBufferPointer { pb in
+                    var offset = 0
+                    for p0 in stride(from: 0, to: k, by: Self.panel) {
+                        let width = min(Self.panel, k - p0), a = wp.base + offset + i0 * width, b = xp.base + p0 * n
+                        if simd { T.multiply(m: count, n: n, k: width, a: a, b: b, c: pb.baseAddress!, accumulate: false) }
+                        else { T.blasProduct(m: count, n: n, k: width, a: a, b: b, c: pb.baseAddress!) }
+                        let out = cp.base + i0 * n
+                        for i in 0..<(count * n) { out[i] += pb[i] }                       // C += W_p X_p
+                        offset += m * width
+                    }
+                }
+            }
         }
     }
 }
@@ -90,15 +125,17 @@ extension SelectiveScalar {
 /// The selective layer's parameters in arithmetic T, laid out for the channel-major routines.
 struct SelectiveWeights<T: SelectiveScalar> {
     let channels: Int, states: Int, paddedStates: Int, rank: Int
-    /// W_x ((R + 2N) × H), W_dt (H × R), b_dt (H), D (H).
-    let xProj: [T], dtProj: [T], dtBias: [T], d: [T]
+    /// W_x ((R + 2N) × H), W_dt (H × R); b_dt (H), D (H).
+    let xProj: PanelMatrix<T>, dtProj: PanelMatrix<T>
+    let dtBias: [T], d: [T]
     /// A = −exp(A_log), H × N_pad (zero in the padding).
     let a: [T]
 
     init(_ layer: SelectiveLayer) {
         channels = layer.channels; states = layer.states; rank = layer.dtRank
         paddedStates = T.paddedStates(states)
-        xProj = layer.xProjWeight.map { T($0) }; dtProj = layer.dtProjWeight.map { T($0) }
+        xProj = PanelMatrix(layer.xProjWeight, rows: rank + 2 * states, columns: channels)
+        dtProj = PanelMatrix(layer.dtProjWeight, rows: channels, columns: rank)
         dtBias = layer.dtProjBias.map { T($0) }; d = layer.d.map { T($0) }
         var a = [T](repeating: 0, count: channels * paddedStates)
         for h in 0..<channels { for n in 0..<states { a[h * paddedStates + n] = T(-Double.exp(layer.aLog[h * states + n])) } }
@@ -112,8 +149,8 @@ struct SelectiveWeights<T: SelectiveScalar> {
         var xi = [T](repeating: 0, count: rows * columns)
         try xi.withUnsafeMutableBufferPointer { xb in
             let xi = xb.baseAddress!
-            xProj.withUnsafeBufferPointer { T.product(m: rows, n: columns, k: h, $0.baseAddress!, u, xi) }   // ξ = W_x u
-            dtProj.withUnsafeBufferPointer { T.product(m: h, n: columns, k: r, $0.baseAddress!, xi, delta) } // W_dt ξ[0..<R]
+            xProj.apply(u, n: columns, xi)                                                  // ξ = W_x u
+            dtProj.apply(xi, n: columns, delta)                                             // W_dt ξ[0..<R]
             for q in 0..<h {
                 let bias = dtBias[q]
                 for j in 0..<columns {

@@ -54,24 +54,28 @@ public struct MambaLayerTrace: Sendable {
 /// The model's weights in arithmetic T, converted once.
 struct MambaEngine<T: SelectiveScalar>: Sendable {
     struct Layer: Sendable {
-        let norm: [T], inProj: [T], inBias: [T]?, convolution: [T], convBias: [T]?, outProj: [T], outBias: [T]?
+        let norm: [T], inBias: [T]?, convolution: [T], convBias: [T]?, outBias: [T]?
+        let inProj: PanelMatrix<T>, outProj: PanelMatrix<T>
         let selective: SelectiveWeights<T>
     }
     let configuration: MambaConfiguration
-    let embedding: [T], head: [T], finalNorm: [T], epsilon: T
+    let embedding: [T], head: PanelMatrix<T>, finalNorm: [T], epsilon: T
     let layers: [Layer]
 
     init(_ model: MambaLanguageModel) {
         func cast(_ v: [Double]) -> [T] { (v as? [T]) ?? v.map { T($0) } }
         configuration = model.configuration
         embedding = cast(model.embedding)
-        head = model.head.map(cast) ?? embedding
+        head = PanelMatrix(model.headWeights, rows: model.configuration.vocabulary, columns: model.configuration.dModel)
         finalNorm = cast(model.finalNorm)
         epsilon = T(model.configuration.epsilon)
+        let c = model.configuration
         layers = model.layers.map { l in
-            Layer(norm: cast(l.norm), inProj: cast(l.mixer.inProj), inBias: l.mixer.inProjBias.map(cast),
+            Layer(norm: cast(l.norm), inBias: l.mixer.inProjBias.map(cast),
                   convolution: cast(l.mixer.convolution), convBias: l.mixer.convolutionBias.map(cast),
-                  outProj: cast(l.mixer.outProj), outBias: l.mixer.outProjBias.map(cast),
+                  outBias: l.mixer.outProjBias.map(cast),
+                  inProj: PanelMatrix(l.mixer.inProj, rows: 2 * c.dInner, columns: c.dModel),
+                  outProj: PanelMatrix(l.mixer.outProj, rows: c.dModel, columns: c.dInner),
                   selective: SelectiveWeights<T>(l.mixer.selective))
         }
     }
@@ -99,9 +103,7 @@ struct MambaEngine<T: SelectiveScalar>: Sendable {
         var traces: [MambaLayerTrace] = []
         for (l, layer) in layers.enumerated() {
             h.withUnsafeBufferPointer { hb in xn.withUnsafeMutableBufferPointer { rmsNorm(hb.baseAddress!, layer.norm, rows: d, columns: columns, $0.baseAddress!) } }
-            xn.withUnsafeBufferPointer { xb in layer.inProj.withUnsafeBufferPointer { wb in xz.withUnsafeMutableBufferPointer { zb in
-                T.product(m: 2 * e, n: columns, k: d, wb.baseAddress!, xb.baseAddress!, zb.baseAddress!)      // [x; z] = W_in xn
-            } } }
+            xn.withUnsafeBufferPointer { xb in xz.withUnsafeMutableBufferPointer { layer.inProj.apply(xb.baseAddress!, n: columns, $0.baseAddress!) } }  // [x; z] = W_in xn
             if let bias = layer.inBias { for r in 0..<(2 * e) { for j in 0..<columns { xz[r * columns + j] += bias[r] } } }
             // x̂_t = Σ_k w_k x_{t−K+1+k} (+ b), history x_{<0} from the carried state; the state keeps the last K−1.
             var history = state.convolution[l]
@@ -146,9 +148,7 @@ struct MambaEngine<T: SelectiveScalar>: Sendable {
             xz.withUnsafeBufferPointer { zb in y.withUnsafeMutableBufferPointer {                               // y ⊙ SiLU(z)
                 T.silu(zb.baseAddress! + e * columns, $0.baseAddress!, count: e * columns, gate: true)
             } }
-            y.withUnsafeBufferPointer { yb in layer.outProj.withUnsafeBufferPointer { wb in out.withUnsafeMutableBufferPointer { ob in
-                T.product(m: d, n: columns, k: e, wb.baseAddress!, yb.baseAddress!, ob.baseAddress!)         // W_out (y ⊙ SiLU(z))
-            } } }
+            y.withUnsafeBufferPointer { yb in out.withUnsafeMutableBufferPointer { layer.outProj.apply(yb.baseAddress!, n: columns, $0.baseAddress!) } }  // W_out (y ⊙ SiLU(z))
             for q in 0..<d {
                 let bias = layer.outBias?[q] ?? 0
                 for j in 0..<columns { h[q * columns + j] += out[q * columns + j] + bias }                   // residual
@@ -156,9 +156,7 @@ struct MambaEngine<T: SelectiveScalar>: Sendable {
         }
         h.withUnsafeBufferPointer { hb in xn.withUnsafeMutableBufferPointer { rmsNorm(hb.baseAddress!, finalNorm, rows: d, columns: columns, $0.baseAddress!) } }
         var logitsT = [T](repeating: 0, count: v * columns), logits = [T](repeating: 0, count: v * columns)
-        xn.withUnsafeBufferPointer { xb in head.withUnsafeBufferPointer { wb in logitsT.withUnsafeMutableBufferPointer { lb in
-            T.product(m: v, n: columns, k: d, wb.baseAddress!, xb.baseAddress!, lb.baseAddress!)             // W_head · RMSNorm(h)
-        } } }
+        xn.withUnsafeBufferPointer { xb in logitsT.withUnsafeMutableBufferPointer { head.apply(xb.baseAddress!, n: columns, $0.baseAddress!) } }  // W_head · RMSNorm(h)
         logitsT.withUnsafeBufferPointer { src in logits.withUnsafeMutableBufferPointer { dst in
             MatrixProduct.transpose(rows: v, cols: columns, src.baseAddress!, dst.baseAddress!)             // (vocab, C) → (C, vocab)
         } }
