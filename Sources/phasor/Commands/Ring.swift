@@ -22,12 +22,21 @@ struct RingCommand: ParsableCommand {
     @Option(help: "A checkpoint (.safetensors) with S4D layers.") var model: String
     @Option(help: "The S4D layer.") var layer: Int = 0
     @Option(help: "The channel of that layer.") var channel: Int = 0
-    @Option(help: "The channel's input sequence (.npy): (L), (B, L) or (B, L, H).") var input: String
+    @Option(help: "The channel's input sequence (.npy): (L), (B, L) or (B, L, H).") var input: String?
+    @Option(help: "Token ids (.npy int64, (L) or (B, L)) for a Mamba language model (instead of --input).") var tokens: String?
     @Option(help: "Which sample b of a batched input.") var sample: Int = 0
     @Option(help: "Write the space–time picture (node × time, hue = phase) as an SVG.") var plot: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
+    func validate() throws {
+        guard (input == nil) != (tokens == nil) else { throw ValidationError("give exactly one of --input or --tokens") }
+    }
+
     func run() throws {
+        if let tokens {
+            return try MambaRing.run(model: model, tokens: tokens, layer: layer, channel: channel, sample: sample, plot: plot, json: json)
+        }
+        guard let input else { return }
         let (store, layers) = try S4DFile.parameters(try SafeTensorsFile(contentsOf: model))
         guard layer >= 0, layer < layers else {
             throw CorrespondenceError.invalid("layer \(layer) does not exist: the checkpoint has \(layers) S4D layer(s)")
@@ -63,6 +72,7 @@ struct RingCommand: ParsableCommand {
 
     /// u from (L), (B, L) or (B, L, H).
     private func channelInput(_ x: NpyArray, channels: Int) throws -> [Double] {
+        let input = self.input ?? ""
         let values = try x.asDoubles()
         try requireFinite(values, "input \(input)")
         switch x.shape.count {
