@@ -12,7 +12,10 @@ Needs torch and transformers. The script
      `phasor bench mamba` on the same checkpoint and tokens (median of --repeats after one warm-up each), and prints
      wall and process-CPU milliseconds, tokens per second, the ratio, and the load average around each measurement.
 transformers runs its own PyTorch path on CPU (the CUDA kernels of mamba_ssm / causal_conv1d are not available), as
-a CPU user of MambaForCausalLM gets it.
+a CPU user of MambaForCausalLM gets it. With --precision f64 transformers' `model.double()` still rounds A, Δ's bias,
+D and the RMSNorm statistics to float32 (its casts are written for bf16 weights; see
+Tests/Fixtures/mamba/make_mamba_fixtures.py), so the printed logit difference is ~1e-5 there, not ~1e-12.
+The checkpoint is written to a temporary folder that is removed at the end.
 """
 import argparse
 import json
@@ -55,14 +58,18 @@ def main():
     config = MambaConfig(vocab_size=50280, hidden_size=768, state_size=16, num_hidden_layers=24, conv_kernel=4, expand=2)
     model = MambaForCausalLM(config).to(dtype).eval()
     ids = torch.tensor([[(i * 7919 + 13) % config.vocab_size for i in range(args.length)]])
-    folder = tempfile.mkdtemp(prefix="mamba-bench-")
+    with tempfile.TemporaryDirectory(prefix="mamba-bench-") as folder:
+        run(args, model, ids, config, folder)
+
+
+def run(args, model, ids, config, folder):
     state = {k: v.detach().float().contiguous() for k, v in model.state_dict().items() if k != "lm_head.weight"}
     save_file(state, os.path.join(folder, "model.safetensors"))
     config.to_json_file(os.path.join(folder, "config.json"))
     tokens = os.path.join(folder, "tokens.npy")
     np.save(tokens, ids.numpy().astype(np.int64))
     print(f"model: {sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters, {args.length} tokens, "
-          f"{args.precision}; torch {torch.__version__} ({torch.get_num_threads()} threads), checkpoint in {folder}")
+          f"{args.precision}; torch {torch.__version__} ({torch.get_num_threads()} threads)")
 
     with torch.no_grad():
         reference = model(ids).logits.double().numpy()

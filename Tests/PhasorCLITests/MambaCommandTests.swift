@@ -69,9 +69,15 @@ enum MambaCLIFixture {
         #expect(r.status == 0, "\(r.stderr)")
         let json = try TestFiles.json(r.stdout)
         #expect(json["relaxators"] as? Bool == true)
-        let layers = try #require(json["layers"] as? [[String: Any]])
-        #expect(layers.count == 2)
-        for layer in layers {
+        let all = try #require(json["layers"] as? [[String: Any]])
+        #expect(all.count == 2 && all.allSatisfy { $0["steps"] == nil })   // per-channel arrays only for one layer
+        for index in 0..<2 {
+            let one = try CLI.run(["map", "--model", MambaCLIFixture.path("hf_untied"), "--tokens", tokens, "--channel", "5",
+                                   "--layer", "\(index)", "--json"])
+            #expect(one.status == 0, "\(one.stderr)")
+            let layer = try #require((try TestFiles.json(one.stdout)["layers"] as? [[String: Any]])?.first)
+            #expect(layer["index"] as? Int == index)
+            #expect((layer["lyapunov"] as? [String: Any])?["largest"] as? Double == (all[index]["lyapunov"] as? [String: Any])?["largest"] as? Double)
             let steps = try #require(layer["steps"] as? [[Double]])
             #expect(steps.count == 16 && steps.allSatisfy { $0.count == 32 && $0.allSatisfy { $0 > 0 } })
             let slowest = try #require(layer["slowest_mu"] as? [[Double]])

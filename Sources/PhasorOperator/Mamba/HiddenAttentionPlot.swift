@@ -20,7 +20,7 @@ public enum HiddenAttentionPlot {
         doc.rect(x: 0, y: 0, width: doc.width, height: doc.height, fill: "white")
         doc.text(title, x: doc.width / 2, y: 16, size: 12, anchor: "middle")
         doc.text("source token s →", x: left + 210, y: top + 420 + 28, size: 10, anchor: "middle")
-        doc.text("t ↓", x: left - 8, y: top + 10, size: 10, anchor: "end")
+        doc.text("t ↓", x: left - 8, y: top - 6, size: 10, anchor: "end")
         for i in 0..<cells {
             let rowMax = (0...i).map { binned[i * cells + $0] }.max() ?? 0
             for j in 0...i where rowMax > 0 {

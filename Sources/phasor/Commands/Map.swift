@@ -15,8 +15,8 @@ struct Map: ParsableCommand {
         (real, or complex with a trailing axis of 2) with __metadata__ {"dt": "…"} for a discrete system; a large \
         κ(V) (> 1e8) flags the eigen-reading as meaningless and adds the Schur reading. Infinite times are null. \
         --model with --tokens (int64 ids, (L)) reads a Mamba language model's selective layers along that sequence: \
-        per token and channel Δ_t, μ_t = exp(Δ_t A) and τ_t = 1/(Δ_t|A|), channel memory, token effects, Lyapunov \
-        exponents per layer and of the whole model (docs/mamba.md).
+        per token and channel Δ_t, μ_t = exp(Δ_t A) and τ_t = 1/(Δ_t|A|) (the full per-channel arrays with --layer), \
+        channel memory, token effects, Lyapunov exponents per layer and of the whole model (docs/mamba.md).
         """
     )
 

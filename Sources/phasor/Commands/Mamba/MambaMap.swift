@@ -38,7 +38,7 @@ enum MambaMap {
         let progress = ProgressBar(total: chosen.count + 1, label: "map")
         var layers: [LayerJSON] = []
         for (done, i) in chosen.enumerated() {
-            layers.append(try LayerJSON(model: model, trace: traces[i], ids: ids, channel: channel))
+            layers.append(try LayerJSON(model: model, trace: traces[i], ids: ids, channel: channel, perChannel: layer != nil))
             progress.update(done: done + 1, detail: "layer \(i)")
         }
         let dynamics = try MambaTokenDynamics(model: model, tokens: ids)
@@ -121,12 +121,13 @@ enum MambaMap {
     struct LayerJSON: Encodable {
         let index: Int
         let delta: SpreadJSON, mu: SpreadJSON, timescale: SpreadJSON, channelMemory: SpreadJSON, selectivity: SpreadJSON
-        let steps: [[Double]], slowestMu: [[Double]]
+        /// Per token and channel (only when one layer is read: L × d_inner per layer is large).
+        let steps: [[Double]]?, slowestMu: [[Double]]?
         let tokens: [TokenJSON], tokenEffects: [EffectJSON], longMemoryChannels: [MemoryJSON]
         let lyapunov: LyapunovJSON
         let channel: ChannelJSON?
 
-        init(model: MambaLanguageModel, trace: MambaLayerTrace, ids: [Int], channel: Int?) throws {
+        init(model: MambaLanguageModel, trace: MambaLayerTrace, ids: [Int], channel: Int?, perChannel: Bool) throws {
             let layer = model.layers[trace.layer].mixer.selective
             let r = try SelectiveReading(layer, input: trace.input, length: trace.length)
             let e = r.channels, n = r.states, l = r.length
@@ -134,8 +135,8 @@ enum MambaMap {
             index = trace.layer
             delta = SpreadJSON(r.steps); self.mu = SpreadJSON(mu); timescale = SpreadJSON(tau)
             channelMemory = SpreadJSON(memory.map(\.memory)); selectivity = SpreadJSON(memory.map(\.selectivity))
-            steps = (0..<l).map { t in Array(r.steps[(t * e)..<((t + 1) * e)]) }
-            slowestMu = (0..<l).map { t in (0..<e).map { h in (0..<n).map { mu[(t * e + h) * n + $0] }.max()! } }
+            steps = perChannel ? (0..<l).map { t in Array(r.steps[(t * e)..<((t + 1) * e)]) } : nil
+            slowestMu = perChannel ? (0..<l).map { t in (0..<e).map { h in (0..<n).map { mu[(t * e + h) * n + $0] }.max()! } } : nil
             tokens = r.tokenSteps.map { TokenJSON(position: $0.position, token: ids[$0.position], stepRatio: $0.stepRatio,
                                                  medianSlowestTimescale: $0.medianSlowestTimescale,
                                                  meanSlowestRetention: $0.meanSlowestRetention) }
