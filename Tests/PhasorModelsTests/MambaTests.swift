@@ -84,9 +84,11 @@ enum MambaFixture {
         }
         #expect(start == l && state.position == l)
         #expect(MambaFixture.relative(pieces.flatMap { $0 }, whole) < 1e-12)
-        // The carried state is the state of the whole run.
-        var full = MambaState(for: model.configuration, batch: b)
+        // The carried state is the state of the whole run; advancing without logits reaches the same state.
+        var full = MambaState(for: model.configuration, batch: b), advanced = full
         _ = try runner.logits(tokens: tokens, batch: b, length: l, state: &full)
+        try runner.advance(tokens: tokens, batch: b, length: l, state: &advanced)
+        #expect(advanced == full)
         for layer in 0..<2 {
             #expect(MambaFixture.relative(state.ssm[layer], full.ssm[layer]) < 1e-12)
             #expect(MambaFixture.relative(state.convolution[layer], full.convolution[layer]) < 1e-12)

@@ -80,8 +80,8 @@ public struct MambaTokenDynamics: Sendable, Equatable {
         var sum = 0.0, exponents: [Double] = []
         for start in stride(from: 0, to: tokens.count, by: interval) {
             let piece = Array(tokens[start..<min(tokens.count, start + interval)])
-            _ = try runner.logits(tokens: piece, batch: 1, length: piece.count, state: &reference)
-            _ = try runner.logits(tokens: piece, batch: 1, length: piece.count, state: &perturbed)
+            try runner.advance(tokens: piece, batch: 1, length: piece.count, state: &reference)
+            try runner.advance(tokens: piece, batch: 1, length: piece.count, state: &perturbed)
             let a = Self.flatten(reference, convolution: true), b = Self.flatten(perturbed, convolution: true)
             let delta = zip(b, a).map { $0 - $1 }
             let size = delta.map { $0 * $0 }.reduce(0, +).squareRoot()

@@ -89,8 +89,8 @@ struct MambaEngine<T: SelectiveScalar>: Sendable {
     }
 
     /// Logits (B, L, vocab) of `tokens` (B, L), continuing from `state` and leaving the final state in it; with
-    /// `trace` (B = 1 only) also each layer's selective-SSM quantities.
-    func run(tokens: [Int], batch: Int, length: Int, state: inout MambaState, trace: Bool) throws
+    /// `trace` (B = 1 only) also each layer's selective-SSM quantities; without `head` only the state advances (no logits).
+    func run(tokens: [Int], batch: Int, length: Int, state: inout MambaState, trace: Bool, head computeLogits: Bool = true) throws
         -> (logits: [Double], traces: [MambaLayerTrace]) {
         let c = configuration, d = c.dModel, e = c.dInner, n = c.states, k = c.convolutionWidth, v = c.vocabulary
         let columns = batch * length
@@ -154,13 +154,14 @@ struct MambaEngine<T: SelectiveScalar>: Sendable {
                 for j in 0..<columns { h[q * columns + j] += out[q * columns + j] + bias }                   // residual
             }
         }
+        state.position += length
+        guard computeLogits else { return ([], traces) }
         h.withUnsafeBufferPointer { hb in xn.withUnsafeMutableBufferPointer { rmsNorm(hb.baseAddress!, finalNorm, rows: d, columns: columns, $0.baseAddress!) } }
         var logitsT = [T](repeating: 0, count: v * columns), logits = [T](repeating: 0, count: v * columns)
         xn.withUnsafeBufferPointer { xb in logitsT.withUnsafeMutableBufferPointer { head.apply(xb.baseAddress!, n: columns, $0.baseAddress!) } }  // W_head · RMSNorm(h)
         logitsT.withUnsafeBufferPointer { src in logits.withUnsafeMutableBufferPointer { dst in
             MatrixProduct.transpose(rows: v, cols: columns, src.baseAddress!, dst.baseAddress!)             // (vocab, C) → (C, vocab)
         } }
-        state.position += length
         let result = (logits as? [Double]) ?? converted(logits, to: Double.self)
         try ArchitectureCheck.output(result, "Mamba logits")
         return (result, traces)
@@ -199,6 +200,13 @@ public struct MambaRunner: Sendable {
         try Self.check(configuration, tokens: tokens, batch: batch, length: length, state: state)
         if let double { return try double.run(tokens: tokens, batch: batch, length: length, state: &state, trace: false).logits }
         return try single!.run(tokens: tokens, batch: batch, length: length, state: &state, trace: false).logits
+    }
+
+    /// Advances `state` over the tokens (B, L) without computing logits (prefill, or a perturbed trajectory).
+    public func advance(tokens: [Int], batch: Int, length: Int, state: inout MambaState) throws {
+        try Self.check(configuration, tokens: tokens, batch: batch, length: length, state: state)
+        if let double { _ = try double.run(tokens: tokens, batch: batch, length: length, state: &state, trace: false, head: false) }
+        else { _ = try single!.run(tokens: tokens, batch: batch, length: length, state: &state, trace: false, head: false) }
     }
 
     /// Logits (B, L, vocab) from the zero state.
