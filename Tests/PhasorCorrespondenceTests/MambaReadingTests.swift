@@ -119,12 +119,18 @@ enum MambaReadingFixture {
         let direction = (0..<dimension).map { _ in g.normal() }
         let linear = try LyapunovSpectrum.largest(transitions: transitions, dimension: dimension, initial: direction)
         for interval in [1, 4, 25] {
-            let estimate = try MambaTokenDynamics(model: model, tokens: ids, interval: interval, convolutionHistories: false, seed: 11)
-            #expect(abs(estimate.largestExponent - linear) < 1e-8)
+            let estimate = try MambaTokenDynamics(model: model, tokens: ids, interval: interval, transient: 0, convolutionHistories: false, seed: 11)
+            #expect(abs(estimate.largestExponent - linear) < 1e-8 && estimate.transientIntervals == 0)
+            #expect(abs(estimate.exponentWithTransient - linear) < 1e-8)
             #expect(estimate.intervalExponents.count == (25 + interval - 1) / interval && estimate.stable)
         }
+        // After a transient of 10 tokens (rounded up to 3 intervals of 4) the estimate averages the remaining intervals.
+        let later = try MambaTokenDynamics(model: model, tokens: ids, interval: 4, transient: 10, convolutionHistories: false, seed: 11)
+        #expect(later.transientIntervals == 3)
+        let tail = (3..<7).map { later.intervalExponents[$0] * Double($0 == 6 ? 1 : 4) }.reduce(0, +) / 13
+        #expect(abs(later.largestExponent - tail) < 1e-12)
         // Two coupled layers: the estimate is finite and the criterion holds.
         let deep = try MambaTokenDynamics(model: try MambaReadingFixture.model(), tokens: ids.map { $0 % 64 })
-        #expect(deep.largestExponent.isFinite && deep.stable)
+        #expect(deep.largestExponent.isFinite && deep.stable && deep.transientIntervals == 1)
     }
 }

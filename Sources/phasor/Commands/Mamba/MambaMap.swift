@@ -54,8 +54,9 @@ enum MambaMap {
                          l.index, l.delta.median, l.delta.min, l.delta.max, l.timescale.median, l.timescale.p90,
                          top?.channel ?? -1, top?.memory ?? .nan, l.lyapunov.largest, l.lyapunov.stable ? "stable" : "NOT stable"))
         }
-        print(String(format: "  whole model: largest Lyapunov exponent %.4g per token (%@; criterion λ_max ≤ 0)",
-                     dynamics.largestExponent, dynamics.stable ? "stable" : "NOT stable"))
+        print(String(format: "  whole model: largest Lyapunov exponent %.4g per token after %d token(s) of transient (%@; criterion λ_max ≤ 0); %.4g with the transient",
+                     dynamics.largestExponent, dynamics.transientIntervals * dynamics.interval,
+                     dynamics.stable ? "stable" : "NOT stable", dynamics.exponentWithTransient))
     }
 
     struct ModelJSON: Encodable {
@@ -156,13 +157,16 @@ enum MambaMap {
     }
 
     struct DynamicsJSON: Encodable {
-        let largestExponent: Double, intervalExponents: [Double], epsilon: Double, interval: Int, stable: Bool
+        let largestExponent: Double, exponentWithTransient: Double, transientIntervals: Int, intervalExponents: [Double]
+        let epsilon: Double, interval: Int, stable: Bool
         init(_ d: MambaTokenDynamics) {
-            largestExponent = d.largestExponent; intervalExponents = d.intervalExponents; epsilon = d.epsilon
+            largestExponent = d.largestExponent; exponentWithTransient = d.exponentWithTransient
+            transientIntervals = d.transientIntervals; intervalExponents = d.intervalExponents; epsilon = d.epsilon
             interval = d.interval; stable = d.stable
         }
         enum CodingKeys: String, CodingKey {
-            case largestExponent = "largest_exponent", intervalExponents = "interval_exponents", epsilon, interval, stable
+            case largestExponent = "largest_exponent", exponentWithTransient = "exponent_with_transient"
+            case transientIntervals = "transient_intervals", intervalExponents = "interval_exponents", epsilon, interval, stable
         }
     }
 
