@@ -266,24 +266,38 @@ public struct MambaLanguageModel: Sendable, Equatable {
     public init(random configuration: MambaConfiguration, seed: UInt64) throws {
         let c = configuration
         var g = SeededGenerator(seed: seed)
-        func uniform(_ count: Int, _ fanIn: Int) -> [Double] {
-            let s = 1 / Double(fanIn).squareRoot()
-            return (0..<count).map { _ in (2 * g.uniform() - 1) * s }
-        }
-        func bias(_ count: Int, _ present: Bool) -> [Double]? { present ? (0..<count).map { _ in 0.1 * g.normal() } : nil }
-        let embedding = (0..<(c.vocabulary * c.dModel)).map { _ in 0.02 * g.normal() }
+        let embedding = Self.normals(c.vocabulary * c.dModel, scale: 0.02, &g)
         var layers: [MambaLayer] = []
         for _ in 0..<c.layers {
             let selective = try SelectiveLayer(channels: c.dInner, states: c.states, dtRank: c.dtRank, generator: &g)
-            let mixer = try MambaMixer(inProj: uniform(2 * c.dInner * c.dModel, c.dModel), inProjBias: bias(2 * c.dInner, c.projectionBias),
-                                       convolution: uniform(c.dInner * c.convolutionWidth, c.convolutionWidth),
-                                       convolutionBias: bias(c.dInner, c.convolutionBias), selective: selective,
-                                       outProj: uniform(c.dModel * c.dInner, c.dInner), outProjBias: bias(c.dModel, c.projectionBias),
+            let inProj = Self.uniforms(2 * c.dInner * c.dModel, fanIn: c.dModel, &g)
+            let inBias = c.projectionBias ? Self.normals(2 * c.dInner, scale: 0.1, &g) : nil
+            let conv = Self.uniforms(c.dInner * c.convolutionWidth, fanIn: c.convolutionWidth, &g)
+            let convBias = c.convolutionBias ? Self.normals(c.dInner, scale: 0.1, &g) : nil
+            let outProj = Self.uniforms(c.dModel * c.dInner, fanIn: c.dInner, &g)
+            let outBias = c.projectionBias ? Self.normals(c.dModel, scale: 0.1, &g) : nil
+            let mixer = try MambaMixer(inProj: inProj, inProjBias: inBias, convolution: conv, convolutionBias: convBias,
+                                       selective: selective, outProj: outProj, outProjBias: outBias,
                                        dModel: c.dModel, convolutionWidth: c.convolutionWidth)
             layers.append(MambaLayer(norm: [Double](repeating: 1, count: c.dModel), mixer: mixer))
         }
-        let head = c.tiedHead ? nil : uniform(c.vocabulary * c.dModel, c.dModel)
+        let head = c.tiedHead ? nil : Self.uniforms(c.vocabulary * c.dModel, fanIn: c.dModel, &g)
         try self.init(configuration: c, embedding: embedding, layers: layers,
                       finalNorm: [Double](repeating: 1, count: c.dModel), head: head)
+    }
+
+    /// U(±1/√fan_in) draws.
+    private static func uniforms(_ count: Int, fanIn: Int, _ g: inout SeededGenerator) -> [Double] {
+        let s = 1 / Double(fanIn).squareRoot()
+        var v = [Double](repeating: 0, count: count)
+        for i in 0..<count { v[i] = (2 * g.uniform() - 1) * s }
+        return v
+    }
+
+    /// N(0, scale²) draws.
+    private static func normals(_ count: Int, scale: Double, _ g: inout SeededGenerator) -> [Double] {
+        var v = [Double](repeating: 0, count: count)
+        for i in 0..<count { v[i] = scale * g.normal() }
+        return v
     }
 }
