@@ -28,11 +28,14 @@ test-deps: deps
 demo: deps
 	$(SWIFT) run $(RELEASE) phasor demo $(ARGS)
 
+# Every target may import only what Package.swift declares (PackageImportsTests checks the lists both ways).
+IMPORTS := --explicit-target-dependency-import-check error
+
 test: test-deps
-	$(SWIFT) test
+	$(SWIFT) test $(IMPORTS)
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build $(IMPORTS)
 
 release: deps
 	$(SWIFT) build $(RELEASE)

@@ -71,9 +71,9 @@ public enum ModelAnalysis {
         var modes: [ModeTimescale] = []
         var layers: [LayerAnalysis] = []
         for i in 0..<c.layers {
-            let (rates, steps) = try S4DChannels.rates(model, layer: i)
-            modes += try TimescaleAnalysis.modes(layer: i, rates: rates, steps: steps)
-            let channels = try S4DChannels.channels(model, layer: i)
+            let systems = try model.block(i).core.s4d.diagonalSystems()      // the one S4D → diagonal conversion
+            modes += try TimescaleAnalysis.modes(layer: i, channels: systems)
+            let channels = systems.map(\.ssm)
             var correlation: LayerCorrelation?
             do {
                 correlation = try LayerCorrelation(layer: i, channels: channels, length: options.kernelLength, maxLag: options.maxLag)
@@ -113,7 +113,7 @@ public enum ModelAnalysis {
             layers.append(LayerAnalysis(layer: i, correlation: correlation, memory: memory, entropy: entropy,
                                         channelEntropies: entropies))
         }
-        let timescales = try TimescaleAnalysis(modes: modes, binCount: options.histogramBins)
+        let timescales = try TimescaleAnalysis(modes: modes, binCount: options.histogramBins, folds: c.discretization == .zoh)
         warnings += timescales.warnings
         var heuristic: RademacherHeuristic?, rademacher: EmpiricalRademacher?, pacBayes: PACBayesBound?
         if let data {
@@ -122,7 +122,7 @@ public enum ModelAnalysis {
             heuristic = try RademacherHeuristic(oscillators: max(c.layers, 1) * c.dModel * c.dState, offDiagonalNorm: 0,
                                                 samples: data.count)
             let features = try ModelEvaluation.pooledFeatures(model: model, data: data)
-            let w = try model.parameters.values("decoder.weight")
+            let readout = model.decoder, w = readout.weight
             var bound = 0.0                                                              // B = max_k ‖W_k‖
             for k in 0..<c.classes {
                 var norm2 = 0.0

@@ -1,7 +1,7 @@
 // What the analyses need from a trained S4Model and a labelled data set: the pooled features φ(x) ∈ ℝ^H that the
 // decoder reads (mean over L of the last block's output), and the 0–1 training error. The features are obtained with
-// the public forward pass only: a copy of the model whose decoder is the identity (W = I_H, b = 0, classes = H) returns
-// logits = I·φ + 0 = φ exactly.
+// the public forward pass only: the model's own parts with the decoder replaced by the identity (W = I_H, b = 0,
+// classes = H) return logits = I·φ + 0 = φ exactly.
 import PhasorModels
 import PhasorNumerics
 
@@ -13,8 +13,9 @@ public enum ModelEvaluation {
         config.classes = max(h, 2)  // the configuration needs ≥ 2 classes; an extra zero row is ignored below
         var identity = [Double](repeating: 0, count: config.classes * h)
         for i in 0..<h { identity[i * h + i] = 1 }                                       // W = I_H (row-major classes × H)
-        let probe = try S4Model(configuration: config,
-                                parameters: Self.replacingDecoder(model.parameters, weight: identity, rows: config.classes, h: h))
+        let probe = try S4Model(configuration: config, encoder: model.encoder, blocks: model.blocks,
+                                decoder: try LinearMap(inputs: h, outputs: config.classes, weight: identity,
+                                                       bias: [Double](repeating: 0, count: config.classes)))
         var out: [[Double]] = []
         for slice in data.batches(order: Array(0..<data.count), size: batchSize) {
             let b = data.batch(slice)
@@ -39,18 +40,5 @@ public enum ModelEvaluation {
             }
         }
         return Double(wrong) / Double(data.count)
-    }
-
-    /// The store with decoder.weight = `weight` (rows × H) and decoder.bias = 0.
-    static func replacingDecoder(_ store: ParameterStore, weight: [Double], rows: Int, h: Int) throws -> ParameterStore {
-        var out = ParameterStore()
-        for p in store.parameters {
-            switch p.name {
-            case "decoder.weight": try out.append(Parameter(name: p.name, shape: [rows, h], values: weight))
-            case "decoder.bias": try out.append(Parameter(name: p.name, shape: [rows], values: [Double](repeating: 0, count: rows)))
-            default: try out.append(p)
-            }
-        }
-        return out
     }
 }

@@ -1,47 +1,59 @@
-// Timescales of every mode of a diagonal SSM (DESIGN.md §4, §8). A mode with continuous rate λ = −γ + iω, sampled with
-// step Δ (μ = e^{Δλ}), has
-//     decay time τ = 1/γ,  period T = 2π/|ω|,  quality Q = |ω|/(2γ)
-// in the model's time units (one step = Δ), and τ/Δ, T/Δ in steps. Distributions over many modes are summarised by
-// quantiles (linear interpolation between order statistics, "type 7") and a histogram with equal bins in log10.
+// Timescales of every mode of the S4D layers of a model (DESIGN.md §4, §8), and their distributions. Each mode's
+// times are PhasorCorrespondence's `ModeTimescales` (the one definition: τ = 1/γ and Q = |ω|/2γ only for γ > 0, T =
+// 2π/|ω|, the growth time 1/|γ| of a growing mode, τ/Δ and T/Δ in steps); here they carry where the mode sits.
+// Distributions over many modes are summarised by quantiles (linear interpolation between order statistics,
+// "type 7") and a histogram with equal bins in log10.
 import PhasorCorrespondence
 import PhasorNumerics
 
-/// The timescales of one mode. Undefined values (γ ≤ 0 ⇒ no decay time or Q; ω = 0 ⇒ no period) are nil, never ∞/NaN.
+/// The timescales of one mode of one channel of one layer. Undefined values are nil, never ∞/NaN/negative.
 public struct ModeTimescale: Codable, Sendable, Equatable {
     public let layer: Int, channel: Int, mode: Int
-    /// Step Δ of the channel.
-    public let step: Double
-    /// ω = Im λ (radians per time unit).
-    public let frequency: Double
-    /// γ = −Re λ (per time unit); negative means the mode grows.
-    public let damping: Double
-    /// τ = 1/γ in time units (nil when γ ≤ 0).
-    public let decayTime: Double?
-    /// T = 2π/|ω| in time units (nil when ω = 0).
-    public let period: Double?
-    /// Q = |ω|/(2γ) (nil when γ ≤ 0).
-    public let quality: Double?
-    /// τ/Δ: decay time in steps.
-    public let decaySteps: Double?
-    /// T/Δ: period in steps.
-    public let periodSteps: Double?
+    public let timescales: ModeTimescales
 
     /// The timescales of rate λ sampled with step Δ > 0.
     public init(layer: Int = 0, channel: Int = 0, mode: Int = 0, rate: Complex<Double>, step: Double) throws {
         guard rate.isFinite else { throw AnalysisError.invalid("mode \(mode) of channel \(channel), layer \(layer): rate λ is not finite") }
         guard step > 0, step.isFinite else { throw AnalysisError.invalid("step Δ must be positive and finite, got \(step)") }
-        self.layer = layer; self.channel = channel; self.mode = mode; self.step = step
-        frequency = rate.imaginary
-        damping = -rate.real
-        decayTime = damping > 0 ? 1 / damping : nil                                   // τ = 1/γ
-        period = frequency != 0 ? 2 * Double.pi / abs(frequency) : nil              // T = 2π/|ω|
-        quality = damping > 0 ? abs(frequency) / (2 * damping) : nil                // Q = |ω|/(2γ)
-        decaySteps = decayTime.map { $0 / step }                                     // τ/Δ
-        periodSteps = period.map { $0 / step }                                       // T/Δ
+        self.layer = layer; self.channel = channel; self.mode = mode
+        timescales = ModeTimescales(rate: rate, step: step)
     }
 
-    /// True when the mode decays (γ > 0, i.e. |μ| < 1).
-    public var isStable: Bool { damping > 0 }
+    /// Step Δ of the channel.
+    public var step: Double { timescales.step ?? 1 }
+    /// ω = Im λ.
+    public var frequency: Double { timescales.frequency }
+    /// γ = −Re λ; negative means the mode grows.
+    public var damping: Double { timescales.damping }
+    public var decayTime: Double? { timescales.decayTime }
+    public var growthTime: Double? { timescales.growthTime }
+    public var period: Double? { timescales.period }
+    public var quality: Double? { timescales.quality }
+    /// τ/Δ: decay time in steps.
+    public var decaySteps: Double? { timescales.decaySteps }
+    /// T/Δ: period in steps.
+    public var periodSteps: Double? { timescales.periodSteps }
+    /// True when the mode decays (γ > 0, i.e. |μ| < 1 under ZOH and bilinear).
+    public var isStable: Bool { timescales.isStable }
+
+    enum CodingKeys: String, CodingKey { case layer, channel, mode }
+
+    /// The location and the timescales' keys side by side in one JSON object.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(layer, forKey: .layer)
+        try c.encode(channel, forKey: .channel)
+        try c.encode(mode, forKey: .mode)
+        try timescales.encode(to: encoder)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        layer = try c.decode(Int.self, forKey: .layer)
+        channel = try c.decode(Int.self, forKey: .channel)
+        mode = try c.decode(Int.self, forKey: .mode)
+        timescales = try ModeTimescales(from: decoder)
+    }
 }
 
 /// Quantiles and a log10 histogram of a sample of positive values; `undefined` counts the values that were nil.
@@ -100,7 +112,8 @@ public struct TimescaleAnalysis: Codable, Sendable, Equatable {
     public let quality: TimescaleDistribution
     public let warnings: [String]
 
-    public init(modes: [ModeTimescale], binCount: Int = 20) throws {
+    /// `folds`: whether frequencies beyond π/Δ alias (ZOH sampling); bilinear maps them without folding.
+    public init(modes: [ModeTimescale], binCount: Int = 20, folds: Bool = true) throws {
         guard !modes.isEmpty else { throw AnalysisError.insufficientData("timescale analysis needs at least one mode") }
         self.modes = modes
         decaySteps = try TimescaleDistribution(modes.map(\.decaySteps), binCount: binCount)
@@ -116,7 +129,7 @@ public struct TimescaleAnalysis: Codable, Sendable, Equatable {
                 + "mode \(first.mode) with γ = \(first.damping): no decay time or Q; the system is not stable")
         }
         // Modes beyond Nyquist: ωΔ outside (−π, π] alias onto another frequency in discrete time.
-        let aliased = modes.filter { abs($0.frequency * $0.step) > Double.pi }
+        let aliased = folds ? modes.filter { abs($0.frequency * $0.step) > Double.pi } : []
         if !aliased.isEmpty {
             warnings.append("\(aliased.count) mode(s) have |ω|Δ > π (beyond Nyquist): their discrete period is aliased; "
                 + "T/Δ < 2 steps is reported as defined by ω")
@@ -124,14 +137,13 @@ public struct TimescaleAnalysis: Codable, Sendable, Equatable {
         self.warnings = warnings
     }
 
-    /// Timescales of every mode of S4D layers given by their continuous rates and steps: `rates[h][n]`, `steps[h]`.
-    public static func modes(layer: Int, rates: [[Complex<Double>]], steps: [Double]) throws -> [ModeTimescale] {
-        guard rates.count == steps.count else {
-            throw AnalysisError.invalid("\(rates.count) channels of rates but \(steps.count) steps")
-        }
+    /// Timescales of every mode of an S4D layer's channels (`S4DCore.diagonalSystems()`), with the model's own rates.
+    public static func modes(layer: Int, channels: [S4DChannel]) throws -> [ModeTimescale] {
         var out: [ModeTimescale] = []
-        for (h, row) in rates.enumerated() {
-            for (n, l) in row.enumerated() { out.append(try ModeTimescale(layer: layer, channel: h, mode: n, rate: l, step: steps[h])) }
+        for c in channels {
+            for (n, l) in c.rates.enumerated() {
+                out.append(try ModeTimescale(layer: layer, channel: c.channel, mode: n, rate: l, step: c.ssm.step))
+            }
         }
         return out
     }

@@ -50,9 +50,7 @@ public final class TrainingTracker {
     /// Creates (or replaces the tracking files in) `directory` for a model of `configuration`.
     public init(directory: String, every: Int, configuration: S4ModelConfiguration) throws {
         guard every >= 1 else { throw AnalysisError.invalid("--track-every must be ≥ 1 (got \(every))") }
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw AnalysisError.invalid("cannot create the tracking directory \(directory): \(error.localizedDescription)")
-        }
+        try AtomicFile.createFolder(atPath: directory)   // one-line FileWriteError (a file in the way, permissions)
         self.directory = directory
         self.every = every
         meta = TrackingMeta(layers: configuration.layers, channels: configuration.dModel, modes: configuration.dState / 2,
@@ -73,10 +71,10 @@ public final class TrainingTracker {
         try requireFinite(loss, "training loss at step \(step)")
         var layers: [TrackedLayer] = []
         for i in 0..<meta.layers {
-            let p = "s4_layers.\(i).kernel."
-            let logDt = try parameters.values(p + "log_dt"), logA = try parameters.values(p + "log_A_real")
-            let aImag = try parameters.values(p + "A_imag")
-            let gLogA = try gradients.values(p + "log_A_real"), gImag = try gradients.values(p + "A_imag")
+            let k = S4ModelKeys.block(i)
+            let logDt = try parameters.values(k.logDt), logA = try parameters.values(k.logAReal)
+            let aImag = try parameters.values(k.aImag)
+            let gLogA = try gradients.values(k.logAReal), gImag = try gradients.values(k.aImag)
             let gamma = logA.map { Double.exp($0) }                                   // γ = exp(log_A_real)
             layers.append(TrackedLayer(dt: logDt.map { Double.exp($0) },             // Δ = exp(log_dt)
                                        gamma: gamma, omega: aImag,                     // ω = A_imag

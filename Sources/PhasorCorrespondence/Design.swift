@@ -97,13 +97,14 @@ public struct OscillatorDesign: Sendable, Equatable {
         return try LTISystem(a: a, b: b, c: c, d: ComplexMatrix(rows: 1, columns: 1), domain: .continuous)
     }
 
-    /// The largest channels × modes `s4dParameters` builds (2²²).
+    /// The largest channels × modes `s4dCore` builds (2²²).
     public static let maxDesignedModes = 1 << 22
 
-    /// An S4D layer (state-spaces keys, layer `layer`, `channels` identical channels, N/2 = number of targets).
-    public func s4dParameters(layer: Int = 0, channels: Int = 1) throws -> ParameterStore {
+    /// An S4D layer's core with `channels` identical channels and N/2 = number of targets (ZOH, the discretisation
+    /// the design formulas assume).
+    public func s4dCore(channels: Int = 1) throws -> S4DCore {
         guard channels >= 1 else { throw CorrespondenceError.invalid("an S4D layer needs at least 1 channel, got \(channels)") }
-        let keys = S4DKeys(layer: layer), m = targets.count
+        let m = targets.count
         // Absurd sizes are refused before anything is allocated (channels are identical copies; 2²² modes = 64 MB of C).
         let (modes, overflow) = channels.multipliedReportingOverflow(by: max(m, 1))
         guard !overflow, modes <= Self.maxDesignedModes else {
@@ -113,13 +114,11 @@ public struct OscillatorDesign: Sendable, Equatable {
         let logAReal = targets.map { -Double.log($0.memory) }                     // log γ = −log τ
         let aImag = targets.map { t in t.period.map { 2 * Double.pi / $0 } ?? 0 }  // ω = 2π/T
         func tile(_ row: [Double]) -> [Double] { (0..<channels).flatMap { _ in row } }
-        return try ParameterStore([
-            Parameter(name: keys.d, shape: [channels], values: Array(repeating: 0, count: channels)),
-            Parameter(name: keys.logDt, shape: [channels], values: Array(repeating: Double.log(step), count: channels)),
-            Parameter(name: keys.c, shape: [channels, m, 2], values: tile(Array(repeating: [1.0, 0.0], count: m).flatMap { $0 })),
-            Parameter(name: keys.logAReal, shape: [channels, m], values: tile(logAReal)),
-            Parameter(name: keys.aImag, shape: [channels, m], values: tile(aImag)),
-        ])
+        let kernel = try S4DKernelParameters(channels: channels, modes: m,
+                                             logDt: Array(repeating: Double.log(step), count: channels),   // log Δ
+                                             C: tile(Array(repeating: [1.0, 0.0], count: m).flatMap { $0 }),  // C = 1
+                                             logAReal: tile(logAReal), AImag: tile(aImag))
+        return try S4DCore(kernel: kernel, D: Array(repeating: 0, count: channels), discretization: .zoh)
     }
 
     /// Targets read back from continuous rates: T = 2π/|Im λ| (nil when Im λ = 0), τ = −1/Re λ. With

@@ -11,11 +11,12 @@
 // diag(T) the oscillators, the strictly upper part of T their one-directional (feed-forward) coupling:
 //   dζ_k/dt = T_kk ζ_k + Σ_{l>k} T_kl ζ_l + (U*B u)_k,   y = C U ζ + D u.
 // (The seed's coupling V⁻¹(A − diag λ)V is identically ~0 and is not computed.)
+import PhasorModels
 import PhasorNumerics
 
-/// One oscillator of the eigen-reading. Infinite times are `nil` (never NaN/Inf).
+/// One oscillator of the eigen-reading. Its times are `ModeTimescales` (undefined ones nil, never NaN/Inf/negative).
 public struct OscillatorMode: Sendable, Equatable {
-    /// Continuous rate λ = −γ + iω (for a discrete system log μ / Δ).
+    /// Continuous rate λ = −γ + iω (for a discrete system log μ / Δ, or the model's own rate).
     public let lambda: Complex<Double>
     /// The discrete eigenvalue μ (nil for a continuous system).
     public let mu: Complex<Double>?
@@ -23,17 +24,25 @@ public struct OscillatorMode: Sendable, Equatable {
     public let drive: [Complex<Double>]
     /// c̃_k = (CV)_·k, one complex weight per output.
     public let readout: [Complex<Double>]
+    /// Frequency, damping, decay/growth time, period and quality (in steps too for a discrete system).
+    public let timescales: ModeTimescales
+
+    public init(lambda: Complex<Double>, mu: Complex<Double>?, drive: [Complex<Double>], readout: [Complex<Double>],
+                step: Double?) {
+        self.lambda = lambda; self.mu = mu; self.drive = drive; self.readout = readout
+        timescales = ModeTimescales(rate: lambda, step: step)
+    }
 
     /// ω = Im λ (rad per time unit).
-    public var frequency: Double { lambda.imaginary }
+    public var frequency: Double { timescales.frequency }
     /// γ = −Re λ (> 0 decays, < 0 grows).
-    public var damping: Double { -lambda.real }
-    /// τ = 1/γ; nil when γ = 0 (no decay: τ = ∞). Negative for a growing mode (growth time |τ|).
-    public var decayTime: Double? { damping == 0 ? nil : 1 / damping }
+    public var damping: Double { timescales.damping }
+    /// τ = 1/γ; nil unless the mode decays (γ > 0).
+    public var decayTime: Double? { timescales.decayTime }
     /// T = 2π/|ω|; nil when ω = 0 (T = ∞).
-    public var period: Double? { frequency == 0 ? nil : 2 * Double.pi / abs(frequency) }
-    /// Q = |ω|/2γ; nil when γ = 0 (Q = ∞).
-    public var quality: Double? { damping == 0 ? nil : abs(frequency) / (2 * damping) }
+    public var period: Double? { timescales.period }
+    /// Q = |ω|/2γ; nil unless the mode decays.
+    public var quality: Double? { timescales.quality }
 }
 
 /// The Schur reading A = U T U*: oscillators diag(T) with one-directional couplings (strictly upper T).
@@ -99,7 +108,7 @@ public struct OscillatorReading: Sendable, Equatable {
         modes = (0..<lambdas.count).map { k in
             OscillatorMode(lambda: lambdas[k], mu: step == nil ? nil : eigen.values[k],
                            drive: (0..<system.inputCount).map { driveMatrix[k, $0] },
-                           readout: (0..<system.outputCount).map { readoutMatrix[$0, k] })
+                           readout: (0..<system.outputCount).map { readoutMatrix[$0, k] }, step: step)
         }
         direct = system.d
         self.step = step
@@ -110,10 +119,11 @@ public struct OscillatorReading: Sendable, Equatable {
     /// The reading of a diagonal channel without any eigen-solve (V = I, κ = 1): mode n has λ_n = log μ_n / Δ,
     /// drive b_n and read-out c_n. Each stored mode stands for itself AND its implied conjugate: the channel's
     /// impulse response is 2·Re Σ_n c_n μ_n^j b_n (+ D at j = 0), i.e. 2·Re of `impulseResponse(at: jΔ)`.
-    /// `rates`, when given (e.g. an S4D layer's λ = −exp(log_A_real) + i·A_imag), replace log μ / Δ so frequencies
-    /// beyond the Nyquist limit π/Δ are reported as the model defines them; they must satisfy e^{Δλ} = μ (to 1e-9
-    /// relative), and each mode with |Im λ|Δ > π gets a warning (its sampled kernel is that of the folded frequency).
-    public init(diagonal ssm: DiagonalSSM, rates: [Complex<Double>]? = nil) throws {
+    /// `rates`, when given (e.g. an S4D layer's λ = −exp(log_A_real) + i·A_imag), replace log μ / Δ so the modes are
+    /// reported as the model defines them; they must give the channel's μ under `discretization` (to 1e-9 relative).
+    /// Under ZOH each mode with |Im λ|Δ > π gets a warning (sampled, it is indistinguishable from its folded
+    /// frequency); bilinear maps the whole left half-plane into the unit disc, so nothing folds there.
+    public init(diagonal ssm: DiagonalSSM, rates: [Complex<Double>]? = nil, discretization: Discretization = .zoh) throws {
         var warnings: [String] = []
         var lambdas = try ssm.modes.enumerated().map { k, mu in
             try OscillatorReading.rate(mu, step: ssm.step, mode: k, warnings: &warnings)
@@ -125,11 +135,11 @@ public struct OscillatorReading: Sendable, Equatable {
             warnings.removeAll()
             var beyond: [Int] = []
             for (n, lambda) in rates.enumerated() {
-                let mu = Complex.exp(lambda * Complex(ssm.step))  // μ = e^{Δλ}
+                let mu = discretization.pole(rate: lambda, step: ssm.step)  // μ of λ under the layer's discretisation
                 guard lambda.isFinite, (mu - ssm.modes[n]).length <= 1e-9 * max(ssm.modes[n].length, 1e-300) else {
-                    throw CorrespondenceError.invalid("rate λ_\(n) = \(lambda) does not give the channel's μ_\(n) = \(ssm.modes[n])")
+                    throw CorrespondenceError.invalid("rate λ_\(n) = \(lambda) does not give the channel's μ_\(n) = \(ssm.modes[n]) under \(discretization.rawValue)")
                 }
-                if abs(lambda.imaginary) * ssm.step > Double.pi { beyond.append(n) }
+                if discretization == .zoh, abs(lambda.imaginary) * ssm.step > Double.pi { beyond.append(n) }
             }
             if !beyond.isEmpty {
                 warnings.append("\(beyond.count) mode(s) have |ω|Δ > π (beyond the Nyquist frequency π/Δ = \(Double.pi / ssm.step)): "
@@ -142,7 +152,7 @@ public struct OscillatorReading: Sendable, Equatable {
             warnings.append("mode \(n) (and possibly others) has |μ| = \(ssm.modes[n].length) ≥ 1: it does not decay")
         }
         modes = lambdas.indices.map { n in
-            OscillatorMode(lambda: lambdas[n], mu: ssm.modes[n], drive: [ssm.input[n]], readout: [ssm.output[n]])
+            OscillatorMode(lambda: lambdas[n], mu: ssm.modes[n], drive: [ssm.input[n]], readout: [ssm.output[n]], step: ssm.step)
         }
         direct = ComplexMatrix.diagonal([Complex(ssm.direct)])
         kappa = 1
@@ -152,8 +162,13 @@ public struct OscillatorReading: Sendable, Equatable {
         self.warnings = warnings
     }
 
+    /// The reading of one S4D channel with the model's own rates and discretisation (S4DSystems.swift).
+    public init(s4d channel: S4DChannel) throws {
+        try self.init(diagonal: channel.ssm, rates: channel.rates, discretization: channel.discretization)
+    }
+
     /// λ = log μ / Δ with the Nyquist rules: μ = 0 or μ on the negative real axis throws; |arg μ| ≥ 0.99π warns.
-    static func rate(_ mu: Complex<Double>, step: Double, mode k: Int, warnings: inout [String]) throws -> Complex<Double> {
+    public static func rate(_ mu: Complex<Double>, step: Double, mode k: Int, warnings: inout [String]) throws -> Complex<Double> {
         if mu.length == 0 || (mu.real < 0 && mu.imaginary == 0) {
             throw CorrespondenceError.noPrincipalLogarithm(
                 "discrete eigenvalue μ_\(k) = \(mu) is zero or negative real: no rate λ = log μ / Δ "

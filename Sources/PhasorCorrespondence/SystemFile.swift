@@ -2,6 +2,7 @@
 // trailing axis of 2 (rows, columns, 2 = re, im); B may be a vector (n) = one input, C a vector (n) = one output,
 // D a scalar/vector or absent (zeros). `__metadata__` {"dt": "<Δ>"} marks a discrete system with step Δ.
 import PhasorData
+import PhasorModels
 import PhasorNumerics
 
 extension LTISystem {
@@ -40,7 +41,7 @@ extension LTISystem {
             let keys = file.tensors.keys.sorted()
             throw CorrespondenceError.invalid("a system file needs tensors A, B and C (D optional); found "
                 + keys.prefix(6).joined(separator: ", ") + (keys.count > 6 ? ", … (\(keys.count) tensors)" : "")
-                + (keys.contains { $0.hasPrefix("s4_layers.") } ? " — this looks like a model: use --model" : ""))
+                + (keys.contains(where: S4ModelKeys.isModelKey) ? " — this looks like a model: use --model" : ""))
         }
         let d = try matrix("D", vectorAs: false) ?? ComplexMatrix(rows: c.rows, columns: b.columns)
         var domain = TimeDomain.continuous

@@ -1,17 +1,96 @@
-// The architecture of an S4Model read back from a checkpoint's tensor shapes (DESIGN.md §9).
+// The S4Model as state-spaces `example.py` names it — the ONE file of Phasor that writes its checkpoint key names
+// (DESIGN.md §9). Everything else reaches a tensor through the typed parts (BlockParts.swift) or through the names
+// below: training, checkpoints, the correspondence, the operator, the analyses, the demo and the CLI.
 //
-// A checkpoint carries no configuration file: like a PyTorch `state_dict` of state-spaces `example.py`'s S4Model, the
-// architecture is implied by the tensors. Layers = number of distinct `s4_layers.{i}` / `norms.{i}` indices
-// (contiguous from 0), d_model H and d_input from `encoder.weight` (H, d_input), d_state N = 2 · (N/2) from
-// `s4_layers.0.kernel.A_imag` (H, N/2), classes from `decoder.weight` (classes, H). Every tensor must then have exactly
-// the shape this architecture implies (`S4ModelConfiguration.parameterShapes`, the one place the layout is written
-// down); missing or extra keys are errors (an extra key means a different model, not noise).
+// Keys and shapes of a PyTorch `state_dict` of example.py's S4Model (checked against example.py and
+// models/s4/s4d.py): encoder (Linear: weight (H, d_input), bias (H)); per layer i the S4D block
+// s4_layers.{i}: D (H), kernel.C (H, N/2, 2 = re, im), kernel.log_dt (H), kernel.log_A_real (H, N/2),
+// kernel.A_imag (H, N/2), output_linear.0 (Conv1d: weight (2H, H, 1), bias (2H)) — GELU, DropoutNd and GLU have no
+// tensors; norms.{i} (LayerNorm: weight (H), bias (H)); decoder (Linear: weight (classes, H), bias (classes)).
+// `S4DKernel.register` makes buffers instead of parameters when lr = 0, and buffers are in `state_dict` too, so the
+// key set is the same either way; there are no other buffers. Nothing is ignored.
 //
-// Which keys a PyTorch S4Model `state_dict` has (checked against state-spaces `example.py` and `models/s4/s4d.py`):
-// encoder (Linear: weight, bias); per layer S4D: D, kernel.{C, log_dt, log_A_real, A_imag}, output_linear.0 (Conv1d:
-// weight (2H, H, 1), bias) — GELU, DropoutNd and GLU have no tensors; norms.{i} (LayerNorm: weight, bias); dropouts
-// (none); decoder (Linear). `S4DKernel.register` makes buffers instead of parameters when lr = 0, and buffers are in
-// `state_dict` too, so the key set is the same either way; there are no other buffers. Nothing is ignored.
+// A checkpoint carries no configuration file: the architecture is implied by the tensors. Layers = number of distinct
+// s4_layers.{i} / norms.{i} indices (contiguous from 0), d_model H and d_input from encoder.weight, d_state
+// N = 2·(N/2) from s4_layers.0.kernel.A_imag, classes from decoder.weight. Every tensor must then have exactly the
+// shape this architecture implies; missing or extra keys are errors (an extra key means a different model).
+
+/// The key names of example.py's S4Model.
+public enum S4ModelKeys {
+    public static let encoderWeight = "encoder.weight"
+    public static let encoderBias = "encoder.bias"
+    public static let decoderWeight = "decoder.weight"
+    public static let decoderBias = "decoder.bias"
+    static let blockPrefix = "s4_layers."
+    static let normPrefix = "norms."
+
+    /// The names of block i's tensors.
+    public struct Block: Sendable, Equatable {
+        public let d, c, logDt, logAReal, aImag, outputWeight, outputBias, normWeight, normBias: String
+
+        init(_ i: Int) {
+            let p = S4ModelKeys.blockPrefix + "\(i).", n = S4ModelKeys.normPrefix + "\(i)."
+            d = p + "D"
+            c = p + "kernel.C"
+            logDt = p + "kernel.log_dt"
+            logAReal = p + "kernel.log_A_real"
+            aImag = p + "kernel.A_imag"
+            outputWeight = p + "output_linear.0.weight"
+            outputBias = p + "output_linear.0.bias"
+            normWeight = n + "weight"
+            normBias = n + "bias"
+        }
+
+        /// The S4D core's tensors (the whole content of a designed layer file).
+        public var core: [String] { [d, logDt, c, logAReal, aImag] }
+    }
+
+    public static func block(_ i: Int) -> Block { Block(i) }
+
+    /// The layer index of a key of a block or a norm ("s4_layers.3.…", "norms.3.…"), nil for other keys.
+    static func layerIndex(_ key: String) -> Int? {
+        for prefix in [blockPrefix, normPrefix] where key.hasPrefix(prefix) {
+            let rest = key.dropFirst(prefix.count)
+            if let dot = rest.firstIndex(of: "."), let i = Int(rest[..<dot]), i >= 0 { return i }
+        }
+        return nil
+    }
+
+    /// True for the SSM parameters (log_dt, log_A_real, A_imag) that train with their own learning rate and no
+    /// weight decay (example.py's `_optim` group).
+    public static func isSSMParameter(_ key: String) -> Bool {
+        guard let i = layerIndex(key) else { return false }
+        let b = block(i)
+        return key == b.logDt || key == b.logAReal || key == b.aImag
+    }
+
+    /// True for a key of example.py's S4Model (a block, a norm, the encoder or the decoder).
+    public static func isModelKey(_ key: String) -> Bool {
+        layerIndex(key) != nil || [encoderWeight, encoderBias, decoderWeight, decoderBias].contains(key)
+    }
+
+    /// True for a block's Δ (log_dt) tensor.
+    static func isStep(_ key: String) -> Bool { layerIndex(key).map { block($0).logDt == key } ?? false }
+}
+
+extension S4ModelConfiguration {
+    /// Every parameter name with its shape, in PyTorch `state_dict` order.
+    public var parameterShapes: [(name: String, shape: [Int])] {
+        let h = dModel, m = dState / 2
+        var out: [(String, [Int])] = [(S4ModelKeys.encoderWeight, [h, dInput]), (S4ModelKeys.encoderBias, [h])]
+        for i in 0..<layers {
+            let k = S4ModelKeys.block(i)
+            out += [(k.d, [h]), (k.c, [h, m, 2]), (k.logDt, [h]), (k.logAReal, [h, m]), (k.aImag, [h, m]),
+                    (k.outputWeight, [2 * h, h, 1]), (k.outputBias, [2 * h])]
+        }
+        for i in 0..<layers { let k = S4ModelKeys.block(i); out += [(k.normWeight, [h]), (k.normBias, [h])] }
+        out += [(S4ModelKeys.decoderWeight, [classes, h]), (S4ModelKeys.decoderBias, [classes])]
+        return out
+    }
+
+    /// True for the SSM parameters (see `S4ModelKeys.isSSMParameter`).
+    public static func isSSMParameter(_ name: String) -> Bool { S4ModelKeys.isSSMParameter(name) }
+}
 
 public enum CheckpointLayout {
     /// Reads the sizes from tensor shapes and checks that the key set and every shape agree with them. The result has
@@ -25,22 +104,10 @@ public enum CheckpointLayout {
             }
             return s
         }
-        // Layer indices: the integer after "s4_layers." (or "norms.") must run 0, 1, …, layers − 1.
-        var indices = Set<Int>()
-        for key in shapes.keys {
-            for prefix in ["s4_layers.", "norms."] where key.hasPrefix(prefix) {
-                let rest = key.dropFirst(prefix.count)
-                if let dot = rest.firstIndex(of: "."), let i = Int(rest[..<dot]), i >= 0 { indices.insert(i) }
-            }
-        }
-        let layers = indices.count
-        guard layers > 0 else { throw ModelError.missingKey("s4_layers.0.kernel.A_imag") }
-        if let missing = (0..<layers).first(where: { !indices.contains($0) }) {
-            throw ModelError.missingKey("s4_layers.\(missing).kernel.A_imag")
-        }
-        let encoder = try shape("encoder.weight", rank: 2)
-        let modes = try shape("s4_layers.0.kernel.A_imag", rank: 2)
-        let decoder = try shape("decoder.weight", rank: 2)
+        let layers = try layerCount(shapes.keys)
+        let encoder = try shape(S4ModelKeys.encoderWeight, rank: 2)
+        let modes = try shape(S4ModelKeys.block(0).aImag, rank: 2)
+        let decoder = try shape(S4ModelKeys.decoderWeight, rank: 2)
         let c = S4ModelConfiguration(dInput: encoder[1], dModel: encoder[0], dState: 2 * modes[1], layers: layers,
                                      classes: decoder[0], prenorm: false, dropout: 0, initialisation: .lin,
                                      discretization: .zoh)
@@ -54,5 +121,142 @@ public enum CheckpointLayout {
         }
         try c.validate()
         return c
+    }
+
+    /// The number of layers: the indices after "s4_layers." / "norms." must run 0, 1, …, layers − 1 (at least one).
+    static func layerCount<S: Sequence>(_ keys: S) throws -> Int where S.Element == String {
+        let indices = Set(keys.compactMap(S4ModelKeys.layerIndex))
+        guard !indices.isEmpty else { throw ModelError.missingKey(S4ModelKeys.block(0).aImag) }
+        if let missing = (0..<indices.count).first(where: { !indices.contains($0) }) {
+            throw ModelError.missingKey(S4ModelKeys.block(missing).aImag)
+        }
+        return indices.count
+    }
+
+    /// Whether `keys` are exactly the S4D core tensors of layers 0..<n (a designed layer file, no encoder/decoder),
+    /// and n if so.
+    static func coreLayerCount(_ keys: Set<String>) -> Int? {
+        guard let n = try? layerCount(keys) else { return nil }
+        let expected = Set((0..<n).flatMap { S4ModelKeys.block($0).core })
+        return keys == expected ? n : nil
+    }
+
+    /// Whether `keys` hold a whole model or a designed layer file (used to find a common prefix to strip).
+    static func recognises(_ keys: Set<String>) -> Bool {
+        keys.contains(S4ModelKeys.encoderWeight) || coreLayerCount(keys) != nil
+    }
+
+    /// The S4D cores of a designed layer file's tensors (shapes (H), (H, M, 2), (H, M) as a state_dict has them).
+    static func cores(values: [String: (shape: [Int], values: [Double])], layers: Int,
+                      discretization: Discretization) throws -> [S4DCore] {
+        try (0..<layers).map { i in
+            let k = S4ModelKeys.block(i)
+            func get(_ key: String) throws -> (shape: [Int], values: [Double]) {
+                guard let t = values[key] else { throw ModelError.missingKey(key) }
+                return t
+            }
+            let a = try get(k.aImag)
+            guard a.shape.count == 2 else { throw ModelError.shapeMismatch(key: k.aImag, expected: [-1, -1], found: a.shape) }
+            let h = a.shape[0], m = a.shape[1]
+            for (key, want) in [(k.d, [h]), (k.logDt, [h]), (k.c, [h, m, 2]), (k.logAReal, [h, m])] {
+                let s = try get(key).shape
+                guard s == want else { throw ModelError.shapeMismatch(key: key, expected: want, found: s) }
+            }
+            let kernel = try S4DKernelParameters(channels: h, modes: m, logDt: get(k.logDt).values, C: get(k.c).values,
+                                                 logAReal: get(k.logAReal).values, AImag: a.values)
+            return try S4DCore(kernel: kernel, D: get(k.d).values, discretization: discretization)
+        }
+    }
+
+    /// The tensors of S4D cores as layers 0, 1, … of a designed layer file (F64 shapes as a state_dict has them).
+    public static func coreParameters(_ cores: [S4DCore], firstLayer: Int = 0) throws -> ParameterStore {
+        var store = ParameterStore()
+        for (j, core) in cores.enumerated() {
+            let k = S4ModelKeys.block(firstLayer + j), h = core.channels, m = core.modes
+            try store.append(Parameter(name: k.d, shape: [h], values: core.D))
+            try store.append(Parameter(name: k.logDt, shape: [h], values: core.kernel.logDt))
+            try store.append(Parameter(name: k.c, shape: [h, m, 2], values: core.kernel.C))
+            try store.append(Parameter(name: k.logAReal, shape: [h, m], values: core.kernel.logAReal))
+            try store.append(Parameter(name: k.aImag, shape: [h, m], values: core.kernel.AImag))
+        }
+        return store
+    }
+}
+
+// MARK: typed parts ⇄ the flat store
+
+extension S4Model {
+    /// The encoder Linear(d_input → H).
+    public var encoder: LinearMap {
+        let c = configuration
+        return try! LinearMap(inputs: c.dInput, outputs: c.dModel, weight: value(S4ModelKeys.encoderWeight),
+                              bias: value(S4ModelKeys.encoderBias))        // shapes fixed by init
+    }
+
+    /// The decoder Linear(H → classes).
+    public var decoder: LinearMap {
+        let c = configuration
+        return try! LinearMap(inputs: c.dModel, outputs: c.classes, weight: value(S4ModelKeys.decoderWeight),
+                              bias: value(S4ModelKeys.decoderBias))
+    }
+
+    /// Block i (0 ≤ i < layers).
+    public func block(_ i: Int) -> ResidualBlock {
+        precondition(i >= 0 && i < configuration.layers, "block \(i) of a model with \(configuration.layers)")
+        let k = S4ModelKeys.block(i), c = configuration
+        // Shapes and counts were checked when the store was made, so these constructors cannot fail.
+        let kernel = try! S4DKernelParameters(channels: c.dModel, modes: c.dState / 2, logDt: value(k.logDt), C: value(k.c),
+                                              logAReal: value(k.logAReal), AImag: value(k.aImag))
+        return ResidualBlock(
+            norm: .layer(try! LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias))),
+            core: .s4d(try! S4DCore(kernel: kernel, D: value(k.d), discretization: c.discretization)),
+            head: .gatedGELU(try! GatedGELUHead(channels: c.dModel, weight: value(k.outputWeight), bias: value(k.outputBias))))
+    }
+
+    /// Every block, in order.
+    public var blocks: [ResidualBlock] { (0..<configuration.layers).map(block) }
+
+    /// A model assembled from typed parts (their sizes must be the configuration's; values must be finite).
+    public init(configuration: S4ModelConfiguration, encoder: LinearMap, blocks: [ResidualBlock], decoder: LinearMap) throws {
+        try self.init(configuration: configuration,
+                      parameters: Self.layout(configuration, encoder: encoder, blocks: blocks, decoder: decoder))
+    }
+
+    /// Replaces block i (same sizes).
+    public mutating func setBlock(_ i: Int, _ block: ResidualBlock) throws {
+        guard i >= 0, i < configuration.layers else {
+            throw ModelError.invalidConfiguration("block \(i) does not exist (the model has \(configuration.layers))")
+        }
+        var all = blocks
+        all[i] = block
+        self = try S4Model(configuration: configuration, encoder: encoder, blocks: all, decoder: decoder)
+    }
+
+    /// The flat store of typed parts in state_dict order — the model's parameters, or a gradient with their layout.
+    static func layout(_ c: S4ModelConfiguration, encoder: LinearMap, blocks: [ResidualBlock],
+                       decoder: LinearMap) throws -> ParameterStore {
+        guard blocks.count == c.layers else {
+            throw ModelError.invalidConfiguration("\(blocks.count) blocks for a model with \(c.layers) layers")
+        }
+        var values: [String: [Double]] = [S4ModelKeys.encoderWeight: encoder.weight, S4ModelKeys.encoderBias: encoder.bias,
+                                          S4ModelKeys.decoderWeight: decoder.weight, S4ModelKeys.decoderBias: decoder.bias]
+        for (i, b) in blocks.enumerated() {
+            let k = S4ModelKeys.block(i), core = b.core.s4d, head = b.head.gatedGELU, norm = b.layerNorm
+            values[k.d] = core.D; values[k.c] = core.kernel.C; values[k.logDt] = core.kernel.logDt
+            values[k.logAReal] = core.kernel.logAReal; values[k.aImag] = core.kernel.AImag
+            values[k.outputWeight] = head.weight; values[k.outputBias] = head.bias
+            values[k.normWeight] = norm.weight; values[k.normBias] = norm.bias
+        }
+        var store = ParameterStore()
+        for (name, shape) in c.parameterShapes {
+            try store.append(Parameter(name: name, shape: shape, values: values[name] ?? []))
+        }
+        return store
+    }
+
+    /// The values of a key the store is known to hold.
+    private func value(_ key: String) -> [Double] {
+        guard let v = try? parameters.values(key) else { preconditionFailure("S4Model store lacks '\(key)'") }
+        return v
     }
 }

@@ -13,6 +13,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case nonPositiveStep(key: String, value: Double)
     /// An input whose width does not match the model.
     case inputWidth(expected: Int, found: Int)
+    /// The model's tensors sit under a prefix (or one of several) inside a larger file.
+    case underPrefix(String)
     /// Anything else about the configuration.
     case invalidConfiguration(String)
 
@@ -25,11 +27,13 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
         case .shapeMismatch(let key, let expected, let found):
             return "tensor '\(key)' has shape \(found), expected \(expected)"
         case .nonFinite(let key):
-            return "tensor '\(key)' contains NaN or Inf"
+            return "tensor '\(key)' is not finite (it contains NaN or Inf)"
         case .nonPositiveStep(let key, let value):
             return "step size from '\(key)' is \(value); Δ must be positive and finite"
         case .inputWidth(let expected, let found):
             return "input has \(found) channels per step but the model expects d_input = \(expected)"
+        case .underPrefix(let prefix):
+            return "the file holds a model under \(prefix) among other tensors: pick one with --prefix"
         case .invalidConfiguration(let text):
             return "invalid model configuration: \(text)"
         }

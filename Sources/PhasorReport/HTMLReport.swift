@@ -2,6 +2,7 @@
 // network. Every figure sits in a <figure> with a one-sentence caption saying what to look for.
 import Foundation
 import PhasorAnalysis
+import PhasorFigures
 import PhasorModels
 import PhasorOperator
 

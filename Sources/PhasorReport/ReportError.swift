@@ -1,8 +1,6 @@
-// Errors of the report layer (figures, the HTML report, the demo pipeline). Each says what was wrong and what to do.
+// Errors of the report layer (the HTML report, the demo pipeline; figures throw PhasorFigures' FigureError). Each says what was wrong and what to do.
 
 public enum ReportError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// A figure was asked to draw data it cannot (empty, non-finite, mismatched series).
-    case invalidFigure(String)
     /// A stage of the demo failed; the stage is named.
     case stageFailed(stage: String, reason: String)
     /// The bundled data set was not found; the searched paths are listed.
@@ -12,7 +10,6 @@ public enum ReportError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case .invalidFigure(let text): return "cannot draw figure: \(text)"
         case .stageFailed(let stage, let reason): return "demo stage '\(stage)' failed: \(reason)"
         case .dataMissing(let searched):
             return "the bundled digits data (Data/digits/digits.csv) was not found; looked in: "

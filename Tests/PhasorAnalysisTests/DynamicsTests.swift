@@ -71,7 +71,8 @@ import Testing
         #expect(dyn.phases.first?.startStep == 2 && dyn.phases.last?.endStep == 8)
         #expect(dyn.phases.reduce(0) { $0 + $1.intervals } == 3)
         #expect(dyn.dominantModes.count == 3 && dyn.dominantShare > 0 && dyn.dominantShare <= 1 + 1e-12)
-        #expect(try JSONEncoder().encode(dyn).count > 0)
+        // the JSON `phasor dynamics --json` prints reads back as the same analysis
+        #expect(try JSONDecoder().decode(TrainingDynamics.self, from: try JSONEncoder().encode(dyn)) == dyn)
     }
 
     @Test func phasesAndDominantModesOnAKnownRun() throws {

@@ -13,12 +13,9 @@ import Testing
         let config = S4ModelConfiguration(dInput: 1, dModel: 3, dState: 6, layers: 1, classes: 2, dropout: 0,
                                           discretization: method)
         let model = try S4Model(configuration: config, seed: 11)
-        let p = model.parameters
-        let k = try S4DKernelParameters(channels: 3, modes: 3, logDt: p.values("s4_layers.0.kernel.log_dt"),
-                                        C: p.values("s4_layers.0.kernel.C"), logAReal: p.values("s4_layers.0.kernel.log_A_real"),
-                                        AImag: p.values("s4_layers.0.kernel.A_imag"))
-        let reference = try k.discretised(method).kernel(length: 40)   // (H, L) row-major
-        let channels = try S4DChannels.channels(model, layer: 0)
+        let core = model.block(0).core.s4d
+        let reference = try core.kernel.discretised(method).kernel(length: 40)   // the model's kernel, (H, L) row-major
+        let channels = try core.diagonalSystems().map(\.ssm)                     // the conversion the analyses read
         for (h, ssm) in channels.enumerated() {
             let mine = ssm.kernel(length: 40)
             let scale = mine.map(abs).max() ?? 1
@@ -48,18 +45,20 @@ import Testing
         let json = try JSONEncoder().encode(report)
         let text = String(decoding: json, as: UTF8.self)
         #expect(!text.contains("nan") && !text.contains("inf"))
-        #expect(AnalysisPlots.histogram(report.timescales.decaySteps, title: "τ/Δ").contains("<rect"))
-        let curve = AnalysisPlots.curves([("layer 0", memory.meanPerLag)], title: "MC_k", xLabel: "k", yLabel: "MC")
-        #expect(curve.contains("<line") && curve.contains("</svg>"))
+        let figures = try report.figures()
+        #expect(figures.map(\.name) == ["timescales.svg", "autocorrelation.svg", "memory.svg"])
+        // one bar per non-empty bin of the decay-time histogram (+ the background)
+        #expect(figures[0].svg.components(separatedBy: "<rect").count - 1 == report.timescales.decaySteps.bins.filter { $0 > 0 }.count + 1)
     }
 
     @Test func aModeAtTheStabilityEdgeIsAWarning() throws {
         // γ = e^{−60}: μ = e^{−γΔ} rounds to exactly 1, so that channel has no stationary covariance.
         let f = try TrainedFixture.make(steps: 1)
         var model = f.trained
-        var a = try model.parameters.values("s4_layers.0.kernel.log_A_real")
-        a[2] = -60   // channel 1, mode 0
-        try model.parameters.setValues("s4_layers.0.kernel.log_A_real", a)
+        var block = model.block(0), core = block.core.s4d
+        core.kernel.logAReal[2] = -60   // channel 1, mode 0
+        block.core = .s4d(core)
+        try model.setBlock(0, block)
         var options = ModelAnalysisOptions()
         options.kernelLength = 16; options.maxLag = 8; options.memoryLags = 8
         let report = try ModelAnalysis.run(model: model, options: options)

@@ -38,8 +38,12 @@ private func ssm(_ modes: [Complex<Double>], input: [Complex<Double>]? = nil, ou
         let a = try TimescaleAnalysis(modes: modes, binCount: 4)
         #expect(a.decaySteps.count == 1 && a.decaySteps.undefined == 1)
         #expect(a.warnings.contains { $0.contains("do not decay") })
-        let json = try JSONEncoder().encode(a)   // encodes: no NaN/∞ anywhere
-        #expect(!json.isEmpty)
+        // JSON holds no NaN/∞ (the encoder would throw) and reads back as the same analysis: undefined times are null
+        let json = try JSONEncoder().encode(a)
+        #expect(try JSONDecoder().decode(TimescaleAnalysis.self, from: json) == a)
+        let first = try #require((try JSONSerialization.jsonObject(with: json) as? [String: Any])?["modes"] as? [[String: Any]]).last
+        #expect(first?["decay_time"] is NSNull && abs((first?["growth_time"] as? Double ?? 0) - 5) < 1e-15 && first?["mode"] as? Int == 1)
+        #expect(throws: AnalysisError.insufficientData("timescale analysis needs at least one mode")) { try TimescaleAnalysis(modes: []) }
     }
 }
 

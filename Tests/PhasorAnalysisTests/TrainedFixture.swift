@@ -31,7 +31,7 @@ struct TrainedFixture {
             var none = SeededGenerator(seed: 0)
             let r = try model.lossAndGradients(inputs: batch.inputs, batch: batch.batch, length: batch.length,
                                                lengths: batch.lengths, labels: batch.labels, training: false, generator: &none)
-            optimiser.step(&model.parameters, gradients: r.gradients, learningRateScale: 1)
+            model.step(&optimiser, gradients: r.gradients, learningRateScale: 1)
             history.append((step: step, model: model, gradients: r.gradients, loss: r.loss))
         }
         return TrainedFixture(initial: initial, trained: model, data: data, history: history)

@@ -26,7 +26,9 @@ import Testing
     #expect(surrogate["degree"] as? Int == 2 && surrogate["total_degree"] as? Int == 6)
     #expect((surrogate["range"] as? [Double])?.count == 2)
     #expect(try #require(surrogate["identity_error"] as? Double) <= 1e-12)
-    #expect(!(try #require(json["interactions"] as? [[String: Any]])).isEmpty)
+    // the 3 top pairs per class (2 classes) in each of the 2 bases, each naming two components
+    let interactions = try #require(json["interactions"] as? [[String: Any]])
+    #expect(interactions.count == 2 * 3 * 2 && interactions.allSatisfy { $0["first"] is String && $0["second"] is String })
     for name in ["operator-error.svg", "operator-accuracy.svg", "interactions-modes.svg", "interactions-lags.svg"] {
         #expect(FileManager.default.fileExists(atPath: plots + "/" + name), "\(name)")
     }

@@ -40,7 +40,7 @@ import Testing
         try TestFiles.npy(shape: [2, l, h], values: u, to: input)
         let svg = dir.appendingPathComponent("waves.svg")
         let result = try CLI.run(["ring", "--model", model.path, "--layer", "0", "--channel", "1", "--input", input.path,
-                                  "--sample", "1", "--plot", svg.path, "--json"])
+                                  "--layer-input", "--sample", "1", "--plot", svg.path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try TestFiles.json(result.stdout)
         #expect(abs(try #require(json["speed"] as? Double) - Double(m) * dt / 2) <= 1e-9)
@@ -51,6 +51,9 @@ import Testing
         let channelInput = (0..<l).map { u[(1 * l + $0) * h + 1] }
         let reference = Self.s4dOutput(channelInput, modes: m, dt: dt)
         for (a, b) in zip(output, reference) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) }
+        // the self-check is against the layer's own convolution output (not the ring's recurrence again)
+        #expect(try #require(json["max_abs_difference_vs_model"] as? Double) <= 1e-12)
+        #expect(json["input"] as? String == "layer")
         #expect((json["warnings"] as? [String])?.isEmpty == true)
         #expect(FileManager.default.fileExists(atPath: svg.path))
     }
@@ -60,12 +63,12 @@ import Testing
         let model = dir.appendingPathComponent("lin.safetensors"), input = dir.appendingPathComponent("x.npy")
         try TestFiles.safetensors(Self.linLayer(channels: 2, modes: 4, dt: 0.1), to: model)
         try TestFiles.npy(shape: [1, 5, 3], values: Array(repeating: 1, count: 15), to: input)  // H = 3 ≠ 2
-        let r1 = try CLI.run(["ring", "--model", model.path, "--input", input.path])
+        let r1 = try CLI.run(["ring", "--model", model.path, "--input", input.path, "--layer-input"])
         #expect(r1.status != 0 && r1.stderr.contains("channels"))
-        let r2 = try CLI.run(["ring", "--model", model.path, "--input", input.path, "--layer", "3"])
+        let r2 = try CLI.run(["ring", "--model", model.path, "--input", input.path, "--layer-input", "--layer", "3"])
         #expect(r2.status != 0)
         try TestFiles.npy(shape: [6], values: Array(repeating: 1, count: 6), to: input)
-        let r3 = try CLI.run(["ring", "--model", model.path, "--input", input.path, "--channel", "5"])
+        let r3 = try CLI.run(["ring", "--model", model.path, "--input", input.path, "--layer-input", "--channel", "5"])
         #expect(r3.status != 0 && r3.stderr.contains("channel"))
     }
 }

@@ -1,4 +1,5 @@
 import PhasorCorrespondence
+import PhasorModels
 import PhasorNumerics
 import Testing
 
@@ -30,7 +31,7 @@ import Testing
         let complex = try design.complexDiagonalSystem(), real = try design.realBlockSystem()
         #expect(complex.stateCount == 5 && real.stateCount == 5 && real.isReal)
         for system in [complex, real] {
-            let discrete = try system.discretised(step: dt, method: .zeroOrderHold).system
+            let discrete = try system.discretised(step: dt, method: .zoh).system
             let mus = try discrete.a.eigen().values
             Self.expectRecovered(try OscillatorDesign.targets(discrete: mus, step: dt),
                                  periods: [10, 100, nil], memories: [50, 500, 20])
@@ -45,9 +46,9 @@ import Testing
 
     @Test func s4dInitialisationRecoversTheTargets() throws {
         let design = try OscillatorDesign(periods: Self.periods, memories: Self.memories, step: 1)
-        let store = try design.s4dParameters(layer: 2, channels: 3)
+        let core = try design.s4dCore(channels: 3)
         for h in 0..<3 {
-            let ssm = try DiagonalSSM.s4d(store, layer: 2, channel: h)
+            let ssm = try core.diagonalSystem(channel: h).ssm
             Self.expectRecovered(try OscillatorDesign.targets(s4d: ssm), periods: Self.periods, memories: Self.memories)
             // the channel's discrete modes are the designed μ_k
             #expect(maxAbsDifference(ssm.modes, design.discreteEigenvalues) <= 1e-14)

@@ -4,11 +4,12 @@ import PhasorNumerics
 import Testing
 
 @Suite struct DiagonalSSMTests {
-    @Test func s4dChannelKernelMatchesTheS4DFormula() throws {
+    @Test(arguments: [false, true])
+    func s4dChannelKernelMatchesTheS4DFormula(bilinear: Bool) throws {
         for seed in UInt64(1)...3 {
             let p = S4DChannelParameters.random(modes: 8, seed: seed)
-            let ssm = try p.ssm()
-            let reference = p.kernel(length: 150)
+            let ssm = try p.ssm(bilinear ? .bilinear : .zoh)
+            let reference = p.kernel(length: 150, bilinear: bilinear)
             let scale = reference.map(abs).max() ?? 1
             #expect(maxAbsDifference(ssm.kernel(length: 150), reference) <= 1e-12 * max(scale, 1))
         }
@@ -24,23 +25,25 @@ import Testing
         #expect(maxAbsDifference(try ssm.recur(u), reference) <= 1e-12 * scale)
     }
 
-    @Test func readsAChannelFromAParameterStoreByStateSpacesKeys() throws {
-        let h = 3, m = 4
+    /// Every channel of a multi-channel core is the diagonal system of that channel alone, and the system's output
+    /// is the layer's own (convolution) output on that channel, for both discretisations.
+    @Test(arguments: [Discretization.zoh, .bilinear])
+    func channelsOfACoreAreItsOwnLayer(method: Discretization) throws {
+        let h = 3, m = 4, L = 40
         let channels = (0..<h).map { S4DChannelParameters.random(modes: m, seed: 100 + UInt64($0)) }
-        let store = try ParameterStore([
-            Parameter(name: "s4_layers.1.D", shape: [h], values: channels.map(\.d)),
-            Parameter(name: "s4_layers.1.kernel.log_dt", shape: [h], values: channels.map(\.logDt)),
-            Parameter(name: "s4_layers.1.kernel.C", shape: [h, m, 2],
-                      values: channels.flatMap { $0.c.flatMap { [$0.real, $0.imaginary] } }),
-            Parameter(name: "s4_layers.1.kernel.log_A_real", shape: [h, m], values: channels.flatMap(\.logAReal)),
-            Parameter(name: "s4_layers.1.kernel.A_imag", shape: [h, m], values: channels.flatMap(\.aImag)),
-        ])
-        for channel in 0..<h {
-            let ssm = try DiagonalSSM.s4d(store, layer: 1, channel: channel)
-            #expect(ssm == (try channels[channel].ssm()))
+        let kernel = try S4DKernelParameters(channels: h, modes: m, logDt: channels.map(\.logDt),
+                                             C: channels.flatMap { $0.c.flatMap { [$0.real, $0.imaginary] } },
+                                             logAReal: channels.flatMap(\.logAReal), AImag: channels.flatMap(\.aImag))
+        let core = try S4DCore(kernel: kernel, D: channels.map(\.d), discretization: method)
+        let systems = try core.diagonalSystems()
+        let u = randomInput(length: h * L, seed: 9)
+        let y = try core.ssmOutput(input: u, batch: 1, length: L)                     // the layer's own forward
+        for c in 0..<h {
+            #expect(systems[c].ssm == (try channels[c].ssm(method)) && systems[c].discretization == method)
+            let uc = Array(u[c * L ..< (c + 1) * L])
+            #expect(maxAbsDifference(try systems[c].ssm.recur(uc), Array(y[c * L ..< (c + 1) * L])) <= 1e-12 * 10)
         }
-        #expect(throws: CorrespondenceError.self) { try DiagonalSSM.s4d(store, layer: 1, channel: 3) }
-        #expect(throws: ModelError.self) { try DiagonalSSM.s4d(store, layer: 0, channel: 0) }
+        #expect(throws: CorrespondenceError.self) { try core.diagonalSystem(channel: 3) }
     }
 
     @Test func rejectsBadShapesStepsAndNonFiniteValues() {
@@ -53,8 +56,8 @@ import Testing
         #expect(throws: NonFiniteError.self) {
             try DiagonalSSM(modes: [Complex(Double.nan, 0)], input: [.one], output: [.one], direct: 0, step: 1)
         }
-        #expect(throws: NonFiniteError.self) {
-            try DiagonalSSM.s4d(logDt: 0, logAReal: [Double.infinity], aImag: [0], c: [.one], d: 0)
+        #expect(throws: ModelError.self) {
+            try S4DChannelParameters(logDt: 0, logAReal: [Double.infinity], aImag: [0], c: [.one], d: 0).ssm()
         }
     }
 }

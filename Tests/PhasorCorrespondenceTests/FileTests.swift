@@ -1,3 +1,4 @@
+import Foundation
 import PhasorCorrespondence
 import PhasorData
 import PhasorModels
@@ -8,7 +9,7 @@ import Testing
     @Test func systemsRoundTripThroughSafeTensors() throws {
         for complex in [false, true] {
             let s = try randomStableSystem(n: 3, m: 2, p: 2, complex: complex, seed: complex ? 71 : 72)
-            for system in [s, try s.discretised(step: 0.25, method: .zeroOrderHold).system] {
+            for system in [s, try s.discretised(step: 0.25, method: .zoh).system] {
                 let bytes = try system.safeTensors().serialized()
                 let back = try LTISystem(safeTensors: try SafeTensorsFile(bytes: bytes))
                 #expect(back == system)
@@ -16,14 +17,21 @@ import Testing
         }
     }
 
+    /// A designed layer written under state-spaces' names reads back through the model door as the same core, with
+    /// its discretisation from the metadata; a file with no S4D layer is refused.
     @Test func s4dLayersRoundTripThroughSafeTensors() throws {
         let design = try OscillatorDesign(periods: [10, 40], memories: [30, 300], step: 0.5)
-        let store = try design.s4dParameters(layer: 0, channels: 2)
-        let file = try SafeTensorsFile(bytes: try S4DFile.file(store).serialized())
-        let (read, layers) = try S4DFile.parameters(file)
-        #expect(layers == 1)
-        #expect(try DiagonalSSM.s4d(read, layer: 0, channel: 1) == (try DiagonalSSM.s4d(store, layer: 0, channel: 1)))
-        #expect(throws: CorrespondenceError.self) { try S4DFile.parameters(SafeTensorsFile()) }
+        var core = try design.s4dCore(channels: 2)
+        core.discretization = .bilinear
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("layer-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SafeTensorsFile(tensors: try CheckpointLayout.coreParameters([core]).tensors(),
+                            metadata: [ModelFile.discretizationKey: "bilinear"]).write(to: path)
+        let read = try ModelFile.loadCores(path: path)
+        #expect(read.cores == [core] && read.checkpoint == nil && read.notes.isEmpty)
+        #expect(try read.cores[0].diagonalSystem(channel: 1) == (try core.diagonalSystem(channel: 1)))
+        try SafeTensorsFile().write(to: path)
+        #expect(throws: ModelError.self) { try ModelFile.loadCores(path: path) }
     }
 
     @Test func s4dRatesBeyondNyquistAreKeptAndReported() throws {

@@ -1,4 +1,5 @@
 import PhasorCorrespondence
+import PhasorModels
 import PhasorNumerics
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
     @Test func modalSumReproducesTheDiscreteImpulseResponse() throws {
         let s = try randomStableSystem(n: 5, m: 1, p: 2, complex: true, seed: 13)
         let dt = 0.5
-        let d = try s.discretised(step: dt, method: .zeroOrderHold).system
+        let d = try s.discretised(step: dt, method: .zoh).system
         let reading = try OscillatorReading(d)
         #expect(reading.step == dt)
         var power = d.b  // Ā^j B̄
@@ -123,4 +124,26 @@ import Testing
     let schur = try #require(reading.schur)
     #expect(schur.relativeResidual <= 1e-15)
     #expect(abs(schur.coupling[0, 1].length - 1) <= 1e-12)  // the Jordan coupling survives in T
+}
+
+/// One definition of a mode's timescales: a growing mode (γ < 0) has no decay time and no quality (never a negative
+/// one) but a growth time 1/|γ|; the eigen-reading of a system and the diagonal reading agree on it.
+@Suite struct ModeTimescalesTests {
+    @Test func growingDecayingAndUndampedModes() throws {
+        let grow = ModeTimescales(rate: Complex(0.25, 2), step: 0.5)
+        #expect(grow.decayTime == nil && grow.quality == nil && grow.growthTime == 4 && !grow.isStable)
+        #expect(abs(grow.period! - Double.pi) < 1e-15 && abs(grow.periodSteps! - 2 * Double.pi) < 1e-15 && grow.decaySteps == nil)
+        let decay = ModeTimescales(rate: Complex(-0.5, 3), step: 0.01)
+        #expect(decay.decayTime == 2 && decay.growthTime == nil && abs(decay.quality! - 3) < 1e-15 && abs(decay.decaySteps! - 200) < 1e-12)
+        let still = ModeTimescales(rate: Complex(0, 0))
+        #expect(still.decayTime == nil && still.growthTime == nil && still.period == nil && still.quality == nil && still.step == nil)
+        // the same numbers from a continuous system's eigen-reading (diag(0.25 + 2i)) and from a diagonal channel
+        let system = try LTISystem(a: ComplexMatrix.diagonal([Complex(0.25, 2)]), b: ComplexMatrix.diagonal([.one]),
+                                   c: ComplexMatrix.diagonal([.one]), d: ComplexMatrix(rows: 1, columns: 1), domain: .continuous)
+        let eigen = try OscillatorReading(system).modes[0]
+        #expect(eigen.decayTime == nil && eigen.quality == nil && abs(eigen.timescales.growthTime! - 4) < 1e-12)
+        let ssm = try DiagonalSSM(modes: [Complex.exp(Complex(0.125, 1))], input: [.one], output: [.one], direct: 0, step: 0.5)
+        let diagonal = try OscillatorReading(diagonal: ssm).modes[0]
+        #expect(diagonal.decayTime == nil && abs(diagonal.timescales.growthTime! - 4) < 1e-12 && abs(diagonal.period! - Double.pi) < 1e-12)
+    }
 }

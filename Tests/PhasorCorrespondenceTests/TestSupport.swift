@@ -1,5 +1,6 @@
 // Shared helpers for the correspondence tests: random S4D channels and an independent S4D kernel/convolution.
 import PhasorCorrespondence
+import PhasorModels
 import PhasorNumerics
 
 /// Raw parameters of one S4D channel.
@@ -27,27 +28,45 @@ struct S4DChannelParameters {
                              c: (0..<modes).map { Complex(1 + 0.1 * Double($0), -0.05 * Double($0)) }, d: 0.3)
     }
 
-    func ssm() throws -> DiagonalSSM {
-        try DiagonalSSM.s4d(logDt: logDt, logAReal: logAReal, aImag: aImag, c: c, d: d)
+    /// The channel as a one-channel S4D core.
+    func core(_ discretization: Discretization = .zoh) throws -> S4DCore {
+        let m = aImag.count
+        let k = try S4DKernelParameters(channels: 1, modes: m, logDt: [logDt], C: c.flatMap { [$0.real, $0.imaginary] },
+                                        logAReal: logAReal, AImag: aImag)
+        return try S4DCore(kernel: k, D: [d], discretization: discretization)
     }
 
-    /// K[l] = 2·Re Σ_n C_n (e^{Δλ_n} − 1)/λ_n · e^{lΔλ_n}, every power by its own exp (independent of DiagonalSSM).
-    func kernel(length: Int) -> [Double] {
+    /// Its diagonal system through the one S4D → diagonal conversion.
+    func ssm(_ discretization: Discretization = .zoh) throws -> DiagonalSSM {
+        try core(discretization).diagonalSystem(channel: 0).ssm
+    }
+
+    /// K[l] = 2·Re Σ_n C̃_n μ_n^l, written out here independently of Phasor's discretisation:
+    /// ZOH μ = e^{Δλ}, C̃ = C(e^{Δλ} − 1)/λ (μ^l by one exp each); bilinear μ = (1 + Δλ/2)/(1 − Δλ/2), C̃ = CΔ/(1 − Δλ/2)
+    /// (state-spaces' SSMKernelDiag), μ^l by repeated multiplication.
+    func kernel(length: Int, bilinear: Bool = false) -> [Double] {
         let dt = Double.exp(logDt)
         return (0..<length).map { l in
             var sum = 0.0
             for n in 0..<aImag.count {
                 let lambda = Complex(-Double.exp(logAReal[n]), aImag[n])
                 let dtl = lambda * Complex(dt)
-                sum += (c[n] * (Complex.exp(dtl) - .one) / lambda * Complex.exp(dtl * Complex(Double(l)))).real
+                if bilinear {
+                    let mu = (Complex(1) + dtl / Complex(2)) / (Complex(1) - dtl / Complex(2))
+                    var power = Complex<Double>.one
+                    for _ in 0..<l { power = power * mu }
+                    sum += (c[n] * Complex(dt) / (Complex(1) - dtl / Complex(2)) * power).real
+                } else {
+                    sum += (c[n] * (Complex.exp(dtl) - .one) / lambda * Complex.exp(dtl * Complex(Double(l)))).real
+                }
             }
             return 2 * sum
         }
     }
 
     /// y = causal conv(K, u) + D u.
-    func output(_ u: [Double]) -> [Double] {
-        let k = kernel(length: u.count)
+    func output(_ u: [Double], bilinear: Bool = false) -> [Double] {
+        let k = kernel(length: u.count, bilinear: bilinear)
         return (0..<u.count).map { i in (0...i).reduce(d * u[i]) { $0 + k[$1] * u[i - $1] } }
     }
 }

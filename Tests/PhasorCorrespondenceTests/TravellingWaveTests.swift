@@ -51,24 +51,6 @@ import Testing
             try TravellingWave.dispersion(DiagonalSSM(modes: [.one], input: [.one], output: [.one], direct: 0, step: 1))
         }
     }
-
-    @Test func spaceTimeSVGIsWellFormedWithOneCellPerNodeAndStep() throws {
-        let ssm = try S4DChannelParameters.lin(modes: 8, dt: 0.2).ssm()
-        let wave = try TravellingWave.impulse(Ring(ssm), length: 12)
-        let svg = try SpaceTimePlot.svg(nodes: wave.nodes, title: "a <b> & \"c\"")
-        let counter = ElementCounter()
-        let parser = XMLParser(data: Data(svg.utf8))
-        parser.delegate = counter
-        #expect(parser.parse())
-        #expect(counter.counts["rect"] == 12 * 8)
-        #expect(counter.counts["svg"] == 1)
-        let spectrum = SpectrumPlot.svg(eigenvalues: try ssm.continuousModes() + [Complex(Double.nan, 0)])
-        let counter2 = ElementCounter()
-        let parser2 = XMLParser(data: Data(spectrum.utf8))
-        parser2.delegate = counter2
-        #expect(parser2.parse())
-        #expect(counter2.counts["circle"] == 8)
-    }
 }
 
 final class ElementCounter: NSObject, XMLParserDelegate {

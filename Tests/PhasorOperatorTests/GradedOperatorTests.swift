@@ -197,8 +197,12 @@ func maxAbsDiff(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0
         let out = y.composed(coefficients: [1, 1e200, 1e200, 1e200])
         #expect(throws: OperatorError.self) { try out.requireFinite("test") }
         let m = try tinyModel()
-        #expect(throws: OperatorError.self) {
+        #expect(throws: OperatorError.invalidOrder(30, "orders above 25 are not evaluated (cost grows as P³ and the terms overflow); use ≤ 25")) {
             try OperatorAnalysis.run(model: m, inputs: [Double](repeating: 0, count: 16), batch: 1, length: 8, labels: [0], maxOrder: 30, formulation: .taylor)
+        }
+        #expect(throws: OperatorError.invalidOrder(-1, "the truncation order must be ≥ 0")) {
+            try m.gradedForward(inputs: [Double](repeating: 0, count: 16), batch: 1, length: 8, order: -1, gelu: exact(m).0,
+                                sigmoid: exact(m).1, frozenGains: [[Double](repeating: 1, count: 8)])
         }
         #expect(throws: OperatorError.self) {
             try OperatorAnalysis.run(model: m, inputs: [Double](repeating: 0, count: 24), batch: 1, length: 8, labels: [0], maxOrder: 2, formulation: .taylor)

@@ -75,9 +75,11 @@ import Testing
         for l in [10, 100] {
             let u = (0..<(2 * l)).map { _ in g.normal() }
             let attention = try HiddenAttention(layer: layer, input: u, tokens: try layer.tokens(u, length: l), groups: 1)
-            let svg = HiddenAttentionPlot.svg(map: attention.maps[0], length: l, title: "layer 0 <all>")
+            let svg = try HiddenAttentionPlot.svg(map: attention.maps[0], length: l, title: "layer 0 <all>")
             let cells = min(l, 64)
-            #expect(svg.components(separatedBy: "<rect").count - 1 == 1 + cells * (cells + 1) / 2)
+            // every cell drawn, the causal triangle shaded, the rest white
+            #expect(svg.components(separatedBy: "<rect").count - 1 == 1 + cells * cells)
+            #expect(svg.components(separatedBy: "fill=\"rgb(").count - 1 == cells * (cells + 1) / 2)
             #expect(svg.contains("&lt;all&gt;") && svg.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</svg>"))
         }
     }

@@ -1,4 +1,4 @@
-// The report: JSON keys of the command line, per-order rows 1…P, and the SVG files it writes.
+// The report: the JSON of the command line carries the analysis' numbers, per-order rows 1…P, and its figures.
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -32,14 +32,21 @@ import Testing
         let r = OperatorReport(summary: s, formulation: .chebyshev(sur), interactions: [pi], topPerClass: 2)
         #expect(r.interactions.count == 6)
         let obj = try #require(JSONSerialization.jsonObject(with: Data(try r.json().utf8)) as? [String: Any])
-        for key in ["full_accuracy", "orders", "surrogate", "interactions"] { #expect(obj[key] != nil) }
-        let dir = NSTemporaryDirectory() + "op-report-\(UUID().uuidString)"
-        let files = try r.writePlots(to: dir, interactions: [pi])
-        #expect(files.count == 3)
-        for f in files {
-            let text = try String(contentsOfFile: f, encoding: .utf8)
-            #expect(text.contains("<svg ") && XMLParser(data: Data(text.utf8)).parse())
-        }
-        try? FileManager.default.removeItem(atPath: dir)
+        func close(_ a: Double?, _ b: Double?) -> Bool { guard let a, let b else { return false }; return abs(a - b) <= 1e-15 * max(abs(b), 1e-300) }
+        #expect(close(obj["full_accuracy"] as? Double, s.fullAccuracy))
+        let rows = try #require(obj["orders"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["order"] as? Int } == Array(1...6))
+        #expect(zip(rows.compactMap { $0["relative_error"] as? Double }, s.orders.map(\.relativeError)).allSatisfy { close($0, $1) })
+        let surrogate = try #require(obj["surrogate"] as? [String: Any])
+        #expect(close(surrogate["identity_error"] as? Double, s.identityError) && surrogate["total_degree"] as? Int == 6)
+        #expect((obj["interactions"] as? [[String: Any]])?.count == 6)
+        // figures: error and accuracy vs order (one marker per order and series) and the interaction matrix
+        let figures = try r.figures(interactions: [pi])
+        #expect(figures.map(\.name) == ["operator-error.svg", "operator-accuracy.svg", "interactions-modes.svg"])
+        for (_, svg) in figures { #expect(svg.hasPrefix("<svg ") && XMLParser(data: Data(svg.utf8)).parse()) }
+        #expect(figures[0].svg.components(separatedBy: "<circle").count - 1 == 6)
+        #expect(figures[1].svg.components(separatedBy: "<circle").count - 1 == 12)
+        let n = pi.labels.count
+        #expect(figures[2].svg.components(separatedBy: "<rect").count - 1 == n * n + 1)   // cells + background
     }
 }

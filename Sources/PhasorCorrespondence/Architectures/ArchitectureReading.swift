@@ -34,12 +34,14 @@ public struct ArchitectureMode: Sendable, Equatable {
     public var stepFrequency: Double { mu.phase }
     /// −log|μ| (per step; 0 for a conservative mode).
     public var stepDamping: Double { -Double.log(mu.length) }
-    /// τ = 1/γ; nil when γ = 0.
-    public var decayTime: Double? { damping == 0 ? nil : 1 / damping }
+    /// Frequency, damping, decay/growth time, period and quality (ModeTimescales.swift), with this mode's Δ.
+    public var timescales: ModeTimescales { ModeTimescales(rate: rate, step: step) }
+    /// τ = 1/γ; nil unless the mode decays.
+    public var decayTime: Double? { timescales.decayTime }
     /// T = 2π/|ω|; nil when ω = 0.
-    public var period: Double? { frequency == 0 ? nil : 2 * Double.pi / abs(frequency) }
-    /// Q = |ω|/2γ; nil when γ = 0.
-    public var quality: Double? { damping == 0 ? nil : abs(frequency) / (2 * damping) }
+    public var period: Double? { timescales.period }
+    /// Q = |ω|/2γ; nil unless the mode decays.
+    public var quality: Double? { timescales.quality }
 }
 
 /// The modes, direct term and output factor of a diagonal architecture layer.

@@ -63,19 +63,10 @@ public struct S5Layer: Sendable, Equatable {
         let steps = try steps(), h = channels
         var mu: [Complex<Double>] = [], bBar = [Complex<Double>](repeating: .zero, count: b.count)
         for (p, l) in lambda.enumerated() {
-            let dl = l * Complex(steps[p])
-            let scale: Complex<Double>
-            switch discretization {
-            case .zoh:
-                mu.append(Complex.exp(dl))                                            // Λ̄ = e^{ΛΔ}
-                scale = l == .zero ? Complex(steps[p]) : Complex.expMinusOne(dl) / l  // (Λ̄ − 1)/Λ
-            case .bilinear:
-                let denominator = Complex(1) - dl / Complex(2)
-                guard denominator != .zero else {
-                    throw ArchitectureError.invalid("bilinear: 1 − Δ_\(p)Λ_\(p)/2 = 0 (Λ_\(p) = 2/Δ_\(p))")
-                }
-                mu.append((Complex(1) + dl / Complex(2)) / denominator)             // Λ̄ = (1 + ΔΛ/2)/(1 − ΔΛ/2)
-                scale = Complex(steps[p]) / denominator                              // Δ/(1 − ΔΛ/2)
+            mu.append(discretization.pole(rate: l, step: steps[p]))                 // Λ̄ (Discretization.swift)
+            let scale = discretization.inputFactor(rate: l, step: steps[p])         // B̄/B̃
+            guard mu[p].isFinite, scale.isFinite else {
+                throw ArchitectureError.invalid("\(discretization.rawValue): mode \(p) has no finite discrete pole (Λ_\(p) = \(l), Δ_\(p) = \(steps[p]))")
             }
             for j in 0..<h { bBar[p * h + j] = scale * b[p * h + j] }               // B̄ = scale ⊙ B̃
         }

@@ -1,11 +1,11 @@
 // The classifier's dense ends: the encoder Linear(d_in → H) applied at every time step (B, L, d_in) → (B, H, L),
 // the length-masked mean over time, the decoder Linear(H → classes), and cross-entropy with logits — each with its
-// backward beside it.
+// backward beside it. `package`: the operator's graded forward applies the same maps to each degree.
 import Foundation
 
-enum Encoder {
+package enum EncoderLayer {
     /// x[b,h,l] = Σ_i W[h,i]·in[b,l,i] + bias[h].
-    static func forward(_ input: [Double], weight: [Double], bias: [Double], batch: Int, length L: Int, dInput: Int, channels H: Int) -> [Double] {
+    package static func forward(_ input: [Double], weight: [Double], bias: [Double], batch: Int, length L: Int, dInput: Int, channels H: Int) -> [Double] {
         var x = [Double](repeating: 0, count: batch * H * L)
         input.withUnsafeBufferPointer { ib in weight.withUnsafeBufferPointer { wb in x.withUnsafeMutableBufferPointer { xb in
             for b in 0..<batch {                        // X_b = W (H×d) · In_bᵀ (d×L)
@@ -19,7 +19,7 @@ enum Encoder {
     }
 
     /// ∂L/∂W = Σ_b G_b (H×L) · In_b (L×d);  ∂L/∂bias = Σ_{b,l} G.
-    static func backward(_ g: [Double], input: [Double], batch: Int, length L: Int, dInput: Int, channels H: Int) -> (weight: [Double], bias: [Double]) {
+    package static func backward(_ g: [Double], input: [Double], batch: Int, length L: Int, dInput: Int, channels H: Int) -> (weight: [Double], bias: [Double]) {
         var dw = [Double](repeating: 0, count: H * dInput), db = [Double](repeating: 0, count: H)
         g.withUnsafeBufferPointer { gb in input.withUnsafeBufferPointer { ib in dw.withUnsafeMutableBufferPointer { wb in
             for b in 0..<batch {
@@ -33,9 +33,9 @@ enum Encoder {
     }
 }
 
-enum MaskedMeanPool {
+package enum MaskedMeanPool {
     /// p[b,h] = (1/n_b) Σ_{l<n_b} x[b,h,l], n_b = lengths[b].
-    static func forward(_ x: [Double], lengths: [Int], batch: Int, channels H: Int, length L: Int) -> [Double] {
+    package static func forward(_ x: [Double], lengths: [Int], batch: Int, channels H: Int, length L: Int) -> [Double] {
         var p = [Double](repeating: 0, count: batch * H)
         for b in 0..<batch { for h in 0..<H {
             let o = (b * H + h) * L
@@ -47,7 +47,7 @@ enum MaskedMeanPool {
     }
 
     /// ∂L/∂x[b,h,l] = g[b,h]/n_b for l < n_b, else 0.
-    static func backward(_ g: [Double], lengths: [Int], batch: Int, channels H: Int, length L: Int) -> [Double] {
+    package static func backward(_ g: [Double], lengths: [Int], batch: Int, channels H: Int, length L: Int) -> [Double] {
         var dx = [Double](repeating: 0, count: batch * H * L)
         for b in 0..<batch { for h in 0..<H {
             let o = (b * H + h) * L, v = g[b * H + h] / Double(lengths[b])
@@ -57,9 +57,9 @@ enum MaskedMeanPool {
     }
 }
 
-enum Decoder {
+package enum DecoderLayer {
     /// logits[b,c] = Σ_h W[c,h]·p[b,h] + bias[c].
-    static func forward(_ p: [Double], weight: [Double], bias: [Double], batch: Int, channels H: Int, classes: Int) -> [Double] {
+    package static func forward(_ p: [Double], weight: [Double], bias: [Double], batch: Int, channels H: Int, classes: Int) -> [Double] {
         var z = [Double](repeating: 0, count: batch * classes)
         for b in 0..<batch { for c in 0..<classes {
             var s = bias[c]
@@ -70,7 +70,7 @@ enum Decoder {
     }
 
     /// ∂L/∂p = Wᵀg, ∂L/∂W = g pᵀ, ∂L/∂bias = Σ_b g.
-    static func backward(_ g: [Double], pooled p: [Double], weight: [Double], batch: Int, channels H: Int, classes: Int)
+    package static func backward(_ g: [Double], pooled p: [Double], weight: [Double], batch: Int, channels H: Int, classes: Int)
         -> (input: [Double], weight: [Double], bias: [Double]) {
         var dp = [Double](repeating: 0, count: batch * H), dw = [Double](repeating: 0, count: classes * H)
         var db = [Double](repeating: 0, count: classes)

@@ -2,16 +2,19 @@
 //   μ = (1/H)Σ_h x_h,  σ² = (1/H)Σ_h (x_h − μ)²,  x̂ = (x − μ)/√(σ² + ε),  out = γ⊙x̂ + β   (ε = 1e-5, as PyTorch)
 //   backward: ĝ = γ⊙g;  ∂L/∂x = (1/√(σ²+ε))·(ĝ − mean_h ĝ − x̂·mean_h(ĝ⊙x̂));  ∂L/∂γ = Σ g⊙x̂;  ∂L/∂β = Σ g
 // Samples run in parallel; ∂γ, ∂β are summed per sample and then over samples in order (thread-count independent).
+// Frozen gains (the operator's exact linearisation): G given per (b, l) instead of 1/√(σ² + ε), out = γ⊙G(x − μ) + β.
 
-struct LayerNorm {
-    static let epsilon = 1e-5
+package struct LayerNorm {
+    package static let epsilon = 1e-5
 
-    struct Tape {
-        var normalised: [Double]   // x̂, (B, H, L)
-        var inverseStd: [Double]   // 1/√(σ²+ε), (B, L)
+    package struct Tape {
+        package var normalised: [Double]   // x̂, (B, H, L)
+        package var inverseStd: [Double]   // 1/√(σ²+ε), (B, L)
     }
 
-    static func forward(_ x: [Double], weight: [Double], bias: [Double], batch: Int, channels H: Int, length L: Int) -> ([Double], Tape) {
+    /// `gains` (B·L values), when given, replace the computed 1/√(σ²+ε) — a frozen LayerNorm, linear in x.
+    package static func forward(_ x: [Double], weight: [Double], bias: [Double], batch: Int, channels H: Int, length L: Int,
+                                gains: [Double]? = nil) -> ([Double], Tape) {
         var xhat = [Double](repeating: 0, count: x.count)
         var out = xhat
         var inv = [Double](repeating: 0, count: batch * L)
@@ -25,7 +28,8 @@ struct LayerNorm {
                     for h in 0..<H { let r = xs + h * L; for l in 0..<L { mean[l] += r[l] } }
                     for l in 0..<L { mean[l] /= Double(H) }
                     for h in 0..<H { let r = xs + h * L; for l in 0..<L { let c = r[l] - mean[l]; v[l] += c * c } }
-                    for l in 0..<L { iv[l] = 1 / (v[l] / Double(H) + epsilon).squareRoot() }
+                    if let gains { for l in 0..<L { iv[l] = gains[b * L + l] } }              // frozen G
+                    else { for l in 0..<L { iv[l] = 1 / (v[l] / Double(H) + epsilon).squareRoot() } }
                     for h in 0..<H {
                         let w = weight[h], bb = bias[h], r = xs + h * L, nr = ns + h * L, orow = os + h * L
                         for l in 0..<L {
@@ -40,7 +44,7 @@ struct LayerNorm {
         return (out, Tape(normalised: xhat, inverseStd: inv))
     }
 
-    static func backward(_ g: [Double], tape: Tape, weight: [Double], batch: Int, channels H: Int, length L: Int)
+    package static func backward(_ g: [Double], tape: Tape, weight: [Double], batch: Int, channels H: Int, length L: Int)
         -> (input: [Double], weight: [Double], bias: [Double]) {
         var dx = [Double](repeating: 0, count: g.count)
         var partialW = [Double](repeating: 0, count: batch * H), partialB = partialW

@@ -2,15 +2,15 @@
 // SIMD kernel (4 rows × 32 columns of C held in 16 SIMD8 accumulators, one rank-1 update per step of the inner
 // dimension) — the system OpenBLAS falls back to a generic SSE3 kernel on CPUs it does not recognise, at a third of
 // this speed. Each C entry is summed in the fixed order p = 0…k−1, so results do not depend on threads.
-import CLapack
+import PhasorNumerics
 
-enum MatrixProduct {
-    /// C (m×n) = α·op(A)·op(B) + β·C through BLAS (used for small, cold products).
-    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+package enum MatrixProduct {
+    /// C (m×n) = α·op(A)·op(B) + β·C through BLAS (PhasorNumerics; used for small, cold products).
+    package static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                      a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                      beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        RealProduct.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                         beta: beta, c: c, ldc: ldc)
     }
 
     /// C (m×n) = A (m×k) · B (k×n), or C += A·B when `accumulate`; all row-major and dense. Tiles of 4 rows ×

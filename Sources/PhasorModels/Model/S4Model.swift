@@ -1,21 +1,27 @@
-// The S4Model classifier of state-spaces `example.py`, forward and backward:
+// The S4Model classifier of state-spaces `example.py`, forward and backward, over its typed parts (BlockParts.swift):
 //   x = encoder(in)                                      (B, L, d_in) → (B, H, L)
-//   per layer i:  z = prenorm ? LN_i(x) : x;  z = S4D_i(z);  z = dropout(z);  x = z + x;  if !prenorm: x = LN_i(x)
+//   per block i:  z = prenorm ? LN_i(x) : x;  z = head_i(core_i(z));  z = dropout(z);  x = z + x;  if !prenorm: x = LN_i(x)
 //   p = mean over l < n_b of x;  logits = decoder(p)
 // Backward (residual): prenorm: ∂x_in = ∂x_out + LN′(S4D′(drop′(∂x_out)));  postnorm: s = LN′(∂x_out), ∂x_in = s + S4D′(drop′(s)).
+// The evaluation pass (`evaluate`, S4ModelEvaluation.swift) is this same forward in Double, with optional per-layer,
+// per-channel replacements of the head's pointwise functions and frozen LayerNorm gains.
 import Foundation
 import PhasorNumerics
 
-/// An S4D classifier: configuration plus named parameters (keys of DESIGN.md §9).
+/// An S4D classifier: its configuration and its parameters, a flat store in `state_dict` order whose typed views are
+/// `encoder`, `blocks` and `decoder` (CheckpointLayout.swift maps one onto the other).
 public struct S4Model: Sendable {
     public var configuration: S4ModelConfiguration
-    public var parameters: ParameterStore
+    /// The flat parameters (what the optimiser steps and a checkpoint writes). Set only through `init` or in place by
+    /// this module (names and sizes never change).
+    public internal(set) var parameters: ParameterStore
     /// Arithmetic of the S4D blocks (convolution, GELU, 1×1 conv, GLU and their backward). `.f32` is for training
     /// speed; the kernel, LayerNorm, encoder, pooling, decoder, loss and all parameter gradients stay Double.
     public var blockPrecision: ComputePrecision = .f64
 
     /// Random initialisation: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)), D ~ N(0,1),
-    /// kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0.
+    /// kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0. The draws
+    /// come in state_dict order: encoder, then per block D, kernel, 1×1 conv; then the decoder.
     public init(configuration: S4ModelConfiguration, seed: UInt64) throws {
         try configuration.validate()
         var g = SeededGenerator(seed: seed)
@@ -24,26 +30,22 @@ public struct S4Model: Sendable {
             let bound = 1 / Double(fanIn).squareRoot()
             return (0..<count).map { _ in (2 * g.uniform() - 1) * bound }
         }
-        var values: [String: [Double]] = [:]
-        values["encoder.weight"] = uniform(h * c.dInput, fanIn: c.dInput)
-        values["encoder.bias"] = uniform(h, fanIn: c.dInput)
-        for i in 0..<c.layers {
-            let p = "s4_layers.\(i)."
-            values[p + "D"] = (0..<h).map { _ in g.normal() }
-            let k = try S4DKernelParameters(channels: h, state: c.dState, initialisation: c.initialisation, generator: &g)
-            values[p + "kernel.C"] = k.C; values[p + "kernel.log_dt"] = k.logDt
-            values[p + "kernel.log_A_real"] = k.logAReal; values[p + "kernel.A_imag"] = k.AImag
-            values[p + "output_linear.0.weight"] = uniform(2 * h * h, fanIn: h)
-            values[p + "output_linear.0.bias"] = uniform(2 * h, fanIn: h)
-            values["norms.\(i).weight"] = [Double](repeating: 1, count: h)
-            values["norms.\(i).bias"] = [Double](repeating: 0, count: h)
+        let encoderWeight = uniform(h * c.dInput, fanIn: c.dInput), encoderBias = uniform(h, fanIn: c.dInput)
+        let encoder = try LinearMap(inputs: c.dInput, outputs: h, weight: encoderWeight, bias: encoderBias)
+        var blocks: [ResidualBlock] = []
+        for _ in 0..<c.layers {
+            let d = (0..<h).map { _ in g.normal() }
+            let kernel = try S4DKernelParameters(channels: h, state: c.dState, initialisation: c.initialisation, generator: &g)
+            let weight = uniform(2 * h * h, fanIn: h), bias = uniform(2 * h, fanIn: h)
+            blocks.append(ResidualBlock(
+                norm: .layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h), bias: [Double](repeating: 0, count: h))),
+                core: .s4d(try S4DCore(kernel: kernel, D: d, discretization: c.discretization)),
+                head: .gatedGELU(try GatedGELUHead(channels: h, weight: weight, bias: bias))))
         }
-        values["decoder.weight"] = uniform(c.classes * h, fanIn: h)
-        values["decoder.bias"] = uniform(c.classes, fanIn: h)
-        var store = ParameterStore()
-        for (name, shape) in c.parameterShapes { try store.append(Parameter(name: name, shape: shape, values: values[name]!)) }
+        let decoderWeight = uniform(c.classes * h, fanIn: h), decoderBias = uniform(c.classes, fanIn: h)
+        let decoder = try LinearMap(inputs: h, outputs: c.classes, weight: decoderWeight, bias: decoderBias)
         self.configuration = configuration
-        self.parameters = store
+        self.parameters = try Self.layout(c, encoder: encoder, blocks: blocks, decoder: decoder)
     }
 
     /// A model from existing parameters; checks that exactly the configuration's keys are present with its shapes
@@ -66,17 +68,12 @@ public struct S4Model: Sendable {
         self.parameters = store
     }
 
-    /// S4D block `i` built from the store.
+    /// The fused S4D block `i` (its core and head).
     public func layer(_ i: Int) throws -> S4DLayer {
         guard i >= 0, i < configuration.layers else {
             throw ModelError.invalidConfiguration("layer \(i) does not exist (the model has \(configuration.layers))")
         }
-        let p = "s4_layers.\(i).", h = configuration.dModel
-        let k = try S4DKernelParameters(channels: h, modes: configuration.dState / 2, logDt: parameters.values(p + "kernel.log_dt"),
-                                        C: parameters.values(p + "kernel.C"), logAReal: parameters.values(p + "kernel.log_A_real"),
-                                        AImag: parameters.values(p + "kernel.A_imag"))
-        return try S4DLayer(kernel: k, D: parameters.values(p + "D"), outputWeight: parameters.values(p + "output_linear.0.weight"),
-                            outputBias: parameters.values(p + "output_linear.0.bias"), discretization: configuration.discretization)
+        return try block(i).layer()
     }
 
     /// Class scores, shape (B, classes). `inputs` is (B, L, d_input) row-major; `lengths[b]` ≤ L marks the valid
@@ -85,19 +82,6 @@ public struct S4Model: Sendable {
         var none = SeededGenerator(seed: 0)
         let fwd = try forward(inputs: inputs, batch: batch, length: length, lengths: lengths, training: false, generator: &none)
         return fwd.logits
-    }
-
-    /// Every intermediate of an evaluation-mode forward pass (Double), for the correspondence and operator layers.
-    public func trace(inputs: [Double], batch: Int, length: Int, lengths: [Int]? = nil) throws -> S4ModelTrace {
-        var none = SeededGenerator(seed: 0)
-        var m = self
-        m.blockPrecision = .f64
-        let fwd = try m.forward(inputs: inputs, batch: batch, length: length, lengths: lengths, training: false, generator: &none)
-        let layers: [S4ModelTrace.Layer] = fwd.layers.map { t in
-            guard case .f64(let tape) = t.block else { preconditionFailure("trace runs in Double") }
-            return S4ModelTrace.Layer(blockInput: tape.input, ssmOutput: tape.y, blockOutput: t.blockOutput, residualOutput: t.residualOutput)
-        }
-        return S4ModelTrace(encoded: fwd.encoded, layers: layers, pooled: fwd.pooled, logits: fwd.logits)
     }
 
     /// Mean cross-entropy over the batch, the number of correct argmax predictions, and ∂loss/∂parameters (same
@@ -113,21 +97,23 @@ public struct S4Model: Sendable {
         }
         let fwd = try forward(inputs: inputs, batch: batch, length: length, lengths: lengths, training: training, generator: &generator)
         let ce = CrossEntropy.lossAndGradient(logits: fwd.logits, labels: labels, batch: batch, classes: c.classes)
-        var grads = parameters.zeros()
         let h = c.dModel, L = length
-        let dec = Decoder.backward(ce.gradient, pooled: fwd.pooled, weight: try parameters.values("decoder.weight"),
-                                   batch: batch, channels: h, classes: c.classes)
-        try grads.setValues("decoder.weight", dec.weight); try grads.setValues("decoder.bias", dec.bias)
+        let output = self.decoder
+        let dec = DecoderLayer.backward(ce.gradient, pooled: fwd.pooled, weight: output.weight, batch: batch, channels: h, classes: c.classes)
+        let decoderGradient = try LinearMap(inputs: h, outputs: c.classes, weight: dec.weight, bias: dec.bias)
         var dx = MaskedMeanPool.backward(dec.input, lengths: fwd.lengths, batch: batch, channels: h, length: L)
+        var blockGradients: [ResidualBlock?] = Array(repeating: nil, count: c.layers)
         for i in stride(from: c.layers - 1, through: 0, by: -1) {
             let t = fwd.layers[i]
-            let nw = try parameters.values("norms.\(i).weight")
+            let gamma = t.norm.weight
+            var normGradient: (weight: [Double], bias: [Double])
             var dBlockOut: [Double], dResidual: [Double]
             if c.prenorm {
                 dBlockOut = dx; dResidual = dx
+                normGradient = ([], [])
             } else {
-                let ln = LayerNorm.backward(dx, tape: t.norm, weight: nw, batch: batch, channels: h, length: L)
-                try grads.setValues("norms.\(i).weight", ln.weight); try grads.setValues("norms.\(i).bias", ln.bias)
+                let ln = LayerNorm.backward(dx, tape: t.normTape, weight: gamma, batch: batch, channels: h, length: L)
+                normGradient = (ln.weight, ln.bias)
                 dBlockOut = ln.input; dResidual = ln.input
             }
             if let mask = t.outerMask { scaleRows(&dBlockOut, mask, length: L) }
@@ -139,22 +125,25 @@ public struct S4Model: Sendable {
                 let r = t.layer.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
                 dBlockIn = converted(r.input, to: Double.self); lg = r.gradients
             }
-            let p = "s4_layers.\(i)."
-            try grads.setValues(p + "D", lg.D); try grads.setValues(p + "kernel.C", lg.kernel.C)
-            try grads.setValues(p + "kernel.log_dt", lg.kernel.logDt); try grads.setValues(p + "kernel.log_A_real", lg.kernel.logAReal)
-            try grads.setValues(p + "kernel.A_imag", lg.kernel.AImag)
-            try grads.setValues(p + "output_linear.0.weight", lg.outputWeight); try grads.setValues(p + "output_linear.0.bias", lg.outputBias)
             var dIn = dBlockIn
             if c.prenorm {
-                let ln = LayerNorm.backward(dBlockIn, tape: t.norm, weight: nw, batch: batch, channels: h, length: L)
-                try grads.setValues("norms.\(i).weight", ln.weight); try grads.setValues("norms.\(i).bias", ln.bias)
+                let ln = LayerNorm.backward(dBlockIn, tape: t.normTape, weight: gamma, batch: batch, channels: h, length: L)
+                normGradient = (ln.weight, ln.bias)
                 dIn = ln.input
             }
+            let kg = lg.kernel
+            let kernel = try S4DKernelParameters(channels: h, modes: c.dState / 2, logDt: kg.logDt, C: kg.C,
+                                                 logAReal: kg.logAReal, AImag: kg.AImag)
+            blockGradients[i] = ResidualBlock(
+                norm: .layer(try LayerNormParameters(weight: normGradient.weight, bias: normGradient.bias)),
+                core: .s4d(try S4DCore(kernel: kernel, D: lg.D, discretization: c.discretization)),
+                head: .gatedGELU(try GatedGELUHead(channels: h, weight: lg.outputWeight, bias: lg.outputBias)))
             addInPlace(&dIn, dResidual)
             dx = dIn
         }
-        let enc = Encoder.backward(dx, input: inputs, batch: batch, length: L, dInput: c.dInput, channels: h)
-        try grads.setValues("encoder.weight", enc.weight); try grads.setValues("encoder.bias", enc.bias)
+        let enc = EncoderLayer.backward(dx, input: inputs, batch: batch, length: L, dInput: c.dInput, channels: h)
+        let encoderGradient = try LinearMap(inputs: c.dInput, outputs: h, weight: enc.weight, bias: enc.bias)
+        let grads = try Self.layout(c, encoder: encoderGradient, blocks: blockGradients.map { $0! }, decoder: decoderGradient)
         try requireFinite(ce.loss, "training loss")
         try grads.requireFinite()
         return (ce.loss, ce.correct, grads)
@@ -169,8 +158,9 @@ public struct S4Model: Sendable {
 
     struct LayerTape {
         var layer: S4DLayer
+        var norm: LayerNormParameters
         var block: BlockTape
-        var norm: LayerNorm.Tape
+        var normTape: LayerNorm.Tape
         var outerMask: [Double]?
         var blockOutput: [Double]
         var residualOutput: [Double]
@@ -184,8 +174,9 @@ public struct S4Model: Sendable {
         var lengths: [Int]
     }
 
+    /// The forward pass. `options` (evaluation only, Double blocks): replaced pointwise functions and frozen gains.
     func forward(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, training: Bool,
-                 generator: inout SeededGenerator) throws -> ForwardTape {
+                 generator: inout SeededGenerator, options: EvaluationOptions? = nil) throws -> ForwardTape {
         let c = configuration, h = c.dModel, L = length
         guard batch > 0, length > 0 else { throw ModelError.invalidConfiguration("batch and length must be positive (got B=\(batch), L=\(length))") }
         guard inputs.count == batch * length * c.dInput else {
@@ -198,24 +189,33 @@ public struct S4Model: Sendable {
         if let bad = lens.first(where: { $0 < 1 || $0 > length }) {
             throw ModelError.invalidConfiguration("sequence length \(bad) is outside 1…\(length)")
         }
-        var x = Encoder.forward(inputs, weight: try parameters.values("encoder.weight"), bias: try parameters.values("encoder.bias"),
-                                batch: batch, length: L, dInput: c.dInput, channels: h)
-        let encoded = training ? [] : x
+        if let gains = options?.frozenGains, gains.count != c.layers || gains.contains(where: { $0.count != batch * L }) {
+            throw ModelError.invalidConfiguration("frozen LayerNorm gains must be \(c.layers) arrays of B·L = \(batch * L) values")
+        }
+        let input = self.encoder
+        var x = EncoderLayer.forward(inputs, weight: input.weight, bias: input.bias, batch: batch, length: L, dInput: c.dInput, channels: h)
+        let keep = !training && options?.record != false
+        let encoded = keep ? x : []
         var tapes: [LayerTape] = []
         let useDropout = training && c.dropout > 0
+        let precision = options == nil ? blockPrecision : .f64
         for i in 0..<c.layers {
-            let layer = try self.layer(i)
-            let nw = try parameters.values("norms.\(i).weight"), nb = try parameters.values("norms.\(i).bias")
+            let block = self.block(i)
+            let layer = try block.layer(), norm = block.layerNorm
+            let gains = options?.frozenGains?[i]
+            let pointwise = options.map { BlockPointwise(layer: i, overrides: $0.pointwise) }
             let innerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
             let outerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
             var z = x
             var normTape = LayerNorm.Tape(normalised: [], inverseStd: [])
-            if c.prenorm { (z, normTape) = LayerNorm.forward(x, weight: nw, bias: nb, batch: batch, channels: h, length: L) }
+            if c.prenorm {
+                (z, normTape) = LayerNorm.forward(x, weight: norm.weight, bias: norm.bias, batch: batch, channels: h, length: L, gains: gains)
+            }
             var out: [Double]
             let blockTape: BlockTape
-            switch blockPrecision {
+            switch precision {
             case .f64:
-                let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask)
+                let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask, pointwise: pointwise)
                 out = o; blockTape = .f64(t)
             case .f32:
                 let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask)
@@ -223,13 +223,15 @@ public struct S4Model: Sendable {
             }
             if let outerMask { scaleRows(&out, outerMask, length: L) }
             addInPlace(&x, out)                                                       // residual
-            if !c.prenorm { (x, normTape) = LayerNorm.forward(x, weight: nw, bias: nb, batch: batch, channels: h, length: L) }
-            tapes.append(LayerTape(layer: layer, block: blockTape, norm: normTape, outerMask: outerMask,
-                                   blockOutput: training ? [] : out, residualOutput: training ? [] : x))
+            if !c.prenorm {
+                (x, normTape) = LayerNorm.forward(x, weight: norm.weight, bias: norm.bias, batch: batch, channels: h, length: L, gains: gains)
+            }
+            tapes.append(LayerTape(layer: layer, norm: norm, block: blockTape, normTape: normTape, outerMask: outerMask,
+                                   blockOutput: keep ? out : [], residualOutput: keep ? x : []))
         }
         let pooled = MaskedMeanPool.forward(x, lengths: lens, batch: batch, channels: h, length: L)
-        let logits = Decoder.forward(pooled, weight: try parameters.values("decoder.weight"), bias: try parameters.values("decoder.bias"),
-                                     batch: batch, channels: h, classes: c.classes)
+        let output = self.decoder
+        let logits = DecoderLayer.forward(pooled, weight: output.weight, bias: output.bias, batch: batch, channels: h, classes: c.classes)
         try requireFinite(logits, "logits")
         return ForwardTape(encoded: encoded, layers: tapes, pooled: pooled, logits: logits, lengths: lens)
     }
@@ -247,25 +249,4 @@ func scaleRows(_ x: inout [Double], _ s: [Double], length L: Int) {
         let p = SharedPointer(base)
         parallelFor(s.count) { r in let v = s[r], row = p.base + r * L; for l in 0..<L { row[l] *= v } }
     }
-}
-
-/// The intermediates of one evaluation-mode forward pass; every activation is (B, H, L) row-major.
-public struct S4ModelTrace: Sendable {
-    public struct Layer: Sendable {
-        /// What the S4D block saw (after LayerNorm when prenorm).
-        public var blockInput: [Double]
-        /// The SSM output y = K * u + D⊙u before GELU.
-        public var ssmOutput: [Double]
-        /// The block's output (after GLU).
-        public var blockOutput: [Double]
-        /// The residual stream after this layer (after LayerNorm when postnorm).
-        public var residualOutput: [Double]
-    }
-    /// The encoder output.
-    public var encoded: [Double]
-    public var layers: [Layer]
-    /// Masked mean over time, (B, H).
-    public var pooled: [Double]
-    /// (B, classes).
-    public var logits: [Double]
 }

@@ -1,5 +1,5 @@
-// The sizes and switches of the S4Model classifier (state-spaces `example.py`), and the parameter names and shapes
-// they imply (DESIGN.md §9) — the single place the key layout is written down.
+// The sizes and switches of the S4Model classifier (state-spaces `example.py`). The parameter names and shapes they
+// imply are CheckpointLayout.swift's (`parameterShapes`).
 
 /// Sizes and options of an `S4Model`.
 public struct S4ModelConfiguration: Sendable, Equatable, Codable {
@@ -34,26 +34,11 @@ public struct S4ModelConfiguration: Sendable, Equatable, Codable {
         guard layers >= 0 else { throw ModelError.invalidConfiguration("layers must be ≥ 0 (got \(layers))") }
         guard classes >= 2 else { throw ModelError.invalidConfiguration("classes must be ≥ 2 (got \(classes))") }
         guard dropout >= 0, dropout < 1 else { throw ModelError.invalidConfiguration("dropout must be in [0, 1) (got \(dropout))") }
-    }
-
-    /// Every parameter name with its shape, in PyTorch `state_dict` order.
-    public var parameterShapes: [(name: String, shape: [Int])] {
-        let h = dModel, m = dState / 2
-        var out: [(String, [Int])] = [("encoder.weight", [h, dInput]), ("encoder.bias", [h])]
-        for i in 0..<layers {
-            let p = "s4_layers.\(i)."
-            out += [(p + "D", [h]), (p + "kernel.C", [h, m, 2]), (p + "kernel.log_dt", [h]),
-                    (p + "kernel.log_A_real", [h, m]), (p + "kernel.A_imag", [h, m]),
-                    (p + "output_linear.0.weight", [2 * h, h, 1]), (p + "output_linear.0.bias", [2 * h])]
+        guard discretization != .euler else {
+            throw ModelError.invalidConfiguration("an S4Model is discretised with zoh or bilinear (Euler is for LTI systems: `phasor map --system`)")
         }
-        for i in 0..<layers { out += [("norms.\(i).weight", [h]), ("norms.\(i).bias", [h])] }
-        out += [("decoder.weight", [classes, h]), ("decoder.bias", [classes])]
-        return out
     }
 
-    /// True for the SSM parameters (log_dt, log_A_real, A_imag) that train with their own learning rate and no
-    /// weight decay (example.py's `_optim` group).
-    public static func isSSMParameter(_ name: String) -> Bool {
-        name.hasSuffix(".kernel.log_dt") || name.hasSuffix(".kernel.log_A_real") || name.hasSuffix(".kernel.A_imag")
-    }
+    /// Where each block's LayerNorm sits.
+    public var normPlacement: NormPlacement { prenorm ? .pre : .post }
 }

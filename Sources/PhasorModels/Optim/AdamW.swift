@@ -130,3 +130,10 @@ public struct CosineSchedule: Sendable, Equatable, Codable {
         return 0.5 * (1 + Foundation.cos(Double.pi * progress))
     }
 }
+
+extension S4Model {
+    /// One optimiser step on this model's parameters (in place; names and sizes never change).
+    public mutating func step(_ optimizer: inout AdamW, gradients: ParameterStore, learningRateScale: Double) {
+        optimizer.step(&parameters, gradients: gradients, learningRateScale: learningRateScale)
+    }
+}

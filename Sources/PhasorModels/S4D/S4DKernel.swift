@@ -1,8 +1,8 @@
 // The S4D convolution kernel (DESIGN.md §3, state-spaces `s4d.py` S4DKernel) and its backward, side by side.
 //
 //   Δ_h = exp(log_dt_h),  λ_hn = −exp(log_A_real_hn) + i·A_imag_hn,  n = 0…N/2−1
-//   ZOH:      w = Δλ,               C̃ = C·(e^{Δλ} − 1)/λ
-//   bilinear: w = log((1+Δλ/2)/(1−Δλ/2)),  C̃ = C·Δ/(1 − Δλ/2)
+//   w = log μ and C̃ = C·B̄ from the layer's Discretization (Discretization.swift):
+//     ZOH w = Δλ, C̃ = C·(e^{Δλ} − 1)/λ;  bilinear w = log((1+Δλ/2)/(1−Δλ/2)), C̃ = C·Δ/(1 − Δλ/2);  Euler w = log(1+Δλ), C̃ = C·Δ
 //   K_h[l] = 2·Re Σ_n C̃_hn·e^{l·w_hn}
 //
 // Gradients use the convention G_x = ∂L/∂Re x + i·∂L/∂Im x for a complex x; for holomorphic y = f(x),
@@ -28,10 +28,10 @@ public struct S4DKernelParameters: Sendable, Equatable {
         guard channels > 0, modes > 0 else {
             throw ModelError.invalidConfiguration("an S4D kernel needs at least one channel and one mode (got H=\(channels), N/2=\(modes))")
         }
-        guard logDt.count == channels else { throw ModelError.shapeMismatch(key: "kernel.log_dt", expected: [channels], found: [logDt.count]) }
-        guard C.count == channels * modes * 2 else { throw ModelError.shapeMismatch(key: "kernel.C", expected: [channels, modes, 2], found: [C.count]) }
-        guard logAReal.count == channels * modes else { throw ModelError.shapeMismatch(key: "kernel.log_A_real", expected: [channels, modes], found: [logAReal.count]) }
-        guard AImag.count == channels * modes else { throw ModelError.shapeMismatch(key: "kernel.A_imag", expected: [channels, modes], found: [AImag.count]) }
+        guard logDt.count == channels else { throw ModelError.shapeMismatch(key: "S4D log Δ", expected: [channels], found: [logDt.count]) }
+        guard C.count == channels * modes * 2 else { throw ModelError.shapeMismatch(key: "S4D C", expected: [channels, modes, 2], found: [C.count]) }
+        guard logAReal.count == channels * modes else { throw ModelError.shapeMismatch(key: "S4D log(−Re λ)", expected: [channels, modes], found: [logAReal.count]) }
+        guard AImag.count == channels * modes else { throw ModelError.shapeMismatch(key: "S4D Im λ", expected: [channels, modes], found: [AImag.count]) }
         self.channels = channels; self.modes = modes
         self.logDt = logDt; self.C = C; self.logAReal = logAReal; self.AImag = AImag
     }
@@ -81,29 +81,17 @@ public struct S4DKernelParameters: Sendable, Equatable {
                             cRe: .init(repeating: 0, count: count), cIm: .init(repeating: 0, count: count))
         for h in 0..<channels {
             let dt = Foundation.exp(logDt[h])                                                // Δ = exp(log_dt)
-            guard dt.isFinite, dt > 0 else { throw ModelError.nonPositiveStep(key: "kernel.log_dt[\(h)]", value: dt) }
+            guard dt.isFinite, dt > 0 else { throw ModelError.nonPositiveStep(key: "S4D channel \(h) log Δ", value: dt) }
             d.dt[h] = dt
             for k in 0..<modes {
                 let i = h * modes + k
                 let lr = -Foundation.exp(logAReal[i]), li = AImag[i]                         // λ = −e^{log_A_real} + i A_imag
-                let c = Complex(C[2 * i], C[2 * i + 1])
                 let lambda = Complex(lr, li)
                 d.lambdaRe[i] = lr; d.lambdaIm[i] = li
-                switch method {
-                case .zoh:
-                    let x = Complex(dt * lr, dt * li)
-                    let e = DiscreteS4D.expMinusOne(x) / lambda                              // (e^{Δλ} − 1)/λ
-                    let ct = c * e
-                    d.wRe[i] = x.real; d.wIm[i] = x.imaginary                                // w = Δλ
-                    d.cRe[i] = ct.real; d.cIm[i] = ct.imaginary
-                case .bilinear:
-                    let half = Complex(dt * lr / 2, dt * li / 2)
-                    let a = (1 + half) / (1 - half)                                          // Ā = (1+Δλ/2)/(1−Δλ/2)
-                    let w = Complex.log(a)
-                    let ct = c * Complex(dt, 0) / (1 - half)                                 // C̃ = C·Δ/(1−Δλ/2)
-                    d.wRe[i] = w.real; d.wIm[i] = w.imaginary
-                    d.cRe[i] = ct.real; d.cIm[i] = ct.imaginary
-                }
+                let w = method.logPole(rate: lambda, step: dt)                               // μ = e^w
+                let ct = Complex(C[2 * i], C[2 * i + 1]) * method.inputFactor(rate: lambda, step: dt)   // C̃ = C·B̄
+                d.wRe[i] = w.real; d.wIm[i] = w.imaginary
+                d.cRe[i] = ct.real; d.cIm[i] = ct.imaginary
                 guard d.wRe[i].isFinite, d.wIm[i].isFinite, d.cRe[i].isFinite, d.cIm[i].isFinite else {
                     throw ModelError.nonFinite(key: "kernel (channel \(h), mode \(k)): discretisation overflowed")
                 }
@@ -135,10 +123,21 @@ public struct DiscreteS4D: Sendable, Equatable {
         return Complex(Foundation.expm1(a) * Foundation.cos(b) - 2 * s * s, Foundation.exp(a) * Foundation.sin(b))
     }
 
-    /// The discrete pole μ = e^w of (h, n).
+    /// The discrete pole μ of (h, n), by the discretisation's own formula (= e^w).
     public func pole(channel h: Int, mode n: Int) -> Complex<Double> {
+        method.pole(rate: rate(channel: h, mode: n), step: dt[h])
+    }
+
+    /// The continuous rate λ of (h, n) as the layer defines it (not folded into the Nyquist band).
+    public func rate(channel h: Int, mode n: Int) -> Complex<Double> {
         let i = h * modes + n
-        return Complex.exp(Complex(wRe[i], wIm[i]))
+        return Complex(lambdaRe[i], lambdaIm[i])
+    }
+
+    /// C̃ = C·B̄ of (h, n).
+    public func readout(channel h: Int, mode n: Int) -> Complex<Double> {
+        let i = h * modes + n
+        return Complex(cRe[i], cIm[i])
     }
 
     /// K_h[l] = 2·Re Σ_n C̃_hn e^{l w_hn}, shape (H, L), by blocked powers; channels in parallel.
@@ -253,6 +252,8 @@ extension S4DKernelParameters {
     /// ∂E/∂λ = (Δλe^{Δλ} − (e^{Δλ}−1))/λ²;  ∂L/∂Δ = Σ_n Re(conj(G_C̃)·C·e^{Δλ}) + Re(conj(G_w)·λ).
     /// Bilinear, x = Δλ, F = Δ/(1−x/2), w′(x) = 1/(1−x²/4):  G_C = conj(F)·G_C̃;
     /// G_λ = conj(C·Δ²/(2(1−x/2)²))·G_C̃ + conj(Δ·w′)·G_w;  ∂L/∂Δ = Σ_n Re(conj(G_C̃)·C/(1−x/2)²) + Re(conj(G_w)·λ·w′).
+    /// Euler, C̃ = CΔ, w = log(1 + x), w′(x) = 1/(1 + x):  G_C = Δ·G_C̃;  G_λ = conj(Δ·w′)·G_w;
+    /// ∂L/∂Δ = Σ_n Re(conj(G_C̃)·C) + Re(conj(G_w)·λ·w′).
     /// Then ∂L/∂log_dt = Δ·∂L/∂Δ, ∂L/∂log_A_real = −e^{log_A_real}·Re G_λ, ∂L/∂A_imag = Im G_λ.
     public func backward(kernelGradient g: [Double], length: Int, discrete d: DiscreteS4D) -> S4DKernelGradients {
         let adj = d.kernelAdjoint(g, length: length)
@@ -284,6 +285,11 @@ extension S4DKernelParameters {
                     gc = f.conjugate * gct
                     gl = (c * Complex(dt * dt / 2, 0) / (den * den)).conjugate * gct + (Complex(dt, 0) * wp).conjugate * gw
                     dDt += ((gct.conjugate * c / (den * den)).real + (gw.conjugate * lambda * wp).real)
+                case .euler:
+                    let wp = 1 / (1 + lambda * Complex(dt, 0))
+                    gc = Complex(dt, 0) * gct
+                    gl = (Complex(dt, 0) * wp).conjugate * gw
+                    dDt += ((gct.conjugate * c).real + (gw.conjugate * lambda * wp).real)
                 }
                 out.C[2 * i] = gc.real; out.C[2 * i + 1] = gc.imaginary
                 out.logAReal[i] = d.lambdaRe[i] * gl.real        // ∂Reλ/∂log_A_real = −e^{log_A_real} = Re λ

@@ -3,85 +3,76 @@
 //   a = dropout(gelu(y))           (mask m[b,h] ∈ {0, 1/(1−p)}, tied along L)
 //   z = W a + bias                 (1×1 convolution, W: 2H×H)
 //   out = z[0..<H] ⊙ σ(z[H..<2H])  (GLU over channels)
-// Recurrence (streaming): x_k = μ x_{k−1} + u_k per mode, y_k = 2·Re Σ_n C̃_n x_k,n + D u_k (B̄ folded into C̃).
+// The SSM line is the block's core (S4DCore.swift, which also has the streaming recurrence); the rest is its gated
+// GELU head. They run fused here, in Double or (training) in Float.
 import Foundation
 import PhasorNumerics
 
-/// The parameters of one S4D block.
+/// One S4D block: the sequence-mixing core (kernel + skip D) followed by the gated GELU head, run as one fused pass.
+/// (The core and the head are the block's typed parts, BlockParts.swift; this type executes that combination.)
 public struct S4DLayer: Sendable, Equatable {
-    public var kernel: S4DKernelParameters
-    /// Skip term D, shape (H).
-    public var D: [Double]
-    /// 1×1 convolution weight, shape (2H, H) (PyTorch's (2H, H, 1)).
-    public var outputWeight: [Double]
-    /// 1×1 convolution bias, shape (2H).
-    public var outputBias: [Double]
-    public var discretization: Discretization
+    public var core: S4DCore
+    public var head: GatedGELUHead
 
-    public var channels: Int { kernel.channels }
+    public var kernel: S4DKernelParameters {
+        get { core.kernel }
+        set { core.kernel = newValue }
+    }
+    /// Skip term D, shape (H).
+    public var D: [Double] {
+        get { core.D }
+        set { core.D = newValue }
+    }
+    /// 1×1 convolution weight, shape (2H, H) (PyTorch's (2H, H, 1)).
+    public var outputWeight: [Double] {
+        get { head.weight }
+        set { head.weight = newValue }
+    }
+    /// 1×1 convolution bias, shape (2H).
+    public var outputBias: [Double] {
+        get { head.bias }
+        set { head.bias = newValue }
+    }
+    public var discretization: Discretization {
+        get { core.discretization }
+        set { core.discretization = newValue }
+    }
+
+    public var channels: Int { core.channels }
 
     public init(kernel: S4DKernelParameters, D: [Double], outputWeight: [Double], outputBias: [Double],
                 discretization: Discretization = .zoh) throws {
-        let h = kernel.channels
-        guard D.count == h else { throw ModelError.shapeMismatch(key: "D", expected: [h], found: [D.count]) }
-        guard outputWeight.count == 2 * h * h else { throw ModelError.shapeMismatch(key: "output_linear.0.weight", expected: [2 * h, h, 1], found: [outputWeight.count]) }
-        guard outputBias.count == 2 * h else { throw ModelError.shapeMismatch(key: "output_linear.0.bias", expected: [2 * h], found: [outputBias.count]) }
-        self.kernel = kernel; self.D = D; self.outputWeight = outputWeight; self.outputBias = outputBias
-        self.discretization = discretization
+        try self.init(core: S4DCore(kernel: kernel, D: D, discretization: discretization),
+                      head: GatedGELUHead(channels: kernel.channels, weight: outputWeight, bias: outputBias))
+    }
+
+    public init(core: S4DCore, head: GatedGELUHead) throws {
+        guard head.channels == core.channels else {
+            throw ModelError.invalidConfiguration("an S4D core of \(core.channels) channels cannot feed a head of \(head.channels)")
+        }
+        self.core = core
+        self.head = head
     }
 
     /// Δ, λ, C̃ and w = log μ per (h, n).
-    public func discretised() throws -> DiscreteS4D { try kernel.discretised(discretization) }
+    public func discretised() throws -> DiscreteS4D { try core.discretised() }
 
     /// The convolution kernel K, shape (H, L).
-    public func kernel(length: Int) throws -> [Double] { try discretised().kernel(length: length) }
+    public func kernel(length: Int) throws -> [Double] { try core.kernel(length: length) }
 
     /// The SSM output before GELU, y = K * u + D⊙u, shape (B, H, L), by convolution.
     public func ssmOutput(input u: [Double], batch: Int, length: Int) throws -> [Double] {
-        try checkInput(u, batch: batch, length: length)
-        let k = try kernel(length: length)
-        var y = CausalConvolution.forward(kernel: k, input: u, batch: batch, channels: channels, length: length)
-        addSkip(&y, u, batch: batch, length: length)
-        try requireFinite(y, "S4D output y")
-        return y
+        try core.ssmOutput(input: u, batch: batch, length: length)
     }
 
     /// The same y by the recurrence (streaming mode), one step at a time.
     public func ssmRecurrence(input u: [Double], batch: Int, length: Int) throws -> [Double] {
-        try checkInput(u, batch: batch, length: length)
-        let d = try discretised()
-        let H = channels
-        var y = [Double](repeating: 0, count: u.count)
-        var column = [Double](repeating: 0, count: H)
-        for b in 0..<batch {
-            var state = S4DState(channels: H, modes: kernel.modes)
-            for l in 0..<length {
-                for h in 0..<H { column[h] = u[(b * H + h) * length + l] }
-                let out = step(&state, input: column, discrete: d)
-                for h in 0..<H { y[(b * H + h) * length + l] = out[h] }
-            }
-        }
-        try requireFinite(y, "S4D recurrent output y")
-        return y
+        try core.ssmRecurrence(input: u, batch: batch, length: length)
     }
 
-    /// One streaming step for one sample: x ← μ⊙x + u (per mode), returns y = 2·Re Σ_n C̃ x + D u, shape (H).
+    /// One streaming step for one sample (see `S4DCore.step`).
     public func step(_ state: inout S4DState, input u: [Double], discrete d: DiscreteS4D) -> [Double] {
-        let M = kernel.modes
-        var y = [Double](repeating: 0, count: channels)
-        for h in 0..<channels {
-            var acc = D[h] * u[h]
-            for n in 0..<M {
-                let i = h * M + n
-                let mu = Complex.exp(Complex(d.wRe[i], d.wIm[i]))
-                let xr = mu.real * state.re[i] - mu.imaginary * state.im[i] + u[h]   // x_k = μ x_{k−1} + u_k
-                let xi = mu.real * state.im[i] + mu.imaginary * state.re[i]
-                state.re[i] = xr; state.im[i] = xi
-                acc += 2 * (d.cRe[i] * xr - d.cIm[i] * xi)                           // 2·Re(C̃ x)
-            }
-            y[h] = acc
-        }
-        return y
+        core.step(&state, input: u, discrete: d)
     }
 
     /// The block output (no dropout: evaluation mode), shape (B, H, L). `.f32` runs the block in Float (the kernel
@@ -118,20 +109,7 @@ public struct S4DLayer: Sendable, Equatable {
         return (out, du, grads)
     }
 
-    func checkInput(_ u: [Double], batch: Int, length: Int) throws {
-        guard batch > 0, length > 0 else { throw ModelError.invalidConfiguration("batch and length must be positive (got B=\(batch), L=\(length))") }
-        guard u.count == batch * channels * length else {
-            throw ModelError.shapeMismatch(key: "S4D input (B, H, L)", expected: [batch, channels, length], found: [u.count])
-        }
-    }
-
-    func addSkip(_ y: inout [Double], _ u: [Double], batch: Int, length: Int) {
-        let H = channels
-        for b in 0..<batch { for h in 0..<H {
-            let o = (b * H + h) * length, dh = D[h]
-            for l in 0..<length { y[o + l] += dh * u[o + l] }       // + D⊙u
-        } }
-    }
+    func checkInput(_ u: [Double], batch: Int, length: Int) throws { try core.checkInput(u, batch: batch, length: length) }
 
     // MARK: forward with saved activations, and backward (in Double, or in Float for training speed)
 
@@ -147,10 +125,12 @@ public struct S4DLayer: Sendable, Equatable {
         var mask: [T]?             // (B, H) dropout scale, nil = identity
     }
 
-    /// The block in precision T. The kernel is always computed in Double (then rounded to T).
+    /// The block in precision T. The kernel is always computed in Double (then rounded to T). `pointwise` replaces
+    /// GELU and/or the gate's σ per channel (the evaluation pass of S4ModelEvaluation.swift).
     @_specialize(where T == Double)
     @_specialize(where T == Float)
-    func forwardTape<T: BlockScalar>(input u: [T], batch: Int, length: Int, mask maskIn: [Double]?) throws -> ([T], Tape<T>) {
+    func forwardTape<T: BlockScalar>(input u: [T], batch: Int, length: Int, mask maskIn: [Double]?,
+                                     pointwise: BlockPointwise? = nil) throws -> ([T], Tape<T>) {
         let H = channels, L = length
         let d = try discretised()
         let k = d.kernel(length: L).map { T($0) }
@@ -171,14 +151,26 @@ public struct S4DLayer: Sendable, Equatable {
                         let s = mask?[b * H + h] ?? 1, dh = dT[h]                       // dropout, tied along L
                         let yr = ya + h * L, ur = ua + h * L, ar = aa + h * L
                         for l in 0..<L { yr[l] += dh * ur[l] }                            // y = K*u + D⊙u
-                        T.gelu(yr, ar, scale: s, count: L)
+                        if let f = pointwise?.overrides.activation {                      // a = f(i, h, y)
+                            let v = f(pointwise!.layer, h, (0..<L).map { Double(yr[$0]) })
+                            precondition(v.count == L, "an activation override must return one value per input")
+                            for l in 0..<L { ar[l] = s * T(v[l]) }
+                        } else {
+                            T.gelu(yr, ar, scale: s, count: L)
+                        }
                     }
                     // z_b = W a_b + bias  (2H×H · H×L)
                     T.multiply(m: 2 * H, n: L, k: H, a: wp.base, b: aa, c: zz, accumulate: false)
                     for o in 0..<(2 * H) { let v = bias[o]; for l in 0..<L { zz[o * L + l] += v } }
                     for h in 0..<H {                                                     // GLU: z1 ⊙ σ(z2)
                         let z1 = zz + h * L, z2 = zz + (H + h) * L, dst = oo + h * L
-                        T.sigmoid(z2, dst, count: L)
+                        if let f = pointwise?.overrides.gate {                            // s = f(i, h, z2)
+                            let v = f(pointwise!.layer, h, (0..<L).map { Double(z2[$0]) })
+                            precondition(v.count == L, "a gate override must return one value per input")
+                            for l in 0..<L { dst[l] = T(v[l]) }
+                        } else {
+                            T.sigmoid(z2, dst, count: L)
+                        }
                         for l in 0..<L { dst[l] *= z1[l] }
                     }
                 }

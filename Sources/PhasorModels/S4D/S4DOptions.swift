@@ -1,5 +1,5 @@
-// The two choices that define an S4D layer beyond its sizes: how its poles are initialised and how the continuous
-// system is discretised (DESIGN.md §3).
+// The choices that define an S4D layer beyond its sizes: how its poles are initialised (here), how the continuous
+// system is discretised (Discretization.swift) and the arithmetic of the hot paths (DESIGN.md §3).
 
 /// Initialisation of the diagonal state matrix (Gu et al., "On the Parameterization and Initialization of Diagonal
 /// State Space Models", 2022). n = 0…N/2−1, N = d_state.
@@ -10,14 +10,6 @@ public enum S4DInit: String, Sendable, CaseIterable, Codable {
     case inv
     /// S4D-Real: λ_n = −(n+1).
     case real
-}
-
-/// Continuous → discrete map used for the kernel and the recurrence.
-public enum Discretization: String, Sendable, CaseIterable, Codable {
-    /// Zero-order hold: Ā = e^{Δλ}, B̄ = (e^{Δλ} − 1)/λ (the state-spaces default).
-    case zoh
-    /// Bilinear (Tustin): Ā = (1 + Δλ/2)/(1 − Δλ/2), B̄ = Δ/(1 − Δλ/2).
-    case bilinear
 }
 
 /// Arithmetic precision of a hot path: Double for every identity and evaluation, Float allowed for training speed.

@@ -1,7 +1,9 @@
 import PhasorData
 
-// SequenceDataset (PhasorData) → the trainer's BatchSource, and the label re-mapping a checkpoint needs when it is
-// evaluated on a file whose class list differs in order or extent (labels are matched by class NAME).
+// The one path from a dataset to what a model sees: SequenceDataset (PhasorData) → BatchSource (labels re-mapped to
+// the checkpoint's classes by NAME when its class list differs in order or extent) → standardised as the checkpoint
+// says → padded batches (`BatchSource.batch`). Training, evaluation, the operator, the analyses and the demo all
+// take their inputs here.
 
 extension BatchSource {
     /// The dataset's samples as they are (labels = indices into `dataset.classNames`).
@@ -37,5 +39,41 @@ extension TrainingData {
         } else {
             self.init(train: try BatchSource(dataset: dataset), validation: nil, classNames: dataset.classNames)
         }
+    }
+}
+
+extension InputStandardisation {
+    /// `source` with every sequence standardised (u − μ)/σ per channel.
+    public func applied(to source: BatchSource) throws -> BatchSource {
+        guard source.channels == channels else { throw ModelError.inputWidth(expected: channels, found: source.channels) }
+        var sequences = source.sequences
+        for i in sequences.indices { try apply(to: &sequences[i]) }
+        return try BatchSource(sequences: sequences, lengths: source.lengths, labels: source.labels, channels: source.channels)
+    }
+}
+
+extension Checkpoint {
+    /// The class names in logit order: the checkpoint's own, else the dataset's; their number must be the model's.
+    public func classNames(for dataset: SequenceDataset) throws -> [String] {
+        let names = classNames ?? dataset.classNames
+        guard names.count == model.configuration.classes else {
+            throw ModelError.invalidConfiguration("\(dataset.name) has \(names.count) classes but the model has \(model.configuration.classes)")
+        }
+        return names
+    }
+
+    /// The dataset as this checkpoint reads it, raw: its width checked, labels re-indexed to the model's classes.
+    public func labelledSource(_ dataset: SequenceDataset) throws -> BatchSource {
+        guard dataset.channels == model.configuration.dInput else {
+            throw ModelError.inputWidth(expected: model.configuration.dInput, found: dataset.channels)
+        }
+        return try BatchSource(dataset: dataset, classNames: try classNames(for: dataset))
+    }
+
+    /// What the model itself sees: `labelledSource` standardised with the checkpoint's statistics (when it has them).
+    /// `BatchSource.batch(_:)` cuts it into padded (B, L, d_input) batches.
+    public func modelInputs(_ dataset: SequenceDataset) throws -> BatchSource {
+        let raw = try labelledSource(dataset)
+        return try standardisation?.applied(to: raw) ?? raw
     }
 }

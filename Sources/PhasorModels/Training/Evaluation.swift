@@ -16,6 +16,21 @@ public struct Evaluation: Sendable, Codable, Equatable {
     public var confusion: [[Int]]
 }
 
+/// An evaluation as `phasor eval --json` reports it: which split, the class names in logit order, and the numbers.
+public struct EvaluationReport: Sendable, Encodable {
+    public var split: String
+    public var classes: [String]
+    public var count: Int
+    public var accuracy: Double
+    public var loss: Double
+    public var confusion: [[Int]]
+
+    public init(split: String, classes: [String], evaluation e: Evaluation) {
+        self.split = split; self.classes = classes
+        count = e.count; accuracy = e.accuracy; loss = e.loss; confusion = e.confusion
+    }
+}
+
 /// Per-sample cross-entropy and arg-max of logits (B × classes).
 func crossEntropy(logits: [Double], labels: [Int], classes: Int) -> (losses: [Double], predictions: [Int]) {
     var losses: [Double] = [], predictions: [Int] = []
@@ -50,7 +65,8 @@ func split(_ indices: ArraySlice<Int>, parts: Int) -> [ArraySlice<Int>] {
 }
 
 extension Checkpoint {
-    /// Evaluates on raw (unstandardised) data; the checkpoint's own standardisation is applied.
+    /// Evaluates on raw (unstandardised) data, e.g. `labelledSource(dataset)`; the checkpoint's own standardisation is
+    /// applied.
     /// Labels must be class indices of this model (0..<classes).
     public func evaluate(_ source: BatchSource, batchSize: Int = 64, threads: Int = 2) throws -> Evaluation {
         let classes = model.configuration.classes
@@ -61,15 +77,15 @@ extension Checkpoint {
             throw ModelError.invalidConfiguration("label \(bad) is outside the model's \(classes) classes")
         }
         guard source.count > 0 else { throw ModelError.invalidConfiguration("no samples to evaluate") }
+        let inputs = try standardisation?.applied(to: source) ?? source
         var confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes)
         var totalLoss = 0.0, correct = 0
         for indices in source.batches(order: Array(0..<source.count), size: batchSize) {
             let parts = split(indices, parts: threads)
             let slots = ResultSlots<Result<[Double], Error>>(count: parts.count)
             DispatchQueue.concurrentPerform(iterations: parts.count) { t in
-                let b = source.batch(parts[t])
-                slots.set(t, Result { try logits(inputs: b.inputs, batch: b.batch, length: b.length,
-                                                 channels: b.channels, lengths: b.lengths) })
+                let b = inputs.batch(parts[t])
+                slots.set(t, Result { try model.logits(inputs: b.inputs, batch: b.batch, length: b.length, lengths: b.lengths) })
             }
             for (t, slot) in slots.values.enumerated() {
                 let z = try slot!.get()

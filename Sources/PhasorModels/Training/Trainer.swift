@@ -36,6 +36,28 @@ public struct TrainingOutcome: Sendable {
     public var history: [EpochSummary]
 }
 
+/// A run as `phasor train --json` reports it: where the model went, the selected epoch, every epoch, the test
+/// evaluation (when there was a test part), the wall time and the command line.
+public struct TrainingReport: Sendable, Encodable {
+    public var output: String
+    public var bestEpoch: Int
+    public var validationAccuracy: Double?
+    public var test: Evaluation?
+    public var epochs: [EpochSummary]
+    public var seconds: Double
+    public var command: String
+
+    public init(output: String, outcome: TrainingOutcome, test: Evaluation?, seconds: Double, command: String) {
+        self.output = output
+        bestEpoch = outcome.bestEpoch
+        validationAccuracy = outcome.history.first(where: { $0.epoch == outcome.bestEpoch })?.validationAccuracy
+        self.test = test
+        epochs = outcome.history
+        self.seconds = seconds
+        self.command = command
+    }
+}
+
 public enum Trainer {
     /// Where the resume state of a run writing `output` lives (`<output minus .safetensors>.resume.safetensors`).
     public static func resumePath(for output: String) -> String { TrainingState.path(for: output) }
@@ -62,10 +84,7 @@ public enum Trainer {
         // Standardise with training-split statistics (valid steps only); validation is standardised by Checkpoint.
         let standardisation = try InputStandardisation(sequences: data.train.sequences, lengths: data.train.lengths,
                                                        channels: data.train.channels)
-        var scaled = data.train.sequences
-        for i in scaled.indices { try standardisation.apply(to: &scaled[i]) }
-        let source = try BatchSource(sequences: scaled, lengths: data.train.lengths, labels: data.train.labels,
-                                     channels: data.train.channels)
+        let source = try standardisation.applied(to: data.train)
 
         let batchesPerEpoch = (source.count + options.batchSize - 1) / options.batchSize
         let totalSteps = batchesPerEpoch * options.epochs
@@ -134,8 +153,7 @@ public enum Trainer {
                 let step = (epoch - 1) * batchesPerEpoch + b
                 // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
                 try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
-                state.optimizer.step(&state.model.parameters, gradients: gradients,
-                                     learningRateScale: schedule.scale(step: step))
+                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: schedule.scale(step: step))
                 lossSum += batchLoss * Double(indices.count)
                 seen += indices.count
                 onBatch?(BatchProgress(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batchesPerEpoch,

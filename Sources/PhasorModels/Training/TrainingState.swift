@@ -46,13 +46,8 @@ struct TrainingState {
     }
 
     func write(to path: String) throws {
-        var tensors: [String: Tensor] = [:]
-        for p in model.parameters.parameters {
-            tensors[Self.parameterPrefix + p.name] = try Tensor(shape: p.shape, float64: p.values)
-        }
-        for p in optimizer.state.parameters {
-            tensors[Self.optimizerPrefix + p.name] = try Tensor(shape: p.shape, float64: p.values)
-        }
+        var tensors = try model.parameters.tensors(prefix: Self.parameterPrefix)
+        tensors.merge(try optimizer.state.tensors(prefix: Self.optimizerPrefix)) { a, _ in a }
         let steps: Int = optimizer.step
         let scalars = Scalars(configuration: configuration, options: options, optimizerSteps: steps,
                               completedEpochs: completedEpochs, bestEpoch: bestEpoch, bestAccuracy: bestAccuracy,

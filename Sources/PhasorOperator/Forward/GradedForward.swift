@@ -63,16 +63,16 @@ extension OperatorModel {
         let d = configuration.dInput
         if let ref = reference {
             guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values (got \(ref.count))") }
-            let r0 = encode(ref[...], batch: 1, length: L)
-            for s in 0..<S { for e in 0..<(H * L) { x.data[s * H * L + e] = r0[e] + encoderBias[e / L] } }
+            let r0 = encode(ref, batch: 1, length: L)
+            for s in 0..<S { for e in 0..<(H * L) { x.data[s * H * L + e] = r0[e] + encoderMap.bias[e / L] } }
             if P >= 1 {
                 var dev = inputs
                 for i in 0..<dev.count { dev[i] -= ref[i % (L * d)] }                 // in − ū
-                x.data.replaceSubrange(n ..< 2 * n, with: encode(dev[...], batch: S, length: L))
+                x.data.replaceSubrange(n ..< 2 * n, with: encode(dev, batch: S, length: L))
             }
         } else {
-            for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { x.data[o + l] = encoderBias[h] } } }
-            if P >= 1 { x.data.replaceSubrange(n ..< 2 * n, with: encode(inputs[...], batch: S, length: L)) }
+            for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { x.data[o + l] = encoderMap.bias[h] } } }
+            if P >= 1 { x.data.replaceSubrange(n ..< 2 * n, with: encode(inputs, batch: S, length: L)) }
         }
         for i in 0..<nl {
             let layer = layers[i]
@@ -109,13 +109,13 @@ extension OperatorModel {
             var acc = 0.0
             for l in 0..<lens[s] { acc += x.data[o + l] }
             let pooled = acc / Double(lens[s])                                // pooled^[p][s,h]
-            for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoderWeight[c * H + h] * pooled) }
+            for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoderMap.weight[c * H + h] * pooled) }
         } } }
         for p in 0...P {
             let comp = poolAndDecode(Array(x.data[p * n ..< (p + 1) * n]), samples: S, lengths: lens, length: L)
             logits.data.replaceSubrange(p * comp.count ..< (p + 1) * comp.count, with: comp)
         }
-        for s in 0..<S { for c in 0..<configuration.classes { logits.data[s * configuration.classes + c] += decoderBias[c] } }
+        for s in 0..<S { for c in 0..<configuration.classes { logits.data[s * configuration.classes + c] += decoderMap.bias[c] } }
         try logits.requireFinite("graded logits")
         run.logits = logits
         return run
@@ -144,29 +144,25 @@ extension OperatorModel {
         }
     }
 
-    /// Graded LayerNorm of layer i (see the header for the two gain treatments).
+    /// Graded LayerNorm of layer i (see the header for the two gain treatments), through the model's LayerNorm:
+    /// frozen, it is linear, so each degree goes through it with the given gains (β on degree 0 only); the series
+    /// gain centres each degree with gains 1 and γ 1 (c = x − mean_h x), then multiplies by the expanded gain.
     func normaliseGraded(_ x: GradedSignal, layer i: Int, samples S: Int, length L: Int, gain: GainTreatment,
                          frozen: [Double]?, run: inout GradedRun) throws -> GradedSignal {
-        let H = channels, P = x.order, n = x.count
-        // centred c^[p] = x^[p] − mean_h x^[p]
-        var c = x
-        for p in 0...P { for s in 0..<S {
-            for l in 0..<L {
-                var m = 0.0
-                for h in 0..<H { m += x.data[p * n + (s * H + h) * L + l] }
-                m /= Double(H)
-                for h in 0..<H { c.data[p * n + (s * H + h) * L + l] -= m }
-            }
-        } }
+        let H = channels, P = x.order, n = x.count, blocks = (P + 1) * S
+        let gamma = norms[i].weight, zeros = [Double](repeating: 0, count: H)
         var out = GradedSignal(order: P, count: n)
         switch gain {
         case .frozen:
             let G = frozen ?? []
-            for p in 0...P { for s in 0..<S { for h in 0..<H {
-                let o = p * n + (s * H + h) * L, w = normWeight[i][h]
-                for l in 0..<L { out.data[o + l] = w * G[s * L + l] * c.data[o + l] }   // γ G (x − μ)
-            } } }
+            let repeated = (0...P).flatMap { _ in G }                        // the same gains for every degree
+            out.data = LayerNorm.forward(x.data, weight: gamma, bias: zeros, batch: blocks, channels: H, length: L,
+                                         gains: repeated).0                  // γ G (x^[p] − mean_h x^[p])
         case .series:
+            let ones = [Double](repeating: 1, count: H)
+            var c = x
+            c.data = LayerNorm.forward(x.data, weight: ones, bias: zeros, batch: blocks, channels: H, length: L,
+                                       gains: [Double](repeating: 1, count: blocks * L)).0   // c^[p] = x^[p] − mean_h x^[p]
             // v = (1/H) Σ_h c² as a graded signal of shape (S, L)
             let sq = c * c
             var v = GradedSignal(order: P, count: S * L)
@@ -176,7 +172,7 @@ extension OperatorModel {
             } } }
             var a = [Double](repeating: 0, count: (P + 1) * S * L)
             for j in 0..<(S * L) {
-                let base = v.data[j] + layerNormEpsilon
+                let base = v.data[j] + LayerNorm.epsilon
                 var coef = 1 / base.squareRoot()                              // binom(−1/2, 0)·base^{−1/2}
                 for k in 0...P {
                     a[k * S * L + j] = coef
@@ -196,11 +192,12 @@ extension OperatorModel {
             } } }
             let gc = gb * c
             for p in 0...P { for s in 0..<S { for h in 0..<H {
-                let o = p * n + (s * H + h) * L, w = normWeight[i][h]
+                let o = p * n + (s * H + h) * L, w = gamma[h]
                 for l in 0..<L { out.data[o + l] = w * gc.data[o + l] }
             } } }
         }
-        for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { out.data[o + l] += normBias[i][h] } } }
+        let beta = norms[i].bias
+        for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { out.data[o + l] += beta[h] } } }   // + β on degree 0
         try out.requireFinite("LayerNorm output of layer \(i)")
         return out
     }

@@ -1,9 +1,9 @@
-// The model's forward pass on numbers with chosen pointwise functions and, optionally, frozen LayerNorm gains —
-// the independent reference for the graded evaluation:
-//   • exact GELU/σ and gains computed on the fly: the S4Model's own forward (tested against S4Model.logits);
+// The model's forward pass on numbers with chosen pointwise functions and, optionally, frozen LayerNorm gains — the
+// independent reference for the graded evaluation. It is the S4Model's OWN evaluation pass with its hooks
+// (S4ModelEvaluation.swift): layer i's GELU and GLU gate are replaced by `gelu[i]`, `sigmoid[i]` (the model's own
+// functions when those are the exact .gelu / .sigmoid), the gains frozen when given, the pre-activations recorded:
+//   • exact GELU/σ and gains computed on the fly: the S4Model's forward itself;
 //   • polynomial GELU/σ and frozen gains: the surrogate, a polynomial in u, whose graded components must sum to it.
-// LayerNorm at (b, l):  G = 1/√(var_h x + eps),  out_h = γ_h·G·(x_h − mean_h x) + β_h   (eps = 1e-5, as PyTorch).
-import Foundation
 import PhasorModels
 import PhasorNumerics
 
@@ -17,9 +17,6 @@ public struct ForwardRecord: Sendable {
     public var geluInputs: [[Double]]
     public var sigmoidInputs: [[Double]]
 }
-
-/// The LayerNorm epsilon of PyTorch's default.
-let layerNormEpsilon = 1e-5
 
 extension OperatorModel {
     /// Checks the input shape and lengths; returns the lengths (all L by default).
@@ -37,61 +34,35 @@ extension OperatorModel {
         return lens
     }
 
+    /// The model's replacements for layer-wise expansions: nil where the expansion is the model's own function.
+    static func overrides(gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion]) -> PointwiseOverrides {
+        func own(_ e: PointwiseExpansion, _ f: PointwiseExpansion) -> Bool {
+            switch (e, f) { case (.gelu, .gelu), (.sigmoid, .sigmoid): return true; default: return false }
+        }
+        let geluOwn = gelu.allSatisfy { own($0, .gelu) }, sigmoidOwn = sigmoid.allSatisfy { own($0, .sigmoid) }
+        let activation: PointwiseOverrides.Function = { i, _, v in v.map { gelu[i].value($0) } }
+        let gate: PointwiseOverrides.Function = { i, _, v in v.map { sigmoid[i].value($0) } }
+        return PointwiseOverrides(activation: geluOwn ? nil : activation, gate: sigmoidOwn ? nil : gate)
+    }
+
     /// The forward pass with `gelu[i]`, `sigmoid[i]` in layer i and LayerNorm gains either computed (nil) or frozen.
     public func plainForward(inputs: [Double], batch B: Int, length L: Int, lengths: [Int]? = nil,
                              gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion], frozenGains: [[Double]]? = nil,
                              record: Bool = false) throws -> ForwardRecord {
         let lens = try checkedLengths(inputs: inputs, batch: B, length: L, lengths: lengths)
-        let H = channels, nl = layers.count
+        let nl = layers.count
         guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
         if let g = frozenGains, g.count != nl || g.contains(where: { $0.count != B * L }) {
             throw OperatorError.invalid("frozen gains must be \(nl) arrays of B·L = \(B * L) values")
         }
-        var x = encode(inputs[...], batch: B, length: L)
-        for b in 0..<B { for h in 0..<H { let o = (b * H + h) * L; for l in 0..<L { x[o + l] += encoderBias[h] } } }
-        var rec = ForwardRecord(logits: [], gains: [], geluInputs: [], sigmoidInputs: [])
-        for i in 0..<nl {
-            let layer = layers[i]
-            var z = x
-            if configuration.prenorm { rec.gains.append(normalise(&z, layer: i, batch: B, length: L, gains: frozenGains?[i])) }
-            let y = try layer.ssmOutput(input: z, batch: B, length: L)         // K * z + D z (the model's code)
-            let a = y.map { gelu[i].value($0) }
-            var zz = OperatorModel.channelMap(a, weight: layer.outputWeight, samples: B, inChannels: H, outChannels: 2 * H, length: L)
-            for b in 0..<B { for o in 0..<(2 * H) { let r = (b * 2 * H + o) * L; for l in 0..<L { zz[r + l] += layer.outputBias[o] } } }
-            var gate = [Double](repeating: 0, count: B * H * L)
-            for b in 0..<B { for h in 0..<H {
-                let zo = (b * 2 * H + h) * L, go = (b * 2 * H + H + h) * L, oo = (b * H + h) * L
-                for l in 0..<L {
-                    gate[oo + l] = zz[go + l]
-                    x[oo + l] += zz[zo + l] * sigmoid[i].value(zz[go + l])       // residual + z1 ⊙ σ(z2)
-                }
-            } }
-            if !configuration.prenorm { rec.gains.append(normalise(&x, layer: i, batch: B, length: L, gains: frozenGains?[i])) }
-            if record { rec.geluInputs.append(y); rec.sigmoidInputs.append(gate) }
+        let options = EvaluationOptions(pointwise: Self.overrides(gelu: gelu, sigmoid: sigmoid), frozenGains: frozenGains,
+                                        record: record)
+        let trace: S4ModelTrace
+        do { trace = try model.evaluate(inputs: inputs, batch: B, length: L, lengths: lens, options: options) } catch is NonFiniteError {
+            throw OperatorError.overflow(quantity: "plain forward", order: 0)
         }
-        var logits = poolAndDecode(x, samples: B, lengths: lens, length: L)
-        for s in 0..<B { for c in 0..<configuration.classes { logits[s * configuration.classes + c] += decoderBias[c] } }
-        guard logits.allSatisfy(\.isFinite) else { throw OperatorError.overflow(quantity: "plain forward logits", order: 0) }
-        rec.logits = logits
-        return rec
-    }
-
-    /// LayerNorm of layer i in place; returns the gains used (computed when `gains` is nil).
-    func normalise(_ x: inout [Double], layer i: Int, batch B: Int, length L: Int, gains: [Double]?) -> [Double] {
-        let H = channels
-        var used = [Double](repeating: 0, count: B * L)
-        var mean = [Double](repeating: 0, count: L), v = mean
-        for b in 0..<B {
-            for l in 0..<L { mean[l] = 0; v[l] = 0 }
-            for h in 0..<H { let o = (b * H + h) * L; for l in 0..<L { mean[l] += x[o + l] } }
-            for l in 0..<L { mean[l] /= Double(H) }
-            for h in 0..<H { let o = (b * H + h) * L; for l in 0..<L { let c = x[o + l] - mean[l]; v[l] += c * c } }
-            for l in 0..<L { used[b * L + l] = gains?[b * L + l] ?? 1 / (v[l] / Double(H) + layerNormEpsilon).squareRoot() }
-            for h in 0..<H {
-                let o = (b * H + h) * L, w = normWeight[i][h], bb = normBias[i][h]
-                for l in 0..<L { x[o + l] = w * used[b * L + l] * (x[o + l] - mean[l]) + bb }   // γ G (x − μ) + β
-            }
-        }
-        return used
+        return ForwardRecord(logits: trace.logits, gains: trace.gains,
+                             geluInputs: record ? trace.layers.map(\.ssmOutput) : [],
+                             sigmoidInputs: record ? trace.layers.map(\.gateInput) : [])
     }
 }

@@ -8,6 +8,7 @@
 // at order 2 with u = ū (degree-1 parts vanish) and layer 0's GELU output replaced by [a^[0], 0, T_ij]: the result
 // ℓ^[2] is T_ij's whole contribution to the order-2 logits, and Σ_{i≤j} of them is layer 0's GELU share of ℓ^[2].
 import Foundation
+import PhasorCorrespondence
 import PhasorModels
 import PhasorNumerics
 
@@ -52,30 +53,30 @@ public struct PairInteractions: Sendable {
 }
 
 extension OperatorModel {
-    /// Layer-0 components (H, L) each, for one sample's degree-1 SSM input z (H, L).
+    /// Layer-0 components (H, L) each, for one sample's degree-1 SSM input z (H, L). The mode waves come from the
+    /// layer's diagonal systems (PhasorCorrespondence's one S4D → diagonal conversion), the lag bins from its kernel.
     func layer0Components(_ z: [Double], length L: Int, basis: InteractionBasis) throws -> (labels: [String], parts: [[Double]]) {
         let layer = layers[0], H = channels
-        let d = try layer.discretised()
-        let M = d.modes
         switch basis {
         case .modes:
+            let systems = try layer.core.diagonalSystems()
+            let M = layer.core.modes
             var parts = [[Double]](repeating: [Double](repeating: 0, count: H * L), count: M + 1)
             for h in 0..<H {
+                let ssm = systems[h].ssm
                 for n in 0..<M {
-                    let i = h * M + n
-                    let mu = Complex.exp(Complex(d.wRe[i], d.wIm[i]))
-                    var xr = 0.0, xi = 0.0
-                    for l in 0..<L {                                          // x_l = μ x_{l−1} + z_l
-                        let nr = mu.real * xr - mu.imaginary * xi + z[h * L + l]
-                        xi = mu.real * xi + mu.imaginary * xr; xr = nr
-                        parts[n][h * L + l] = 2 * (d.cRe[i] * xr - d.cIm[i] * xi)   // 2·Re(C̃ x)
+                    let mu = ssm.modes[n], c = ssm.output[n]
+                    var x = Complex<Double>.zero
+                    for l in 0..<L {
+                        x = mu * x + Complex(z[h * L + l])                   // x_l = μ x_{l−1} + z_l
+                        parts[n][h * L + l] = 2 * (c * x).real                 // 2·Re(C̃ x)
                     }
                 }
                 for l in 0..<L { parts[M][h * L + l] = layer.D[h] * z[h * L + l] }
             }
             return ((0..<M).map { "mode \($0)" } + ["skip"], parts)
         case .lags:
-            let K = d.kernel(length: L)
+            let K = try layer.kernel(length: L)
             var edges = [0, 1]
             while edges.last! < L { edges.append(min(2 * edges.last!, L)) }
             let bins = edges.count - 1
@@ -107,9 +108,9 @@ extension OperatorModel {
             // degree-0 and degree-1 of layer 0's SSM input, by the graded machinery at order 1 up to that point
             let ref = reference ?? [Double](repeating: 0, count: L * d)
             guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values") }
-            var z1 = encode(zip(u, ref).map { $0 - $1 }[...], batch: 1, length: L)   // W(u − ū)
-            var z0 = encode(ref[...], batch: 1, length: L)                              // W ū + bias
-            for h in 0..<H { for l in 0..<L { z0[h * L + l] += encoderBias[h] } }
+            var z1 = encode(zip(u, ref).map { $0 - $1 }, batch: 1, length: L)           // W(u − ū)
+            var z0 = encode(ref, batch: 1, length: L)                                    // W ū + bias
+            for h in 0..<H { for l in 0..<L { z0[h * L + l] += encoderMap.bias[h] } }
             if configuration.prenorm {
                 var run = GradedRun(logits: GradedSignal(order: 1, count: 1))
                 let xs = try GradedSignal(order: 1, components: [z0, z1])

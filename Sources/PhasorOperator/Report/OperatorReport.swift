@@ -1,8 +1,7 @@
 // The `phasor operator` report as data: per-order table, surrogate summary, top interactions — Codable to the JSON
-// of the command line (snake_case keys), plus the SVG figures.
+// of the command line (snake_case keys), plus its figures (drawn with the figure kit).
 import Foundation
-import PhasorData
-import PhasorOscillators
+import PhasorFigures
 
 /// One top interaction of layer 0.
 public struct InteractionEntry: Sendable, Codable, Equatable {
@@ -49,11 +48,17 @@ public struct OperatorReport: Sendable, Codable {
     public var channelDegreeShare: [[Double]]
     public var gradedSeconds: Double
     public var plainSeconds: Double
+    /// Wall-time ratio graded(P) / plain forward per order, when timed.
+    public var timing: [TimingRow]?
+    public struct TimingRow: Sendable, Codable, Equatable {
+        public var order: Int
+        public var ratio: Double
+    }
     enum CodingKeys: String, CodingKey {
         case formulation, samples, fullAccuracy = "full_accuracy", orders, explainedAccuracy = "explained_accuracy"
         case radiusEstimate = "radius_estimate", radiusBelowOne = "radius_below_one", sigmoidOutsideRadius = "sigmoid_outside_radius"
         case surrogate, interactions, gradedSeconds = "graded_seconds", plainSeconds = "plain_seconds"
-        case layerDegreeRMS = "layer_degree_rms", channelDegreeShare = "channel_degree_share"
+        case layerDegreeRMS = "layer_degree_rms", channelDegreeShare = "channel_degree_share", timing
     }
 
     public init(summary s: OperatorSummary, formulation: OperatorFormulation, interactions: [PairInteractions], topPerClass: Int = 3) {
@@ -92,24 +97,21 @@ public struct OperatorReport: Sendable, Codable {
         return String(decoding: try e.encode(self), as: UTF8.self)
     }
 
-    /// Writes error-vs-order, accuracy-vs-order and one interaction map per basis (mean |contribution| summed over
-    /// classes, symmetric) into `directory`; returns the paths written.
-    public func writePlots(to directory: String, interactions: [PairInteractions]) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// The figures of the report: error vs order, accuracy vs order and one interaction map per basis (mean
+    /// |contribution| summed over classes, symmetric), each as (file name, SVG).
+    public func figures(interactions: [PairInteractions]) throws -> [(name: String, svg: String)] {
         let x = orders.map { Double($0.order) }
-        var written: [String] = []
-        func put(_ name: String, _ text: String) throws {
-            let path = (directory as NSString).appendingPathComponent(name)
-            try AtomicFile.write(text, to: path); written.append(path)
-        }
-        let error = PlotPanel(title: "Relative logits error vs order (\(formulation))", xLabel: "order p",
-                              yLabel: "relative error",
-                              series: [PlotSeries(x: x, y: orders.map(\.relativeError), label: "operator")], logY: true)
-        let accuracy = PlotPanel(title: "Accuracy vs order (\(formulation))", xLabel: "order p", yLabel: "accuracy",
-                                 series: [PlotSeries(x: x, y: orders.map(\.accuracy), label: "operator"),
-                                          PlotSeries(x: x, y: orders.map { _ in fullAccuracy }, label: "full model")])
-        try put("operator-error.svg", SVGPlot.render([error]))
-        try put("operator-accuracy.svg", SVGPlot.render([accuracy]))
+        let order = FigureAxis("order p (waves per term)", integer: true)
+        var out: [(String, String)] = [
+            ("operator-error.svg", try Charts.line(title: "relative logits error vs order (\(formulation))", x: order,
+                                                   y: FigureAxis("relative error", log: true),
+                                                   series: [FigureSeries("operator", x: x, y: orders.map(\.relativeError))], markers: true)),
+            ("operator-accuracy.svg", try Charts.line(title: "accuracy vs order (\(formulation))", x: order,
+                                                      y: FigureAxis("accuracy (fraction)", range: 0...1),
+                                                      series: [FigureSeries("operator", x: x, y: orders.map(\.accuracy)),
+                                                               FigureSeries("full model", x: x, y: orders.map { _ in fullAccuracy })],
+                                                      markers: true)),
+        ]
         for pi in interactions {
             let n = pi.labels.count
             var m = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
@@ -119,8 +121,9 @@ public struct OperatorReport: Sendable, Codable {
                 v /= Double(max(pi.contributions.count, 1))
                 m[i][j] = v; m[j][i] = v
             }
-            try put("interactions-\(pi.basis.rawValue).svg", InteractionHeatMap.svg(title: "Layer-0 pair interactions (\(pi.basis.rawValue)): mean |Δ logit|", labels: pi.labels, values: m))
+            out.append(("interactions-\(pi.basis.rawValue).svg",
+                        try Charts.matrix(m, labels: pi.labels, title: "layer-0 pair interactions (\(pi.basis.rawValue)): mean |Δ logit|")))
         }
-        return written
+        return out
     }
 }

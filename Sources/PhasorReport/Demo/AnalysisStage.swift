@@ -8,11 +8,8 @@ import PhasorModels
 extension DemoPipeline {
     static func analyses(_ model: S4Model, trainSet: SequenceDataset, checkpoint: Checkpoint,
                          settings: DemoSettings) throws -> ModelAnalysisReport {
-        let x = try inputs(trainSet, checkpoint: checkpoint, indices: Array(trainSet.samples.indices))
-        let L = x.length, d = trainSet.channels
-        let sequences = (0..<x.batch).map { Array(x.x[$0 * L * d ..< ($0 + 1) * L * d]) }
-        let source = try BatchSource(sequences: sequences, lengths: Array(repeating: L, count: x.batch), labels: x.labels,
-                                     channels: d)
+        let source = try checkpoint.modelInputs(trainSet)
+        let L = trainSet.maxLength
         var options = ModelAnalysisOptions()
         options.kernelLength = L
         options.maxLag = L

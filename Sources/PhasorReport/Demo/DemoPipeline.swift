@@ -29,8 +29,8 @@ public enum DemoPipeline {
                            progress: DemoProgress = DemoProgress()) throws -> DemoSummary {
         try settings.validate()
         let started = Date()
-        do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
-            throw ReportError.stageFailed(stage: "output", reason: "cannot create \(output): \(error.localizedDescription)")
+        do { try AtomicFile.createFolder(atPath: output) } catch let error as FileWriteError {
+            throw ReportError.stageFailed(stage: "output", reason: "cannot create \(output): \(error.reason)")
         }
         var times: [(String, Double)] = []
         func timed<T>(_ name: String, _ body: () throws -> T) throws -> T {
@@ -110,19 +110,6 @@ public enum DemoPipeline {
                                         onBatch: { progress.batch(name, $0) }, onEpoch: { progress.epoch(name, $0) })
         try? FileManager.default.removeItem(atPath: output + ".resume.safetensors")
         return outcome
-    }
-
-    /// (B, L, d) standardised inputs of the first `limit` samples (all of equal length L in the digits set).
-    static func inputs(_ set: SequenceDataset, checkpoint: Checkpoint, indices: [Int]) throws
-        -> (x: [Double], batch: Int, length: Int, labels: [Int]) {
-        let L = set.maxLength, d = set.channels
-        var x = [Double](repeating: 0, count: indices.count * L * d)
-        for (b, i) in indices.enumerated() {
-            var v = set.samples[i].values
-            try checkpoint.standardisation?.apply(to: &v)
-            x.replaceSubrange(b * L * d ..< b * L * d + v.count, with: v)
-        }
-        return (x, indices.count, L, indices.map { set.samples[$0].label })
     }
 
     /// The first `perClass` sample indices of each class (class order).

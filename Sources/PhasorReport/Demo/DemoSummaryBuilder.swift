@@ -1,6 +1,7 @@
 // DemoResults → DemoSummary: the numbers of summary.json and the short table the command prints.
 import Foundation
 import PhasorAnalysis
+import PhasorFigures
 
 enum DemoSummaryBuilder {
     static func median(_ d: TimescaleDistribution) -> Double? {

@@ -39,17 +39,21 @@ extension DemoPipeline {
         var designed = try S4Model(configuration: config, seed: settings.seed)
         var allPeriods: [[Double]] = [], allMemories: [[Double]] = []
         for i in 0..<config.layers {
-            let keys = S4DKeys(layer: i)
-            var values: [String: [Double]] = [:]
+            var block = designed.block(i)
+            var core = block.core.s4d
+            let m = config.dState / 2
             for h in 0..<config.dModel {
-                let (periods, memories) = try designTargets(analysis.timescales.modes, layer: i, count: config.dState / 2,
+                let (periods, memories) = try designTargets(analysis.timescales.modes, layer: i, count: m,
                                                             channel: h, of: config.dModel)
-                let store = try OscillatorDesign(periods: periods, memories: memories, step: 1).s4dParameters(layer: i, channels: 1)
-                for key in [keys.logDt, keys.logAReal, keys.aImag] { values[key, default: []] += try store.values(key) }
+                let k = try OscillatorDesign(periods: periods, memories: memories, step: 1).s4dCore(channels: 1).kernel
+                core.kernel.logDt[h] = k.logDt[0]                                  // Δ, λ of channel h; C, D stay the seed's
+                core.kernel.logAReal.replaceSubrange(h * m ..< (h + 1) * m, with: k.logAReal)
+                core.kernel.AImag.replaceSubrange(h * m ..< (h + 1) * m, with: k.AImag)
                 allPeriods.append(periods)
                 allMemories.append(memories)
             }
-            for (key, v) in values { try designed.parameters.setValues(key, v) }
+            block.core = .s4d(core)
+            try designed.setBlock(i, block)
         }
         let data = try TrainingData(dataset: trainSet, validationFraction: 0.2, seed: settings.seed &+ 1)
         let options = settings.trainingOptions(epochs: settings.designEpochs)

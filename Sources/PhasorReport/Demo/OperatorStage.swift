@@ -12,9 +12,9 @@ extension DemoPipeline {
         let t0 = Date()
         let ck = training.checkpoint
         let op = try OperatorModel(ck.model)
-        let fit = try inputs(trainSet, checkpoint: ck, indices: Array(trainSet.samples.indices.prefix(256)))
-        let surrogate = try RangeSurrogate(model: op, inputs: fit.x, batch: fit.batch, length: fit.length,
-                                           degree: settings.surrogateDegree)
+        let fit = try ck.modelInputs(trainSet).batch(Array(trainSet.samples.indices.prefix(256))[...])
+        let surrogate = try RangeSurrogate(model: op, inputs: fit.inputs, batch: fit.batch, length: fit.length,
+                                           lengths: fit.lengths, degree: settings.surrogateDegree)
         let form = OperatorFormulation.chebyshev(surrogate)
         // Test samples spread over the classes (round-robin), at most `operatorSamples`.
         let perClassLists = testSet.classNames.indices.map { c in testSet.samples.indices.filter { testSet.samples[$0].label == c } }
@@ -24,16 +24,18 @@ extension DemoPipeline {
             for list in perClassLists where k < list.count && order.count < settings.operatorSamples { order.append(list[k]) }
             k += 1
         }
-        let evalSet = try inputs(testSet, checkpoint: ck, indices: order)
-        let summary = try OperatorAnalysis.run(model: op, inputs: evalSet.x, batch: evalSet.batch, length: evalSet.length,
-                                               labels: evalSet.labels, maxOrder: settings.maxOrder, formulation: form)
+        let testInputs = try ck.modelInputs(testSet)
+        let evalSet = testInputs.batch(order[...])
+        let summary = try OperatorAnalysis.run(model: op, inputs: evalSet.inputs, batch: evalSet.batch, length: evalSet.length,
+                                               lengths: evalSet.lengths, labels: evalSet.labels, maxOrder: settings.maxOrder,
+                                               formulation: form)
         // Pair interactions on a few samples per class.
         let chosen = perClass(testSet, settings.interactionSamplesPerClass)
-        let pairSet = try inputs(testSet, checkpoint: ck, indices: chosen)
+        let pairSet = testInputs.batch(chosen[...])
         let nl = ck.model.configuration.layers
-        let gains = try op.plainForward(inputs: pairSet.x, batch: pairSet.batch, length: pairSet.length,
+        let gains = try op.plainForward(inputs: pairSet.inputs, batch: pairSet.batch, length: pairSet.length, lengths: pairSet.lengths,
                                         gelu: Array(repeating: .gelu, count: nl), sigmoid: Array(repeating: .sigmoid, count: nl)).gains
-        let pairs = try op.pairInteractions(inputs: pairSet.x, batch: pairSet.batch, length: pairSet.length,
+        let pairs = try op.pairInteractions(inputs: pairSet.inputs, batch: pairSet.batch, length: pairSet.length, lengths: pairSet.lengths,
                                             gelu: surrogate.geluExpansions, sigmoid: surrogate.sigmoidExpansions,
                                             basis: .modes, frozenGains: gains)
         let K = pairs.labels.count

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PhasorAnalysis
 import PhasorData
+import PhasorFigures
 import PhasorModels
 
 // `phasor analyze`: every analysis of DESIGN.md §8 for one checkpoint (docs/analysis.md has the formulas):
@@ -20,8 +21,10 @@ struct Analyze: ParsableCommand {
     )
 
     @Option(help: "Checkpoint (.safetensors).") var model: String
+    @OptionGroup var loading: LoadingOptions
     @Option(help: "Training data: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String?
     @Option(help: "The --test-fraction used in training (its held-out part is left out here).") var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Seed of that split (the training --seed).") var seed: UInt64 = 0
     @Option(help: "Rebuild the initialisation θ₀ from this seed (the training --seed) for the PAC-Bayes prior.")
     var initSeed: UInt64?
@@ -40,19 +43,12 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Print the full report as JSON on stdout.") var json = false
 
     func run() throws {
-        let checkpoint = try Checkpoint.load(path: model)
+        let checkpoint = try loading.checkpoint(model)
         let m = checkpoint.model
         var source: BatchSource?
         if let data {
-            let (train, _) = try DataSplits.load(data: data, test: nil, testFraction: testFraction, seed: seed)
-            let classes = checkpoint.classNames ?? train.classNames
-            guard classes.count == m.configuration.classes else {
-                throw CLIError("\(data) has \(classes.count) classes but the model has \(m.configuration.classes)")
-            }
-            let raw = try BatchSource(dataset: train, classNames: classes)
-            var sequences = raw.sequences
-            if let s = checkpoint.standardisation { for i in sequences.indices { try s.apply(to: &sequences[i]) } }
-            source = try BatchSource(sequences: sequences, lengths: raw.lengths, labels: raw.labels, channels: raw.channels)
+            let (train, _) = try DataSplits.load(data: data, test: nil, testFraction: testFraction, seed: seed, options: dataset)
+            source = try checkpoint.modelInputs(train)
         }
         if initSeed != nil, `init` != nil { throw CLIError("give either --init-seed or --init, not both") }
         var initial: ParameterStore?
@@ -64,7 +60,7 @@ struct Analyze: ParsableCommand {
             initial = try S4Model(configuration: configuration, seed: initSeed).parameters
         }
         if let path = `init` {
-            let other = try Checkpoint.load(path: path).model
+            let other = try loading.checkpoint(path).model
             guard other.configuration.parameterShapes.map(\.shape) == m.configuration.parameterShapes.map(\.shape) else {
                 throw CLIError("--init \(path) has different sizes than --model \(model)")
             }
@@ -98,17 +94,9 @@ struct Analyze: ParsableCommand {
     }
 
     func writePlots(_ report: ModelAnalysisReport, to folder: String) throws {
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw CLIError("cannot create --plot folder \(folder): \(error.localizedDescription)")
+        try OutputPaths.createFolder(folder)
+        for (name, svg) in try report.figures() {
+            try AtomicFile.write(Charts.file(svg), to: (folder as NSString).appendingPathComponent(name))
         }
-        let base = folder as NSString
-        try AtomicFile.write(AnalysisPlots.histogram(report.timescales.decaySteps, title: "decay time τ/Δ (steps), log10"),
-                             to: base.appendingPathComponent("timescales.svg"))
-        let rho = report.layers.compactMap { l in l.correlation.map { (name: "layer \(l.layer)", values: $0.mean.rho) } }
-        try AtomicFile.write(AnalysisPlots.curves(rho, title: "impulse-response autocorrelation ρ̄(ℓ)", xLabel: "lag ℓ",
-                                                  yLabel: "ρ̄"), to: base.appendingPathComponent("autocorrelation.svg"))
-        let mc = report.layers.compactMap { l in l.memory.map { (name: "layer \(l.layer)", values: $0.meanPerLag) } }
-        try AtomicFile.write(AnalysisPlots.curves(mc, title: "memory capacity MC_k (mean over channels)", xLabel: "lag k",
-                                                  yLabel: "MC_k"), to: base.appendingPathComponent("memory.svg"))
     }
 }

@@ -1,11 +1,10 @@
 // `phasor design`: target periods and memories → an S4D layer initialisation (and optionally an LTI system file),
-// with the targets read back from what was written (DESIGN.md §4).
+// with the targets read back from what was written (DESIGN.md §4). Thin: parse → OscillatorDesign → DesignReport.
 import ArgumentParser
 import Foundation
 import PhasorCorrespondence
 import PhasorData
 import PhasorModels
-import PhasorNumerics
 
 struct Design: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +12,7 @@ struct Design: ParsableCommand {
         discussion: """
         μ_k = exp(Δ(−1/τ_k + 2πi/T_k)); periods and memories are in the time unit of --dt (steps when Δ = 1). \
         A period must exceed 2Δ (Nyquist); "inf" gives a non-oscillating mode. The layer gets log_dt = log Δ, \
-        log_A_real = −log τ, A_imag = 2π/T, C = 1, D = 0 (state-spaces keys of s4_layers.{layer}).
+        log_A_real = −log τ, A_imag = 2π/T, C = 1, D = 0 under state-spaces' names for layer --layer (ZOH).
         """
     )
 
@@ -30,74 +29,24 @@ struct Design: ParsableCommand {
     func run() throws {
         let design = try OscillatorDesign(periods: try parseNumberList(periods, option: "--periods"),
                                           memories: try parseNumberList(memories, option: "--memories"), step: dt)
+        guard layer >= 0 else { throw CLIError("--layer \(layer) must be ≥ 0") }
         try OutputPaths.requireWritable([out, systemOut])  // both checked before either is written
-        let store = try design.s4dParameters(layer: layer, channels: channels)
-        let layerFile = try S4DFile.file(store, metadata: ["phasor": "design"])
+        let core = try design.s4dCore(channels: channels)
+        let layerFile = SafeTensorsFile(
+            tensors: try CheckpointLayout.coreParameters([core], firstLayer: layer).tensors(),
+            metadata: ["phasor": "design", ModelFile.discretizationKey: core.discretization.rawValue])
         let systemFile = try systemOut.map { _ in
-            try design.realBlockSystem().discretised(step: dt, method: .zeroOrderHold).system.safeTensors()
+            try design.realBlockSystem().discretised(step: dt, method: .zoh).system.safeTensors()
         }
         if let out { try layerFile.write(to: out) }
         if let systemOut, let systemFile { try systemFile.write(to: systemOut) }
-        // Read the targets back from the written parameters (the round trip the file promises).
-        let recovered = try OscillatorDesign.targets(s4d: try DiagonalSSM.s4d(store, layer: layer, channel: 0))
-        var modes: [DesignModeJSON] = []
-        var worst = 0.0
-        for (k, target) in design.targets.enumerated() {
-            let back = recovered[k]
-            let periodError: Double
-            switch (target.period, back.period) {
-            case (nil, nil): periodError = 0
-            case let (p?, q?): periodError = abs(p - q) / p
-            default: periodError = 1
-            }
-            let memoryError = abs(target.memory - back.memory) / target.memory
-            worst = max(worst, periodError, memoryError)
-            modes.append(DesignModeJSON(period: target.period, memory: target.memory,
-                                        lambda: pair(design.continuousEigenvalues[k]), mu: pair(design.discreteEigenvalues[k]),
-                                        recoveredPeriod: back.period, recoveredMemory: back.memory))
-        }
-        let result = DesignJSON(dt: dt, layer: layer, channels: channels, out: out, systemOut: systemOut, modes: modes,
-                                maxRelativeError: worst)
+        let result = try DesignReport(design: design, core: core, layer: layer, out: out, systemOut: systemOut)
         if json { try JSONOutput.print(result); return }
-        for m in modes {
+        for m in result.modes {
             print("T = \(m.period.map { "\($0)" } ?? "∞"), τ = \(m.memory): μ = \(m.mu[0]) + \(m.mu[1])i")
         }
-        print("targets read back from the layer: max relative error \(worst)")
+        print("targets read back from the layer: max relative error \(result.maxRelativeError)")
         if let out { print("wrote \(out)") }
         if let systemOut { print("wrote \(systemOut)") }
-    }
-}
-
-struct DesignModeJSON: Encodable {
-    let period: Double?
-    let memory: Double
-    let lambda: [Double]
-    let mu: [Double]
-    let recoveredPeriod: Double?
-    let recoveredMemory: Double
-    enum CodingKeys: String, CodingKey {
-        case period, memory, lambda, mu, recoveredPeriod = "recovered_period", recoveredMemory = "recovered_memory"
-    }
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(period, forKey: .period)  // null = ∞
-        try c.encode(memory, forKey: .memory)
-        try c.encode(lambda, forKey: .lambda)
-        try c.encode(mu, forKey: .mu)
-        try c.encode(recoveredPeriod, forKey: .recoveredPeriod)
-        try c.encode(recoveredMemory, forKey: .recoveredMemory)
-    }
-}
-
-struct DesignJSON: Encodable {
-    let dt: Double
-    let layer: Int
-    let channels: Int
-    let out: String?
-    let systemOut: String?
-    let modes: [DesignModeJSON]
-    let maxRelativeError: Double
-    enum CodingKeys: String, CodingKey {
-        case dt, layer, channels, out, systemOut = "system_out", modes, maxRelativeError = "max_relative_error"
     }
 }

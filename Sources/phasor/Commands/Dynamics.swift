@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PhasorAnalysis
 import PhasorData
+import PhasorFigures
 
 // `phasor dynamics`: phases of learning and dominant modes of a tracked run (TrainingTracker's run directory).
 
@@ -23,11 +24,7 @@ struct Dynamics: ParsableCommand {
     func run() throws {
         let (meta, records) = try TrainingTracker.load(directory: runDirectory)
         let d = try TrainingDynamics(meta: meta, records: records, top: top)
-        if let plot {
-            try AtomicFile.write(AnalysisPlots.curves([(name: "v / max v", values: d.normalisedVelocity)],
-                                                      title: "spectral velocity per interval", xLabel: "interval",
-                                                      yLabel: "v̂"), to: plot)
-        }
+        if let plot { try AtomicFile.write(Charts.file(try d.figure()), to: plot) }
         if json { try JSONOutput.print(d); return }
         print("\(d.records) records, steps \(d.steps.first ?? 0)…\(d.steps.last ?? 0)")
         for p in d.phases {

@@ -15,41 +15,29 @@ struct Eval: ParsableCommand {
     )
 
     @Option(help: "Checkpoint (.safetensors).") var model: String
+    @OptionGroup var loading: LoadingOptions
     @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String
     @Option(help: "Separate test file (optional).") var test: String?
     @Option(help: "Rebuild the held-out test part of a single file (same value and --seed as in training).")
     var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Seed of the --test-fraction split.") var seed: UInt64 = 0
     @Option(help: "Batch size.") var batch = 64
     @Option(help: "Threads.") var threads = 2
     @Flag(help: "Print the result as JSON on stdout.") var json = false
 
-    struct Report: Encodable {
-        var split: String
-        var classes: [String]
-        var count: Int
-        var accuracy: Double
-        var loss: Double
-        var confusion: [[Int]]
-    }
-
     func run() throws {
-        let checkpoint = try Checkpoint.load(path: model)
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let checkpoint = try loading.checkpoint(model)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let set = testSet ?? trainSet
-        let classes = checkpoint.classNames ?? set.classNames
-        guard classes.count == checkpoint.model.configuration.classes else {
-            throw CLIError("\(data) has \(classes.count) classes but the model has \(checkpoint.model.configuration.classes)")
-        }
-        let source = try BatchSource(dataset: set, classNames: classes)
+        let source = try checkpoint.labelledSource(set)
         let e = try checkpoint.evaluate(source, batchSize: batch, threads: threads)
-        let report = Report(split: testSet == nil ? "all" : "test", classes: classes, count: e.count,
-                            accuracy: e.accuracy, loss: e.loss, confusion: e.confusion)
+        let report = EvaluationReport(split: testSet == nil ? "all" : "test", classes: try checkpoint.classNames(for: set), evaluation: e)
         if json {
             try JSONOutput.print(report)
         } else {
             print("\(report.split): \(e.count) samples, accuracy \(e.accuracy), loss \(e.loss)")
-            print("confusion (rows: true \(classes.joined(separator: " ")); columns: predicted)")
+            print("confusion (rows: true \(report.classes.joined(separator: " ")); columns: predicted)")
             for row in e.confusion { print(row.map(String.init).joined(separator: " ")) }
         }
     }

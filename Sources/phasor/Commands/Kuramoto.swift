@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PhasorData
+import PhasorFigures
 import PhasorNumerics
 import PhasorOscillators
 
@@ -46,23 +47,11 @@ struct Kuramoto: ParsableCommand {
             let network = try KuramotoNetwork(omega: w.values, adjacency: a.values, coupling: coupling, phaseLag: phaseLag)
             let solution = try network.solve(method, theta0: th.values, times: t, step: step)
             if json {
-                let theta = "[" + solution.theta.map(CLIJSON.array).joined(separator: ", ") + "]"
-                print("{\"times\": \(CLIJSON.array(solution.times)), \"theta\": \(theta), \"order\": \(CLIJSON.array(solution.order)), \"order_phase\": \(CLIJSON.array(solution.orderPhase))}")
+                try JSONOutput.print(solution)
             } else {
                 for (time, r) in zip(solution.times, solution.order) { print("t = \(time)\tr = \(r)") }
             }
-            if let plot {
-                let last = solution.theta.last ?? th.values
-                let panels = [
-                    PlotPanel(title: "phases on the ring (t = \(solution.times.last ?? 0))", xLabel: "cos θ",
-                              yLabel: "sin θ", series: [PlotSeries(x: last.map { Double.cos($0) },
-                                                                   y: last.map { Double.sin($0) }, dots: true)],
-                              equalAspect: true, unitCircle: true),
-                    PlotPanel(title: "order parameter r vs time", xLabel: "t", yLabel: "r",
-                              series: [PlotSeries(x: solution.times, y: solution.order)]),
-                ]
-                try AtomicFile.write(SVGPlot.render(panels), to: plot)
-            }
+            if let plot { try AtomicFile.write(Charts.file(try solution.figure()), to: plot) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PhasorData
+import PhasorFigures
 import PhasorNumerics
 import PhasorOscillators
 
@@ -41,17 +42,13 @@ struct Network: ParsableCommand {
             }
             let t = try CLIParse.doubles(times, name: "--times")
             let network = try OscillatorNetwork(jacobian: ComplexMatrix(rows: n, columns: n, rowMajor: j.values))
-            var extra = ""
             let solution: NetworkSolution
             switch method {
             case .exact:
                 solution = try network.exactSolution(from: start.values, times: t)
-                extra = ", \"route\": \"\(solution.route.rawValue)\", \"eigenvector_condition\": "
-                    + (solution.eigenvectorCondition.flatMap { $0.isFinite ? CLIJSON.number($0) : nil } ?? "null")
             case .perturbative:
                 solution = try network.dysonSeries(from: start.values, times: t, order: order).solution
                 if let d = solution.dyson {
-                    extra = ", \"converging\": \(d.converging), \"term_norms\": \(CLIJSON.array(d.termNorms))"
                     if !d.converging {
                         FileHandle.standardError.write(Data("phasor network: warning: the Dyson series is not converging at order \(order) (last term \(d.relativeLastTerm) × the zeroth); use --method exact\n".utf8))
                     }
@@ -64,20 +61,14 @@ struct Network: ParsableCommand {
                                                        tolerance: NumericTolerance(relative: rtol, absolute: atol))
             }
             if json {
-                let z = "[" + solution.states.map(CLIJSON.complexArray).joined(separator: ", ") + "]"
-                print("{\"times\": \(CLIJSON.array(solution.times)), \"z\": \(z)\(extra)}")
+                try JSONOutput.print(solution)
             } else {
                 for (time, state) in zip(solution.times, solution.states) {
                     print("t = \(time)\t|z| = " + state.map { "\($0.length)" }.joined(separator: " "))
                 }
             }
             if let plot {
-                let series = (0..<n).map { i in
-                    PlotSeries(x: solution.times, y: solution.states.map { $0[i].length }, label: "|z\(i)|")
-                }
-                let panel = PlotPanel(title: "network (\(method.rawValue)): |z_i| vs time", xLabel: "t",
-                                      yLabel: "|z_i|", series: series)
-                try AtomicFile.write(SVGPlot.render([panel]), to: plot)
+                try AtomicFile.write(Charts.file(try solution.figure(title: "network (\(method.rawValue)): |z_i| vs time")), to: plot)
             }
         }
     }

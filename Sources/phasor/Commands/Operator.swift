@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PhasorData
+import PhasorFigures
 import PhasorModels
 import PhasorOperator
 
@@ -21,10 +22,8 @@ struct Operator: ParsableCommand {
         """
     )
 
-    enum Formulation: String, ExpressibleByArgument, CaseIterable { case chebyshev, taylor }
-    enum Center: String, ExpressibleByArgument, CaseIterable { case zero, mean }
-
     @Option(help: "Checkpoint (.safetensors).") var model: String
+    @OptionGroup var loading: LoadingOptions
     @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String?
     @Option(help: "Token ids (.npy int64, (L)) for a Mamba language model (instead of --data).") var tokens: String?
     @Option(help: "With --tokens: the layer whose hidden attention is computed.") var layer = 0
@@ -32,9 +31,10 @@ struct Operator: ParsableCommand {
     @Option(help: "With --tokens: fraction of Σ_s |K u| the range of influence covers.") var mass = 0.9
     @Option(help: "Separate test file (optional).") var test: String?
     @Option(help: "Held-out test part of a single file (same value and --seed as in training).") var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Seed of the --test-fraction split.") var seed: UInt64 = 0
     @Option(help: "Maximum interaction order P (1…25).") var maxOrder: Int = 5
-    @Option(help: "chebyshev (default) or taylor.") var formulation: Formulation = .chebyshev
+    @Option(help: "chebyshev (default) or taylor.") var formulation: OperatorSettings.Kind = .chebyshev
     @Option(help: "Degree d of each Chebyshev surrogate (1…64).") var degree: Int = 9
     @Option(help: "Degree d_σ of the GLU-gate (sigmoid) surrogates, 0…64 (default: --degree). A 1-layer model's surrogate has total degree d·(1 + d_σ).")
     var sigmoidDegree: Int?
@@ -49,40 +49,7 @@ struct Operator: ParsableCommand {
     @Option(help: "Write error-vs-order, accuracy-vs-order and interaction-map SVGs into this folder.") var plot: String?
     @Flag(help: "Print the result as JSON on stdout.") var json = false
 
-    struct Output: Encodable {
-        var report: OperatorReport
-        var timing: [TimingRow]?
-        func encode(to encoder: Encoder) throws {
-            try report.encode(to: encoder)
-            if let timing {
-                var c = encoder.container(keyedBy: Key.self)
-                try c.encode(timing, forKey: .timing)
-            }
-        }
-        enum Key: String, CodingKey { case timing }
-    }
-    struct TimingRow: Encodable { var order: Int; var ratio: Double }
-
-    /// (B, L, d) inputs padded with zeros, lengths and labels of a dataset, standardised as the checkpoint says.
-    static func arrays(_ set: SequenceDataset, checkpoint: Checkpoint, classes: [String], limit: Int) throws
-        -> (inputs: [Double], batch: Int, length: Int, lengths: [Int], labels: [Int]) {
-        let d = set.channels
-        let position = Dictionary(classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let chosen = limit > 0 ? Array(set.samples.prefix(limit)) : set.samples
-        let L = chosen.map(\.length).max() ?? 0
-        var x = [Double](repeating: 0, count: chosen.count * L * d)
-        var labels: [Int] = []
-        for (b, s) in chosen.enumerated() {
-            var v = s.values
-            try checkpoint.standardisation?.apply(to: &v)
-            x.replaceSubrange(b * L * d ..< b * L * d + v.count, with: v)
-            guard let k = position[set.classNames[s.label]] else {
-                throw CLIError("class '\(set.classNames[s.label])' of \(set.name) is not one of the model's classes")
-            }
-            labels.append(k)
-        }
-        return (x, chosen.count, L, chosen.map(\.length), labels)
-    }
+    enum Center: String, ExpressibleByArgument, CaseIterable { case zero, mean }
 
     func run() throws {
         if let tokens {
@@ -92,65 +59,30 @@ struct Operator: ParsableCommand {
         guard maxOrder >= 1, maxOrder <= 25 else {
             throw CLIError("--max-order \(maxOrder) is outside 1…25 (the cost grows as P³ and high powers overflow)")
         }
-        let checkpoint = try Checkpoint.load(path: model)
-        let cfg = checkpoint.model.configuration
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
-        guard trainSet.channels == cfg.dInput else {
-            throw CLIError("\(data) has \(trainSet.channels) input channels but the model expects d_input = \(cfg.dInput)")
-        }
-        let classes = checkpoint.classNames ?? trainSet.classNames
-        guard classes.count == cfg.classes else {
-            throw CLIError("\(data) has \(classes.count) classes but the model has \(cfg.classes)")
-        }
-        let op = try OperatorModel(checkpoint.model)
-        let fitSet = try Self.arrays(trainSet, checkpoint: checkpoint, classes: classes, limit: 0)
-        let evalSet = try Self.arrays(testSet ?? trainSet, checkpoint: checkpoint, classes: classes, limit: samples)
-        guard evalSet.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
-        var reference: [Double]? = nil
-        if center == .mean {
-            guard fitSet.length == evalSet.length else { throw CLIError("--center mean needs equal-length sequences") }
-            var r = [Double](repeating: 0, count: fitSet.length * cfg.dInput)
-            for b in 0..<fitSet.batch { for i in 0..<r.count { r[i] += fitSet.inputs[b * r.count + i] / Double(fitSet.batch) } }
-            reference = r
-        }
-        let form: OperatorFormulation
-        switch formulation {
-        case .taylor: form = .taylor
-        case .chebyshev:
-            form = .chebyshev(try RangeSurrogate(model: op, inputs: fitSet.inputs, batch: fitSet.batch, length: fitSet.length,
-                                                 lengths: fitSet.lengths, degree: degree, sigmoidDegree: sigmoidDegree, floor: floor, ridge: ridge))
-        }
-        let summary = try OperatorAnalysis.run(model: op, inputs: evalSet.inputs, batch: evalSet.batch, length: evalSet.length,
-                                               lengths: evalSet.lengths, labels: evalSet.labels, maxOrder: maxOrder,
-                                               formulation: form, reference: reference)
-        var interactions: [PairInteractions] = []
-        let k = min(interactionSamples, evalSet.batch)
-        if k > 0 {
-            let n = evalSet.length * cfg.dInput
-            let x = Array(evalSet.inputs[0 ..< k * n])
-            let lens = Array(evalSet.lengths[0 ..< k])
-            let nl = cfg.layers
-            let eg = [PointwiseExpansion](repeating: .gelu, count: nl), es = [PointwiseExpansion](repeating: .sigmoid, count: nl)
-            let gains = try op.plainForward(inputs: x, batch: k, length: evalSet.length, lengths: lens, gelu: eg, sigmoid: es).gains
-            let (g, s): ([PointwiseExpansion], [PointwiseExpansion])
-            if case .chebyshev(let r) = form { (g, s) = (r.geluExpansions, r.sigmoidExpansions) } else { (g, s) = (eg, es) }
-            for basis in InteractionBasis.allCases {
-                interactions.append(try op.pairInteractions(inputs: x, batch: k, length: evalSet.length, lengths: lens, gelu: g, sigmoid: s,
-                                                            basis: basis, frozenGains: gains, reference: reference))
+        let checkpoint = try loading.checkpoint(model)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
+        let fitInputs = try checkpoint.modelInputs(trainSet)
+        let evalInputs = try testSet.map { try checkpoint.modelInputs($0) } ?? fitInputs
+        let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])
+        let evaluation = evalInputs.batch(Array(0..<(samples > 0 ? min(samples, evalInputs.count) : evalInputs.count))[...])
+        guard evaluation.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
+        var settings = OperatorSettings()
+        settings.maxOrder = maxOrder; settings.kind = formulation; settings.degree = degree
+        settings.sigmoidDegree = sigmoidDegree; settings.floor = floor; settings.ridge = ridge
+        settings.centreOnMean = center == .mean; settings.interactionSamples = interactionSamples; settings.timing = timing
+        let outcome = try OperatorPipeline.run(model: checkpoint.model, fit: fit, evaluation: evaluation, settings: settings)
+        let report = outcome.report, summary = outcome.summary
+        var written: [String] = []
+        if let plot {
+            try OutputPaths.createFolder(plot)
+            for (name, svg) in try report.figures(interactions: outcome.interactions) {
+                let path = (plot as NSString).appendingPathComponent(name)
+                try AtomicFile.write(Charts.file(svg), to: path)
+                written.append(path)
             }
         }
-        let report = OperatorReport(summary: summary, formulation: form, interactions: interactions)
-        var timingRows: [TimingRow]? = nil
-        if timing {
-            let b = min(evalSet.batch, 64), n = evalSet.length * cfg.dInput
-            timingRows = try OperatorTiming.ratios(model: op, inputs: Array(evalSet.inputs[0 ..< b * n]), batch: b, length: evalSet.length,
-                                                   lengths: Array(evalSet.lengths[0 ..< b]), orders: Array(1...maxOrder), formulation: form)
-                .map { TimingRow(order: $0.order, ratio: $0.ratio) }
-        }
-        var written: [String] = []
-        if let plot { written = try report.writePlots(to: plot, interactions: interactions) }
         if json {
-            try JSONOutput.print(Output(report: report, timing: timingRows))
+            try JSONOutput.print(report)
         } else {
             print("full model accuracy \(summary.fullAccuracy) on \(summary.samples) samples (\(report.formulation))")
             if let sur = report.surrogate {
@@ -162,8 +94,10 @@ struct Operator: ParsableCommand {
             print("order  relative_error  accuracy")
             for r in summary.orders { print("\(r.order)  \(r.relativeError)  \(r.accuracy)") }
             print("explained accuracy (order \(maxOrder)): \(summary.explainedAccuracy)")
-            for t in timingRows ?? [] { print("timing P=\(t.order): \(t.ratio)× the plain forward") }
+            for t in report.timing ?? [] { print("timing P=\(t.order): \(t.ratio)× the plain forward") }
             for f in written { print("wrote \(f)") }
         }
     }
 }
+
+extension OperatorSettings.Kind: ExpressibleByArgument {}

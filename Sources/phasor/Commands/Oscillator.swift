@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PhasorData
+import PhasorFigures
 import PhasorNumerics
 import PhasorOscillators
 
@@ -32,26 +33,14 @@ struct Oscillator: ParsableCommand {
             let t = try CLIParse.doubles(times, name: "--times")
             let trajectory = try osc.trajectory(from: start, times: t)
             if json {
-                let blowup = trajectory.blowupTime.map(CLIJSON.number) ?? "null"
-                print("{\"times\": \(CLIJSON.array(trajectory.times)), \"z\": \(CLIJSON.complexArray(trajectory.states)), \"blowup_time\": \(blowup)}")
+                try JSONOutput.print(trajectory)
             } else {
                 for (time, z) in zip(trajectory.times, trajectory.states) {
                     print("t = \(time)\tz = \(z.real) + \(z.imaginary)i\t|z| = \(z.length)")
                 }
                 if let tStar = trajectory.blowupTime { print("blow-up at t* = \(tStar)") }
             }
-            if let plot {
-                let zs = trajectory.states
-                let panels = [
-                    PlotPanel(title: "trajectory in the complex plane", xLabel: "Re z", yLabel: "Im z",
-                              series: [PlotSeries(x: zs.map(\.real), y: zs.map(\.imaginary))], equalAspect: true),
-                    PlotPanel(title: "|z| and phase vs time", xLabel: "t", yLabel: "|z|, arg z (rad)",
-                              series: [PlotSeries(x: trajectory.times, y: zs.map(\.length), label: "|z|"),
-                                       PlotSeries(x: trajectory.times, y: zs.map { Double.atan2(y: $0.imaginary, x: $0.real) },
-                                                  label: "arg z", dots: true)]),
-                ]
-                try AtomicFile.write(SVGPlot.render(panels), to: plot)
-            }
+            if let plot { try AtomicFile.write(Charts.file(try trajectory.figure()), to: plot) }
         }
     }
 }
@@ -111,15 +100,5 @@ enum CLIParse {
             throw CLIInputError(description: "\(name) \(path) is complex; it must be real (float64/float32/int64)")
         }
         return (array.shape, try array.asDoubles())
-    }
-}
-
-enum CLIJSON {
-    /// A finite Double as a JSON number (Swift's shortest round-trip form).
-    static func number(_ v: Double) -> String { "\(v)" }
-    static func array(_ values: [Double]) -> String { "[" + values.map(number).joined(separator: ", ") + "]" }
-    static func complex(_ z: Complex<Double>) -> String { "[\(number(z.real)), \(number(z.imaginary))]" }
-    static func complexArray(_ values: [Complex<Double>]) -> String {
-        "[" + values.map(complex).joined(separator: ", ") + "]"
     }
 }

@@ -19,6 +19,8 @@ struct Predict: ParsableCommand {
     @Option(help: "Checkpoint (.safetensors).")
     var model: String
 
+    @OptionGroup var loading: LoadingOptions
+
     @Option(help: "Input array (.npy, float32/float64/int64) of shape (B, L, d_input).")
     var input: String?
 
@@ -45,7 +47,7 @@ struct Predict: ParsableCommand {
         }
         guard let input else { return }
         try OutputPaths.requireWritable([output])  // before any work, so a bad --output costs nothing
-        let checkpoint = try Checkpoint.load(path: model)
+        let checkpoint = try loading.checkpoint(model)
         let x = try NpyArray(contentsOf: input)
         guard x.shape.count == 3 else {
             throw CLIError("input \(input) has shape \(x.shape); expected (B, L, d_input)")

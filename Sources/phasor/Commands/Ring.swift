@@ -1,9 +1,12 @@
-// `phasor ring`: one S4D channel run as a ring of M coupled complex oscillators (DESIGN.md §6) on a given input;
-// node states, output (checked against the direct convolution), wave speed, damping and dispersion.
+// `phasor ring`: one S4D channel run as a ring of M coupled complex oscillators (DESIGN.md §6) on the sequence its
+// layer sees — from a MODEL input run through the model exactly as `predict` runs it, or (--layer-input) the layer's
+// own input — checked against the model's own output of that layer; node states, wave speed, damping, dispersion.
+// Thin: load → the library's trace / core → RingReport (PhasorCorrespondence) → print.
 import ArgumentParser
 import Foundation
 import PhasorCorrespondence
 import PhasorData
+import PhasorFigures
 import PhasorModels
 import PhasorNumerics
 
@@ -12,117 +15,127 @@ struct RingCommand: ParsableCommand {
         commandName: "ring",
         abstract: "Run one S4D channel as a ring of oscillators: node states, output, wave speed and damping.",
         discussion: """
-        --input is the sequence the S4D layer sees on that channel: shape (L), (B, L), or (B, L, H) with H the \
-        layer's channels (then channel --channel of sample --sample is used). Node states x = F h with F the unitary \
-        DFT; the input enters at node 0 with weight √M. Speed is counted in nodes per step towards decreasing node \
-        index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is reported in "warnings".
+        --input is a MODEL input X, (B, L, d_input) or (L, d_input): it is standardised with the checkpoint's \
+        statistics and run through the encoder, the earlier blocks and the norms exactly as `predict` runs it, and the \
+        ring gets what layer --layer's S4D core sees on --channel. With --layer-input, --input is that sequence itself: \
+        (L), (B, L), or (B, L, H) with H the layer's channels (a designed layer file works too). The ring's output is \
+        checked against the model's own SSM output of that layer and channel (max_abs_difference_vs_model). Node \
+        states x = F h with F the unitary DFT; the input enters at node 0 with weight √M. Speed is in nodes per step \
+        towards decreasing node index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is a "warning". With \
+        --tokens (int64 ids) the model is a Mamba language model and the ring is channel --channel of selective layer \
+        --layer along those tokens, with a token-dependent circulant coupling (docs/mamba.md).
         """
     )
 
     @Option(help: "A checkpoint (.safetensors) with S4D layers.") var model: String
+    @OptionGroup var loading: LoadingOptions
     @Option(help: "The S4D layer.") var layer: Int = 0
     @Option(help: "The channel of that layer.") var channel: Int = 0
-    @Option(help: "The channel's input sequence (.npy): (L), (B, L) or (B, L, H).") var input: String?
+    @Option(name: .customLong("input"), help: "Model input X (.npy): (B, L, d_input) or (L, d_input); with --layer-input the layer's own input.")
+    var inputPath: String?
+    private var input: String { inputPath ?? "" }
     @Option(help: "Token ids (.npy int64, (L) or (B, L)) for a Mamba language model (instead of --input).") var tokens: String?
+    @Flag(help: "--input is the sequence the layer itself sees: (L), (B, L) or (B, L, H).") var layerInput = false
     @Option(help: "Which sample b of a batched input.") var sample: Int = 0
     @Option(help: "Write the space–time picture (node × time, hue = phase) as an SVG.") var plot: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
-        guard (input == nil) != (tokens == nil) else { throw ValidationError("give exactly one of --input or --tokens") }
+        guard (inputPath == nil) != (tokens == nil) else { throw ValidationError("give exactly one of --input or --tokens") }
     }
 
     func run() throws {
         if let tokens {
             return try MambaRing.run(model: model, tokens: tokens, layer: layer, channel: channel, sample: sample, plot: plot, json: json)
         }
-        guard let input else { return }
-        let (store, layers) = try S4DFile.parameters(try SafeTensorsFile(contentsOf: model))
-        guard layer >= 0, layer < layers else {
-            throw CorrespondenceError.invalid("layer \(layer) does not exist: the checkpoint has \(layers) S4D layer(s)")
+        let x = try NpyArray(contentsOf: input)
+        let values = try x.asDoubles()
+        try requireFinite(values, "input \(input)")
+        let report: RingReport
+        if layerInput {
+            let cores = try loading.cores(model, normPlacementMatters: false).cores
+            let core = try pick(cores)
+            let u = try layerSequence(x, values, channels: core.channels)
+            let reference = try core.channel(channel).ssmOutput(input: u, batch: 1, length: u.count)   // the model's own layer
+            report = try RingReport(layer: layer, channel: try core.diagonalSystem(channel: channel), sample: sample,
+                                    input: u, reference: reference, fromModelInput: false)
+        } else {
+            let checkpoint = try loading.checkpoint(model)
+            let cores = checkpoint.model.blocks.map(\.core.s4d)
+            let core = try pick(cores)
+            let (length, sampleValues) = try modelSample(x, values, dInput: checkpoint.model.configuration.dInput)
+            let trace = try checkpoint.trace(inputs: sampleValues, batch: 1, length: length)
+            let h = core.channels
+            let u = S4ModelTrace.sequence(trace.layers[layer].blockInput, sample: 0, channel: channel, channels: h, length: length)
+            let reference = S4ModelTrace.sequence(trace.layers[layer].ssmOutput, sample: 0, channel: channel, channels: h, length: length)
+            report = try RingReport(layer: layer, channel: try core.diagonalSystem(channel: channel), sample: sample,
+                                    input: u, reference: reference, fromModelInput: true)
         }
-        let (channels, _) = try DiagonalSSM.s4dShape(store, layer: layer)
-        let ssm = try DiagonalSSM.s4d(store, layer: layer, channel: channel)
-        let u = try channelInput(try NpyArray(contentsOf: input), channels: channels)
-        guard u.count >= 2 else {
-            throw CorrespondenceError.invalid("the input has \(u.count) step(s); a ring run needs at least 2")
-        }
-        let ring = Ring(ssm)
-        let run = try ring.run(u)
-        let reference = try ssm.convolve(u)  // y = K * u + D u, independently of the ring
-        let difference = zip(run.output, reference).map { abs($0 - $1) }.max() ?? 0
-        let wave = try TravellingWave.impulse(ring, length: u.count)
-        let dispersion = ring.nodeCount >= 2 ? try TravellingWave.dispersion(ssm) : []
-        if let plot { try AtomicFile.write(try SpaceTimePlot.svg(nodes: run.nodes), to: plot) }
-        let result = RingJSON(
-            layer: layer, channel: channel, sample: sample, nodesCount: ring.nodeCount, length: u.count, dt: ssm.step,
-            nodes: run.nodes.map { $0.map(pair) }, output: run.output,
-            maxAbsDifferenceVsConvolution: difference,
-            speed: wave.speed, dampingPerStep: wave.dampingPerStep,
-            impulsePositions: wave.positions, impulsePeakNodes: wave.peakNodes, impulsePeakAmplitudes: wave.peakAmplitudes,
-            dispersion: dispersion, coupling: ring.coupling.map(pair), injection: ring.injection.map(pair),
-            readoutFilter: ring.readout.map(pair), warnings: wave.warnings)
-        if json { try JSONOutput.print(result); return }
-        print("layer \(layer) channel \(channel): ring of \(ring.nodeCount) nodes, \(u.count) steps, Δ = \(ssm.step)")
-        print("  speed \(wave.speed) nodes/step (towards decreasing index), damping \(wave.dampingPerStep) per step")
-        print("  ring output vs direct convolution: max |difference| = \(difference)")
-        for w in wave.warnings { print("  warning: \(w)") }
+        if let plot { try AtomicFile.write(Charts.file(try Charts.spaceTime(report.nodeStates)), to: plot) }
+        if json { try JSONOutput.print(report); return }
+        print("layer \(layer) channel \(channel): ring of \(report.nodesCount) nodes, \(report.length) steps, Δ = \(report.dt) (\(report.discretization.rawValue))")
+        print("  speed \(report.speed) nodes/step (towards decreasing index), damping \(report.dampingPerStep) per step")
+        print("  ring output vs the model's own layer output: max |difference| = \(report.maxAbsDifferenceVsModel)")
+        for w in report.warnings { print("  warning: \(w)") }
         if let plot { print("wrote \(plot)") }
     }
 
+    private func pick(_ cores: [S4DCore]) throws -> S4DCore {
+        guard layer >= 0, layer < cores.count else {
+            throw CLIError("layer \(layer) does not exist: the checkpoint has \(cores.count) S4D layer(s)")
+        }
+        guard channel >= 0, channel < cores[layer].channels else {
+            throw CLIError("channel \(channel) does not exist: layer \(layer) has \(cores[layer].channels) channels (0..<\(cores[layer].channels))")
+        }
+        return cores[layer]
+    }
+
+    private func checkSample(_ count: Int) throws {
+        guard sample >= 0, sample < count else {
+            throw CLIError("sample \(sample) does not exist: \(input) has \(count) sample(s)")
+        }
+    }
+
+    /// (L, that sample's L·d_input values) from a model input (B, L, d_input) or (L, d_input).
+    private func modelSample(_ x: NpyArray, _ values: [Double], dInput: Int) throws -> (Int, [Double]) {
+        switch x.shape.count {
+        case 2:
+            try checkSample(1)
+            guard x.shape[1] == dInput else {
+                throw CLIError("\(input) has shape \(x.shape): a model input (L, d_input) needs d_input = \(dInput) (the layer's own input goes with --layer-input)")
+            }
+            return (x.shape[0], values)
+        case 3:
+            try checkSample(x.shape[0])
+            guard x.shape[2] == dInput else {
+                throw CLIError("\(input) has shape \(x.shape): a model input (B, L, d_input) needs d_input = \(dInput) (the layer's own input goes with --layer-input)")
+            }
+            let n = x.shape[1] * dInput
+            return (x.shape[1], Array(values[sample * n ..< (sample + 1) * n]))
+        default:
+            throw CLIError("\(input) has shape \(x.shape); a model input is (B, L, d_input) or (L, d_input) (a layer's own sequence goes with --layer-input)")
+        }
+    }
+
     /// u from (L), (B, L) or (B, L, H).
-    private func channelInput(_ x: NpyArray, channels: Int) throws -> [Double] {
-        let input = self.input ?? ""
-        let values = try x.asDoubles()
-        try requireFinite(values, "input \(input)")
+    private func layerSequence(_ x: NpyArray, _ values: [Double], channels: Int) throws -> [Double] {
         switch x.shape.count {
         case 1:
             return values
         case 2:
-            guard sample >= 0, sample < x.shape[0] else {
-                throw CorrespondenceError.invalid("sample \(sample) does not exist: \(input) has \(x.shape[0]) sample(s)")
-            }
+            try checkSample(x.shape[0])
             let l = x.shape[1]
             return Array(values[(sample * l)..<((sample + 1) * l)])
         case 3:
-            guard sample >= 0, sample < x.shape[0] else {
-                throw CorrespondenceError.invalid("sample \(sample) does not exist: \(input) has \(x.shape[0]) sample(s)")
-            }
+            try checkSample(x.shape[0])
             guard x.shape[2] == channels else {
-                throw CorrespondenceError.shapeMismatch("\(input) has shape \(x.shape): its last axis (\(x.shape[2])) must be "
-                    + "the layer's \(channels) channels (give (L) or (B, L) for one channel's sequence)")
+                throw CLIError("\(input) has shape \(x.shape): its last axis (\(x.shape[2])) must be the layer's \(channels) channels "
+                    + "(give (L) or (B, L) for one channel's sequence)")
             }
             let l = x.shape[1]
             return (0..<l).map { values[(sample * l + $0) * channels + channel] }
         default:
-            throw CorrespondenceError.shapeMismatch("\(input) has shape \(x.shape); expected (L), (B, L) or (B, L, H)")
+            throw CLIError("\(input) has shape \(x.shape); with --layer-input expected (L), (B, L) or (B, L, H)")
         }
-    }
-}
-
-struct RingJSON: Encodable {
-    let layer: Int, channel: Int, sample: Int
-    let nodesCount: Int
-    let length: Int
-    let dt: Double
-    let nodes: [[[Double]]]
-    let output: [Double]
-    let maxAbsDifferenceVsConvolution: Double
-    let speed: Double
-    let dampingPerStep: Double
-    let impulsePositions: [Double]
-    let impulsePeakNodes: [Int]
-    let impulsePeakAmplitudes: [Double]
-    let dispersion: [Double]
-    let coupling: [[Double]]
-    let injection: [[Double]]
-    let readoutFilter: [[Double]]
-    let warnings: [String]
-    enum CodingKeys: String, CodingKey {
-        case layer, channel, sample, nodesCount = "nodes_count", length, dt, nodes, output
-        case maxAbsDifferenceVsConvolution = "max_abs_difference_vs_convolution", speed
-        case dampingPerStep = "damping_per_step", impulsePositions = "impulse_positions"
-        case impulsePeakNodes = "impulse_peak_nodes", impulsePeakAmplitudes = "impulse_peak_amplitudes", dispersion
-        case coupling, injection, readoutFilter = "readout_filter", warnings
     }
 }

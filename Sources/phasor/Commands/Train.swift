@@ -23,6 +23,7 @@ struct Train: ParsableCommand {
     var test: String?
     @Option(help: "For a single file without test split: the stratified fraction held out as test set.")
     var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Number of S4D layers.") var layers = 4
     @Option(help: "Model width H.") var dModel = 128
     @Option(help: "State size N (N/2 complex modes per channel).") var dState = 64
@@ -34,6 +35,8 @@ struct Train: ParsableCommand {
     @Option(help: "Dropout rate.") var dropout = 0.1
     @Flag(help: "LayerNorm before each S4D block instead of after.") var prenorm = false
     @Option(name: .customLong("init"), help: "S4D initialisation: lin, inv or real.") var initialisation: S4DInit = .lin
+    @Option(help: "Start from the spectrum (log_dt, log_A_real, A_imag) of an S4D layer file written by `phasor design` or `phasor identify --out`; C, D and the other weights stay seeded.")
+    var initFrom: String?
     @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
     @Option(help: "Global gradient-norm clip (0: off).") var clip = 1.0
     @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
@@ -50,20 +53,10 @@ struct Train: ParsableCommand {
     var track: String?
     @Option(help: "Record every k-th optimiser step when --track is given.") var trackEvery = 10
 
-    struct Report: Encodable {
-        var output: String
-        var bestEpoch: Int
-        var validationAccuracy: Double?
-        var test: Evaluation?
-        var epochs: [EpochSummary]
-        var seconds: Double
-        var command: String
-    }
-
     func run() throws {
         let started = Date()
         try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
                                          classes: trainSet.classNames.count, prenorm: prenorm, dropout: dropout,
@@ -74,6 +67,12 @@ struct Train: ParsableCommand {
                                       precision: precision)
         try model.validate()
         try options.validate()
+        var initial: S4Model?
+        if let initFrom, !resume {
+            var seeded = try S4Model(configuration: model, seed: seed)
+            try seeded.initialiseSpectrum(from: try ModelFile.loadCores(path: initFrom).cores)
+            initial = seeded
+        }
         // Checked before the banner below, so a failure here is still the run's only line on stderr (the trainer
         // computes the same statistics again).
         _ = try InputStandardisation(sequences: trainingData.train.sequences, lengths: trainingData.train.lengths,
@@ -86,7 +85,7 @@ struct Train: ParsableCommand {
         var bar: ProgressBar?
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
-            resume: resume,
+            resume: resume, initialModel: initial,
             onBatch: { p in
                 if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
                 bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
@@ -102,13 +101,10 @@ struct Train: ParsableCommand {
             } })
         var testResult: Evaluation?
         if let testSet {
-            testResult = try outcome.best.evaluate(try BatchSource(dataset: testSet, classNames: trainSet.classNames),
-                                                   batchSize: batch, threads: threads)
+            testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: batch, threads: threads)
         }
-        let report = Report(output: out, bestEpoch: outcome.bestEpoch,
-                            validationAccuracy: outcome.history.first(where: { $0.epoch == outcome.bestEpoch })?.validationAccuracy,
-                            test: testResult, epochs: outcome.history, seconds: Date().timeIntervalSince(started),
-                            command: CommandLine.arguments.joined(separator: " "))
+        let report = TrainingReport(output: out, outcome: outcome, test: testResult, seconds: Date().timeIntervalSince(started),
+                                    command: CommandLine.arguments.joined(separator: " "))
         if json {
             try JSONOutput.print(report)
         } else {

@@ -1,0 +1,101 @@
+// `phasor operator` as one library call: fit the surrogate's ranges on one batch (the training data), evaluate the
+// graded operator order by order on another (the test data), attribute layer-0 pair interactions in both bases on
+// the first few evaluated samples, optionally time the graded evaluation — and return the report. Inputs are batches
+// as the model sees them (`Checkpoint.modelInputs(_:)` cut by `BatchSource.batch`).
+import PhasorModels
+import PhasorNumerics
+
+/// The choices of one operator run.
+public struct OperatorSettings: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case chebyshev, taylor }
+    /// Maximum interaction order P (1…25).
+    public var maxOrder = 5
+    public var kind = Kind.chebyshev
+    /// Chebyshev degree d of each GELU surrogate, and d_σ of the gate's (nil: d).
+    public var degree = 9
+    public var sigmoidDegree: Int?
+    /// Weight floor and ridge of the Chebyshev fit.
+    public var floor = 0.02
+    public var ridge = 0.0
+    /// Expand around the fit data's mean input ū instead of u = 0 (needs equal lengths).
+    public var centreOnMean = false
+    /// Samples used for the pair-interaction attribution (0: none).
+    public var interactionSamples = 4
+    /// Also time the graded evaluation for P = 1…maxOrder.
+    public var timing = false
+
+    public init() {}
+}
+
+/// What an operator run produced.
+public struct OperatorOutcome: Sendable {
+    public var report: OperatorReport
+    public var summary: OperatorSummary
+    public var interactions: [PairInteractions]
+}
+
+public enum OperatorPipeline {
+    public static func run(model: S4Model, fit: Batch, evaluation: Batch, settings: OperatorSettings) throws -> OperatorOutcome {
+        guard (1...25).contains(settings.maxOrder) else {
+            throw OperatorError.invalidOrder(settings.maxOrder, "the maximum order must be in 1…25 (the cost grows as P³ and high powers overflow)")
+        }
+        guard evaluation.batch > 0 else { throw OperatorError.invalid("no samples to evaluate") }
+        let op = try OperatorModel(model)
+        let d = model.configuration.dInput
+        var reference: [Double]? = nil
+        if settings.centreOnMean {
+            guard fit.length == evaluation.length, Set(fit.lengths + evaluation.lengths).count == 1 else {
+                throw OperatorError.invalid("expanding around the mean input needs sequences of one length")
+            }
+            var r = [Double](repeating: 0, count: fit.length * d)                     // ū = (1/B) Σ_b u_b
+            for b in 0..<fit.batch { for i in 0..<r.count { r[i] += fit.inputs[b * r.count + i] / Double(fit.batch) } }
+            reference = r
+        }
+        let formulation: OperatorFormulation
+        switch settings.kind {
+        case .taylor: formulation = .taylor
+        case .chebyshev:
+            formulation = .chebyshev(try RangeSurrogate(model: op, inputs: fit.inputs, batch: fit.batch, length: fit.length,
+                                                        lengths: fit.lengths, degree: settings.degree,
+                                                        sigmoidDegree: settings.sigmoidDegree, floor: settings.floor,
+                                                        ridge: settings.ridge))
+        }
+        let summary = try OperatorAnalysis.run(model: op, inputs: evaluation.inputs, batch: evaluation.batch,
+                                               length: evaluation.length, lengths: evaluation.lengths, labels: evaluation.labels,
+                                               maxOrder: settings.maxOrder, formulation: formulation, reference: reference)
+        var interactions: [PairInteractions] = []
+        let k = min(settings.interactionSamples, evaluation.batch), n = evaluation.length * d
+        if k > 0 {
+            let x = Array(evaluation.inputs[0 ..< k * n]), lens = Array(evaluation.lengths[0 ..< k])
+            let nl = model.configuration.layers
+            let exactGELU = [PointwiseExpansion](repeating: .gelu, count: nl), exactGate = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+            let gains = try op.plainForward(inputs: x, batch: k, length: evaluation.length, lengths: lens, gelu: exactGELU,
+                                            sigmoid: exactGate).gains
+            let (g, s) = formulation.expansions(layers: nl)
+            for basis in InteractionBasis.allCases {
+                interactions.append(try op.pairInteractions(inputs: x, batch: k, length: evaluation.length, lengths: lens,
+                                                            gelu: g, sigmoid: s, basis: basis, frozenGains: gains,
+                                                            reference: reference))
+            }
+        }
+        var report = OperatorReport(summary: summary, formulation: formulation, interactions: interactions)
+        if settings.timing {
+            let b = min(evaluation.batch, 64)
+            report.timing = try OperatorTiming.ratios(model: op, inputs: Array(evaluation.inputs[0 ..< b * n]), batch: b,
+                                                      length: evaluation.length, lengths: Array(evaluation.lengths[0 ..< b]),
+                                                      orders: Array(1...settings.maxOrder), formulation: formulation)
+                .map { OperatorReport.TimingRow(order: $0.order, ratio: $0.ratio) }
+        }
+        return OperatorOutcome(report: report, summary: summary, interactions: interactions)
+    }
+}
+
+extension OperatorFormulation {
+    /// The per-layer expansions of GELU and the gate this formulation evaluates with.
+    public func expansions(layers nl: Int) -> (gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion]) {
+        switch self {
+        case .chebyshev(let r): return (r.geluExpansions, r.sigmoidExpansions)
+        case .taylor: return ([PointwiseExpansion](repeating: .gelu, count: nl), [PointwiseExpansion](repeating: .sigmoid, count: nl))
+        }
+    }
+}
