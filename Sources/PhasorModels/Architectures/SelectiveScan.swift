@@ -26,7 +26,7 @@ protocol SelectiveScalar: BlockScalar, Real {
 
 extension Double: SelectiveScalar {
     typealias Lanes = SIMD8<Double>
-    @inline(__always) static func exp(_ x: SIMD8<Double>) -> SIMD8<Double> { VectorMath.exp(x) }
+    @inline(__always) static func exp(_ x: SIMD8<Double>) -> SIMD8<Double> { lanewiseExp(x) }
     static func blasProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                             c: UnsafeMutablePointer<Double>) {
         MatrixProduct.gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
@@ -36,11 +36,28 @@ extension Double: SelectiveScalar {
 
 extension Float: SelectiveScalar {
     typealias Lanes = SIMD16<Float>
-    @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> { FloatVectorMath.exp(x) }
+    @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> { lanewiseExp(x) }
     static func blasProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>) {
         RealProduct.gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: c, ldc: n)
     }
+}
+
+/// e^x of every lane through the dispatched SIMD kernel (PhasorNumerics.SIMDKernels, ≤ 1e-15 relative in Double,
+/// ≤ 4e-7 in Float).
+@inline(__always)
+private func lanewiseExp<V: SIMD>(_ x: V) -> V where V.Scalar: SelectiveScalar {
+    var v = x
+    withUnsafeMutableBytes(of: &v) { raw in
+        if V.Scalar.self == Double.self {
+            let p = raw.baseAddress!.assumingMemoryBound(to: Double.self)
+            SIMDKernels.exp(p, p, count: V.scalarCount)
+        } else {
+            let p = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+            SIMDKernels.exp(p, p, count: V.scalarCount)
+        }
+    }
+    return v
 }
 
 extension SelectiveScalar {
