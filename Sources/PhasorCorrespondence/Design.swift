@@ -39,6 +39,16 @@ public struct OscillatorDesign: Sendable, Equatable {
             guard memory > 0, memory.isFinite else {
                 throw CorrespondenceError.unstable("memory τ_\(k) = \(memory) must be positive and finite (|μ| < 1)")
             }
+            // μ = e^{−Δ/τ}·e^{2πiΔ/T} must be a normal number strictly inside the unit circle, or no rate can be
+            // read back: Δ/τ > 708 underflows |μ| (e^{−708} is the smallest normal Double), Δ/τ < 2⁻⁵³ rounds it to 1.
+            guard step / memory <= 708 else {
+                throw CorrespondenceError.invalid("memory τ_\(k) = \(memory) is too short for Δ = \(step): the mode would "
+                    + "decay by e^{−Δ/τ} per step, which underflows to 0; give τ ≥ Δ/708 = \(step / 708)")
+            }
+            guard Double.exp(-step / memory) < 1 else {
+                throw CorrespondenceError.invalid("memory τ_\(k) = \(memory) is too long for Δ = \(step): e^{−Δ/τ} rounds to 1 "
+                    + "in Double, a mode that never decays; give τ ≤ Δ·10¹⁵ = \(step * 1e15)")
+            }
             guard !period.isNaN, period > 2 * step else {
                 throw CorrespondenceError.invalid("period T_\(k) = \(period) must exceed 2Δ = \(2 * step) (the Nyquist "
                     + "limit: shorter periods alias onto longer ones); use an infinite period (inf) for a non-oscillating mode")

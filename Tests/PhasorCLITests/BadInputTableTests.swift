@@ -426,7 +426,7 @@ enum BadInputTable {
              "--adjacency", try BadFiles.npy(dir, "a.npy", shape: [2, 2], values: [0, 1, 1, 0]), "--coupling", "1",
              "--theta0", try BadFiles.npy(dir, "t.npy", shape: [3], values: [0, 0, 0]), "--times", "1"]
         },
-        BadInputCase("oscillator ω = ∞", "NaN or infinite") { _ in
+        BadInputCase("oscillator ω = ∞", "--omega inf is not a finite number") { _ in
             ["oscillator", "--omega", "inf", "--gamma", "0.1", "--z0", "1,0", "--times", "1"]
         },
         BadInputCase("oscillator time NaN", "not a finite number") { _ in

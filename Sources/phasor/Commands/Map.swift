@@ -6,7 +6,7 @@ import PhasorCorrespondence
 import PhasorData
 import PhasorFigures
 
-struct Map: ParsableCommand {
+struct Map: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Read an SSM as oscillators: frequency, damping, decay time, period, quality, drive, read-out per mode.",
         discussion: """
@@ -32,6 +32,8 @@ struct Map: ParsableCommand {
             throw ValidationError("--layer and --channel apply to --model only")
         }
     }
+
+    var outputs: [OutputFile] { [.file("--plot", plot)] }
 
     func run() throws {
         if let model { try runModel(model) } else if let system { try runSystem(system) }
