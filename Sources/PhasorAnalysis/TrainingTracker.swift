@@ -111,11 +111,12 @@ public final class TrainingTracker {
     /// Reads a run directory written by a tracker.
     public static func load(directory: String) throws -> (meta: TrackingMeta, records: [TrackingRecord]) {
         let base = directory as NSString
-        guard let metaData = FileManager.default.contents(atPath: base.appendingPathComponent(metaFile)),
-              let recordData = FileManager.default.contents(atPath: base.appendingPathComponent(recordsFile)) else {
+        let metaPath = base.appendingPathComponent(metaFile), recordPath = base.appendingPathComponent(recordsFile)
+        guard FileManager.default.fileExists(atPath: metaPath), FileManager.default.fileExists(atPath: recordPath) else {
             throw AnalysisError.invalid("\(directory) is not a tracking run: it needs \(metaFile) and \(recordsFile) "
                 + "(written by `phasor train --track DIR` or TrainingTracker)")
         }
+        let metaData = Data(try FileBytes.read(metaPath)), recordData = Data(try FileBytes.read(recordPath))
         let decoder = JSONDecoder()
         let meta: TrackingMeta
         do { meta = try decoder.decode(TrackingMeta.self, from: metaData) } catch {

@@ -16,12 +16,18 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     let setup: @Sendable (URL) throws -> [String]
     /// What must still hold afterwards beyond "no new file" (e.g. a device given as output is still a device).
     let after: (@Sendable (URL) throws -> Void)?
+    /// Environment variables for the run (e.g. PHASOR_MEMORY_LIMIT).
+    let environment: [String: String]
+    /// Run with the row's folder as the current directory (rows that spell paths relatively).
+    let inFolder: Bool
     var testDescription: String { name }
 
-    init(_ name: String, _ fragment: String, after: (@Sendable (URL) throws -> Void)? = nil,
-         _ setup: @escaping @Sendable (URL) throws -> [String]) {
+    init(_ name: String, _ fragment: String, environment: [String: String] = [:], inFolder: Bool = false,
+         after: (@Sendable (URL) throws -> Void)? = nil, _ setup: @escaping @Sendable (URL) throws -> [String]) {
         self.name = name
         self.fragment = fragment
+        self.environment = environment
+        self.inFolder = inFolder
         self.after = after
         self.setup = setup
     }
@@ -163,7 +169,9 @@ struct SetupError: Error, CustomStringConvertible {
 enum BadInputTable {
     static let f64x4 = TestFiles.littleEndian([1, 2, 3, 4])
 
-    static let rows: [BadInputCase] = [
+    static let rows: [BadInputCase] = firstPass + HostileTable.rows
+
+    static let firstPass: [BadInputCase] = [
         // ── malformed files ─────────────────────────────────────────────────────────────────────────────────────
         BadInputCase("safetensors truncated inside the data", "offset") { dir in
             let full = try BadFiles.s4d(dir, "full.safetensors")
@@ -621,10 +629,11 @@ enum AcceptedFileTable {
         defer { try? FileManager.default.removeItem(at: dir) }
         let arguments = try row.setup(dir)
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
-        let result = try CLI.run(arguments)
+        let result = try CLI.run(arguments, in: row.inFolder ? dir : nil, environment: row.environment)
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
         #expect(result.status != 0, "exit status 0; stdout: \(result.stdout)")
         #expect(lines.count == 1, "stderr has \(lines.count) lines: \(result.stderr)")
+        #expect(!result.stderr.contains("Code=") && !result.stderr.contains("Fatal error"), "\(result.stderr)")
         #expect(result.stderr.lowercased().contains(row.fragment.lowercased()),
                 "stderr lacks '\(row.fragment)': \(result.stderr)")
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
@@ -633,7 +642,7 @@ enum AcceptedFileTable {
     }
 
     @Test func tableHasAtLeastThirtyRows() {
-        #expect(BadInputTable.rows.count >= 30)
+        #expect(BadInputTable.firstPass.count == 107 && HostileTable.rows.count >= 80)
         #expect(Set(BadInputTable.rows.map(\.name)).count == BadInputTable.rows.count)
         #expect(Set(AcceptedFileTable.rows.map(\.name)).count == AcceptedFileTable.rows.count)
     }

@@ -22,10 +22,14 @@ enum CLI {
         return directory.appendingPathComponent("phasor")
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+    /// Runs `phasor arguments` (in `directory`, with `environment` added to this process's environment).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -11,11 +11,14 @@ import Foundation
 //     over its destination (atomically), removes the files it created, then the folders it created if they are empty.
 //     A killed process does neither: its kept originals look like any writer's temporaries
 //     (`.phasor-tmp-<h>-<host>-<pid>-<r>`) and the next write of the same destination removes them;
-//   • inputs are protected: `protect` records the identity (device, inode) of a file the command reads, `declare` the
-//     outputs it will write. An output that is an input (also through a symbolic or hard link, or a relative path)
-//     and two outputs that are the same file are refused as soon as both are known — before any work — and a write
-//     whose destination is a protected input is refused whenever it happens (an output not declared up front, a file
-//     written into a --plot folder).
+//   • inputs are protected: every file the command reads through PhasorData (FileBytes.read: data sets, checkpoints,
+//     arrays, a tracked run's records) and every file an option names (`protect`) is recorded by its identity
+//     (device, inode); `declare` records the outputs it will write. An output that is an input (also through a
+//     symbolic or hard link, or a relative path) and two outputs that are the same file are refused as soon as both
+//     are known — before any work — and a write whose destination is a protected input is refused whenever it
+//     happens (an output not declared up front, a file written into a --plot folder). An output declared
+//     `rereadable` (train's checkpoint, resume state and --track folder, which --resume reads back) is not an input
+//     when it is read.
 // Outside a transaction (library use, tests) AtomicFile writes exactly as before.
 
 /// The files written by one command, committed or rolled back together; inputs it must not overwrite.
@@ -49,7 +52,7 @@ public final class FileTransaction: @unchecked Sendable {
 
     private let lock = NSLock()
     private var inputs: [Identity: String] = [:]
-    private var outputs: [(what: String, path: String, canonical: String)] = []
+    private var outputs: [(what: String, path: String, canonical: String, isFolder: Bool, rereadable: Bool)] = []
     private var written: [Written] = []
     private var createdFolders: [String] = []
 
@@ -77,10 +80,11 @@ public final class FileTransaction: @unchecked Sendable {
         if inputs[identity] == nil { inputs[identity] = what }
     }
 
-    /// Records `path` as an output the command will write, described as `what` ("--out m.safetensors"). Throws when
-    /// it is a protected input or the same path as another declared output.
-    public func declare(_ path: String, as what: String) throws {
-        let canonical = Self.canonical(path)
+    /// Records `path` (a file, or a folder files are written into) as an output the command will write, described as
+    /// `what` ("--out m.safetensors"); `rereadable` when the command may read it back as its own earlier output.
+    /// Throws when it is a protected input or the same path as another declared output.
+    public func declare(_ path: String, as what: String, isFolder: Bool = false, rereadable: Bool = false) throws {
+        let canonical = isFolder ? Self.canonicalFolder(path) : Self.canonical(path)
         lock.lock(); defer { lock.unlock() }
         if let identity = Identity(path), let input = inputs[identity] {
             throw Self.collision(what, path, isInput: input)
@@ -89,7 +93,19 @@ public final class FileTransaction: @unchecked Sendable {
             throw FileWriteError(path: path, reason: "\(what) and \(other.what) name the same file; the second write "
                 + "would replace the first (give each output its own path)")
         }
-        outputs.append((what, path, canonical))
+        outputs.append((what, path, canonical, isFolder, rereadable))
+    }
+
+    /// After a reader read `path`: it is an input of the command, unless it is a rereadable output (or lies in a
+    /// rereadable output folder).
+    func didRead(_ path: String) throws {
+        let canonical = Self.canonical(path)
+        let folder = (canonical as NSString).deletingLastPathComponent
+        let own: Bool = {
+            lock.lock(); defer { lock.unlock() }
+            return outputs.contains { $0.rereadable && ($0.canonical == canonical || ($0.isFolder && $0.canonical == folder)) }
+        }()
+        if !own { try protect(path, as: path) }
     }
 
     private static func collision(_ output: String, _ path: String, isInput input: String) -> FileWriteError {
@@ -106,6 +122,13 @@ public final class FileTransaction: @unchecked Sendable {
         guard let resolved = realpath(folder.isEmpty ? "." : folder, nil) else { return target }
         defer { free(resolved) }
         return (String(cString: resolved) as NSString).appendingPathComponent(name)
+    }
+
+    /// A folder's path with its symbolic links and ".." resolved when it exists (as written otherwise).
+    static func canonicalFolder(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     // MARK: - Called by AtomicFile
@@ -126,7 +149,7 @@ public final class FileTransaction: @unchecked Sendable {
         let folder = AtomicFile.folder(of: target)
         let keep = (folder as NSString).appendingPathComponent(AtomicFile.temporaryName(of: name))
         if link(target, keep) != 0 {
-            guard let bytes = try? FileBytes.read(target) else {
+            guard let bytes = try? FileBytes.read(target, asInput: false) else {
                 throw FileWriteError(path: path, reason: "its current contents could not be kept for an undo if the "
                     + "command fails: \(FileSystem.Errno(errno).sentence)")
             }

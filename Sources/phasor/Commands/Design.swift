@@ -31,7 +31,6 @@ struct Design: ParsableCommand, WritesFiles {
     func run() throws {
         let design = try OscillatorDesign(periods: try parseNumberList(periods, option: "--periods"),
                                           memories: try parseNumberList(memories, option: "--memories"), step: dt)
-        guard layer >= 0 else { throw CLIError("--layer \(layer) must be ≥ 0") }
         let core = try design.s4dCore(channels: channels)
         let layerFile = SafeTensorsFile(
             tensors: try CheckpointLayout.coreParameters([core], firstLayer: layer).tensors(),

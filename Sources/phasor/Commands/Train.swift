@@ -53,7 +53,10 @@ struct Train: ParsableCommand, WritesFiles {
     @Option(help: "Record every k-th optimiser step when --track is given.") var trackEvery = 10
 
     var outputs: [OutputFile] {
-        [.file("--out", out), .file("--out's resume state", Trainer.resumePath(for: out)), .folder("--track", track)]
+        // All three are read back by --resume (the selected model, the state, the records so far).
+        let written: [OutputFile] = [.file("--out", out), .file("--out's resume state", Trainer.resumePath(for: out)),
+                                     .folder("--track", track)]
+        return written.map(\.rereadByResume)
     }
 
     func run() throws {

@@ -9,20 +9,26 @@ import PhasorData
 //     folder, device, FIFO or socket, in an existing writable folder, a name that fits (AtomicFile.destination); a
 //     folder: creatable — and no two may be the same file.
 //   • INPUTS need no declaration: every path-valued option or argument of the parsed command (found by reflection,
-//     ParsedOptions) that names an existing regular file is protected; so are the files a dataset folder holds
-//     (DataSplits protects what the readers read). An output that is an input — by any spelling: a relative path,
-//     "./", a symbolic or hard link — is refused before any work, and any later write onto an input is refused too.
+//     ParsedOptions) that names an existing regular file is protected, and so is every file the readers read (the
+//     *_TRAIN/*_TEST files of a --data folder, a tracked run's records; FileTransaction). An output that is an input
+//     — by any spelling: a relative path, "./", a symbolic or hard link — is refused before any work (or, for a file
+//     found only when it is read, at that moment), and any later write onto an input is refused too.
 // So every output is checked before anything is computed or written, and an option added later is protected as an
 // input without asking; a new output option needs one line in its command's `outputs`.
 
-/// An output of a command: the option that names it, its path (nil: not given), and whether it is a folder.
+/// An output of a command: the option that names it, its path (nil: not given), whether it is a folder, and whether
+/// the command reads it back as its own earlier output (train --resume: the checkpoint, the state, the --track run).
 struct OutputFile {
     let option: String
     let path: String?
     let isFolder: Bool
+    var rereadable = false
 
     static func file(_ option: String, _ path: String?) -> OutputFile { OutputFile(option: option, path: path, isFolder: false) }
     static func folder(_ option: String, _ path: String?) -> OutputFile { OutputFile(option: option, path: path, isFolder: true) }
+
+    /// The same output, read back by the command when it continues an earlier run.
+    var rereadByResume: OutputFile { OutputFile(option: option, path: path, isFolder: isFolder, rereadable: true) }
 }
 
 /// A command that writes files lists them (see the file comment).
@@ -37,7 +43,7 @@ enum CommandFiles {
         for output in outputs {
             guard let path = output.path else { continue }
             if output.isFolder { try AtomicFile.requireFolderWritable(atPath: path) } else { try requireWritableFile(path) }
-            try transaction.declare(path, as: "\(output.option) \(path)")
+            try transaction.declare(path, as: "\(output.option) \(path)", isFolder: output.isFolder, rereadable: output.rereadable)
         }
         let outputOptions = Set(outputs.map(\.option))
         for value in ParsedOptions.values(of: command) where !outputOptions.contains(value.option) {
@@ -47,11 +53,6 @@ enum CommandFiles {
         }
     }
 
-    /// Protects the files a data set was read from (the *_TRAIN and *_TEST files of a --data folder, say).
-    static func protect(_ files: [String], as option: String) throws {
-        guard let transaction = FileTransaction.current else { return }
-        for file in files { try transaction.protect(file, as: "\(option) (\(file))") }
-    }
 
     /// A file output: its folder exists and is writable; the path is not a folder, device, FIFO or socket; its name
     /// fits; links are followed (AtomicFile.destination). One-line errors.

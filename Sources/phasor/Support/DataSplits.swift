@@ -21,9 +21,11 @@ enum DataSplits {
         throws -> (train: SequenceDataset, test: SequenceDataset?) {
         let (train, testPart) = try split(data: data, test: test, testFraction: testFraction, seed: seed, labelColumn: options.labelColumn)
         for notes in [train.notes] + (testPart.map { [$0.notes] } ?? []) { Notes.add(notes.decisions, about: notes.file) }
-        // The files actually read (a folder's *_TRAIN and *_TEST files too) are inputs no output may replace.
-        try CommandFiles.protect([train.notes.file], as: "--data")
-        try CommandFiles.protect(testPart.map { [$0.notes.file] } ?? [], as: test == nil ? "--data" : "--test")
+        // A data set is never an output, not even one the command reads back (train's checkpoint): the files actually
+        // read — a folder's *_TRAIN and *_TEST too — are protected explicitly.
+        for notes in [train.notes] + (testPart.map { [$0.notes] } ?? []) {
+            try FileTransaction.current?.protect(notes.file, as: "data set file \(notes.file)")
+        }
         return (train, testPart)
     }
 

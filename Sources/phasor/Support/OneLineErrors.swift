@@ -9,7 +9,7 @@ import PhasorData
 //
 // The run of one command, in order (docs/reliability.md §2, "mechanisms"):
 //   1. a negative number after an option is joined to it (`--epochs -5` → `--epochs=-5`; ParsedOptions);
-//   2. parse; every floating-point option must be finite (ParsedOptions);
+//   2. parse; every floating-point option must be finite and every integer option ≥ 0 (ParsedOptions);
 //   3. a FileTransaction opens; the command's outputs are checked and its inputs protected (CommandFiles);
 //   4. run. Status lines ("train: …") wait until the first progress line (Terminal.status), so a refusal before the
 //      work starts is still the only line;
@@ -23,7 +23,7 @@ extension ParsableCommand {
         do {
             let given = arguments ?? Array(CommandLine.arguments.dropFirst())
             var command = try parseAsRoot(ParsedOptions.joiningNegativeNumbers(given))
-            try ParsedOptions.requireFiniteNumbers(command)
+            try ParsedOptions.requireValidNumbers(command)
             try CommandFiles.check(command, in: transaction)
             try command.run()
             transaction.commit()

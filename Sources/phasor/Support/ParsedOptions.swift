@@ -7,7 +7,10 @@ import Foundation
 //     ArgumentParser alone reads "-5" as a cluster of short flags and says "Missing value for '--epochs <epochs>'";
 //     joined, the option's own check says what is wrong with −5 (or −5 is simply the value, as for `--gamma -0.5`).
 //   • after parsing, every floating-point option is finite: NaN or ±∞ (also "1e999", which parses as ∞) is refused
-//     naming the option, before it can slip through a min/max (min(0.01, NaN) is 0.01) or reach a size.
+//     naming the option, before it can slip through a min/max (min(0.01, NaN) is 0.01) or reach a size;
+//   • every integer option is a count, a size or an index, so it is ≥ 0: a negative one is refused naming the option
+//     (before, `eval --batch -3` quietly used batches of 1 and `dynamics --top -1` listed nothing). Whether 0 is
+//     allowed, and the upper bounds, are each option's own checks.
 // Both work on the parsed command by reflection (Mirror): each stored property of a command that is an ArgumentParser
 // property wrapper (@Option, @Argument, @OptionGroup) is visited with its value; option groups are walked into.
 
@@ -42,12 +45,17 @@ enum ParsedOptions {
         return name
     }
 
-    /// Throws one line naming the first floating-point option whose value is NaN or infinite.
-    static func requireFiniteNumbers(_ command: Any) throws {
+    /// Throws one line naming the first floating-point option whose value is NaN or infinite, or integer option whose
+    /// value is negative.
+    static func requireValidNumbers(_ command: Any) throws {
         for v in values(of: command) {
             let numbers = (v.value as? [Double]) ?? (v.value as? Double).map { [$0] } ?? []
             if let bad = numbers.first(where: { !$0.isFinite }) {
                 throw ValidationError("\(v.option) \(bad) is not a finite number (give a finite value)")
+            }
+            let integers = (v.value as? [Int]) ?? (v.value as? Int).map { [$0] } ?? []
+            if let bad = integers.first(where: { $0 < 0 }) {
+                throw ValidationError("\(v.option) \(bad) is negative; it is a count, size or index (give a value ≥ 0)")
             }
         }
     }
