@@ -23,10 +23,22 @@ import Foundation
 
 /// The files written by one command, committed or rolled back together; inputs it must not overwrite.
 public final class FileTransaction: @unchecked Sendable {
-    /// The open transaction, if any (one per process: a command).
+    /// The open transaction, if any: the task's own (`isolated`), else the process's (`begin`, one command).
     public static var current: FileTransaction? {
+        if let scoped { return scoped }
         lock.lock(); defer { lock.unlock() }
         return open
+    }
+
+    /// A transaction seen only by the calling task (and tasks it starts) — for tests and library callers that run
+    /// beside other work in the same process; the command line uses the process-wide `begin()`, which threads started
+    /// by Dispatch see as well.
+    @TaskLocal private static var scoped: FileTransaction?
+
+    /// Runs `body` inside a fresh task-local transaction; `body` commits or rolls back.
+    public static func isolated<T>(_ body: (FileTransaction) throws -> T) rethrows -> T {
+        let transaction = FileTransaction()
+        return try $scoped.withValue(transaction) { try body(transaction) }
     }
 
     private static let lock = NSLock()

@@ -167,10 +167,14 @@ public struct ResourceLimits: Sendable, Equatable {
         let lower = text.lowercased()
         if ["off", "none", "unlimited", "inf"].contains(lower) { return .infinity }
         var number = Substring(lower), scale = 1.0
-        if binarySuffixes, let last = number.last, let power = ["k": 1, "m": 2, "g": 3, "t": 4][last] {
-            scale = Double.pow(1024, Double(power))
-            number = number.dropLast()
-            if number.hasSuffix("i") || number.hasSuffix("b") { number = number.dropLast() }   // tolerate "GiB"-ish
+        if binarySuffixes {
+            for unit in ["ib", "b"] where number.hasSuffix(unit) && number.dropLast(unit.count).last.map({ "kmgt".contains($0) }) == true {
+                number = number.dropLast(unit.count)                                   // "16GiB", "16GB" as "16G"
+            }
+            if let last = number.last, let power = ["k": 1, "m": 2, "g": 3, "t": 4][last] {
+                scale = Double.pow(1024, Double(power))
+                number = number.dropLast()
+            }
         }
         guard let value = Double(number), value.isFinite, value > 0 else {
             throw ResourceLimitError(description: "\(variable)=\(text) is not a limit: give a positive number"
