@@ -107,6 +107,17 @@ public struct OscillatorDesign: Sendable, Equatable {
         return try LTISystem(a: a, b: b, c: c, d: ComplexMatrix(rows: 1, columns: 1), domain: .continuous)
     }
 
+    /// Memory and work of writing this design: the S4D layer (`channels` copies of the targets' C, log_A_real, A_imag,
+    /// a few copies while it is built and written) and, with `system`, the real 2×2-block system of n = 2·targets
+    /// states ZOH-discretised with Δ — a dense exponential of the (n+1)×(n+1) block matrix [[A, B], [0, 0]]: ~10 such
+    /// complex matrices and 30(n+1)³ operations. `phasor design` checks it (ResourceLimits) before it builds anything.
+    public func jobEstimate(channels: Int, system: Bool) -> JobEstimate {
+        let modes = Double(max(channels, 1)) * Double(targets.count), n = 2 * Double(targets.count) + 1
+        let layer = JobEstimate(parts: [("designed layer", modes * 4 * 8 * 4)], operations: modes * 20)
+        guard system else { return layer }
+        return layer + JobEstimate(parts: [("system matrices", 10 * 16 * n * n)], operations: 30 * n * n * n)
+    }
+
     /// The largest channels × modes `s4dCore` builds (2²²).
     public static let maxDesignedModes = 1 << 22
 

@@ -120,7 +120,7 @@ enum HostileTable {
         BadInputCase("analyze --memory-lags 10¹⁰", "analyze would need") { dir in
             ["analyze", "--model", try BadFiles.checkpoint(dir), "--memory-lags", "10000000000"]
         },
-        BadInputCase("network --method perturbative --order 64 on 1000 oscillators (an 8·10¹⁰-entry generator)", "--order") { dir in
+        BadInputCase("network --method perturbative --order 64 on 1000 oscillators (a 65 000 × 65 000 generator)", "--order") { dir in
             ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [1000, 1000], values: (0..<1_000_000).map { $0 % 1001 == 0 ? -1 : 0 }),
              "--z0", try BadFiles.npy(dir, "z.npy", shape: [1000], values: Array(repeating: 1, count: 1000)),
              "--times", "1", "--method", "perturbative", "--order", "64"]
@@ -194,6 +194,10 @@ enum HostileTable {
         },
         BadInputCase("analyze --pac-draws 10⁹ (each draw is a pass over the data)", "arithmetic operations") { dir in
             ["analyze", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--init-seed", "0", "--pac-draws", "1000000000"]
+        },
+        BadInputCase("design --system-out with 3000 targets (a dense 6001 × 6001 exponential)", "give fewer targets") { dir in
+            ["design", "--periods", (0..<3000).map { "\(10 + $0)" }.joined(separator: ","),
+             "--memories", Array(repeating: "50", count: 3000).joined(separator: ","), "--system-out", BadFiles.path(dir, "s.safetensors")]
         },
         BadInputCase("bench s4d --repeats 10¹²", "--repeats") { _ in
             ["bench", "s4d", "--channels", "2", "--state", "2", "--length", "8", "--batch", "1", "--repeats", "1000000000000"]

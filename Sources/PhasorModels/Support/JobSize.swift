@@ -11,7 +11,8 @@ import PhasorNumerics
 //                 gradient and one gradient per thread)
 //   activations   per layer, kept for the backward pass (S4DLayer.Tape, LayerNorm tape, residual):
 //                 B·H·L·(6s + 24) + H·L·(s + 8); plus the encoder output B·H·L·8 and the input B·L·d·16;
-//                 training adds the backward's working arrays of one layer, 6·B·H·L·8
+//                 training adds the backward's working arrays of one layer, 6·B·H·L·8, and its validation and test
+//                 passes run with Double blocks (s = 8) at the same batch size: the larger of the two counts
 //   data          the data set held by the command: samples·L·d·8, three times when training (as read, as batches,
 //                 standardised)
 //   workspace     FFT buffers, 64·L bytes per thread, and 48 MB for the process itself
@@ -50,8 +51,9 @@ extension S4ModelConfiguration {
         }
         let weights = parameterCount * 8 * (training ? 4 + threads : 2)
         let bhl = b * h * l
-        var activations = layerCount * (bhl * (6 * s + 24) + h * l * (s + 8)) + bhl * 8 + b * l * d * 16
-        if training { activations += 6 * bhl * 8 }
+        func forward(_ s: Double) -> Double { layerCount * (bhl * (6 * s + 24) + h * l * (s + 8)) + bhl * 8 + b * l * d * 16 }
+        // Training keeps its tapes for the backward pass; its validation and test passes run in Double.
+        let activations = training ? max(forward(s) + 6 * bhl * 8, forward(8)) : forward(s)
         let data = n * l * d * 8 * (training ? 3 : 1)
         let workspace = 64 * l * threads + 48 * 1_048_576
 

@@ -5,6 +5,7 @@ import Foundation
 import PhasorCorrespondence
 import PhasorData
 import PhasorModels
+import PhasorNumerics
 
 struct Design: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
@@ -31,6 +32,8 @@ struct Design: ParsableCommand, WritesFiles {
     func run() throws {
         let design = try OscillatorDesign(periods: try parseNumberList(periods, option: "--periods"),
                                           memories: try parseNumberList(memories, option: "--memories"), step: dt)
+        try ResourceLimits.require(design.jobEstimate(channels: channels, system: systemOut != nil), job: "design",
+                                   limitWork: true, fix: "give fewer targets (--periods/--memories) or --channels")
         let core = try design.s4dCore(channels: channels)
         let layerFile = SafeTensorsFile(
             tensors: try CheckpointLayout.coreParameters([core], firstLayer: layer).tensors(),
