@@ -14,6 +14,11 @@ extension BadFiles {
     /// The small two-class CSV (`BadFiles.csv`, 6 rows of 4 steps) as d.csv.
     static func data(_ dir: URL, _ name: String = "d.csv") throws -> String { try write(csv, dir, name) }
 
+    /// `phasor train --data d.csv --out m.safetensors` in `dir` with more options.
+    static func train(_ dir: URL, _ options: [String]) throws -> [String] {
+        ["train", "--data", try data(dir), "--out", path(dir, "m.safetensors")] + options
+    }
+
     /// A tiny model's options (H = 2, N = 2, one layer) for training rows.
     static let tiny = ["--layers", "1", "--d-model", "2", "--d-state", "2", "--batch", "2", "--seed", "1"]
 
@@ -101,16 +106,16 @@ enum HostileTable {
     static let rows: [BadInputCase] = [
         // ── 1a. absurd sizes: refused against the one memory estimate, before anything is allocated ──────────────
         BadInputCase("train --d-model 10⁶", "more than the limit") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--d-model", "1000000"]
+            try BadFiles.train(dir, ["--d-model", "1000000"])
         },
         BadInputCase("train --d-state 4·10⁹", "of memory (weights") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--d-state", "4000000000"]
+            try BadFiles.train(dir, ["--d-state", "4000000000"])
         },
         BadInputCase("train --layers 10⁸ (was 55 s of work, then a trap)", "train would need about") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--layers", "100000000"]
+            try BadFiles.train(dir, ["--layers", "100000000"])
         },
         BadInputCase("train --d-model 2⁶² (H² overflows Int)", "more than the limit") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--d-model", "4611686018427387904"]
+            try BadFiles.train(dir, ["--d-model", "4611686018427387904"])
         },
         BadInputCase("bench s4d --length 10⁷", "bench s4d would need") { _ in ["bench", "s4d", "--length", "10000000"] },
         BadInputCase("bench s4d --state 10⁹", "of memory") { _ in ["bench", "s4d", "--state", "1000000000"] },
@@ -126,7 +131,7 @@ enum HostileTable {
              "--times", "1", "--method", "perturbative", "--order", "64"]
         },
         BadInputCase("PHASOR_MEMORY_LIMIT=1K: train of a tiny model", "PHASOR_MEMORY_LIMIT=1K", environment: memory) { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors")] + BadFiles.tiny
+            try BadFiles.train(dir, []) + BadFiles.tiny
         },
         BadInputCase("PHASOR_MEMORY_LIMIT=1K: eval", "eval would need", environment: memory) { dir in
             ["eval", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir)]
@@ -170,11 +175,11 @@ enum HostileTable {
         },
         // ── 1b. integer overflow and Double → Int on user numbers: checked arithmetic ────────────────────────────
         BadInputCase("train --epochs 2⁶² (batches × epochs overflows)", "optimiser steps") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--epochs", "4611686018427387904"] + BadFiles.tiny
+            try BadFiles.train(dir, ["--epochs", "4611686018427387904"]) + BadFiles.tiny
         },
         BadInputCase("train --epochs Int.max --batch 1", "give fewer epochs") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--epochs", "9223372036854775807",
-             "--layers", "1", "--d-model", "2", "--d-state", "2", "--batch", "1"]
+            try BadFiles.train(dir, ["--epochs", "9223372036854775807",
+             "--layers", "1", "--d-model", "2", "--d-state", "2", "--batch", "1"])
         },
         BadInputCase("kuramoto --method iterative --step 1e-10 --times 0,1e10 (10²⁰ steps, was a Double → Int trap)", "renormalisation steps") { dir in
             ["kuramoto"] + (try BadFiles.kuramotoFiles(dir)) + ["--coupling", "1", "--times", "0,1e10", "--method", "iterative", "--step", "1e-10"]
@@ -207,25 +212,25 @@ enum HostileTable {
         },
         // ── 3a. numbers that are not numbers, and negative numbers: one check for every option ─────────────────
         BadInputCase("train --ssm-lr nan (was 10× the default: min(lr, NaN))", "--ssm-lr nan is not a finite number") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--ssm-lr", "nan"]
+            try BadFiles.train(dir, ["--ssm-lr", "nan"])
         },
         BadInputCase("train --lr inf", "--lr inf is not a finite number") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--lr", "inf"]
+            try BadFiles.train(dir, ["--lr", "inf"])
         },
         BadInputCase("train --lr 1e999 (parses as ∞)", "--lr inf") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--lr", "1e999"]
+            try BadFiles.train(dir, ["--lr", "1e999"])
         },
         BadInputCase("train --dropout nan", "--dropout nan") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--dropout", "nan"]
+            try BadFiles.train(dir, ["--dropout", "nan"])
         },
         BadInputCase("train --clip nan", "--clip nan") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--clip", "nan"]
+            try BadFiles.train(dir, ["--clip", "nan"])
         },
         BadInputCase("train --warmup -inf", "--warmup -inf is not a finite number") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--warmup", "-inf"]
+            try BadFiles.train(dir, ["--warmup", "-inf"])
         },
         BadInputCase("train --test-fraction nan", "--test-fraction nan") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--test-fraction", "nan"]
+            try BadFiles.train(dir, ["--test-fraction", "nan"])
         },
         BadInputCase("eval --test-fraction inf", "--test-fraction inf") { dir in
             ["eval", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--test-fraction", "inf"]
@@ -252,13 +257,13 @@ enum HostileTable {
             ["oscillator", "--omega", "1", "--gamma", "-inf", "--z0", "1,0", "--times", "1"]
         },
         BadInputCase("train --epochs -5 (was \"Missing value for '--epochs <epochs>'\")", "--epochs -5 is negative") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--epochs", "-5"]
+            try BadFiles.train(dir, ["--epochs", "-5"])
         },
         BadInputCase("train --weight-decay -0.5 (a negative float reaches its own check)", "weight decay must be ≥ 0 (got -0.5)") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--weight-decay", "-0.5"]
+            try BadFiles.train(dir, ["--weight-decay", "-0.5"])
         },
         BadInputCase("train --seed -1", "'-1' is invalid for '--seed") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--seed", "-1"]
+            try BadFiles.train(dir, ["--seed", "-1"])
         },
         BadInputCase("design --layer -1 (wrote s4_layers.-1.*)", "--layer -1 is negative") { dir in
             ["design", "--periods", "10", "--memories", "50", "--layer", "-1", "--out", BadFiles.path(dir, "x.safetensors")]
@@ -425,7 +430,7 @@ enum HostileTable {
             return ["dynamics", "--run", run, "--plot", (run as NSString).appendingPathComponent("tracking.jsonl")]
         },
         BadInputCase("train --track equal to --out", "name the same file") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--track", BadFiles.path(dir, "m.safetensors")]
+            try BadFiles.train(dir, ["--track", BadFiles.path(dir, "m.safetensors")])
                 + BadFiles.tiny
         },
         BadInputCase("demo --out where a regular file is in the way (refused before training)", "not a folder") { dir in
@@ -444,7 +449,7 @@ enum HostileTable {
         },
         BadInputCase("train with <out>.resume.safetensors a folder (wrote <out> anyway)", "m.resume.safetensors") { dir in
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("m.resume.safetensors"), withIntermediateDirectories: false)
-            return ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors")] + BadFiles.tiny
+            return try BadFiles.train(dir, []) + BadFiles.tiny
         },
         BadInputCase("design --system-out onto a folder (--out not written)", "folder") { dir in
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("s.safetensors"), withIntermediateDirectories: false)
@@ -456,8 +461,8 @@ enum HostileTable {
             return ["operator", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--plot", BadFiles.path(dir, "plots/more")]
         },
         BadInputCase("train diverging with --track: the checkpoint, the state and the run folder are removed", "lower --lr") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--lr", "1e300", "--epochs", "6",
-             "--track", BadFiles.path(dir, "run"), "--track-every", "1"] + BadFiles.tiny
+            try BadFiles.train(dir, ["--lr", "1e300", "--epochs", "6",
+             "--track", BadFiles.path(dir, "run"), "--track-every", "1"]) + BadFiles.tiny
         },
         BadInputCase("train diverging over an earlier run's files: both restored byte for byte", "diverged",
                      after: { dir in
@@ -472,16 +477,16 @@ enum HostileTable {
         },
         // ── 5. messages that misled: the real cause, in one line ───────────────────────────────────────────────
         BadInputCase("train --lr 1e300 (was \"check the input for NaN/Inf\")", "training diverged at epoch") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--lr", "1e300", "--epochs", "6"] + BadFiles.tiny
+            try BadFiles.train(dir, ["--lr", "1e300", "--epochs", "6"]) + BadFiles.tiny
         },
         BadInputCase("train --track onto a regular file (printed the banner, then the error)", "not a folder") { dir in
             _ = try BadFiles.write("x", dir, "run")
-            return ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--track", BadFiles.path(dir, "run")] + BadFiles.tiny
+            return try BadFiles.train(dir, ["--track", BadFiles.path(dir, "run")]) + BadFiles.tiny
         },
         BadInputCase("train --resume with no state and a bad --track (two banner lines before)", "not a folder") { dir in
             _ = try BadFiles.write("x", dir, "run")
-            return ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--resume",
-                    "--track", BadFiles.path(dir, "run")] + BadFiles.tiny
+            return try BadFiles.train(dir, ["--resume",
+                    "--track", BadFiles.path(dir, "run")]) + BadFiles.tiny
         },
         BadInputCase("eval with a subnormal input_std in the checkpoint (blamed the model input)", "input_std[0] = 5e-324 is subnormal") { dir in
             ["eval", "--model", try BadFiles.standardisedCheckpoint(dir, std: "[5e-324]"), "--data", try BadFiles.data(dir)]
@@ -501,11 +506,11 @@ enum HostileTable {
             return ["dynamics", "--run", dir.path]
         },
         BadInputCase("train --threads 1000", "threads must be in 1…64") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--threads", "1000"]
+            try BadFiles.train(dir, ["--threads", "1000"])
         },
         BadInputCase("train --track-every 0 (the run folder is not left behind)", "--track-every must be ≥ 1") { dir in
-            ["train", "--data", try BadFiles.data(dir), "--out", BadFiles.path(dir, "m.safetensors"), "--track", BadFiles.path(dir, "run"),
-             "--track-every", "0"] + BadFiles.tiny
+            try BadFiles.train(dir, ["--track", BadFiles.path(dir, "run"),
+             "--track-every", "0"]) + BadFiles.tiny
         },
     ]
 }

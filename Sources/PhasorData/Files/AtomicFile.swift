@@ -134,31 +134,15 @@ public enum AtomicFile {
     /// Creates the folder `path` and its missing parents (as `mkdir -p`), with one-line errors: a component that
     /// exists but is not a folder, permission denied, a read-only file system. (Not atomic; it lives here so that
     /// every output path goes through this one type.)
-    public static func createFolder(atPath path: String) throws {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
-            prefix = prefix.isEmpty || prefix.hasSuffix("/") ? prefix + component : prefix + "/" + component
-            switch FileSystem.status(prefix) {
-            case let .success(s):
-                let kind = FileSystem.Kind(mode: s.st_mode)
-                guard kind == .directory else {
-                    throw FileWriteError(path: path, reason: "\(prefix) is \(kind.phrase), not a folder")
-                }
-            case let .failure(error) where error.code == ENOENT:
-                if mkdir(prefix, 0o777) == 0 {
-                    FileTransaction.current?.didCreateFolder(prefix)
-                } else if errno != EEXIST {
-                    throw FileWriteError(path: path, reason: "cannot create the folder \(prefix): \(FileSystem.Errno(errno).sentence)")
-                }
-            case let .failure(error):
-                throw FileWriteError(path: path, reason: "\(prefix): \(error.sentence)")
-            }
-        }
-    }
+    public static func createFolder(atPath path: String) throws { try walkFolders(path, create: true) }
 
     /// Throws what `createFolder(atPath:)` would throw, without creating anything (a command checks its output
     /// folders before any work): a component that exists but is not a folder, or a folder it cannot write into.
-    public static func requireFolderWritable(atPath path: String) throws {
+    public static func requireFolderWritable(atPath path: String) throws { try walkFolders(path, create: false) }
+
+    /// `path`'s components in order: each existing one must be a folder; a missing one is created (`create`), or —
+    /// checking only — its parent must be writable.
+    private static func walkFolders(_ path: String, create: Bool) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""
         var parent = "."
         for component in path.split(separator: "/") {
@@ -169,17 +153,24 @@ public enum AtomicFile {
                 guard kind == .directory else {
                     throw FileWriteError(path: path, reason: "\(prefix) is \(kind.phrase), not a folder")
                 }
-                parent = prefix
             case let .failure(error) where error.code == ENOENT:
-                guard access(parent, W_OK) == 0 else {
-                    throw FileWriteError(path: path, reason: "cannot create the folder \(prefix): the folder \(parent) is not writable")
+                guard create else {
+                    guard access(parent, W_OK) == 0 else {
+                        throw FileWriteError(path: path, reason: "cannot create the folder \(prefix): the folder \(parent) is not writable")
+                    }
+                    return
                 }
-                return
+                if mkdir(prefix, 0o777) == 0 {
+                    FileTransaction.current?.didCreateFolder(prefix)
+                } else if errno != EEXIST {
+                    throw FileWriteError(path: path, reason: "cannot create the folder \(prefix): \(FileSystem.Errno(errno).sentence)")
+                }
             case let .failure(error):
                 throw FileWriteError(path: path, reason: "\(prefix): \(error.sentence)")
             }
+            parent = prefix
         }
-        guard access(parent, W_OK) == 0 else { throw FileWriteError(path: path, reason: "the folder \(parent) is not writable") }
+        if !create, access(parent, W_OK) != 0 { throw FileWriteError(path: path, reason: "the folder \(parent) is not writable") }
     }
 
     // MARK: - Temporary names
