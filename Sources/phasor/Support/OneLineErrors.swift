@@ -21,8 +21,8 @@ extension ParsableCommand {
     static func mainWithOneLineErrors(_ arguments: [String]? = nil) {
         let transaction = FileTransaction.begin()
         do {
-            let given = arguments ?? Array(CommandLine.arguments.dropFirst())
-            var command = try parseAsRoot(ParsedOptions.joiningNegativeNumbers(given))
+            ParsedOptions.arguments = ParsedOptions.joiningNegativeNumbers(arguments ?? Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(ParsedOptions.arguments)
             try ParsedOptions.requireValidNumbers(command)
             try CommandFiles.check(command, in: transaction)
             try command.run()

@@ -21,6 +21,9 @@ enum ParsedOptions {
         let value: Any
     }
 
+    /// The command line being run (after `joiningNegativeNumbers`), so that messages use the option as spelt there.
+    nonisolated(unsafe) static var arguments: [String] = []
+
     /// Every @Option / @Argument value of `command`, option groups included, in declaration order.
     static func values(of command: Any) -> [Value] {
         var found: [Value] = []
@@ -30,10 +33,24 @@ enum ParsedOptions {
             if wrapper.isGroup {
                 found += values(of: value)
             } else {
-                found.append(Value(option: optionName(label), value: value))
+                found.append(Value(option: spelling(label, value: value), value: value))
             }
         }
         return found
+    }
+
+    /// The option as the user wrote it: ArgumentParser's default name for the property when the command line holds
+    /// it; otherwise (a property with a custom name, e.g. `inputPath` for `--input`) the option written just before
+    /// the value, or as `--name=value`.
+    static func spelling(_ label: String, value: Any) -> String {
+        let name = optionName(label)
+        if arguments.contains(where: { $0 == name || $0.hasPrefix(name + "=") }) { return name }
+        guard let text = value as? String else { return name }
+        for (i, argument) in arguments.enumerated() where argument.hasPrefix("-") {
+            if i + 1 < arguments.count, arguments[i + 1] == text { return argument }
+            if argument.hasSuffix("=" + text) { return String(argument.dropLast(text.count + 1)) }
+        }
+        return name
     }
 
     /// "_ssmLr" → "--ssm-lr" (ArgumentParser's default long name of a property).
