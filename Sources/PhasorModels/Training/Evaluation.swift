@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import PhasorNumerics
 
@@ -86,7 +85,7 @@ extension Checkpoint {
         for indices in source.batches(order: Array(0..<source.count), size: batchSize) {
             let parts = split(indices, parts: threads)
             let slots = ResultSlots<Result<[Double], Error>>(count: parts.count)
-            DispatchQueue.concurrentPerform(iterations: parts.count) { t in
+            concurrentParts(parts.count) { t in
                 let b = inputs.batch(parts[t])
                 slots.set(t, Result { try model.logits(inputs: b.inputs, batch: b.batch, length: b.length, lengths: b.lengths) })
             }

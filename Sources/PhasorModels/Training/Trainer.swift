@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import PhasorNumerics
 
@@ -132,7 +131,7 @@ public enum Trainer {
                 stepModel.blockPrecision = options.precision
                 let model = stepModel
                 let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore), Error>>(count: parts.count)
-                DispatchQueue.concurrentPerform(iterations: parts.count) { t in
+                concurrentParts(parts.count) { t in
                     var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
                     let batch = source.batch(parts[t])
                     slots.set(t, Result {

@@ -9,7 +9,7 @@ import PhasorNumerics
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time library kernels (median milliseconds after warm-up).",
-        subcommands: [BenchS4D.self]
+        subcommands: [BenchS4D.self, BenchMamba.self]
     )
 }
 
@@ -52,12 +52,6 @@ struct BenchS4D: ParsableCommand {
                                   operations: 0)
         try ResourceLimits.require((timed + signals).repeated(Double(repeats) * 2 + 2), job: "bench s4d", limitWork: true,
                                    fix: "lower --batch, --channels, --state, --length, --model-layers or --repeats")
-        #if os(Linux)
-        // Keep freed activation buffers (up to 32 MB each) in the heap instead of returning them to the kernel after
-        // every call: without this, each call pays ~20k page faults re-mapping fresh zero pages (≈15% of a forward).
-        _ = glibcMallopt(-3, 32 << 20)        // M_MMAP_THRESHOLD (malloc.h)
-        _ = glibcMallopt(-1, Int32.max)       // M_TRIM_THRESHOLD
-        #endif
         var g = SeededGenerator(seed: 1)
         let kernel = try S4DKernelParameters(channels: channels, state: state, initialisation: .lin, generator: &g)
         let h = channels
@@ -67,27 +61,8 @@ struct BenchS4D: ParsableCommand {
         let u = (0..<(batch * h * length)).map { _ in g.normal() }
         let dOut = (0..<(batch * h * length)).map { _ in g.normal() }
 
-        // Median wall-clock ms and median process CPU ms (all threads) per call: on a shared machine the CPU time
-        // shows the cost even when other processes hold the cores.
-        func cpuNow() -> Double {
-            var t = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-            return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
-        }
-        func medianOf(_ x: [Double]) -> Double {
-            let s = x.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
         func median(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
-            try body()                                                   // warm-up
-            var wall: [Double] = [], cpu: [Double] = []
-            for _ in 0..<repeats {
-                let start = DispatchTime.now().uptimeNanoseconds, c0 = cpuNow()
-                try body()
-                cpu.append(cpuNow() - c0)
-                wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            }
-            return (medianOf(wall), medianOf(cpu))
+            try Timing.median(repeats: repeats, body)
         }
         let kernelTime = try median { _ = try layer.kernel(length: length) }
         let layerTime: (wall: Double, cpu: Double)
@@ -117,16 +92,13 @@ struct BenchS4D: ParsableCommand {
             {"benchmark":"s4d","mode":"\(mode)","precision":"\(precision)","batch":\(batch),"channels":\(channels),\
             "state":\(state),"length":\(length),"repeats":\(repeats),"layer_ms":\(layerMs),"kernel_ms":\(kernelMs),\
             "layer_cpu_ms":\(layerTime.cpu),"kernel_cpu_ms":\(kernelTime.cpu),\
-            "threads":\(ProcessInfo.processInfo.activeProcessorCount)}
+            "threads":\(ProcessInfo.processInfo.activeProcessorCount),"simd_kernels":"\(SIMDKernels.active)",\
+            "simd_supported":"\(SIMDKernels.supported)","swift_compiled_for":"\(SIMDKernels.swiftCompiledFor)"}
             """)
         } else {
             print(String(format: "s4d %@ (%@) B=%d H=%d N=%d L=%d: layer %.2f ms (CPU %.2f ms), kernel %.3f ms (CPU %.3f ms) (median of %d)",
-                         mode, precision, batch, channels, state, length, layerMs, layerTime.cpu, kernelMs, kernelTime.cpu, repeats))
+                         mode, precision, batch, channels, state, length, layerMs, layerTime.cpu, kernelMs, kernelTime.cpu, repeats)
+                  + "; " + SIMDKernels.buildDescription)
         }
     }
 }
-
-#if os(Linux)
-/// glibc's `mallopt(int, int)` (malloc.h is not part of the Glibc module map).
-@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif

@@ -21,7 +21,9 @@ struct RingCommand: ParsableCommand, WritesFiles {
         (L), (B, L), or (B, L, H) with H the layer's channels (a designed layer file works too). The ring's output is \
         checked against the model's own SSM output of that layer and channel (max_abs_difference_vs_model). Node \
         states x = F h with F the unitary DFT; the input enters at node 0 with weight √M. Speed is in nodes per step \
-        towards decreasing node index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is a "warning".
+        towards decreasing node index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is a "warning". With \
+        --tokens (int64 ids) the model is a Mamba language model and the ring is channel --channel of selective layer \
+        --layer along those tokens, with a token-dependent circulant coupling (docs/mamba.md).
         """
     )
 
@@ -29,8 +31,10 @@ struct RingCommand: ParsableCommand, WritesFiles {
     @OptionGroup var loading: LoadingOptions
     @Option(help: "The S4D layer.") var layer: Int = 0
     @Option(help: "The channel of that layer.") var channel: Int = 0
-    @Option(help: "Model input X (.npy): (B, L, d_input) or (L, d_input); with --layer-input the layer's own input.")
-    var input: String
+    @Option(name: .customLong("input"), help: "Model input X (.npy): (B, L, d_input) or (L, d_input); with --layer-input the layer's own input.")
+    var inputPath: String?
+    private var input: String { inputPath ?? "" }
+    @Option(help: "Token ids (.npy int64, (L) or (B, L)) for a Mamba language model (instead of --input).") var tokens: String?
     @Flag(help: "--input is the sequence the layer itself sees: (L), (B, L) or (B, L, H).") var layerInput = false
     @Option(help: "Which sample b of a batched input.") var sample: Int = 0
     @Option(help: "Write the space–time picture (node × time, hue = phase) as an SVG.") var plot: String?
@@ -38,7 +42,14 @@ struct RingCommand: ParsableCommand, WritesFiles {
 
     var outputs: [OutputFile] { [.file("--plot", plot)] }
 
+    func validate() throws {
+        guard (inputPath == nil) != (tokens == nil) else { throw ValidationError("give exactly one of --input or --tokens") }
+    }
+
     func run() throws {
+        if let tokens {
+            return try MambaRing.run(model: model, tokens: tokens, layer: layer, channel: channel, sample: sample, plot: plot, json: json)
+        }
         let x = try NpyArray(contentsOf: input)
         let values = try x.asDoubles()
         try requireFinite(values, "input \(input)")

@@ -36,6 +36,8 @@ struct Train: ParsableCommand, WritesFiles {
     @Option(help: "Dropout rate.") var dropout = 0.1
     @Flag(help: "LayerNorm before each S4D block instead of after.") var prenorm = false
     @Option(name: .customLong("init"), help: "S4D initialisation: lin, inv or real.") var initialisation: S4DInit = .lin
+    @Option(help: "Start from the spectrum (log_dt, log_A_real, A_imag) of an S4D layer file written by `phasor design` or `phasor identify --out`; C, D and the other weights stay seeded.")
+    var initFrom: String?
     @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
     @Option(help: "Global gradient-norm clip (0: off).") var clip = 1.0
     @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
@@ -76,6 +78,12 @@ struct Train: ParsableCommand, WritesFiles {
             model.jobEstimate(samples: trainSet.samples.count, batch: batch, length: trainSet.maxLength,
                               work: .training(epochs: epochs, threads: threads), blockPrecision: precision),
             job: "train", limitWork: false, fix: "lower --batch, --d-model, --d-state or --layers")
+        var initial: S4Model?
+        if let initFrom, !resume {
+            var seeded = try S4Model(configuration: model, seed: seed)
+            try seeded.initialiseSpectrum(from: try ModelFile.loadCores(path: initFrom).cores)
+            initial = seeded
+        }
         // Checked before any work (the trainer computes the same statistics again).
         _ = try InputStandardisation(sequences: trainingData.train.sequences, lengths: trainingData.train.lengths,
                                      channels: trainingData.train.channels)
@@ -90,7 +98,7 @@ struct Train: ParsableCommand, WritesFiles {
         var bar: ProgressBar?
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
-            resume: resume,
+            resume: resume, initialModel: initial,
             onBatch: { p in
                 if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
                 bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
