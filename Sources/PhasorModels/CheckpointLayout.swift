@@ -170,6 +170,10 @@ public enum CheckpointLayout {
 
     /// The tensors of S4D cores as layers 0, 1, … of a designed layer file (F64 shapes as a state_dict has them).
     public static func coreParameters(_ cores: [S4DCore], firstLayer: Int = 0) throws -> ParameterStore {
+        // "s4_layers.-1.D" is a name no loader reads back, and a layer index past Int.max − count would overflow.
+        guard firstLayer >= 0, firstLayer <= Int.max - cores.count else {
+            throw ModelError.invalidConfiguration("layer index \(firstLayer) must be ≥ 0 (s4_layers.{i} counts from 0)")
+        }
         var store = ParameterStore()
         for (j, core) in cores.enumerated() {
             let k = S4ModelKeys.block(firstLayer + j), h = core.channels, m = core.modes

@@ -16,12 +16,18 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     let setup: @Sendable (URL) throws -> [String]
     /// What must still hold afterwards beyond "no new file" (e.g. a device given as output is still a device).
     let after: (@Sendable (URL) throws -> Void)?
+    /// Environment variables for the run (e.g. PHASOR_MEMORY_LIMIT).
+    let environment: [String: String]
+    /// Run with the row's folder as the current directory (rows that spell paths relatively).
+    let inFolder: Bool
     var testDescription: String { name }
 
-    init(_ name: String, _ fragment: String, after: (@Sendable (URL) throws -> Void)? = nil,
-         _ setup: @escaping @Sendable (URL) throws -> [String]) {
+    init(_ name: String, _ fragment: String, environment: [String: String] = [:], inFolder: Bool = false,
+         after: (@Sendable (URL) throws -> Void)? = nil, _ setup: @escaping @Sendable (URL) throws -> [String]) {
         self.name = name
         self.fragment = fragment
+        self.environment = environment
+        self.inFolder = inFolder
         self.after = after
         self.setup = setup
     }
@@ -163,7 +169,9 @@ struct SetupError: Error, CustomStringConvertible {
 enum BadInputTable {
     static let f64x4 = TestFiles.littleEndian([1, 2, 3, 4])
 
-    static let rows: [BadInputCase] = [
+    static let rows: [BadInputCase] = firstPass + HostileTable.rows
+
+    static let firstPass: [BadInputCase] = [
         // ── malformed files ─────────────────────────────────────────────────────────────────────────────────────
         BadInputCase("safetensors truncated inside the data", "offset") { dir in
             let full = try BadFiles.s4d(dir, "full.safetensors")
@@ -426,7 +434,7 @@ enum BadInputTable {
              "--adjacency", try BadFiles.npy(dir, "a.npy", shape: [2, 2], values: [0, 1, 1, 0]), "--coupling", "1",
              "--theta0", try BadFiles.npy(dir, "t.npy", shape: [3], values: [0, 0, 0]), "--times", "1"]
         },
-        BadInputCase("oscillator ω = ∞", "NaN or infinite") { _ in
+        BadInputCase("oscillator ω = ∞", "--omega inf is not a finite number") { _ in
             ["oscillator", "--omega", "inf", "--gamma", "0.1", "--z0", "1,0", "--times", "1"]
         },
         BadInputCase("oscillator time NaN", "not a finite number") { _ in
@@ -594,7 +602,7 @@ enum BadInputTable {
         BadInputCase("identify --component beyond the channels", "--component 3") { dir in
             ["identify", "--data", try BadFiles.npy(dir, shape: [10, 2], values: (0..<20).map { sin(Double($0)) }), "--component", "3"]
         },
-        BadInputCase("identify --plot onto a file", "is a file") { dir in
+        BadInputCase("identify --plot onto a file", "not a folder") { dir in
             ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }),
              "--plot", try BadFiles.write("x", dir, "plots")]
         },
@@ -684,10 +692,11 @@ enum AcceptedFileTable {
         defer { try? FileManager.default.removeItem(at: dir) }
         let arguments = try row.setup(dir)
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
-        let result = try CLI.run(arguments)
+        let result = try CLI.run(arguments, in: row.inFolder ? dir : nil, environment: row.environment)
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
         #expect(result.status != 0, "exit status 0; stdout: \(result.stdout)")
         #expect(lines.count == 1, "stderr has \(lines.count) lines: \(result.stderr)")
+        #expect(!result.stderr.contains("Code=") && !result.stderr.contains("Fatal error"), "\(result.stderr)")
         #expect(result.stderr.lowercased().contains(row.fragment.lowercased()),
                 "stderr lacks '\(row.fragment)': \(result.stderr)")
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
@@ -696,7 +705,7 @@ enum AcceptedFileTable {
     }
 
     @Test func tableHasAtLeastThirtyRows() {
-        #expect(BadInputTable.rows.count >= 30)
+        #expect(BadInputTable.firstPass.count >= 107 && HostileTable.rows.count >= 111)
         #expect(Set(BadInputTable.rows.map(\.name)).count == BadInputTable.rows.count)
         #expect(Set(AcceptedFileTable.rows.map(\.name)).count == AcceptedFileTable.rows.count)
     }

@@ -76,6 +76,9 @@ extension Checkpoint {
             throw ModelError.invalidConfiguration("label \(bad) is outside the model's \(classes) classes")
         }
         guard source.count > 0 else { throw ModelError.invalidConfiguration("no samples to evaluate") }
+        guard batchSize >= 1, (1...64).contains(threads) else {
+            throw ModelError.invalidConfiguration("the batch size must be ≥ 1 and threads in 1…64 (got \(batchSize), \(threads))")
+        }
         let inputs = try standardisation?.applied(to: source) ?? source
         var confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes)
         var totalLoss = 0.0, correct = 0

@@ -25,6 +25,19 @@ public struct OperatorSettings: Sendable {
     public var timing = false
 
     public init() {}
+
+    /// Memory and work of `OperatorPipeline.run` for a model of `configuration`: the surrogate's fit runs the model once
+    /// over all `fitSamples` as one batch, and the graded evaluation carries P + 1 degree components of every
+    /// activation of the `evaluationSamples` (one batch, sequences of up to `length` steps) — each a forward pass of
+    /// the model's size (S4ModelConfiguration.jobEstimate); the P³ cost of the series products multiplies the work.
+    public func jobEstimate(configuration: S4ModelConfiguration, fitSamples: Int, evaluationSamples: Int, length: Int) -> JobEstimate {
+        let p = Double(maxOrder)
+        let fit = configuration.jobEstimate(samples: fitSamples, batch: fitSamples, length: length, work: .inference)
+        let pass = configuration.jobEstimate(samples: evaluationSamples, batch: evaluationSamples, length: length, work: .inference)
+        let graded = JobEstimate(parts: [("graded activations (P + 1 degrees)", (p + 1) * pass.bytes)],
+                                 operations: p * p * p * pass.operations)
+        return fit + graded
+    }
 }
 
 /// What an operator run produced.

@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 import PhasorData
 
-struct Attractor: ParsableCommand {
+struct Attractor: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Integrate a chaotic attractor of the bundled catalogue and write it as a series (.npy).",
         discussion: """
@@ -21,8 +21,9 @@ struct Attractor: ParsableCommand {
     @Option(help: "Where to write the series (.npy).") var out: String
     @Option(help: "The catalogue (default: Data/dysts/chaotic_attractors.json of this checkout).") var catalogue: String?
 
+    var outputs: [OutputFile] { [.file("--out", out)] }
+
     func run() throws {
-        try OutputPaths.requireWritable([out])
         let path: String
         do { path = try BundledFile.locate(AttractorCatalogue.relativePath, explicit: catalogue) } catch let missing as BundledFileMissing {
             throw CLIError("\(missing) with --catalogue")

@@ -41,7 +41,17 @@ struct BenchS4D: ParsableCommand {
     }
 
     func run() throws {
+        // Sizes are checked before anything is allocated or multiplied as Int (B·H·L would overflow for --batch 2⁶²).
         let compute = ComputePrecision(rawValue: precision) ?? .f64
+        let configuration = S4ModelConfiguration(dInput: 1, dModel: channels, dState: state, layers: max(1, modelLayers),
+                                                 classes: 10, dropout: 0.1)
+        let timed = configuration.jobEstimate(samples: batch, batch: batch, length: length,
+                                              work: backward ? .training(epochs: 1, threads: 1) : .inference,
+                                              blockPrecision: compute)
+        let signals = JobEstimate(parts: [("input and output gradient", 2 * Double(batch) * Double(channels) * Double(length) * 8)],
+                                  operations: 0)
+        try ResourceLimits.require((timed + signals).repeated(Double(repeats) * 2 + 2), job: "bench s4d", limitWork: true,
+                                   fix: "lower --batch, --channels, --state, --length, --model-layers or --repeats")
         var g = SeededGenerator(seed: 1)
         let kernel = try S4DKernelParameters(channels: channels, state: state, initialisation: .lin, generator: &g)
         let h = channels
@@ -57,8 +67,7 @@ struct BenchS4D: ParsableCommand {
         let kernelTime = try median { _ = try layer.kernel(length: length) }
         let layerTime: (wall: Double, cpu: Double)
         if modelLayers > 0 {
-            let config = S4ModelConfiguration(dInput: 1, dModel: channels, dState: state, layers: modelLayers, classes: 10, dropout: 0.1)
-            var model = try S4Model(configuration: config, seed: 2)
+            var model = try S4Model(configuration: configuration, seed: 2)
             model.blockPrecision = compute
             let x = (0..<(batch * length)).map { _ in g.normal() }
             let labels = (0..<batch).map { $0 % 10 }

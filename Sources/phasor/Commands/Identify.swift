@@ -11,7 +11,7 @@ import PhasorNumerics
 
 extension IdentificationMethod: ExpressibleByArgument {}
 
-struct Identify: ParsableCommand {
+struct Identify: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Identify oscillators in a measured series (Hankel DMD / HAVOK); write the system or an S4D layer.",
         discussion: """
@@ -53,14 +53,15 @@ struct Identify: ParsableCommand {
         }
     }
 
+    var outputs: [OutputFile] {
+        [.file("--out", out), .file("--system-out", systemOut), .folder("--network-out", networkOut), .folder("--plot", plot)]
+    }
+
     func run() throws {
         let windowValues = try parseNumberList(window, option: "--window")
         guard windowValues.count == 2, windowValues.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 1e9 }) else {
             throw CLIError("--window \"\(window)\" must be two whole numbers of samples, before,after (e.g. 30,10)")
         }
-        try OutputPaths.requireWritable([out, systemOut])
-        try Self.requireFolder(networkOut, option: "--network-out")
-        try Self.requireFolder(plot, option: "--plot")
         var series = try TimeSeries.load(path: data)
         if let component {
             guard (0..<series.channels).contains(component) else {
@@ -72,7 +73,7 @@ struct Identify: ParsableCommand {
         let settings = IdentificationSettings(method: method, delays: delays, rank: rule, step: dt, holdout: holdout,
                                               threshold: threshold, window: (Int(windowValues[0]), Int(windowValues[1])))
         if series.length * series.channels * delays > 4_000_000 {
-            Terminal.error("identify: \(series.name): SVD of a \(delays * series.channels)×\(series.length - delays + 1) Hankel matrix …")
+            Terminal.progress("identify: \(series.name): SVD of a \(delays * series.channels)×\(series.length - delays + 1) Hankel matrix …")
         }
         let result = try Identification(series, settings: settings)
 
@@ -96,11 +97,11 @@ struct Identify: ParsableCommand {
         if let out, let layerFile { try layerFile.write(to: out) }
         if let systemOut, let systemFile { try systemFile.write(to: systemOut) }
         if let networkOut, let network {
-            try Self.makeFolder(networkOut)
+            try AtomicFile.createFolder(atPath: networkOut)
             for (name, array) in network { try array.write(to: (networkOut as NSString).appendingPathComponent(name)) }
         }
         if let plot, let figures {
-            try Self.makeFolder(plot)
+            try AtomicFile.createFolder(atPath: plot)
             for figure in figures { try AtomicFile.write(figure.svg, to: (plot as NSString).appendingPathComponent(figure.name)) }
         }
 
@@ -131,21 +132,4 @@ struct Identify: ParsableCommand {
         ]
     }
 
-    /// An output folder: an existing writable folder, or one whose parent exists (it is created after the work).
-    static func requireFolder(_ path: String?, option: String) throws {
-        guard let path else { return }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw CLIError("\(option) \(path) is a file; give a folder") }
-            guard FileManager.default.isWritableFile(atPath: path) else { throw CLIError("\(option) \(path) is not writable") }
-            return
-        }
-        try OutputPaths.requireWritable([path])
-    }
-
-    static func makeFolder(_ path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-        }
-    }
 }

@@ -6,7 +6,7 @@ import PhasorCorrespondence
 import PhasorData
 import PhasorFigures
 
-struct Map: ParsableCommand {
+struct Map: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Read an SSM as oscillators: frequency, damping, decay time, period, quality, drive, read-out per mode.",
         discussion: """
@@ -37,6 +37,8 @@ struct Map: ParsableCommand {
         }
         if tokens != nil, system != nil || plot != nil { throw ValidationError("--tokens reads a Mamba --model; it has no --plot") }
     }
+
+    var outputs: [OutputFile] { [.file("--plot", plot)] }
 
     func run() throws {
         if let model, let tokens { return try MambaMap.run(model: model, tokens: tokens, layer: layer, channel: channel, json: json) }

@@ -3,13 +3,14 @@ import Foundation
 import PhasorData
 import PhasorFigures
 import PhasorModels
+import PhasorNumerics
 import PhasorOperator
 
 // `phasor operator`: the explicit operator of a checkpoint's whole forward pass, truncated at interaction order P —
 // per-order logits error and accuracy, the polynomial surrogate's identity checks, and layer-0 pair interactions.
 // The surrogate's ranges are measured on the training part; the table is computed on the test part (or all data).
 
-struct Operator: ParsableCommand {
+struct Operator: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Explicit operator of a model's forward pass: error and accuracy per interaction order, pair interactions.",
         discussion: """
@@ -51,6 +52,8 @@ struct Operator: ParsableCommand {
 
     enum Center: String, ExpressibleByArgument, CaseIterable { case zero, mean }
 
+    var outputs: [OutputFile] { [.folder("--plot", plot)] }
+
     func run() throws {
         if let tokens {
             return try MambaOperatorCommand.run(model: model, tokens: tokens, layer: layer, groups: groups, mass: mass, plot: plot, json: json)
@@ -63,18 +66,23 @@ struct Operator: ParsableCommand {
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let fitInputs = try checkpoint.modelInputs(trainSet)
         let evalInputs = try testSet.map { try checkpoint.modelInputs($0) } ?? fitInputs
-        let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])
-        let evaluation = evalInputs.batch(Array(0..<(samples > 0 ? min(samples, evalInputs.count) : evalInputs.count))[...])
-        guard evaluation.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
+        let evaluated = samples > 0 ? min(samples, evalInputs.count) : evalInputs.count
         var settings = OperatorSettings()
         settings.maxOrder = maxOrder; settings.kind = formulation; settings.degree = degree
         settings.sigmoidDegree = sigmoidDegree; settings.floor = floor; settings.ridge = ridge
         settings.centreOnMean = center == .mean; settings.interactionSamples = interactionSamples; settings.timing = timing
+        try ResourceLimits.require(settings.jobEstimate(configuration: checkpoint.model.configuration, fitSamples: fitInputs.count,
+                                                        evaluationSamples: evaluated,
+                                                        length: max(fitInputs.lengths.max() ?? 1, evalInputs.lengths.max() ?? 1)),
+                                   job: "operator", limitWork: false, fix: "evaluate fewer samples (--samples) or a lower --max-order")
+        let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])
+        let evaluation = evalInputs.batch(Array(0..<evaluated)[...])
+        guard evaluation.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
         let outcome = try OperatorPipeline.run(model: checkpoint.model, fit: fit, evaluation: evaluation, settings: settings)
         let report = outcome.report, summary = outcome.summary
         var written: [String] = []
         if let plot {
-            try OutputPaths.createFolder(plot)
+            try AtomicFile.createFolder(atPath: plot)
             for (name, svg) in try report.figures(interactions: outcome.interactions) {
                 let path = (plot as NSString).appendingPathComponent(name)
                 try AtomicFile.write(Charts.file(svg), to: path)

@@ -1,10 +1,11 @@
 import ArgumentParser
 import PhasorData
 import PhasorModels
+import PhasorNumerics
 
 // `phasor predict`: logits of a checkpoint on an .npy batch. Thin: read → Checkpoint.logits → write.
 
-struct Predict: ParsableCommand {
+struct Predict: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Logits of a checkpoint: (B, classes) on inputs X (B, L, d_input), or (B, L, vocab) of a Mamba LM on --tokens.",
         discussion: """
@@ -36,6 +37,8 @@ struct Predict: ParsableCommand {
     @Option(help: "Arithmetic of the S4D blocks: f64 (Double throughout) or f32 (faster; logits agree to ~1e-5 relative).")
     var precision: ComputePrecision = .f64
 
+    var outputs: [OutputFile] { [.file("--output", output)] }
+
     func validate() throws {
         guard (input == nil) != (tokens == nil) else { throw ValidationError("give exactly one of --input or --tokens") }
         if chunk != nil, tokens == nil { throw ValidationError("--chunk applies to --tokens only") }
@@ -46,7 +49,6 @@ struct Predict: ParsableCommand {
             return try MambaPredict.run(model: model, tokens: tokens, output: output, precision: precision, chunk: chunk)
         }
         guard let input else { return }
-        try OutputPaths.requireWritable([output])  // before any work, so a bad --output costs nothing
         let checkpoint = try loading.checkpoint(model)
         let x = try NpyArray(contentsOf: input)
         guard x.shape.count == 3 else {
@@ -54,6 +56,9 @@ struct Predict: ParsableCommand {
         }
         let (b, l, c) = (x.shape[0], x.shape[1], x.shape[2])
         guard b > 0, l > 0 else { throw CLIError("input \(input) has shape \(x.shape); B and L must be positive") }
+        try ResourceLimits.require(checkpoint.model.configuration.jobEstimate(samples: b, batch: b, length: l, work: .inference,
+                                                                              blockPrecision: precision),
+                                   job: "predict", limitWork: false, fix: "split the input into smaller batches")
         let values = try x.asDoubles()
         var applied = checkpoint
         applied.model.blockPrecision = precision

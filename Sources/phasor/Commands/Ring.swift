@@ -10,7 +10,7 @@ import PhasorFigures
 import PhasorModels
 import PhasorNumerics
 
-struct RingCommand: ParsableCommand {
+struct RingCommand: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         commandName: "ring",
         abstract: "Run one S4D channel as a ring of oscillators: node states, output, wave speed and damping.",
@@ -40,6 +40,8 @@ struct RingCommand: ParsableCommand {
     @Option(help: "Write the space–time picture (node × time, hue = phase) as an SVG.") var plot: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
+    var outputs: [OutputFile] { [.file("--plot", plot)] }
+
     func validate() throws {
         guard (inputPath == nil) != (tokens == nil) else { throw ValidationError("give exactly one of --input or --tokens") }
     }
@@ -56,6 +58,7 @@ struct RingCommand: ParsableCommand {
             let cores = try loading.cores(model, normPlacementMatters: false).cores
             let core = try pick(cores)
             let u = try layerSequence(x, values, channels: core.channels)
+            try requireSize(RingReport.jobEstimate(length: u.count, nodes: core.modes))
             let reference = try core.channel(channel).ssmOutput(input: u, batch: 1, length: u.count)   // the model's own layer
             report = try RingReport(layer: layer, channel: try core.diagonalSystem(channel: channel), sample: sample,
                                     input: u, reference: reference, fromModelInput: false)
@@ -64,6 +67,8 @@ struct RingCommand: ParsableCommand {
             let cores = checkpoint.model.blocks.map(\.core.s4d)
             let core = try pick(cores)
             let (length, sampleValues) = try modelSample(x, values, dInput: checkpoint.model.configuration.dInput)
+            try requireSize(RingReport.jobEstimate(length: length, nodes: core.modes)
+                + checkpoint.model.configuration.jobEstimate(samples: 1, batch: 1, length: length, work: .inference))
             let trace = try checkpoint.trace(inputs: sampleValues, batch: 1, length: length)
             let h = core.channels
             let u = S4ModelTrace.sequence(trace.layers[layer].blockInput, sample: 0, channel: channel, channels: h, length: length)
@@ -78,6 +83,10 @@ struct RingCommand: ParsableCommand {
         print("  ring output vs the model's own layer output: max |difference| = \(report.maxAbsDifferenceVsModel)")
         for w in report.warnings { print("  warning: \(w)") }
         if let plot { print("wrote \(plot)") }
+    }
+
+    private func requireSize(_ estimate: JobEstimate) throws {
+        try ResourceLimits.require(estimate, job: "ring", limitWork: false, fix: "give a shorter --input (fewer steps)")
     }
 
     private func pick(_ cores: [S4DCore]) throws -> S4DCore {

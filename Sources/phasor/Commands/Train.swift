@@ -3,10 +3,11 @@ import Foundation
 import PhasorAnalysis
 import PhasorData
 import PhasorModels
+import PhasorNumerics
 
 // `phasor train`: parse → DataSplits → Trainer.train → print per-epoch progress (stderr) and the result (stdout).
 
-struct Train: ParsableCommand {
+struct Train: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Train an S4D classifier (state-spaces example.py S4Model) on a .ts/CSV dataset.",
         discussion: """
@@ -53,9 +54,15 @@ struct Train: ParsableCommand {
     var track: String?
     @Option(help: "Record every k-th optimiser step when --track is given.") var trackEvery = 10
 
+    var outputs: [OutputFile] {
+        // All three are read back by --resume (the selected model, the state, the records so far).
+        let written: [OutputFile] = [.file("--out", out), .file("--out's resume state", Trainer.resumePath(for: out)),
+                                     .folder("--track", track)]
+        return written.map(\.rereadByResume)
+    }
+
     func run() throws {
         let started = Date()
-        try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
@@ -67,20 +74,26 @@ struct Train: ParsableCommand {
                                       precision: precision)
         try model.validate()
         try options.validate()
+        try ResourceLimits.require(
+            model.jobEstimate(samples: trainSet.samples.count, batch: batch, length: trainSet.maxLength,
+                              work: .training(epochs: epochs, threads: threads), blockPrecision: precision),
+            job: "train", limitWork: false, fix: "lower --batch, --d-model, --d-state or --layers")
         var initial: S4Model?
         if let initFrom, !resume {
             var seeded = try S4Model(configuration: model, seed: seed)
             try seeded.initialiseSpectrum(from: try ModelFile.loadCores(path: initFrom).cores)
             initial = seeded
         }
-        // Checked before the banner below, so a failure here is still the run's only line on stderr (the trainer
-        // computes the same statistics again).
+        // Checked before any work (the trainer computes the same statistics again).
         _ = try InputStandardisation(sequences: trainingData.train.sequences, lengths: trainingData.train.lengths,
                                      channels: trainingData.train.channels)
-        Terminal.error("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
-        let tracker = try track.map { try TrainingTracker(directory: $0, every: trackEvery, configuration: model) }
-        if resume, !FileManager.default.fileExists(atPath: Trainer.resumePath(for: out)) {
-            Terminal.error("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
+        let stateExists = FileManager.default.fileExists(atPath: Trainer.resumePath(for: out))
+        let tracker = try track.map {
+            try TrainingTracker(directory: $0, every: trackEvery, configuration: model, continuing: resume && stateExists)
+        }
+        Terminal.status("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
+        if resume, !stateExists {
+            Terminal.status("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
         }
         var bar: ProgressBar?
         let outcome = try Trainer.train(

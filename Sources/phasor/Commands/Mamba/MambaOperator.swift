@@ -14,7 +14,7 @@ enum MambaOperatorCommand {
         let report = try HiddenAttentionReport(source: path, model: model, ids: ids, layer: layer, groups: groups, mass: mass)
         var written: [String] = []
         if let plot {
-            try FileManager.default.createDirectory(atPath: plot, withIntermediateDirectories: true)
+            try AtomicFile.createFolder(atPath: plot)
             for (g, range) in report.attention.groups.enumerated() {
                 let file = URL(fileURLWithPath: plot).appendingPathComponent("hidden_attention_layer\(layer)_group\(g).svg").path
                 let title = "layer \(layer), channels \(range.lowerBound)–\(range.upperBound - 1): mean |K(t,s)|"

@@ -7,7 +7,6 @@ import PhasorModels
 
 enum MambaPredict {
     static func run(model: String, tokens: String, output: String, precision: ComputePrecision, chunk: Int?) throws {
-        try OutputPaths.requireWritable([output])  // before any work, so a bad --output costs nothing
         if let chunk, chunk <= 0 { throw CLIError("--chunk \(chunk) must be a positive number of tokens") }
         let lm = try MambaLanguageModel(path: model)
         let (ids, b, l) = try MambaTokensFile.read(tokens)
