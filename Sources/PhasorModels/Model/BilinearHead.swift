@@ -1,0 +1,42 @@
+// The bilinear activation head (Shazeer 2020, "GLU variants improve Transformer": the bilinear GLU, on par with GELU
+// variants in T5) and the names of the block kinds a model is built from.
+//   z = W·dropout(y) + b     (1×1 convolution to 2H; W (2H, H), PyTorch Conv1d's (2H, H, 1), key output_linear.0.*)
+//   out = z[0..<H] ⊙ z[H..<2H]
+// No GELU and no sigmoid: the block's output is a quadratic form of its input, so a model whose every block has this
+// head and whose norms are affine at inference (BatchNorm, none — or LayerNorm with its gain frozen) is a polynomial
+// of degree 2ⁿ in its input (n blocks) and the explicit operator is exact with no surrogate (docs/operator.md).
+
+/// 1×1 convolution to 2H → out = z[0..<H] ⊙ z[H..<2H] (no GELU, no sigmoid).
+public struct BilinearHead: Sendable, Equatable {
+    /// W, shape (2H, H) (PyTorch Conv1d's (2H, H, 1)).
+    public var weight: [Double]
+    /// b, shape (2H).
+    public var bias: [Double]
+    public let channels: Int
+
+    public init(channels: Int, weight: [Double], bias: [Double]) throws {
+        guard channels > 0, weight.count == 2 * channels * channels, bias.count == 2 * channels else {
+            throw ModelError.shapeMismatch(key: "bilinear head (2H, H)", expected: [2 * channels, channels],
+                                           found: [weight.count, bias.count])
+        }
+        self.channels = channels; self.weight = weight; self.bias = bias
+    }
+}
+
+/// The norm every block of a model has (`phasor train --norm`, checkpoint metadata "norm").
+public enum NormKind: String, Sendable, CaseIterable, Codable {
+    /// LayerNorm over channels (example.py's).
+    case layer
+    /// BatchNorm over channels (nn.BatchNorm1d), an exact affine map at inference.
+    case batch
+    /// No norm.
+    case none
+}
+
+/// The activation head every block of a model has (`phasor train --block`, checkpoint metadata "block").
+public enum HeadKind: String, Sendable, CaseIterable, Codable {
+    /// GELU → 1×1 conv → GLU (example.py's).
+    case glu
+    /// 1×1 conv → a ⊙ b.
+    case bilinear
+}
