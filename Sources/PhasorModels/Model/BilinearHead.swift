@@ -15,10 +15,7 @@ public struct BilinearHead: Sendable, Equatable {
     public let channels: Int
 
     public init(channels: Int, weight: [Double], bias: [Double]) throws {
-        guard channels > 0, weight.count == 2 * channels * channels, bias.count == 2 * channels else {
-            throw ModelError.shapeMismatch(key: "bilinear head (2H, H)", expected: [2 * channels, channels],
-                                           found: [weight.count, bias.count])
-        }
+        try checkHeadConvolution("bilinear head (2H, H)", channels: channels, weight: weight, bias: bias)
         self.channels = channels; self.weight = weight; self.bias = bias
     }
 }

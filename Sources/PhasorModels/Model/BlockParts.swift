@@ -83,11 +83,15 @@ public struct GatedGELUHead: Sendable, Equatable {
     public let channels: Int
 
     public init(channels: Int, weight: [Double], bias: [Double]) throws {
-        guard channels > 0, weight.count == 2 * channels * channels, bias.count == 2 * channels else {
-            throw ModelError.shapeMismatch(key: "gated GELU head (2H, H)", expected: [2 * channels, channels],
-                                           found: [weight.count, bias.count])
-        }
+        try checkHeadConvolution("gated GELU head (2H, H)", channels: channels, weight: weight, bias: bias)
         self.channels = channels; self.weight = weight; self.bias = bias
+    }
+}
+
+/// Throws unless W has 2H·H values and b 2H (a head's 1×1 convolution to 2H, H ≥ 1).
+func checkHeadConvolution(_ name: String, channels: Int, weight: [Double], bias: [Double]) throws {
+    guard channels > 0, weight.count == 2 * channels * channels, bias.count == 2 * channels else {
+        throw ModelError.shapeMismatch(key: name, expected: [2 * channels, channels], found: [weight.count, bias.count])
     }
 }
 
