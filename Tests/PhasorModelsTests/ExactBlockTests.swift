@@ -28,6 +28,24 @@ import PhasorNumerics
         #expect(maxAbsDiff(try glu.forward(input: u, batch: B, length: L), ref) > 1e-3)
     }
 
+    /// The bilinear head starts as the GLU block's first-order expansion z₁⊙(½ + z₂/4): the same draws as the GLU
+    /// head's convolution, the second half mapped z₂ ↦ ½ + z₂/4; everything else identical.
+    @Test func initialisationIsTheLinearisedGLU() throws {
+        let glu = S4ModelConfiguration(dInput: 2, dModel: 3, dState: 4, layers: 2, classes: 2)
+        var bil = glu
+        bil.head = .bilinear
+        let a = try S4Model(configuration: glu, seed: 5), b = try S4Model(configuration: bil, seed: 5), H = 3
+        for i in 0..<2 {
+            let wa = a.block(i).head.weight, wb = b.block(i).head.weight, ba = a.block(i).head.bias, bb = b.block(i).head.bias
+            #expect(Array(wb[0 ..< H * H]) == Array(wa[0 ..< H * H]) && Array(bb[0 ..< H]) == Array(ba[0 ..< H]))
+            #expect(maxAbsDiff(Array(wb[H * H ..< 2 * H * H]), wa[H * H ..< 2 * H * H].map { $0 / 4 }) <= 1e-16)
+            #expect(maxAbsDiff(Array(bb[H ..< 2 * H]), ba[H ..< 2 * H].map { 0.5 + $0 / 4 }) <= 1e-16)
+        }
+        for p in a.parameters.parameters where !p.name.contains("output_linear") {
+            #expect(try b.parameters.values(p.name) == p.values, "\(p.name)")
+        }
+    }
+
     @Test func pointwiseReplacementsAreRefused() throws {
         let c = S4ModelConfiguration(dInput: 1, dModel: 2, dState: 2, layers: 1, classes: 2, dropout: 0, head: .bilinear)
         let m = try S4Model(configuration: c, seed: 1)

@@ -23,8 +23,9 @@ public struct S4Model: Sendable {
 
     /// Random initialisation: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)), D ~ N(0,1),
     /// kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0, BatchNorm
-    /// as PyTorch's (γ = 1, β = 0, running mean 0, running variance 1). The draws come in state_dict order: encoder,
-    /// then per block D, kernel, 1×1 conv; then the decoder — the same for either head and any norm.
+    /// as PyTorch's (γ = 1, β = 0, running mean 0, running variance 1); a bilinear head's second half is then rescaled
+    /// (`BilinearHead.startAsLinearisedGLU`). The draws come in state_dict order: encoder, then per block D, kernel,
+    /// 1×1 conv; then the decoder — the same for either head and any norm.
     public init(configuration: S4ModelConfiguration, seed: UInt64) throws {
         try configuration.validate()
         var g = SeededGenerator(seed: seed)
@@ -39,7 +40,8 @@ public struct S4Model: Sendable {
         for _ in 0..<c.layers {
             let d = (0..<h).map { _ in g.normal() }
             let kernel = try S4DKernelParameters(channels: h, state: c.dState, initialisation: c.initialisation, generator: &g)
-            let weight = uniform(2 * h * h, fanIn: h), bias = uniform(2 * h, fanIn: h)
+            var weight = uniform(2 * h * h, fanIn: h), bias = uniform(2 * h, fanIn: h)
+            if c.head == .bilinear { BilinearHead.startAsLinearisedGLU(weight: &weight, bias: &bias, channels: h) }
             let norm: Norm
             switch c.norm {
             case .layer: norm = .layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h), bias: [Double](repeating: 0, count: h)))
