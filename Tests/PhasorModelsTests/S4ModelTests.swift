@@ -68,8 +68,9 @@ import PhasorNumerics
 }
 
 @Suite struct FloatPathTests {
-    @Test func blockInFloatTracksDouble() throws {
-        let layer = try randomLayer(channels: 4, state: 8, seed: 41)
+    @Test(arguments: HeadKind.allCases)
+    func blockInFloatTracksDouble(head: HeadKind) throws {
+        let layer = try randomLayer(channels: 4, state: 8, head: head, seed: 41)
         let B = 2, L = 40
         let u = randomVector(B * 4 * L, seed: 1), g = randomVector(B * 4 * L, seed: 2)
         let d = try layer.forwardAndBackward(input: u, batch: B, length: L, outputGradient: g, precision: .f64)
@@ -82,8 +83,10 @@ import PhasorNumerics
         #expect(d.output != f.output)            // the Float path really ran in Float
     }
 
-    @Test func modelGradientInFloatTracksDouble() throws {
-        let config = S4ModelConfiguration(dInput: 2, dModel: 4, dState: 4, layers: 2, classes: 3, prenorm: false, dropout: 0.2)
+    @Test(arguments: [(NormKind.layer, HeadKind.glu), (.batch, .bilinear)])
+    func modelGradientInFloatTracksDouble(kinds: (NormKind, HeadKind)) throws {
+        let config = S4ModelConfiguration(dInput: 2, dModel: 4, dState: 4, layers: 2, classes: 3, prenorm: false, dropout: 0.2,
+                                          norm: kinds.0, head: kinds.1)
         var model = try S4Model(configuration: config, seed: 5)
         let B = 2, L = 36
         let x = randomVector(B * L * 2, seed: 3)
