@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "PhasorModels", targets: ["PhasorModels"]),
         .library(name: "PhasorOscillators", targets: ["PhasorOscillators"]),
         .library(name: "PhasorCorrespondence", targets: ["PhasorCorrespondence"]),
+        .library(name: "PhasorIdentification", targets: ["PhasorIdentification"]),
         .library(name: "PhasorOperator", targets: ["PhasorOperator"]),
         .library(name: "PhasorAnalysis", targets: ["PhasorAnalysis"]),
         .library(name: "PhasorReport", targets: ["PhasorReport"]),
@@ -32,11 +33,14 @@ let package = Package(
             pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"]), .brew(["openblas", "lapack"])]
         ),
-        // numerics: dense complex linear algebra, FFT, special functions, Chebyshev, ODE integrators; the only user of
-        // BLAS/LAPACK.
+        // SIMD kernels in C, one copy per instruction-set level (baseline, AVX2+FMA, AVX-512F) chosen at run time;
+        // Swift reaches them only through PhasorNumerics' SIMDKernels (Sources/CPhasorKernels/README.md).
+        .target(name: "CPhasorKernels", exclude: ["README.md"]),
+        // numerics: dense complex linear algebra, FFT, special functions, Chebyshev, ODE integrators, SIMD kernels;
+        // the only user of BLAS/LAPACK and of the C kernels.
         .target(
             name: "PhasorNumerics",
-            dependencies: ["CLapack", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["CLapack", "CPhasorKernels", .product(name: "Numerics", package: "swift-numerics")],
             exclude: ["FFT/README.md"]
         ),
         // data: .npy, safetensors, UCR/UEA .ts, CSV, datasets, file summaries.
@@ -49,6 +53,11 @@ let package = Package(
         .target(name: "PhasorOscillators", dependencies: ["PhasorNumerics", "PhasorFigures"]),
         // correspondence: SSM → oscillator network and back; rings of diagonal SSMs; travelling waves; design.
         .target(name: "PhasorCorrespondence", dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels"]),
+        // identification: measured series → exact / Hankel DMD, HAVOK → LTISystem (and an S4D design from its modes).
+        .target(
+            name: "PhasorIdentification",
+            dependencies: ["PhasorNumerics", "PhasorData", "PhasorFigures", "PhasorCorrespondence"]
+        ),
         // operator: the explicit operator of a whole model — graded evaluation, interaction attribution.
         .target(
             name: "PhasorOperator",
@@ -72,7 +81,7 @@ let package = Package(
             name: "phasor",
             dependencies: [
                 "PhasorNumerics", "PhasorData", "PhasorFigures", "PhasorModels", "PhasorOscillators",
-                "PhasorCorrespondence", "PhasorOperator", "PhasorAnalysis", "PhasorReport",
+                "PhasorCorrespondence", "PhasorIdentification", "PhasorOperator", "PhasorAnalysis", "PhasorReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -85,6 +94,10 @@ let package = Package(
         .testTarget(
             name: "PhasorCorrespondenceTests",
             dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels", "PhasorCorrespondence"]
+        ),
+        .testTarget(
+            name: "PhasorIdentificationTests",
+            dependencies: ["PhasorNumerics", "PhasorData", "PhasorOscillators", "PhasorCorrespondence", "PhasorIdentification"]
         ),
         .testTarget(name: "PhasorOperatorTests", dependencies: ["PhasorNumerics", "PhasorModels", "PhasorOperator"]),
         .testTarget(

@@ -25,6 +25,42 @@ public struct ModelAnalysisOptions: Sendable {
     public init() {}
 }
 
+extension ModelAnalysisOptions {
+    /// Memory and work of `ModelAnalysis.run` for a model of `configuration` with `samples` data sequences of up to
+    /// `length` steps (0 samples: no --data) and, with `pacBayes`, the bound's draws — the figures `phasor analyze`
+    /// checks against ResourceLimits before it starts. Per layer and channel (H channels, M = N/2 modes, kernel length
+    /// L_k, Λ = min(maxLag, L_k − 1) + 1 lags, K memory lags):
+    ///   correlation   kernel L_k·M·8 + autocorrelation L_k·Λ·2 + coherence Λ·M·40 operations; the kernel 24·L_k bytes
+    ///   memory        K·(2N² + 20N) + 40N³ operations (MC_k = c_kᵀP⁺c_k per lag, P by the Stein solver)
+    ///   report        every curve is kept (8 bytes a number) and, with `json`, encoded (~80 bytes a number while
+    ///                 JSONEncoder builds the text)
+    ///   data          one forward pass over the data (S4ModelConfiguration.jobEstimate) for the pooled features;
+    ///                 the Rademacher estimate, `rademacherDraws` × (samples·(2H + 4)) operations and 8 bytes a draw;
+    ///                 PAC-Bayes, draws × |σ grid| forward passes, each on a perturbed copy of the P parameters.
+    public func jobEstimate(configuration c: S4ModelConfiguration, samples: Int, length: Int, pacBayes: Bool,
+                            json: Bool) -> JobEstimate {
+        let channels = Double(c.layers) * Double(c.dModel), m = Double(c.dState / 2), n = Double(c.dState)
+        let lk = Double(max(kernelLength, 1)), lags = min(Double(max(maxLag, 0)), lk - 1) + 1, k = Double(max(memoryLags, 1))
+        let intrinsicWork = channels * (lk * m * 8 + lk * lags * 2 + lags * m * 40 + k * (2 * n * n + 20 * n) + 40 * n * n * n)
+        let curves = (channels + Double(c.layers)) * (k + 2 * lags)
+        var estimate = JobEstimate(parts: [("impulse responses", 24 * lk), ("analysis curves", curves * 8),
+                                           ("JSON encoding", json ? curves * 80 : 0)], operations: intrinsicWork)
+        if samples > 0 {
+            let forward = c.jobEstimate(samples: samples, batch: 64, length: length, work: .inference)
+            let h = Double(c.dModel), draws = Double(max(rademacherDraws, 0))
+            estimate = estimate + forward
+                + JobEstimate(parts: [("features", Double(samples) * h * 8), ("Rademacher draws", draws * 8)],
+                              operations: draws * (Double(samples) * (2 * h + 4) + 2 * h + 8))
+            if pacBayes {
+                let passes = Double(max(pacBayesDraws, 0)) * Double(pacBayesSigmas.count)
+                estimate = estimate + JobEstimate(parts: [("PAC-Bayes draws", forward.bytes + c.parameterCount * 8 * 4)],
+                                                  operations: passes * (forward.operations + c.parameterCount * 20))
+            }
+        }
+        return estimate
+    }
+}
+
 /// Memory capacity of a layer: per channel, and the mean curve over the channels it was defined for.
 public struct LayerMemory: Codable, Sendable, Equatable {
     public let channels: [MemoryCapacity?]

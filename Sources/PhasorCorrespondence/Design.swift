@@ -39,6 +39,16 @@ public struct OscillatorDesign: Sendable, Equatable {
             guard memory > 0, memory.isFinite else {
                 throw CorrespondenceError.unstable("memory τ_\(k) = \(memory) must be positive and finite (|μ| < 1)")
             }
+            // μ = e^{−Δ/τ}·e^{2πiΔ/T} must be a normal number strictly inside the unit circle, or no rate can be
+            // read back: Δ/τ > 708 underflows |μ| (e^{−708} is the smallest normal Double), Δ/τ < 2⁻⁵³ rounds it to 1.
+            guard step / memory <= 708 else {
+                throw CorrespondenceError.invalid("memory τ_\(k) = \(memory) is too short for Δ = \(step): the mode would "
+                    + "decay by e^{−Δ/τ} per step, which underflows to 0; give τ ≥ Δ/708 = \(step / 708)")
+            }
+            guard Double.exp(-step / memory) < 1 else {
+                throw CorrespondenceError.invalid("memory τ_\(k) = \(memory) is too long for Δ = \(step): e^{−Δ/τ} rounds to 1 "
+                    + "in Double, a mode that never decays; give τ ≤ Δ·10¹⁵ = \(step * 1e15)")
+            }
             guard !period.isNaN, period > 2 * step else {
                 throw CorrespondenceError.invalid("period T_\(k) = \(period) must exceed 2Δ = \(2 * step) (the Nyquist "
                     + "limit: shorter periods alias onto longer ones); use an infinite period (inf) for a non-oscillating mode")
@@ -95,6 +105,17 @@ public struct OscillatorDesign: Sendable, Equatable {
             }
         }
         return try LTISystem(a: a, b: b, c: c, d: ComplexMatrix(rows: 1, columns: 1), domain: .continuous)
+    }
+
+    /// Memory and work of writing this design: the S4D layer (`channels` copies of the targets' C, log_A_real, A_imag,
+    /// a few copies while it is built and written) and, with `system`, the real 2×2-block system of n = 2·targets
+    /// states ZOH-discretised with Δ — a dense exponential of the (n+1)×(n+1) block matrix [[A, B], [0, 0]]: ~10 such
+    /// complex matrices and 30(n+1)³ operations. `phasor design` checks it (ResourceLimits) before it builds anything.
+    public func jobEstimate(channels: Int, system: Bool) -> JobEstimate {
+        let modes = Double(max(channels, 1)) * Double(targets.count), n = 2 * Double(targets.count) + 1
+        let layer = JobEstimate(parts: [("designed layer", modes * 4 * 8 * 4)], operations: modes * 20)
+        guard system else { return layer }
+        return layer + JobEstimate(parts: [("system matrices", 10 * 16 * n * n)], operations: 30 * n * n * n)
     }
 
     /// The largest channels × modes `s4dCore` builds (2²²).

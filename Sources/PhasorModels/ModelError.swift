@@ -17,6 +17,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case underPrefix(String)
     /// Anything else about the configuration.
     case invalidConfiguration(String)
+    /// A training state cannot be resumed: it is corrupt or was written by a different run (`reason` says which).
+    case cannotResume(path: String, reason: String)
+    /// Training produced a non-finite loss or parameters: the optimisation diverged (`why` names the likely cause).
+    case diverged(epoch: Int, batch: Int, why: String)
 
     public var description: String {
         switch self {
@@ -36,6 +40,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
             return "the file holds a model under \(prefix) among other tensors: pick one with --prefix"
         case .invalidConfiguration(let text):
             return "invalid model configuration: \(text)"
+        case .cannotResume(let path, let reason):
+            return "--resume: \(path) \(reason)"
+        case .diverged(let epoch, let batch, let why):
+            return "training diverged at epoch \(epoch), batch \(batch): the loss or the parameters became NaN or infinite; \(why)"
         }
     }
 }

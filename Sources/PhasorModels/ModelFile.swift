@@ -8,6 +8,10 @@
 //     numbers); without metadata a stated placement is used, and without either the model is read as post-norm
 //     (example.py's default) with a note — the shapes cannot tell.
 //   • discretisation: metadata "discretization" (zoh | bilinear; default zoh, s4d.py's).
+//   • block kinds: metadata "block" (glu | bilinear; default glu, example.py's) — the only way to tell the heads apart,
+//     both being one Conv1d — and "norm" (layer | batch | none): the norms' keys show the kind (CheckpointLayout.swift),
+//     so "norm" is optional and an ERROR when it contradicts the tensors. Without norms the placement does not matter
+//     (no note). BatchNorm's num_batches_tracked may be int64 (PyTorch's) or floating point; it must be an integer.
 //   • precision: F64, F32, F16 and BF16 tensors are read exactly (each value converted to Double) and run in Double.
 // A file may also hold only S4D cores (the kernel tensors and D of layers 0…n−1, as `phasor design --out` writes; other
 // tensors of a state dict without an encoder are ignored with a note): `loadCores` accepts it for readers that need
@@ -49,6 +53,10 @@ public enum ModelFile {
     public static let prenormKey = "prenorm"
     public static let discretizationKey = "discretization"
     public static let classNamesKey = "class_names"
+    /// The activation head of every block: "glu" or "bilinear".
+    public static let blockKey = "block"
+    /// The norm of every block: "layer", "batch" or "none".
+    public static let normKey = "norm"
 
     /// Reads the checkpoint at `path`.
     public static func load(path: String, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedModel {
@@ -160,10 +168,12 @@ public enum ModelFile {
     static func checkpoint(tensors: [String: (key: String, shape: [Int], tensor: Tensor)], metadata: [String: String],
                            options: ModelLoadOptions, notes: inout [String]) throws -> Checkpoint {
         var configuration = try CheckpointLayout.configuration(shapes: tensors.mapValues(\.shape))
+        configuration.head = try headKind(metadata)
+        try checkNormKind(metadata, found: configuration.norm)
         var store = ParameterStore()
         for (key, shape) in configuration.parameterShapes {
             guard let t = tensors[key] else { throw ModelError.missingKey(key) }
-            let values = try floatingValues(t.tensor, key: t.key)
+            let values = S4ModelKeys.isCounter(key) ? try counterValues(t.tensor, key: t.key) : try floatingValues(t.tensor, key: t.key)
             if S4ModelKeys.isStep(key) {
                 for v in values {
                     let dt = Foundation.exp(v)                                // Δ_h = exp(log_dt_h)
@@ -172,7 +182,9 @@ public enum ModelFile {
             }
             try store.append(Parameter(name: key, shape: shape, values: values))
         }
-        configuration.prenorm = try normPlacement(metadata, options: options, notes: &notes) == .pre
+        var placementOptions = options
+        if configuration.norm == .none { placementOptions.normPlacementMatters = false }        // nothing to place
+        configuration.prenorm = try normPlacement(metadata, options: placementOptions, notes: &notes) == .pre
         configuration.discretization = try discretization(metadata)
         let model = try S4Model(configuration: configuration, parameters: store)
         var names: [String]?
@@ -183,7 +195,8 @@ public enum ModelFile {
             names = decoded
         }
         var extra = metadata
-        for key in [prenormKey, discretizationKey, classNamesKey, InputStandardisation.meanKey, InputStandardisation.stdKey] {
+        for key in [prenormKey, discretizationKey, classNamesKey, blockKey, normKey, InputStandardisation.meanKey,
+                    InputStandardisation.stdKey] {
             extra[key] = nil
         }
         return try Checkpoint(model: model, standardisation: try InputStandardisation.load(from: SafeTensorsFile(metadata: metadata)),
@@ -213,6 +226,41 @@ public enum ModelFile {
                     + "--prenorm if the model was trained with prenorm=True (or --postnorm to silence this note)")
             }
             return .post
+        }
+    }
+
+    /// The values of an integer tensor (a batch count): any integer or floating dtype, whole numbers ≥ 0.
+    static func counterValues(_ tensor: Tensor, key: String) throws -> [Double] {
+        let values = tensor.asDoubles()
+        guard values.allSatisfy({ $0.isFinite && $0 >= 0 && $0 == $0.rounded() }) else {
+            throw ModelError.invalidConfiguration("tensor '\(key)' must hold a whole number ≥ 0 (it counts batches); got \(values)")
+        }
+        return values
+    }
+
+    /// Metadata "block" (default glu).
+    static func headKind(_ metadata: [String: String]) throws -> HeadKind {
+        guard let text = metadata[blockKey] else { return .glu }
+        guard let kind = HeadKind(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw ModelError.invalidConfiguration("metadata block is '\(text)'; use \"glu\" or \"bilinear\"")
+        }
+        return kind
+    }
+
+    /// Metadata "norm", when present, against the kind the tensors show.
+    static func checkNormKind(_ metadata: [String: String], found: NormKind) throws {
+        guard let text = metadata[normKey] else { return }
+        guard let stated = NormKind(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw ModelError.invalidConfiguration("metadata norm is '\(text)'; use \"layer\", \"batch\" or \"none\"")
+        }
+        guard stated == found else {
+            let shown: String
+            switch found {
+            case .layer: shown = "LayerNorms (norms.{i}.weight and bias, no running statistics)"
+            case .batch: shown = "BatchNorms (norms.{i}.running_mean …)"
+            case .none: shown = "no norms (no norms.{i} keys)"
+            }
+            throw ModelError.invalidConfiguration("metadata norm = \(text) but the tensors hold \(shown); fix the metadata or the file")
         }
     }
 

@@ -16,12 +16,18 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     let setup: @Sendable (URL) throws -> [String]
     /// What must still hold afterwards beyond "no new file" (e.g. a device given as output is still a device).
     let after: (@Sendable (URL) throws -> Void)?
+    /// Environment variables for the run (e.g. PHASOR_MEMORY_LIMIT).
+    let environment: [String: String]
+    /// Run with the row's folder as the current directory (rows that spell paths relatively).
+    let inFolder: Bool
     var testDescription: String { name }
 
-    init(_ name: String, _ fragment: String, after: (@Sendable (URL) throws -> Void)? = nil,
-         _ setup: @escaping @Sendable (URL) throws -> [String]) {
+    init(_ name: String, _ fragment: String, environment: [String: String] = [:], inFolder: Bool = false,
+         after: (@Sendable (URL) throws -> Void)? = nil, _ setup: @escaping @Sendable (URL) throws -> [String]) {
         self.name = name
         self.fragment = fragment
+        self.environment = environment
+        self.inFolder = inFolder
         self.after = after
         self.setup = setup
     }
@@ -92,7 +98,8 @@ enum BadFiles {
 
     /// A full S4Model checkpoint (state-spaces keys, F64; d_input 1, H = 2, N/2 = 1, one layer, classes a, b) with
     /// optional replaced or removed tensors.
-    static func checkpoint(_ dir: URL, replacing: [String: ([Int], [Double])] = [:], removing: Set<String> = []) throws -> String {
+    static func checkpoint(_ dir: URL, replacing: [String: ([Int], [Double])] = [:], removing: Set<String> = [],
+                           adding: [(String, [Int], [Double])] = [], metadata: [String: String] = [:]) throws -> String {
         let h = 2
         var tensors: [(String, [Int], [Double])] = [
             ("encoder.weight", [h, 1], [0.5, -0.3]), ("encoder.bias", [h], [0.1, 0]),
@@ -107,7 +114,8 @@ enum BadFiles {
         ]
         tensors.removeAll { removing.contains($0.0) }
         for (i, t) in tensors.enumerated() { if let r = replacing[t.0] { tensors[i] = (t.0, r.0, r.1) } }
-        try TestFiles.safetensors(tensors, metadata: ["class_names": "[\\\"a\\\",\\\"b\\\"]"],
+        tensors += adding
+        try TestFiles.safetensors(tensors, metadata: metadata.merging(["class_names": "[\\\"a\\\",\\\"b\\\"]"]) { a, _ in a },
                                   to: dir.appendingPathComponent("model.safetensors"))
         return path(dir, "model.safetensors")
     }
@@ -163,7 +171,9 @@ struct SetupError: Error, CustomStringConvertible {
 enum BadInputTable {
     static let f64x4 = TestFiles.littleEndian([1, 2, 3, 4])
 
-    static let rows: [BadInputCase] = [
+    static let rows: [BadInputCase] = firstPass + HostileTable.rows
+
+    static let firstPass: [BadInputCase] = [
         // ── malformed files ─────────────────────────────────────────────────────────────────────────────────────
         BadInputCase("safetensors truncated inside the data", "offset") { dir in
             let full = try BadFiles.s4d(dir, "full.safetensors")
@@ -350,6 +360,12 @@ enum BadInputTable {
         BadInputCase("train --epochs 0", "epochs") { dir in
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--epochs", "0", "--out", BadFiles.path(dir, "m.safetensors")]
         },
+        BadInputCase("train --norm group (not a norm kind)", "--norm") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--norm", "group", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --block swiglu (not a head kind)", "--block") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--block", "swiglu", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
         BadInputCase("train on an empty CSV", "no rows") { dir in
             ["train", "--data", try BadFiles.write("", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
         },
@@ -367,6 +383,17 @@ enum BadInputTable {
         },
         BadInputCase("eval with a checkpoint holding NaN", "NaN") { dir in
             ["eval", "--model", try BadFiles.checkpoint(dir, replacing: ["decoder.bias": ([2], [.nan, 0])]),
+             "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with metadata norm = batch on a LayerNorm model", "metadata norm = batch") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, metadata: ["norm": "batch"]), "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with an unknown metadata block", "metadata block") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, metadata: ["block": "swiglu"]), "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with a BatchNorm whose running variance is negative", "running_var") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, adding: [("norms.0.running_mean", [2], [0, 0]), ("norms.0.running_var", [2], [1, -2]),
+                                                                      ("norms.0.num_batches_tracked", [], [3])]),
              "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
         },
         BadInputCase("eval with a checkpoint missing the decoder", "decoder.weight") { dir in
@@ -426,7 +453,7 @@ enum BadInputTable {
              "--adjacency", try BadFiles.npy(dir, "a.npy", shape: [2, 2], values: [0, 1, 1, 0]), "--coupling", "1",
              "--theta0", try BadFiles.npy(dir, "t.npy", shape: [3], values: [0, 0, 0]), "--times", "1"]
         },
-        BadInputCase("oscillator ω = ∞", "NaN or infinite") { _ in
+        BadInputCase("oscillator ω = ∞", "--omega inf is not a finite number") { _ in
             ["oscillator", "--omega", "inf", "--gamma", "0.1", "--z0", "1,0", "--times", "1"]
         },
         BadInputCase("oscillator time NaN", "not a finite number") { _ in
@@ -550,6 +577,69 @@ enum BadInputTable {
             _ = try BadFiles.write("x", dir, "plots")
             return ["analyze", "--model", try BadFiles.checkpoint(dir), "--plot", BadFiles.path(dir, "plots")]
         },
+        // ── identify / attractor / train --init-from ────────────────────────────────────────────────────────────
+        BadInputCase("identify a missing series", "no such file") { dir in ["identify", "--data", BadFiles.path(dir, "none.npy")] },
+        BadInputCase("identify a series with a missing value", "missing value") { dir in
+            ["identify", "--data", try BadFiles.write("1\n2\nNaN\n4\n", dir, "s.csv")]
+        },
+        BadInputCase("identify a 3-D .npy", "(L,) or (L, d)") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [2, 2, 2], values: Array(repeating: 1, count: 8))]
+        },
+        BadInputCase("identify a constant-zero series", "every singular value is zero") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [20], values: Array(repeating: 0, count: 20))]
+        },
+        BadInputCase("identify with more delays than samples", "too short") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map(Double.init)), "--delays", "12"]
+        },
+        BadInputCase("identify --rank 0", "rank 0") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }), "--rank", "0"]
+        },
+        BadInputCase("identify --rank and --energy together", "at most one") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4]), "--rank", "2", "--energy", "0.9"]
+        },
+        BadInputCase("identify --energy 1.5", "energy 1.5") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }), "--energy", "1.5"]
+        },
+        BadInputCase("identify --dt 0", "Δ") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }), "--dt", "0"]
+        },
+        BadInputCase("identify --holdout 0.95", "holdout") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }), "--holdout", "0.95"]
+        },
+        BadInputCase("identify HAVOK with rank 1", "rank ≥ 2") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [30], values: (0..<30).map { sin(Double($0)) }), "--method", "havok",
+             "--delays", "4", "--rank", "1"]
+        },
+        BadInputCase("identify --network-out with HAVOK", "--method dmd") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [30], values: (0..<30).map { sin(Double($0)) }), "--method", "havok",
+             "--network-out", BadFiles.path(dir, "net")]
+        },
+        BadInputCase("identify --out into a missing folder (nothing computed or written)", "/nonexistent/dir") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }),
+             "--out", "/nonexistent/dir/layer.safetensors"]
+        },
+        BadInputCase("identify --component beyond the channels", "--component 3") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10, 2], values: (0..<20).map { sin(Double($0)) }), "--component", "3"]
+        },
+        BadInputCase("identify --plot onto a file", "not a folder") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }),
+             "--plot", try BadFiles.write("x", dir, "plots")]
+        },
+        BadInputCase("attractor without equations", "no equations") { dir in
+            ["attractor", "--name", "Lorenz96", "--out", BadFiles.path(dir, "s.npy")]
+        },
+        BadInputCase("attractor --length 0", "length 0") { dir in
+            ["attractor", "--name", "Lorenz", "--length", "0", "--out", BadFiles.path(dir, "s.npy")]
+        },
+        BadInputCase("train --init-from a layer with other mode counts", "--d-state 2") { dir in
+            _ = try BadFiles.s4d(dir, "layer.safetensors", channels: 1, modes: 1)
+            return ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--d-model", "2", "--d-state", "4",
+                    "--init-from", BadFiles.path(dir, "layer.safetensors"), "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --init-from a missing file", "no such file") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--init-from", BadFiles.path(dir, "none.safetensors"),
+             "--out", BadFiles.path(dir, "m.safetensors")]
+        },
     ]
 }
 
@@ -621,10 +711,11 @@ enum AcceptedFileTable {
         defer { try? FileManager.default.removeItem(at: dir) }
         let arguments = try row.setup(dir)
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
-        let result = try CLI.run(arguments)
+        let result = try CLI.run(arguments, in: row.inFolder ? dir : nil, environment: row.environment)
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
         #expect(result.status != 0, "exit status 0; stdout: \(result.stdout)")
         #expect(lines.count == 1, "stderr has \(lines.count) lines: \(result.stderr)")
+        #expect(!result.stderr.contains("Code=") && !result.stderr.contains("Fatal error"), "\(result.stderr)")
         #expect(result.stderr.lowercased().contains(row.fragment.lowercased()),
                 "stderr lacks '\(row.fragment)': \(result.stderr)")
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
@@ -633,7 +724,7 @@ enum AcceptedFileTable {
     }
 
     @Test func tableHasAtLeastThirtyRows() {
-        #expect(BadInputTable.rows.count >= 30)
+        #expect(BadInputTable.firstPass.count >= 107 && HostileTable.rows.count >= 111)
         #expect(Set(BadInputTable.rows.map(\.name)).count == BadInputTable.rows.count)
         #expect(Set(AcceptedFileTable.rows.map(\.name)).count == AcceptedFileTable.rows.count)
     }

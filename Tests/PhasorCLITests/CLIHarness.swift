@@ -22,11 +22,15 @@ enum CLI {
         return directory.appendingPathComponent("phasor")
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+    /// Runs `phasor arguments` (in `directory`, with `environment` added to this process's).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -44,7 +48,15 @@ enum CLI {
 @Test func versionAndHelp() throws {
     let version = try CLI.run(["--version"])
     #expect(version.status == 0)
-    #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+    let lines = version.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.first == "0.1.0")
+    // the second line says which SIMD code runs (docs/performance.md); PHASOR_SIMD lowers the kernels' level
+    #expect(lines.count == 2 && lines[1].hasPrefix("build: SIMD kernels ") && lines[1].contains(", Swift code "))
+    let generic = try CLI.run(["--version"], environment: ["PHASOR_SIMD": "generic"])
+    #expect(generic.stdout.contains("build: SIMD kernels generic (CPU "))
+    let typo = try CLI.run(["--version"], environment: ["PHASOR_SIMD": "avx9"])
+    #expect(typo.status != 0)
+    #expect(typo.stderr.split(separator: "\n").count == 1 && typo.stderr.contains("PHASOR_SIMD=avx9 is not one of generic, avx2, avx512"))
     let help = try CLI.run(["--help"])
     #expect(help.status == 0)
     #expect(help.stdout.contains("SUBCOMMANDS"))

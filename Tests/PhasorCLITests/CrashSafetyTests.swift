@@ -5,7 +5,9 @@ import Testing
 // a checkpoint that loads, `--resume` continues from the last completed epoch, and the final parameters are
 // bit-for-bit those of an uninterrupted run with the same seed. The checkpoint and the resume state are polled
 // while the process runs and must parse completely every time they exist (files are written by rename, never
-// in place). Tiny model, small data made here, so the whole test takes a few seconds in debug.
+// in place). The run is tracked (--track): the resumed run continues the tracking records, which end identical to the
+// uninterrupted run's (they were wiped before issue 14). Tiny model, small data made here, so the whole test takes a
+// few seconds in debug.
 
 /// A safetensors file checked byte by byte, independently of Phasor's reader: 8-byte little-endian header length,
 /// a JSON object header, every tensor's data_offsets inside the data, and the data exactly as long as the last offset.
@@ -50,7 +52,8 @@ enum SafeTensorsCheck {
 
     static func arguments(data: String, out: String) -> [String] {
         ["train", "--data", data, "--layers", "1", "--d-model", "4", "--d-state", "4", "--epochs", "\(epochs)",
-         "--batch", "4", "--validation-fraction", "0", "--threads", "1", "--seed", "11", "--precision", "f64", "--out", out]
+         "--batch", "4", "--validation-fraction", "0", "--threads", "1", "--seed", "11", "--precision", "f64", "--out", out,
+         "--track", out + ".run", "--track-every", "3"]
     }
 
     /// The number of completed epochs recorded in a resume state file (metadata `phasor.state`, JSON).
@@ -119,5 +122,14 @@ enum SafeTensorsCheck {
         let b = try #require(FileManager.default.contents(atPath: out))
         #expect(a == b, "resumed checkpoint differs from the uninterrupted one")
         #expect(polls > 0)
+
+        // (d) The tracking records continue: the resumed run's are those of the uninterrupted run, step for step.
+        let records = { (run: String) in FileManager.default.contents(atPath: run + ".run/tracking.jsonl") }
+        let referenceRecords = try #require(records(reference)), resumedRecords = try #require(records(out))
+        #expect(referenceRecords.count > 0 && resumedRecords == referenceRecords, "the tracking records differ after --resume")
+
+        // (e) Nothing stays behind: no temporaries, no kept originals of the replaced files.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path) + FileManager.default.contentsOfDirectory(atPath: out + ".run")
+        #expect(!left.contains { $0.hasPrefix(".phasor-tmp") }, "\(left)")
     }
 }

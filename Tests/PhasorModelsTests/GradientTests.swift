@@ -96,10 +96,10 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
         #expect(relativeError(a.bias, numericalGradient(b) { f(x, w, $0) }) <= 1e-6)
     }
 
-    @Test(arguments: [false, true])
-    func blockBackward(withDropout: Bool) throws {
+    @Test(arguments: [false, true], HeadKind.allCases)
+    func blockBackward(withDropout: Bool, head: HeadKind) throws {
         let H = 2, B = 2, L = 20     // direct path; the FFT path equals it (spectralConvolutionEqualsDirect)
-        var layer = try randomLayer(channels: H, state: 4, seed: 31)
+        var layer = try randomLayer(channels: H, state: 4, head: head, seed: 31)
         layer.kernel.logDt = [0.1, 0.5].map { Foundation.log($0) }   // gradients well above FD round-off
         let u = randomVector(B * H * L, seed: 9), g = randomVector(B * H * L, seed: 10)
         let mask: [Double]? = withDropout ? [2, 0, 2, 2] : nil
@@ -116,18 +116,30 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
         #expect(relativeError(lg.kernel.AImag, try numericalGradient(layer.kernel.AImag) { var l = layer; l.kernel.AImag = $0; return try f(l, u) }) <= 1e-6)
     }
 
-    @Test(arguments: [false, true], [false, true])
-    func wholeModel(prenorm: Bool, training: Bool) throws {
-        let config = S4ModelConfiguration(dInput: 2, dModel: 3, dState: 4, layers: 2, classes: 3, prenorm: prenorm, dropout: 0.25)
+    /// Every norm kind with either head (BatchNorm: batch statistics in training, non-trivial running ones otherwise).
+    static let kinds: [(NormKind, HeadKind)] = [(.layer, .glu), (.batch, .bilinear), (.none, .bilinear), (.layer, .bilinear), (.batch, .glu)]
+
+    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)], kinds)
+    func wholeModel(modes: (prenorm: Bool, training: Bool), kinds: (NormKind, HeadKind)) throws {
+        let (prenorm, training) = modes
+        let config = S4ModelConfiguration(dInput: 2, dModel: 3, dState: 4, layers: 2, classes: 3, prenorm: prenorm, dropout: 0.25,
+                                          norm: kinds.0, head: kinds.1)
         var model = try S4Model(configuration: config, seed: 17)
         // Δ of order 0.1–0.5 so that the SSM gradients are far above finite-difference round-off (~1e-11).
         for i in 0..<2 { try model.parameters.setValues("s4_layers.\(i).kernel.log_dt", [0.1, 0.25, 0.5].map { Foundation.log($0) }) }
+        if kinds.0 == .batch {
+            for i in 0..<2 {
+                try model.parameters.setValues("norms.\(i).running_mean", [0.2, -0.4, 0.1])
+                try model.parameters.setValues("norms.\(i).running_var", [0.8, 1.7, 1.2])
+            }
+        }
         let B = 3, L = 7
         let x = randomVector(B * L * 2, seed: 12), lengths = [7, 4, 1], labels = [2, 0, 1]
         var gen = SeededGenerator(seed: 99)
         let (loss, _, grads) = try model.lossAndGradients(inputs: x, batch: B, length: L, lengths: lengths, labels: labels,
                                                           training: training, generator: &gen)
         for p in model.parameters.parameters {
+            if S4ModelKeys.isBuffer(p.name) { #expect(try grads.values(p.name).allSatisfy { $0 == 0 }, "\(p.name)"); continue }
             let fd = try numericalGradient(p.values) { v in
                 var m = model
                 try m.parameters.setValues(p.name, v)
@@ -136,14 +148,16 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
                                               training: training, generator: &g2).loss
             }
             let err = relativeError(try grads.values(p.name), fd)
-            #expect(err <= 1e-6, "\(p.name): relative error \(err)")
+            #expect(err <= 1e-6, "\(kinds) \(p.name): relative error \(err)")
         }
         #expect(loss.isFinite && loss > 0)
     }
 
-    @Test func paddingIsIgnored() throws {
+    @Test(arguments: kinds)
+    func paddingIsIgnored(kinds: (NormKind, HeadKind)) throws {
         // A padded sample's logits do not depend on what follows its length (causal layers + masked mean).
-        let config = S4ModelConfiguration(dInput: 1, dModel: 4, dState: 4, layers: 2, classes: 2, prenorm: true, dropout: 0)
+        let config = S4ModelConfiguration(dInput: 1, dModel: 4, dState: 4, layers: 2, classes: 2, prenorm: true, dropout: 0,
+                                          norm: kinds.0, head: kinds.1)
         let model = try S4Model(configuration: config, seed: 3)
         let short = randomVector(5, seed: 1)
         let a = try model.logits(inputs: short + [0, 0, 0], batch: 1, length: 8, lengths: [5])
@@ -154,41 +168,3 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
     }
 }
 
-@Suite struct MatrixProductTests {
-    @Test(arguments: [(4, 32, 3), (7, 70, 5), (8, 64, 16), (3, 5, 2)])
-    func blockedEqualsScalar(shape: (Int, Int, Int)) {
-        let (m, n, k) = shape
-        let a = randomVector(m * k, seed: 1), b = randomVector(k * n, seed: 2), c0 = randomVector(m * n, seed: 3)
-        for accumulate in [false, true] {
-            var fast = c0, slow = c0
-            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in
-                fast.withUnsafeMutableBufferPointer { MatrixProduct.multiply(m: m, n: n, k: k, a: ap.baseAddress!, b: bp.baseAddress!, c: $0.baseAddress!, accumulate: accumulate) }
-                slow.withUnsafeMutableBufferPointer { MatrixProduct.scalar(rows: 0..<m, columns: 0..<n, n: n, k: k, a: ap.baseAddress!, b: bp.baseAddress!, c: $0.baseAddress!, accumulate: accumulate) }
-            } }
-            #expect(maxAbsDiff(fast, slow) <= 1e-13)
-            // an independent entry: Σ_p a[i,p] b[p,j]
-            let i = m - 1, j = n - 1
-            let entry = (0..<k).reduce(accumulate ? c0[i * n + j] : 0) { $0 + a[i * k + $1] * b[$1 * n + j] }
-            #expect(abs(fast[i * n + j] - entry) <= 1e-13)
-        }
-    }
-}
-
-@Suite struct VectorMathTests {
-    @Test func expAndSigmoidMatchLibm() {
-        var g = SeededGenerator(seed: 8)
-        var worstExp = 0.0, worstSigmoid = 0.0
-        for _ in 0..<2000 {
-            let xs = (0..<8).map { _ in (g.uniform() * 2 - 1) * 700 * (g.uniform() < 0.5 ? 1 : 0.01) }
-            let v = SIMD8<Double>(xs)
-            let e = VectorMath.exp(v), s = VectorMath.sigmoid(v)
-            for i in 0..<8 {
-                worstExp = max(worstExp, abs(e[i] - Foundation.exp(xs[i])) / Foundation.exp(xs[i]))
-                let ref = 1 / (1 + Foundation.exp(-xs[i]))
-                worstSigmoid = max(worstSigmoid, abs(s[i] - ref) / max(ref, 1e-300))
-            }
-        }
-        #expect(worstExp <= 1e-15)
-        #expect(worstSigmoid <= 1e-15)
-    }
-}

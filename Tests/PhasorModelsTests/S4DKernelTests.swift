@@ -5,13 +5,15 @@ import Testing
 @testable import PhasorModels
 import PhasorNumerics
 
-func randomLayer(channels: Int, state: Int, initialisation: S4DInit = .lin, method: Discretization = .zoh, seed: UInt64) throws -> S4DLayer {
+func randomLayer(channels: Int, state: Int, initialisation: S4DInit = .lin, method: Discretization = .zoh,
+                 head: HeadKind = .glu, seed: UInt64) throws -> S4DLayer {
     var g = SeededGenerator(seed: seed)
     let k = try S4DKernelParameters(channels: channels, state: state, initialisation: initialisation, generator: &g)
     let D = (0..<channels).map { _ in g.normal() }
     let W = (0..<(2 * channels * channels)).map { _ in g.normal() / Double(channels).squareRoot() }
     let bias = (0..<(2 * channels)).map { _ in 0.1 * g.normal() }
-    return try S4DLayer(kernel: k, D: D, outputWeight: W, outputBias: bias, discretization: method)
+    return try S4DLayer(core: S4DCore(kernel: k, D: D, discretization: method),
+                        head: ActivationHead(kind: head, channels: channels, weight: W, bias: bias))
 }
 
 func maxAbs(_ a: [Double]) -> Double { a.reduce(0) { max($0, abs($1)) } }

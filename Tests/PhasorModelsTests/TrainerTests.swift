@@ -34,7 +34,11 @@ private func directory() -> String {
     return dir.path
 }
 
-@Test func resumeAfterAnInterruptionIsBitIdentical() throws {
+/// Also with BatchNorm and the bilinear head: the running statistics are buffers the resume state must carry exactly.
+@Test(arguments: [(NormKind.layer, HeadKind.glu), (.batch, .bilinear)])
+func resumeAfterAnInterruptionIsBitIdentical(kinds: (NormKind, HeadKind)) throws {
+    var tiny = tiny
+    tiny.norm = kinds.0; tiny.head = kinds.1
     let data = try rampData(count: 24, seed: 1)
     let options = TrainingOptions(epochs: 3, batchSize: 6, seed: 42, threads: 2)
     let a = directory(), b = directory()

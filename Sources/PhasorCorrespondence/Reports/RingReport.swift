@@ -30,6 +30,18 @@ public struct RingReport: Encodable, Sendable {
     public let readoutFilter: [[Double]]
     public let warnings: [String]
 
+    /// Memory and work of a report over `length` steps of a ring of `nodes` nodes: two ring runs (the input's and the
+    /// impulse's, O(L·M²) each, every node state kept: L arrays of M complex numbers), the inverse DFT of each impulse
+    /// state (O(L·M²)), the report's [re, im] pairs and their JSON text. Checked by `phasor ring` with the model's own
+    /// forward pass (S4ModelConfiguration.jobEstimate) before it runs.
+    public static func jobEstimate(length: Int, nodes: Int) -> JobEstimate {
+        let l = Double(length), m = Double(nodes)
+        let states = l * (m * 16 + 48)                // [[Complex]]: M complex values and an array header per step
+        let pairs = l * (m * (16 + 48) + 48)          // [[[Double]]]: a two-element array per node
+        return JobEstimate(parts: [("ring node states", 3 * states), ("report", pairs), ("JSON text", l * m * 50)],
+                           operations: 3 * l * m * m * 8)
+    }
+
     /// Runs `channel` as a ring on `u` (the sequence the layer's core sees on that channel) and compares its output
     /// with `reference` (the model's own SSM output there). `fromModelInput` says which input the user gave.
     public init(layer: Int, channel: S4DChannel, sample: Int, input u: [Double], reference: [Double],

@@ -21,6 +21,10 @@ import Foundation
 // regular files owned by this user, never one of a live process (another writer of the same output, or a reused pid:
 // then it is left alone). Files from other hosts on a shared file system are never touched (their pids mean nothing
 // here).
+//
+// Inside a command, every write and every folder created is journaled by the open `FileTransaction`
+// (FileTransaction.swift): a command that fails leaves the file system as it found it, and never writes over one of
+// its own inputs.
 
 /// A file could not be written.
 public struct FileWriteError: Error, CustomStringConvertible, Sendable {
@@ -35,13 +39,24 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable {
 
 public enum AtomicFile {
     /// Writes `data` to `path` atomically, replacing an existing regular file (through a symbolic link: its target).
+    /// Inside a command's `FileTransaction` the write is journaled (undone if the command fails) and refused when the
+    /// destination is one of the command's inputs.
     public static func write(_ data: Data, to path: String) throws {
         let target = try destination(of: path)
+        removeStaleTemporaries(of: (target as NSString).lastPathComponent, in: folder(of: target))
+        try FileTransaction.current?.willReplace(target, path: path)
+        try replace(target, with: data, path: path)
+    }
+
+    /// A write that no transaction sees (the transaction's own copy of an original).
+    static func writeUnjournaled(_ data: Data, to path: String) throws {
+        try replace(try destination(of: path), with: data, path: path)
+    }
+
+    /// Temporary file in `target`'s folder, flushed, renamed over `target`; errors name `path`.
+    private static func replace(_ target: String, with data: Data, path: String) throws {
         let folder = folder(of: target)
-        let name = (target as NSString).lastPathComponent
-        removeStaleTemporaries(of: name, in: folder)
-        let temporary = (folder as NSString).appendingPathComponent(temporaryPrefix(of: name)
-            + "\(getpid())-" + hex(UInt64(UInt32.random(in: .min ... .max)), digits: 8))
+        let temporary = (folder as NSString).appendingPathComponent(temporaryName(of: (target as NSString).lastPathComponent))
         func failure(_ what: String) -> FileWriteError {
             let reason = FileSystem.Errno(errno).sentence
             unlink(temporary)
@@ -119,8 +134,17 @@ public enum AtomicFile {
     /// Creates the folder `path` and its missing parents (as `mkdir -p`), with one-line errors: a component that
     /// exists but is not a folder, permission denied, a read-only file system. (Not atomic; it lives here so that
     /// every output path goes through this one type.)
-    public static func createFolder(atPath path: String) throws {
+    public static func createFolder(atPath path: String) throws { try walkFolders(path, create: true) }
+
+    /// Throws what `createFolder(atPath:)` would throw, without creating anything (a command checks its output
+    /// folders before any work): a component that exists but is not a folder, or a folder it cannot write into.
+    public static func requireFolderWritable(atPath path: String) throws { try walkFolders(path, create: false) }
+
+    /// `path`'s components in order: each existing one must be a folder; a missing one is created (`create`), or —
+    /// checking only — its parent must be writable.
+    private static func walkFolders(_ path: String, create: Bool) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""
+        var parent = "."
         for component in path.split(separator: "/") {
             prefix = prefix.isEmpty || prefix.hasSuffix("/") ? prefix + component : prefix + "/" + component
             switch FileSystem.status(prefix) {
@@ -130,16 +154,31 @@ public enum AtomicFile {
                     throw FileWriteError(path: path, reason: "\(prefix) is \(kind.phrase), not a folder")
                 }
             case let .failure(error) where error.code == ENOENT:
-                if mkdir(prefix, 0o777) != 0, errno != EEXIST {
+                guard create else {
+                    guard access(parent, W_OK) == 0 else {
+                        throw FileWriteError(path: path, reason: "cannot create the folder \(prefix): the folder \(parent) is not writable")
+                    }
+                    return
+                }
+                if mkdir(prefix, 0o777) == 0 {
+                    FileTransaction.current?.didCreateFolder(prefix)
+                } else if errno != EEXIST {
                     throw FileWriteError(path: path, reason: "cannot create the folder \(prefix): \(FileSystem.Errno(errno).sentence)")
                 }
             case let .failure(error):
                 throw FileWriteError(path: path, reason: "\(prefix): \(error.sentence)")
             }
+            parent = prefix
         }
+        if !create, access(parent, W_OK) != 0 { throw FileWriteError(path: path, reason: "the folder \(parent) is not writable") }
     }
 
     // MARK: - Temporary names
+
+    /// A fresh temporary name for `name` from this process: ".phasor-tmp-<h>-<host>-<pid>-<r>".
+    static func temporaryName(of name: String) -> String {
+        temporaryPrefix(of: name) + "\(getpid())-" + hex(UInt64(UInt32.random(in: .min ... .max)), digits: 8)
+    }
 
     /// ".phasor-tmp-<h>-<host>-": the part of a temporary's name shared by every writer of `name` on this host.
     static func temporaryPrefix(of name: String) -> String {
@@ -163,7 +202,7 @@ public enum AtomicFile {
     }
 
     /// The folder holding `path` ("." for a bare name).
-    private static func folder(of path: String) -> String {
+    static func folder(of path: String) -> String {
         let folder = (path as NSString).deletingLastPathComponent
         return folder.isEmpty ? "." : folder
     }

@@ -9,9 +9,15 @@ import Darwin
 // Only regular files are read: a named pipe, device or socket would block or never end (and Foundation called a FIFO
 // "You don't have permission"), so each is refused by name before it is opened.
 
-enum FileBytes {
-    /// The contents of `path`, or a `DataError` naming the file and the reason.
-    static func read(_ path: String) throws -> [UInt8] {
+public enum FileBytes {
+    /// The contents of `path`, or a `DataError` naming the file and the reason. Inside a command's FileTransaction the
+    /// file becomes an input that no output of the command may replace.
+    public static func read(_ path: String) throws -> [UInt8] {
+        try read(path, asInput: true)
+    }
+
+    /// `read`; `asInput: false` for the transaction's own copy of a file it is about to replace.
+    static func read(_ path: String, asInput: Bool) throws -> [UInt8] {
         func failure(_ problem: String, _ fix: String) -> DataError { DataError(.unreadable, file: path, problem: problem, fix: fix) }
         func failure(_ error: FileSystem.Errno) -> DataError {
             switch error.code {
@@ -32,6 +38,7 @@ enum FileBytes {
         var s = stat()
         guard fstat(fd, &s) == 0 else { throw failure(FileSystem.Errno(errno)) }
         try requireRegular(.init(mode: s.st_mode), failure)   // the path may have been replaced since the stat
+        if asInput { try FileTransaction.current?.didRead(path) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(s.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

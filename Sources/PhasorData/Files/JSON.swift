@@ -253,3 +253,22 @@ enum JSONWriter {
         out.append(UInt8(ascii: "]"))
     }
 }
+
+/// Foundation's JSON coding errors in one sentence (their own descriptions are multi-line dumps such as
+/// `dataCorrupted(Context(codingPath: […], debugDescription: …, underlyingError: Optional(Error Domain=NSCocoaErrorDomain
+/// Code=3840 …)))`).
+public enum JSONCodingErrors {
+    /// "at history.2.trainLoss: Unable to encode Double.infinity directly in JSON", or nil for any other error.
+    public static func sentence(_ error: Error) -> String? {
+        let context: (path: [CodingKey], text: String)
+        switch error {
+        case let EncodingError.invalidValue(value, c): context = (c.codingPath, "\(value) cannot be written as JSON (\(c.debugDescription))")
+        case let DecodingError.dataCorrupted(c): context = (c.codingPath, c.debugDescription)
+        case let DecodingError.keyNotFound(key, c): context = (c.codingPath, "the key '\(key.stringValue)' is missing")
+        case let DecodingError.typeMismatch(_, c), let DecodingError.valueNotFound(_, c): context = (c.codingPath, c.debugDescription)
+        default: return nil
+        }
+        let place = context.path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return (place.isEmpty ? "" : "at \(place): ") + context.text
+    }
+}

@@ -1,9 +1,9 @@
 // The typed parts of an S4Model (DESIGN.md §3): encoder → blocks → masked mean → decoder, each residual block
 //     x ← x + dropout(head(core(norm(x))))     (pre-norm)      or      x ← norm(x + dropout(head(core(x))))     (post-norm)
-// with a sequence-mixing core (today S4D), an activation head (today GELU → 1×1 conv to 2H → GLU) and a norm (today
-// LayerNorm). Each kind is an enum with one case per implementation, so a new kind is a new case and the compiler
-// lists every place that must handle it. Planned, NOT implemented: norms `batch` and `none`; a `bilinear` head
-// (1×1 conv to 2H → a ⊙ b, no GELU, no sigmoid); cores S5, LRU, LinOSS and S6 — each with its reference
+// with a sequence-mixing core (today S4D), an activation head (GELU → 1×1 conv to 2H → GLU, or the bilinear
+// 1×1 conv to 2H → a ⊙ b of BilinearHead.swift) and a norm (LayerNorm, BatchNorm of BatchNormParameters.swift, or
+// none). Each kind is an enum with one case per implementation, so a new kind is a new case and the compiler lists
+// every place that must handle it. Planned, NOT implemented: cores S5, LRU, LinOSS and S6 — each with its reference
 // implementation's key names in one layout file per family (as CheckpointLayout.swift holds example.py's).
 // The parts are views of the model's ParameterStore (the optimiser's and the checkpoint's flat form); the mapping
 // between the two is CheckpointLayout.swift.
@@ -45,10 +45,22 @@ public enum NormPlacement: String, Sendable, CaseIterable, Codable {
     case post
 }
 
-/// A block's norm. (Planned: `batch`, `none`.)
+/// A block's norm.
 public enum Norm: Sendable, Equatable {
     /// LayerNorm over the channel axis (ε = 1e-5, as PyTorch).
     case layer(LayerNormParameters)
+    /// BatchNorm over the channel axis (nn.BatchNorm1d: ε = 1e-5, momentum 0.1; padding left out of the statistics).
+    case batch(BatchNormParameters)
+    /// No norm (the identity).
+    case none
+
+    public var kind: NormKind {
+        switch self {
+        case .layer: return .layer
+        case .batch: return .batch
+        case .none: return .none
+        }
+    }
 }
 
 /// A block's sequence-mixing core. (Planned: S5, LRU, LinOSS, S6, each with its own key names.)
@@ -71,21 +83,67 @@ public struct GatedGELUHead: Sendable, Equatable {
     public let channels: Int
 
     public init(channels: Int, weight: [Double], bias: [Double]) throws {
-        guard channels > 0, weight.count == 2 * channels * channels, bias.count == 2 * channels else {
-            throw ModelError.shapeMismatch(key: "gated GELU head (2H, H)", expected: [2 * channels, channels],
-                                           found: [weight.count, bias.count])
-        }
+        try checkHeadConvolution("gated GELU head (2H, H)", channels: channels, weight: weight, bias: bias)
         self.channels = channels; self.weight = weight; self.bias = bias
     }
 }
 
-/// A block's activation head. (Planned: `bilinear`, a 1×1 conv to 2H then a ⊙ b.)
-public enum ActivationHead: Sendable, Equatable {
-    case gatedGELU(GatedGELUHead)
+/// Throws unless W has 2H·H values and b 2H (a head's 1×1 convolution to 2H, H ≥ 1).
+func checkHeadConvolution(_ name: String, channels: Int, weight: [Double], bias: [Double]) throws {
+    guard channels > 0, weight.count == 2 * channels * channels, bias.count == 2 * channels else {
+        throw ModelError.shapeMismatch(key: name, expected: [2 * channels, channels], found: [weight.count, bias.count])
+    }
+}
 
-    /// The gated GELU head (every head is one today).
-    public var gatedGELU: GatedGELUHead {
-        switch self { case .gatedGELU(let h): return h }
+/// A block's activation head. Both kinds start with the same 1×1 convolution to 2H (W, b).
+public enum ActivationHead: Sendable, Equatable {
+    /// GELU → 1×1 conv → GLU (out = z₁ ⊙ σ(z₂)).
+    case gatedGELU(GatedGELUHead)
+    /// 1×1 conv → out = z₁ ⊙ z₂ (no GELU, no sigmoid).
+    case bilinear(BilinearHead)
+
+    public var kind: HeadKind {
+        switch self {
+        case .gatedGELU: return .glu
+        case .bilinear: return .bilinear
+        }
+    }
+
+    public var channels: Int {
+        switch self {
+        case .gatedGELU(let h): return h.channels
+        case .bilinear(let h): return h.channels
+        }
+    }
+
+    /// The 1×1 convolution's W, shape (2H, H).
+    public var weight: [Double] {
+        get { switch self { case .gatedGELU(let h): return h.weight; case .bilinear(let h): return h.weight } }
+        set {
+            switch self {
+            case .gatedGELU(var h): h.weight = newValue; self = .gatedGELU(h)
+            case .bilinear(var h): h.weight = newValue; self = .bilinear(h)
+            }
+        }
+    }
+
+    /// The 1×1 convolution's b, shape (2H).
+    public var bias: [Double] {
+        get { switch self { case .gatedGELU(let h): return h.bias; case .bilinear(let h): return h.bias } }
+        set {
+            switch self {
+            case .gatedGELU(var h): h.bias = newValue; self = .gatedGELU(h)
+            case .bilinear(var h): h.bias = newValue; self = .bilinear(h)
+            }
+        }
+    }
+
+    /// A head of `kind` with this convolution (shapes checked).
+    public init(kind: HeadKind, channels: Int, weight: [Double], bias: [Double]) throws {
+        switch kind {
+        case .glu: self = .gatedGELU(try GatedGELUHead(channels: channels, weight: weight, bias: bias))
+        case .bilinear: self = .bilinear(try BilinearHead(channels: channels, weight: weight, bias: bias))
+        }
     }
 }
 
@@ -99,15 +157,16 @@ public struct ResidualBlock: Sendable, Equatable {
         self.norm = norm; self.core = core; self.head = head
     }
 
-    /// The LayerNorm parameters (every norm is a LayerNorm today).
-    public var layerNorm: LayerNormParameters {
-        switch norm { case .layer(let p): return p }
+    /// The LayerNorm parameters, when the norm is a LayerNorm.
+    public var layerNorm: LayerNormParameters? {
+        if case .layer(let p) = norm { return p }
+        return nil
     }
 
     /// The fused executor of this block's core and head.
     public func layer() throws -> S4DLayer {
-        switch (core, head) {
-        case (.s4d(let c), .gatedGELU(let h)): return try S4DLayer(core: c, head: h)
+        switch core {
+        case .s4d(let c): return try S4DLayer(core: c, head: head)
         }
     }
 }

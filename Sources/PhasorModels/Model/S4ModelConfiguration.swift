@@ -13,17 +13,41 @@ public struct S4ModelConfiguration: Sendable, Equatable, Codable {
     public var layers: Int
     /// Number of output classes.
     public var classes: Int
-    /// LayerNorm before each block (true) or after the residual add (false, the example.py default).
+    /// The norm before each block (true) or after the residual add (false, the example.py default).
     public var prenorm: Bool
     /// Dropout probability (in the block after GELU and after each block; masks tied along L).
     public var dropout: Double
     public var initialisation: S4DInit
     public var discretization: Discretization
+    /// Every block's norm (LayerNorm: example.py's).
+    public var norm: NormKind
+    /// Every block's activation head (GELU → GLU: example.py's).
+    public var head: HeadKind
 
     public init(dInput: Int, dModel: Int = 128, dState: Int = 64, layers: Int = 4, classes: Int, prenorm: Bool = false,
-                dropout: Double = 0.1, initialisation: S4DInit = .lin, discretization: Discretization = .zoh) {
+                dropout: Double = 0.1, initialisation: S4DInit = .lin, discretization: Discretization = .zoh,
+                norm: NormKind = .layer, head: HeadKind = .glu) {
         self.dInput = dInput; self.dModel = dModel; self.dState = dState; self.layers = layers; self.classes = classes
         self.prenorm = prenorm; self.dropout = dropout; self.initialisation = initialisation; self.discretization = discretization
+        self.norm = norm; self.head = head
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case dInput, dModel, dState, layers, classes, prenorm, dropout, initialisation, discretization, norm, head
+    }
+
+    /// Decodes a configuration; one written before norms and heads had kinds (no "norm"/"head") is example.py's
+    /// LayerNorm and gated GELU head.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(dInput: c.decode(Int.self, forKey: .dInput), dModel: c.decode(Int.self, forKey: .dModel),
+                      dState: c.decode(Int.self, forKey: .dState), layers: c.decode(Int.self, forKey: .layers),
+                      classes: c.decode(Int.self, forKey: .classes), prenorm: c.decode(Bool.self, forKey: .prenorm),
+                      dropout: c.decode(Double.self, forKey: .dropout),
+                      initialisation: c.decode(S4DInit.self, forKey: .initialisation),
+                      discretization: c.decode(Discretization.self, forKey: .discretization),
+                      norm: c.decodeIfPresent(NormKind.self, forKey: .norm) ?? .layer,
+                      head: c.decodeIfPresent(HeadKind.self, forKey: .head) ?? .glu)
     }
 
     /// Throws `ModelError.invalidConfiguration` naming the first impossible setting.
@@ -39,6 +63,6 @@ public struct S4ModelConfiguration: Sendable, Equatable, Codable {
         }
     }
 
-    /// Where each block's LayerNorm sits.
+    /// Where each block's norm sits.
     public var normPlacement: NormPlacement { prenorm ? .pre : .post }
 }

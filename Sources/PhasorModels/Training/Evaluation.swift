@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import PhasorNumerics
 
@@ -77,13 +76,16 @@ extension Checkpoint {
             throw ModelError.invalidConfiguration("label \(bad) is outside the model's \(classes) classes")
         }
         guard source.count > 0 else { throw ModelError.invalidConfiguration("no samples to evaluate") }
+        guard batchSize >= 1, (1...64).contains(threads) else {
+            throw ModelError.invalidConfiguration("the batch size must be ≥ 1 and threads in 1…64 (got \(batchSize), \(threads))")
+        }
         let inputs = try standardisation?.applied(to: source) ?? source
         var confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes)
         var totalLoss = 0.0, correct = 0
         for indices in source.batches(order: Array(0..<source.count), size: batchSize) {
             let parts = split(indices, parts: threads)
             let slots = ResultSlots<Result<[Double], Error>>(count: parts.count)
-            DispatchQueue.concurrentPerform(iterations: parts.count) { t in
+            concurrentParts(parts.count) { t in
                 let b = inputs.batch(parts[t])
                 slots.set(t, Result { try model.logits(inputs: b.inputs, batch: b.batch, length: b.length, lengths: b.lengths) })
             }

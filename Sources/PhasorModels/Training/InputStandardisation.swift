@@ -24,6 +24,12 @@ public struct InputStandardisation: Sendable, Equatable {
         guard std.allSatisfy({ $0 > 0 }) else {
             throw ModelError.invalidConfiguration("input_std must be positive; found \(std)")
         }
+        // A subnormal σ (< 2.2e-308) makes 1/σ overflow: every standardised value would be ±∞. Training never writes
+        // σ below 1e-12 (a constant channel gets 1), so such a value is a corrupt statistic, not a property of the input.
+        if let c = std.firstIndex(where: { !$0.isNormal }) {
+            throw ModelError.invalidConfiguration("input_std[\(c)] = \(std[c]) is subnormal: standardising by it overflows "
+                + "to infinity; the statistics are corrupt (Phasor writes σ ≥ 1e-12) — fix or remove input_mean/input_std")
+        }
         self.mean = mean
         self.std = std
     }
@@ -42,15 +48,27 @@ public struct InputStandardisation: Sendable, Equatable {
 
     public var channels: Int { mean.count }
 
-    /// Standardises `values` (any number of time steps × `channels`, time-major) in place.
+    /// Standardises `values` (any number of time steps × `channels`, time-major) in place. A finite input whose
+    /// standardised value overflows (|u − μ|/σ > 1.8e308) is named with the statistics that overflowed it.
     public func apply(to values: inout [Double]) throws {
         guard values.count % channels == 0 else { throw ModelError.inputWidth(expected: channels, found: values.count) }
+        var overflow: (index: Int, value: Double)?
         values.withUnsafeMutableBufferPointer { v in
             var i = 0
             while i < v.count {
-                for c in 0..<channels { v[i + c] = (v[i + c] - mean[c]) / std[c] }
+                for c in 0..<channels {
+                    let u = v[i + c]
+                    v[i + c] = (u - mean[c]) / std[c]
+                    if !v[i + c].isFinite, u.isFinite, overflow == nil { overflow = (i + c, u) }
+                }
                 i += channels
             }
+        }
+        if let (i, u) = overflow {
+            let c = i % channels
+            throw ModelError.invalidConfiguration("standardising the input value \(u) (step \(i / channels), channel \(c)) "
+                + "with input_mean \(mean[c]) and input_std \(std[c]) overflows to \(values[i]); the input is far outside "
+                + "the range these statistics were computed on")
         }
     }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import PhasorNumerics
 
@@ -6,7 +5,10 @@ import PhasorNumerics
 // samples; batch b is split into `threads` contiguous parts, part t draws its dropout masks from G_e.fork(b·threads + t)
 // and runs forward + backward on its own thread; the part gradients are combined in part order,
 //   g = Σ_t (n_t / n) g_t   (each g_t is the gradient of the part's MEAN loss, so g is that of the batch mean),
-// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the cosine schedule. Because every random draw is a
+// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the cosine schedule. A model with BatchNorm
+// runs each batch as ONE part (its statistics are the whole batch's, as nn.BatchNorm1d's; the work inside a part still
+// runs on every core), and after the step the batch statistics move the running buffers (PyTorch's momentum update).
+// Because every random draw is a
 // function of (seed, epoch, batch, part), a resumed run needs no saved generator state: model, optimiser moments,
 // epoch and best validation result (TrainingState.swift) make epoch e + 1 identical to an uninterrupted run.
 //
@@ -86,17 +88,22 @@ public enum Trainer {
                                                        channels: data.train.channels)
         let source = try standardisation.applied(to: data.train)
 
-        let batchesPerEpoch = (source.count + options.batchSize - 1) / options.batchSize
-        let totalSteps = batchesPerEpoch * options.epochs
+        // ⌈count / batch⌉ and batches × epochs in checked arithmetic: both are user numbers (--batch, --epochs).
+        let batchesPerEpoch = source.count / options.batchSize + (source.count % options.batchSize == 0 ? 0 : 1)
+        let (totalSteps, overflow) = batchesPerEpoch.multipliedReportingOverflow(by: options.epochs)
+        guard !overflow else {
+            throw ModelError.invalidConfiguration("\(options.epochs) epochs × \(batchesPerEpoch) batches per epoch exceeds "
+                + "\(Int.max) optimiser steps; give fewer epochs")
+        }
         let schedule = CosineSchedule(totalSteps: totalSteps,
                                       warmupSteps: Int((options.warmupFraction * Double(totalSteps)).rounded(.down)))
         var state: TrainingState
         let statePath = TrainingState.path(for: output)
-        if resume, FileManager.default.fileExists(atPath: statePath) {
-            state = try TrainingState.load(path: statePath)
-            guard state.options == options, state.configuration == configuration else {
-                throw ModelError.invalidConfiguration("--resume: \(statePath) was written with different options or model sizes; rerun with the original options or without --resume")
-            }
+        let fingerprint = data.fingerprint
+        let resumed = resume && FileManager.default.fileExists(atPath: statePath)
+        if resumed {
+            state = try TrainingState.load(path: statePath, for: TrainingState.Run(
+                configuration: configuration, options: options, dataFingerprint: fingerprint, batchesPerEpoch: batchesPerEpoch))
         } else {
             // `initialModel` (same configuration) replaces the seeded initialisation, e.g. a designed spectrum.
             if let m = initialModel, m.configuration != configuration {
@@ -106,13 +113,15 @@ public enum Trainer {
             model.blockPrecision = options.precision
             state = TrainingState(configuration: configuration, options: options, model: model,
                                   optimizer: makeOptimizer(model.parameters, options: options),
-                                  completedEpochs: 0, bestEpoch: 0, bestAccuracy: -1, bestLoss: .infinity, history: [])
+                                  completedEpochs: 0, bestEpoch: 0, bestAccuracy: -1, bestLoss: .infinity, history: [],
+                                  dataFingerprint: fingerprint)
         }
         var best: Checkpoint? = state.bestEpoch > 0 && FileManager.default.fileExists(atPath: output)
             ? try Checkpoint.load(path: output) : nil
 
         let lastEpoch = min(options.epochs, stopAfterEpoch ?? options.epochs)
         var epoch = state.completedEpochs + 1
+        var stepsThisRun = 0
         while epoch <= lastEpoch {
             let started = Date()
             var g = SeededGenerator(seed: options.seed).fork(UInt64(epoch))
@@ -120,25 +129,32 @@ public enum Trainer {
             let epochGenerator = g
             var lossSum = 0.0, correct = 0, seen = 0
             for (b, indices) in source.batches(order: order, size: options.batchSize).enumerated() {
-                let parts = split(indices, parts: options.threads)
+                let parts = split(indices, parts: state.model.configuration.norm == .batch ? 1 : options.threads)
                 var stepModel = state.model
                 stepModel.blockPrecision = options.precision
                 let model = stepModel
-                let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore), Error>>(count: parts.count)
-                DispatchQueue.concurrentPerform(iterations: parts.count) { t in
+                let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore,
+                                                statistics: [BatchNorm.Statistics?]), Error>>(count: parts.count)
+                concurrentParts(parts.count) { t in
                     var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
                     let batch = source.batch(parts[t])
                     slots.set(t, Result {
-                        try model.lossAndGradients(inputs: batch.inputs, batch: batch.batch, length: batch.length,
-                                                   lengths: batch.lengths, labels: batch.labels, training: true,
-                                                   generator: &dropout)
+                        try model.trainingPass(inputs: batch.inputs, batch: batch.batch, length: batch.length,
+                                               lengths: batch.lengths, labels: batch.labels, training: true,
+                                               generator: &dropout)
                     })
                 }
                 // g = Σ_t (n_t/n) g_t, in part order.
                 var gradients = state.model.parameters.zeros()
                 var batchLoss = 0.0
+                var statistics: [BatchNorm.Statistics?] = []
                 for (t, slot) in slots.values.enumerated() {
-                    let r = try slot!.get()
+                    let r: (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?])
+                    do { r = try slot!.get() } catch {
+                        guard isNonFinite(error) else { throw error }
+                        throw diverged(epoch: epoch, batch: b + 1, firstStep: stepsThisRun == 0, resumed: resumed ? statePath : nil)
+                    }
+                    statistics = r.statistics                                 // BatchNorm: the one part's
                     let w = Double(parts[t].count) / Double(indices.count)
                     batchLoss += w * r.loss
                     correct += r.correct
@@ -149,17 +165,24 @@ public enum Trainer {
                         }
                     }
                 }
-                try requireFinite(batchLoss, "training loss (epoch \(epoch), batch \(b + 1))")
+                guard batchLoss.isFinite else {
+                    throw diverged(epoch: epoch, batch: b + 1, firstStep: stepsThisRun == 0,
+                                   resumed: resumed ? statePath : nil)
+                }
                 let step = (epoch - 1) * batchesPerEpoch + b
                 // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
                 try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
                 state.model.step(&state.optimizer, gradients: gradients, learningRateScale: schedule.scale(step: step))
+                stepsThisRun += 1
+                try state.model.updateRunningStatistics(statistics)
                 lossSum += batchLoss * Double(indices.count)
                 seen += indices.count
                 onBatch?(BatchProgress(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batchesPerEpoch,
                                        loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen)))
             }
-            try state.model.parameters.requireFinite()
+            guard (try? state.model.parameters.requireFinite()) != nil else {
+                throw diverged(epoch: epoch, batch: batchesPerEpoch, firstStep: false, resumed: nil)
+            }
 
             var evaluated = state.model
             evaluated.blockPrecision = .f64                                   // selection and files in Double
@@ -196,6 +219,29 @@ public enum Trainer {
             throw ModelError.invalidConfiguration("no epoch was trained: \(statePath) already records \(state.completedEpochs) of \(options.epochs) epochs and \(output) is missing")
         }
         return TrainingOutcome(best: best, bestEpoch: state.bestEpoch, last: state.model, history: state.history)
+    }
+
+    /// The error for a non-finite loss or parameters. Inputs are finite and standardised and the parameters were
+    /// finite when loaded, so after a step it is divergence (the learning rate); at the very first batch of a resumed
+    /// run, the state's parameters themselves.
+    static func diverged(epoch: Int, batch: Int, firstStep: Bool, resumed statePath: String?) -> ModelError {
+        if firstStep, let statePath {
+            return .diverged(epoch: epoch, batch: batch, why: "this is the first batch after resuming, so the parameters "
+                + "in \(statePath) are the cause (a corrupt state): start without --resume")
+        }
+        if firstStep {
+            return .diverged(epoch: epoch, batch: batch, why: "before any optimiser step, so the initial model's outputs "
+                + "overflow on this data (extreme values after standardisation?): check the data's range")
+        }
+        return .diverged(epoch: epoch, batch: batch, why: "the learning rate is too high for this model and data: "
+            + "lower --lr (and --ssm-lr), or keep --clip on")
+    }
+
+    /// A NaN/Inf found by the model's own checks (loss, logits, gradients) while training.
+    static func isNonFinite(_ error: Error) -> Bool {
+        if error is NonFiniteError { return true }
+        if case .nonFinite? = error as? ModelError { return true }
+        return false
     }
 
     /// AdamW with the state-spaces parameter groups (SSM parameters: their own rate, no weight decay) and the

@@ -101,6 +101,15 @@ extension KuramotoNetwork {
         -> KuramotoSolution
     {
         guard step.isFinite, step > 0 else { throw .invalid("the iterative step δt = \(step) must be finite and > 0") }
+        // The step count t/δt is a Double until it is known to be small: 10¹⁰/10⁻¹⁰ = 10²⁰ steps does not fit an Int,
+        // and each step is an n×n complex product.
+        let stepCount = ((times.last ?? 0) / step).rounded(.down), n2 = Double(count) * Double(count)
+        let fix = "use a larger --step δt, or --method complex (exact at any t, no steps)"
+        guard stepCount < 0x1p62 else {
+            throw .invalid("the iterative method would take \(stepCount) renormalisation steps (t = \(times.last ?? 0), δt = \(step)); \(fix)")
+        }
+        try Validate.size(JobEstimate(bytes: 0, operations: stepCount * n2 * 8),
+                          job: "the iterative method (\(ResourceLimits.format(count: stepCount)) steps of δt = \(step))", fix: fix)
         let k = complexGenerator
         let propagator: ComplexMatrix
         do { propagator = try (step * k).exponential() } catch { throw .numerical("e^{δt K} failed: \(error)") }

@@ -34,6 +34,13 @@ extension OscillatorNetwork {
             throw .invalid("perturbative order \(order) is out of range: give 0 … 64 (the generator grows as n(order+1))")
         }
         let n = count, blocks = order + 1, size = n * blocks
+        // The augmented generator is (n(N+1))² complex numbers; its exponential needs several such matrices and
+        // O(size³) work per output time.
+        let dimension = Double(size)
+        try Validate.size(JobEstimate(parts: [("augmented generator and its exponential", 8 * 16 * dimension * dimension)],
+                                      operations: 30 * dimension * dimension * dimension * Double(max(times.count, 1))),
+                          job: "the perturbative (Dyson) series of order \(order) for \(n) oscillators",
+                          fix: "give a lower --order, or use --method exact")
         let d = diagonal, k = coupling
         var generator = ComplexMatrix(rows: size, columns: size)
         for b in 0..<blocks {

@@ -19,6 +19,11 @@ enum Validate {
         if let k = values.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteParameter("\(name)[\(k)]") }
     }
 
+    /// Throws `.invalid` with the limit's message when `estimate` exceeds the memory or work limit (ResourceLimits).
+    static func size(_ estimate: JobEstimate, job: String, fix: String) throws(OscillatorError) {
+        do { try ResourceLimits.require(estimate, job: job, limitWork: true, fix: fix) } catch { throw .invalid(error.description) }
+    }
+
     /// Output times: finite, ≥ 0, non-decreasing.
     static func times(_ times: [Double]) throws(OscillatorError) {
         for (k, t) in times.enumerated() {

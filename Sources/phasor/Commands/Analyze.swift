@@ -4,11 +4,12 @@ import PhasorAnalysis
 import PhasorData
 import PhasorFigures
 import PhasorModels
+import PhasorNumerics
 
 // `phasor analyze`: every analysis of DESIGN.md §8 for one checkpoint (docs/analysis.md has the formulas):
 // checkpoint → ModelAnalysis.run → JSON on stdout (or a short summary) and optional SVG figures.
 
-struct Analyze: ParsableCommand {
+struct Analyze: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Timescales, correlation, memory capacity, entropy, Rademacher complexity and PAC-Bayes bound of a model.",
         discussion: """
@@ -41,6 +42,8 @@ struct Analyze: ParsableCommand {
     @Option(help: "Seed of the Monte-Carlo estimates.") var mcSeed: UInt64 = 0
     @Option(help: "Folder for SVG figures (timescale histogram, autocorrelation, memory capacity).") var plot: String?
     @Flag(help: "Print the full report as JSON on stdout.") var json = false
+
+    var outputs: [OutputFile] { [.folder("--plot", plot)] }
 
     func run() throws {
         let checkpoint = try loading.checkpoint(model)
@@ -75,6 +78,11 @@ struct Analyze: ParsableCommand {
         options.pacBayesDraws = pacDraws
         options.delta = delta
         options.seed = mcSeed
+        try ResourceLimits.require(options.jobEstimate(configuration: m.configuration, samples: source?.count ?? 0,
+                                                       length: source?.lengths.max() ?? 0, pacBayes: initial != nil,
+                                                       json: json),
+                                   job: "analyze", limitWork: true,
+                                   fix: "lower --kernel-length, --memory-lags, --max-lag, --rademacher-draws or --pac-draws")
         let report = try ModelAnalysis.run(model: m, data: source, initial: initial, options: options)
         if let plot { try writePlots(report, to: plot) }
         if json { try JSONOutput.print(report); return }
@@ -94,7 +102,7 @@ struct Analyze: ParsableCommand {
     }
 
     func writePlots(_ report: ModelAnalysisReport, to folder: String) throws {
-        try OutputPaths.createFolder(folder)
+        try AtomicFile.createFolder(atPath: folder)
         for (name, svg) in try report.figures() {
             try AtomicFile.write(Charts.file(svg), to: (folder as NSString).appendingPathComponent(name))
         }

@@ -9,7 +9,7 @@ import PhasorNumerics
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time library kernels (median milliseconds after warm-up).",
-        subcommands: [BenchS4D.self]
+        subcommands: [BenchS4D.self, BenchMamba.self]
     )
 }
 
@@ -41,13 +41,17 @@ struct BenchS4D: ParsableCommand {
     }
 
     func run() throws {
-        #if os(Linux)
-        // Keep freed activation buffers (up to 32 MB each) in the heap instead of returning them to the kernel after
-        // every call: without this, each call pays ~20k page faults re-mapping fresh zero pages (≈15% of a forward).
-        _ = glibcMallopt(-3, 32 << 20)        // M_MMAP_THRESHOLD (malloc.h)
-        _ = glibcMallopt(-1, Int32.max)       // M_TRIM_THRESHOLD
-        #endif
+        // Sizes are checked before anything is allocated or multiplied as Int (B·H·L would overflow for --batch 2⁶²).
         let compute = ComputePrecision(rawValue: precision) ?? .f64
+        let configuration = S4ModelConfiguration(dInput: 1, dModel: channels, dState: state, layers: max(1, modelLayers),
+                                                 classes: 10, dropout: 0.1)
+        let timed = configuration.jobEstimate(samples: batch, batch: batch, length: length,
+                                              work: backward ? .training(epochs: 1, threads: 1) : .inference,
+                                              blockPrecision: compute)
+        let signals = JobEstimate(parts: [("input and output gradient", 2 * Double(batch) * Double(channels) * Double(length) * 8)],
+                                  operations: 0)
+        try ResourceLimits.require((timed + signals).repeated(Double(repeats) * 2 + 2), job: "bench s4d", limitWork: true,
+                                   fix: "lower --batch, --channels, --state, --length, --model-layers or --repeats")
         var g = SeededGenerator(seed: 1)
         let kernel = try S4DKernelParameters(channels: channels, state: state, initialisation: .lin, generator: &g)
         let h = channels
@@ -57,33 +61,13 @@ struct BenchS4D: ParsableCommand {
         let u = (0..<(batch * h * length)).map { _ in g.normal() }
         let dOut = (0..<(batch * h * length)).map { _ in g.normal() }
 
-        // Median wall-clock ms and median process CPU ms (all threads) per call: on a shared machine the CPU time
-        // shows the cost even when other processes hold the cores.
-        func cpuNow() -> Double {
-            var t = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-            return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
-        }
-        func medianOf(_ x: [Double]) -> Double {
-            let s = x.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
         func median(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
-            try body()                                                   // warm-up
-            var wall: [Double] = [], cpu: [Double] = []
-            for _ in 0..<repeats {
-                let start = DispatchTime.now().uptimeNanoseconds, c0 = cpuNow()
-                try body()
-                cpu.append(cpuNow() - c0)
-                wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            }
-            return (medianOf(wall), medianOf(cpu))
+            try Timing.median(repeats: repeats, body)
         }
         let kernelTime = try median { _ = try layer.kernel(length: length) }
         let layerTime: (wall: Double, cpu: Double)
         if modelLayers > 0 {
-            let config = S4ModelConfiguration(dInput: 1, dModel: channels, dState: state, layers: modelLayers, classes: 10, dropout: 0.1)
-            var model = try S4Model(configuration: config, seed: 2)
+            var model = try S4Model(configuration: configuration, seed: 2)
             model.blockPrecision = compute
             let x = (0..<(batch * length)).map { _ in g.normal() }
             let labels = (0..<batch).map { $0 % 10 }
@@ -108,16 +92,13 @@ struct BenchS4D: ParsableCommand {
             {"benchmark":"s4d","mode":"\(mode)","precision":"\(precision)","batch":\(batch),"channels":\(channels),\
             "state":\(state),"length":\(length),"repeats":\(repeats),"layer_ms":\(layerMs),"kernel_ms":\(kernelMs),\
             "layer_cpu_ms":\(layerTime.cpu),"kernel_cpu_ms":\(kernelTime.cpu),\
-            "threads":\(ProcessInfo.processInfo.activeProcessorCount)}
+            "threads":\(ProcessInfo.processInfo.activeProcessorCount),"simd_kernels":"\(SIMDKernels.active)",\
+            "simd_supported":"\(SIMDKernels.supported)","swift_compiled_for":"\(SIMDKernels.swiftCompiledFor)"}
             """)
         } else {
             print(String(format: "s4d %@ (%@) B=%d H=%d N=%d L=%d: layer %.2f ms (CPU %.2f ms), kernel %.3f ms (CPU %.3f ms) (median of %d)",
-                         mode, precision, batch, channels, state, length, layerMs, layerTime.cpu, kernelMs, kernelTime.cpu, repeats))
+                         mode, precision, batch, channels, state, length, layerMs, layerTime.cpu, kernelMs, kernelTime.cpu, repeats)
+                  + "; " + SIMDKernels.buildDescription)
         }
     }
 }
-
-#if os(Linux)
-/// glibc's `mallopt(int, int)` (malloc.h is not part of the Glibc module map).
-@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif

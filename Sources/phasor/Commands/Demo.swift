@@ -6,7 +6,7 @@ import PhasorReport
 // `phasor demo`: the main job on the bundled digits (train → map → ring → operator → analyses → design → report).
 // Thin: locates the data, picks the settings, forwards progress to stderr, prints the summary table on stdout.
 
-struct Demo: ParsableCommand {
+struct Demo: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "The main job on the bundled data: train → map → ring → operator → analyses → report.",
         discussion: """
@@ -25,14 +25,16 @@ struct Demo: ParsableCommand {
     var data: String?
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
 
+    var outputs: [OutputFile] { [.folder("--out", out)] }
+
     func run() throws {
         let path = try DataLocator.digits(explicit: data)
         let settings = quick ? DemoSettings.quick(seed: seed) : DemoSettings.standard(seed: seed)
-        Terminal.error("demo: \(path) → \(out)/ (\(quick ? "quick" : "default") run)")
+        Terminal.status("demo: \(path) → \(out)/ (\(quick ? "quick" : "default") run)")
         final class Bars: @unchecked Sendable { var bar: ProgressBar? }
         let bars = Bars()
         let progress = DemoProgress(
-            stage: { Terminal.error($0) },
+            stage: { Terminal.progress($0) },
             epoch: { name, s in
                 let v = s.validationAccuracy.map { String(format: " val_loss %.4f val_acc %.4f", s.validationLoss ?? 0, $0) } ?? ""
                 let line = String(format: "loss %.4f acc %.4f", s.trainLoss, s.trainAccuracy) + v

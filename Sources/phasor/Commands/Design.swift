@@ -5,8 +5,9 @@ import Foundation
 import PhasorCorrespondence
 import PhasorData
 import PhasorModels
+import PhasorNumerics
 
-struct Design: ParsableCommand {
+struct Design: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Design oscillators from periods and memories; write an S4D layer initialisation.",
         discussion: """
@@ -26,11 +27,13 @@ struct Design: ParsableCommand {
     var systemOut: String?
     @Flag(help: "Print the design as JSON.") var json = false
 
+    var outputs: [OutputFile] { [.file("--out", out), .file("--system-out", systemOut)] }
+
     func run() throws {
         let design = try OscillatorDesign(periods: try parseNumberList(periods, option: "--periods"),
                                           memories: try parseNumberList(memories, option: "--memories"), step: dt)
-        guard layer >= 0 else { throw CLIError("--layer \(layer) must be ≥ 0") }
-        try OutputPaths.requireWritable([out, systemOut])  // both checked before either is written
+        try ResourceLimits.require(design.jobEstimate(channels: channels, system: systemOut != nil), job: "design",
+                                   limitWork: true, fix: "give fewer targets (--periods/--memories) or --channels")
         let core = try design.s4dCore(channels: channels)
         let layerFile = SafeTensorsFile(
             tensors: try CheckpointLayout.coreParameters([core], firstLayer: layer).tensors(),
@@ -38,9 +41,10 @@ struct Design: ParsableCommand {
         let systemFile = try systemOut.map { _ in
             try design.realBlockSystem().discretised(step: dt, method: .zoh).system.safeTensors()
         }
+        // Everything that can fail (the read-back included) before the first write.
+        let result = try DesignReport(design: design, core: core, layer: layer, out: out, systemOut: systemOut)
         if let out { try layerFile.write(to: out) }
         if let systemOut, let systemFile { try systemFile.write(to: systemOut) }
-        let result = try DesignReport(design: design, core: core, layer: layer, out: out, systemOut: systemOut)
         if json { try JSONOutput.print(result); return }
         for m in result.modes {
             print("T = \(m.period.map { "\($0)" } ?? "∞"), τ = \(m.memory): μ = \(m.mu[0]) + \(m.mu[1])i")

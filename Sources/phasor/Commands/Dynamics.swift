@@ -6,7 +6,7 @@ import PhasorFigures
 
 // `phasor dynamics`: phases of learning and dominant modes of a tracked run (TrainingTracker's run directory).
 
-struct Dynamics: ParsableCommand {
+struct Dynamics: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Learning phases and dominant modes from a run tracked with `phasor train --track DIR`.",
         discussion: """
@@ -20,6 +20,8 @@ struct Dynamics: ParsableCommand {
     @Option(help: "Number of dominant modes to list.") var top = 10
     @Option(help: "Write the spectral velocity as an SVG to this path.") var plot: String?
     @Flag(help: "Print the result as JSON on stdout.") var json = false
+
+    var outputs: [OutputFile] { [.file("--plot", plot)] }
 
     func run() throws {
         let (meta, records) = try TrainingTracker.load(directory: runDirectory)

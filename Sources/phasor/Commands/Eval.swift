@@ -1,6 +1,7 @@
 import ArgumentParser
 import PhasorData
 import PhasorModels
+import PhasorNumerics
 
 // `phasor eval`: accuracy, loss and confusion matrix of a checkpoint on a dataset.
 
@@ -30,6 +31,9 @@ struct Eval: ParsableCommand {
         let checkpoint = try loading.checkpoint(model)
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let set = testSet ?? trainSet
+        try ResourceLimits.require(checkpoint.model.configuration.jobEstimate(samples: set.samples.count, batch: batch,
+                                                                              length: set.maxLength, work: .inference),
+                                   job: "eval", limitWork: false, fix: "lower --batch")
         let source = try checkpoint.labelledSource(set)
         let e = try checkpoint.evaluate(source, batchSize: batch, threads: threads)
         let report = EvaluationReport(split: testSet == nil ? "all" : "test", classes: try checkpoint.classNames(for: set), evaluation: e)

@@ -8,7 +8,7 @@ import PhasorOscillators
 // `phasor kuramoto`: dθ_i/dt = ω_i + ε Σ_j A_ij sin(θ_j − θ_i − φ) by DOP853, or its complex-valued form
 // dx/dt = (iΩ + εe^{−iφ}A)x solved exactly (θ = Arg x), or the iterative form renormalised every --step.
 
-struct Kuramoto: ParsableCommand {
+struct Kuramoto: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "A Kuramoto network: numeric phases, the exact complex-valued form, or its iterative form.",
         discussion: """
@@ -27,6 +27,8 @@ struct Kuramoto: ParsableCommand {
     @Option(parsing: .unconditional, help: "Renormalisation step δt of the iterative method.") var step: Double?
     @Flag(help: "Print the result as JSON.") var json = false
     @Option(help: "Write an SVG figure (final phases on the ring; order parameter vs time).") var plot: String?
+
+    var outputs: [OutputFile] { [.file("--plot", plot)] }
 
     func run() throws {
         try CLIReport.guarded("kuramoto") {

@@ -6,7 +6,7 @@ import PhasorCorrespondence
 import PhasorData
 import PhasorFigures
 
-struct Map: ParsableCommand {
+struct Map: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Read an SSM as oscillators: frequency, damping, decay time, period, quality, drive, read-out per mode.",
         discussion: """
@@ -14,7 +14,10 @@ struct Map: ParsableCommand {
         with the layer's own discretisation (metadata "discretization": zoh or bilinear); each stored mode stands for \
         itself and its implied conjugate. --system reads tensors A, B, C, D (real, or complex with a trailing axis of \
         2) with __metadata__ {"dt": "…"} for a discrete system; a large κ(V) (> 1e8) flags the eigen-reading as \
-        meaningless and adds the Schur reading. Undefined times are null.
+        meaningless and adds the Schur reading. Undefined times are null. --model with --tokens (int64 ids, (L)) \
+        reads a Mamba language model's selective layers along that sequence: per token and channel Δ_t, \
+        μ_t = exp(Δ_t A) and τ_t = 1/(Δ_t|A|) (the full per-channel arrays with --layer), channel memory, token effects, \
+        Lyapunov exponents per layer and of the whole model (docs/mamba.md).
         """
     )
 
@@ -25,15 +28,20 @@ struct Map: ParsableCommand {
     @Option(help: "Only this channel (default: all).") var channel: Int?
     @Flag(help: "Print the reading as JSON.") var json = false
     @Option(help: "Write the spectrum (λ in the complex plane) as an SVG.") var plot: String?
+    @Option(help: "Token ids (.npy int64, (L)) for a Mamba language model --model.") var tokens: String?
 
     func validate() throws {
         guard (model == nil) != (system == nil) else { throw ValidationError("give exactly one of --model or --system") }
         if system != nil, layer != nil || channel != nil {
             throw ValidationError("--layer and --channel apply to --model only")
         }
+        if tokens != nil, system != nil || plot != nil { throw ValidationError("--tokens reads a Mamba --model; it has no --plot") }
     }
 
+    var outputs: [OutputFile] { [.file("--plot", plot)] }
+
     func run() throws {
+        if let model, let tokens { return try MambaMap.run(model: model, tokens: tokens, layer: layer, channel: channel, json: json) }
         if let model { try runModel(model) } else if let system { try runSystem(system) }
     }
 

@@ -8,7 +8,7 @@ import PhasorOscillators
 // `phasor network`: the linear oscillator network dz/dt = J z solved exactly, perturbatively (Dyson series in the
 // off-diagonal coupling) or numerically (DOP853).
 
-struct Network: ParsableCommand {
+struct Network: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "A linear oscillator network dz/dt = J z: exact, perturbative (Dyson series) or numeric (DOP853).",
         discussion: """
@@ -28,6 +28,8 @@ struct Network: ParsableCommand {
     @Option(help: "Absolute tolerance of the numeric method.") var atol: Double = 1e-14
     @Flag(help: "Print the result as JSON.") var json = false
     @Option(help: "Write an SVG figure (|z_i| vs time).") var plot: String?
+
+    var outputs: [OutputFile] { [.file("--plot", plot)] }
 
     func run() throws {
         try CLIReport.guarded("network") {

@@ -3,25 +3,36 @@ import Foundation
 import PhasorData
 import PhasorFigures
 import PhasorModels
+import PhasorNumerics
 import PhasorOperator
 
 // `phasor operator`: the explicit operator of a checkpoint's whole forward pass, truncated at interaction order P —
 // per-order logits error and accuracy, the polynomial surrogate's identity checks, and layer-0 pair interactions.
 // The surrogate's ranges are measured on the training part; the table is computed on the test part (or all data).
 
-struct Operator: ParsableCommand {
+struct Operator: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Explicit operator of a model's forward pass: error and accuracy per interaction order, pair interactions.",
         discussion: """
         Each nonlinearity is replaced by a Chebyshev polynomial of --degree fitted on the range its inputs reach on the \
         training data (default; exact graded components), or expanded in its Taylor series (--formulation taylor, \
-        divergence is detected and reported). LayerNorm gains are taken from the model's own forward pass (exact).
+        divergence is detected and reported). LayerNorm gains are taken from the model's own forward pass (exact). \
+        With --tokens (int64 ids, (L)) the model is a Mamba language model and the operator is one selective layer's \
+        hidden attention y_t = Σ_s K_{t,s} u_s + D u_t along the tokens: identity error against the scan, heat maps per \
+        channel group (--plot), range of influence per token (docs/mamba.md). \
+        A model whose every block has a bilinear head (phasor train --block bilinear) has no nonlinearity to replace: \
+        it is detected, no surrogate is used, and the table runs to its full order 2^layers, where the operator is \
+        the model itself ("exact": true; with LayerNorm, at the frozen gains).
         """
     )
 
     @Option(help: "Checkpoint (.safetensors).") var model: String
     @OptionGroup var loading: LoadingOptions
-    @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String
+    @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String?
+    @Option(help: "Token ids (.npy int64, (L)) for a Mamba language model (instead of --data).") var tokens: String?
+    @Option(help: "With --tokens: the layer whose hidden attention is computed.") var layer = 0
+    @Option(help: "With --tokens: channel groups (one heat map each).") var groups = 8
+    @Option(help: "With --tokens: fraction of Σ_s |K u| the range of influence covers.") var mass = 0.9
     @Option(help: "Separate test file (optional).") var test: String?
     @Option(help: "Held-out test part of a single file (same value and --seed as in training).") var testFraction: Double?
     @OptionGroup var dataset: DatasetOptions
@@ -44,7 +55,13 @@ struct Operator: ParsableCommand {
 
     enum Center: String, ExpressibleByArgument, CaseIterable { case zero, mean }
 
+    var outputs: [OutputFile] { [.folder("--plot", plot)] }
+
     func run() throws {
+        if let tokens {
+            return try MambaOperatorCommand.run(model: model, tokens: tokens, layer: layer, groups: groups, mass: mass, plot: plot, json: json)
+        }
+        guard let data else { throw CLIError("give --data (or --tokens for a Mamba language model)") }
         guard maxOrder >= 1, maxOrder <= 25 else {
             throw CLIError("--max-order \(maxOrder) is outside 1…25 (the cost grows as P³ and high powers overflow)")
         }
@@ -52,18 +69,23 @@ struct Operator: ParsableCommand {
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let fitInputs = try checkpoint.modelInputs(trainSet)
         let evalInputs = try testSet.map { try checkpoint.modelInputs($0) } ?? fitInputs
-        let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])
-        let evaluation = evalInputs.batch(Array(0..<(samples > 0 ? min(samples, evalInputs.count) : evalInputs.count))[...])
-        guard evaluation.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
+        let evaluated = samples > 0 ? min(samples, evalInputs.count) : evalInputs.count
         var settings = OperatorSettings()
         settings.maxOrder = maxOrder; settings.kind = formulation; settings.degree = degree
         settings.sigmoidDegree = sigmoidDegree; settings.floor = floor; settings.ridge = ridge
         settings.centreOnMean = center == .mean; settings.interactionSamples = interactionSamples; settings.timing = timing
+        try ResourceLimits.require(settings.jobEstimate(configuration: checkpoint.model.configuration, fitSamples: fitInputs.count,
+                                                        evaluationSamples: evaluated,
+                                                        length: max(fitInputs.lengths.max() ?? 1, evalInputs.lengths.max() ?? 1)),
+                                   job: "operator", limitWork: false, fix: "evaluate fewer samples (--samples) or a lower --max-order")
+        let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])
+        let evaluation = evalInputs.batch(Array(0..<evaluated)[...])
+        guard evaluation.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
         let outcome = try OperatorPipeline.run(model: checkpoint.model, fit: fit, evaluation: evaluation, settings: settings)
         let report = outcome.report, summary = outcome.summary
         var written: [String] = []
         if let plot {
-            try OutputPaths.createFolder(plot)
+            try AtomicFile.createFolder(atPath: plot)
             for (name, svg) in try report.figures(interactions: outcome.interactions) {
                 let path = (plot as NSString).appendingPathComponent(name)
                 try AtomicFile.write(Charts.file(svg), to: path)
@@ -74,15 +96,19 @@ struct Operator: ParsableCommand {
             try JSONOutput.print(report)
         } else {
             print("full model accuracy \(summary.fullAccuracy) on \(summary.samples) samples (\(report.formulation))")
-            if let sur = report.surrogate {
-                print("surrogate degree \(sur.degree) (gate \(sur.sigmoidDegree)), range [\(sur.range[0]), \(sur.range[1])], total degree \(sur.totalDegree ?? 0), surrogate accuracy \(sur.accuracy ?? 0), identity error at P=\(maxOrder): \(sur.identityError ?? .nan), homogeneity error \(sur.homogeneityError)")
+            if report.exact, let degree = report.exactDegree {
+                print("exact: every head is bilinear, so the model is a polynomial of degree \(degree) in its input; no surrogate, the table runs to order \(degree)"
+                      + (report.exactCondition.map { " (\($0))" } ?? ""))
+                print("identity error at P=\(degree) against the model's own logits: \(report.surrogate?.identityError ?? .nan), homogeneity error \(report.surrogate?.homogeneityError ?? .nan)")
+            } else if let sur = report.surrogate, let degree = sur.degree, let range = sur.range {
+                print("surrogate degree \(degree) (gate \(sur.sigmoidDegree ?? degree)), range [\(range[0]), \(range[1])], total degree \(sur.totalDegree ?? 0), surrogate accuracy \(sur.accuracy ?? 0), identity error at P=\(maxOrder): \(sur.identityError ?? .nan), homogeneity error \(sur.homogeneityError)")
             }
             if summary.radiusBelowOne {
                 print("radius < 1: the series in ε diverges at ε = 1 (estimated radius \(summary.radiusEstimate)); partial sums below are not converging")
             }
-            print("order  relative_error  accuracy")
-            for r in summary.orders { print("\(r.order)  \(r.relativeError)  \(r.accuracy)") }
-            print("explained accuracy (order \(maxOrder)): \(summary.explainedAccuracy)")
+            print("order  relative_error  accuracy  agreement")
+            for r in summary.orders { print("\(r.order)  \(r.relativeError)  \(r.accuracy)  \(r.agreement)") }
+            print("explained accuracy (order \(summary.orders.last?.order ?? maxOrder)): \(summary.explainedAccuracy)")
             for t in report.timing ?? [] { print("timing P=\(t.order): \(t.ratio)× the plain forward") }
             for f in written { print("wrote \(f)") }
         }

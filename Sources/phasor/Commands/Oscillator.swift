@@ -8,7 +8,7 @@ import PhasorOscillators
 // `phasor oscillator`: one Stuart–Landau oscillator dz/dt = (iω − γ)z − (α + iβ)|z|²z in closed form (α = β = 0: the
 // linear damped oscillator). Also home of the small parsing/printing helpers the three oscillator commands share.
 
-struct Oscillator: ParsableCommand {
+struct Oscillator: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "A Stuart–Landau oscillator dz/dt = (iω − γ)z − (α + iβ)|z|²z, solved in closed form.",
         discussion: """
@@ -25,6 +25,8 @@ struct Oscillator: ParsableCommand {
     @Option(parsing: .unconditional, help: "Output times t1,t2,… (≥ 0, non-decreasing).") var times: String
     @Flag(help: "Print the result as JSON.") var json = false
     @Option(help: "Write an SVG figure (complex-plane trajectory; |z| and phase vs time).") var plot: String?
+
+    var outputs: [OutputFile] { [.file("--plot", plot)] }
 
     func run() throws {
         try CLIReport.guarded("oscillator") {

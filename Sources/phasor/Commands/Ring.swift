@@ -10,7 +10,7 @@ import PhasorFigures
 import PhasorModels
 import PhasorNumerics
 
-struct RingCommand: ParsableCommand {
+struct RingCommand: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         commandName: "ring",
         abstract: "Run one S4D channel as a ring of oscillators: node states, output, wave speed and damping.",
@@ -21,7 +21,9 @@ struct RingCommand: ParsableCommand {
         (L), (B, L), or (B, L, H) with H the layer's channels (a designed layer file works too). The ring's output is \
         checked against the model's own SSM output of that layer and channel (max_abs_difference_vs_model). Node \
         states x = F h with F the unitary DFT; the input enters at node 0 with weight √M. Speed is in nodes per step \
-        towards decreasing node index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is a "warning".
+        towards decreasing node index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is a "warning". With \
+        --tokens (int64 ids) the model is a Mamba language model and the ring is channel --channel of selective layer \
+        --layer along those tokens, with a token-dependent circulant coupling (docs/mamba.md).
         """
     )
 
@@ -29,14 +31,25 @@ struct RingCommand: ParsableCommand {
     @OptionGroup var loading: LoadingOptions
     @Option(help: "The S4D layer.") var layer: Int = 0
     @Option(help: "The channel of that layer.") var channel: Int = 0
-    @Option(help: "Model input X (.npy): (B, L, d_input) or (L, d_input); with --layer-input the layer's own input.")
-    var input: String
+    @Option(name: .customLong("input"), help: "Model input X (.npy): (B, L, d_input) or (L, d_input); with --layer-input the layer's own input.")
+    var inputPath: String?
+    private var input: String { inputPath ?? "" }
+    @Option(help: "Token ids (.npy int64, (L) or (B, L)) for a Mamba language model (instead of --input).") var tokens: String?
     @Flag(help: "--input is the sequence the layer itself sees: (L), (B, L) or (B, L, H).") var layerInput = false
     @Option(help: "Which sample b of a batched input.") var sample: Int = 0
     @Option(help: "Write the space–time picture (node × time, hue = phase) as an SVG.") var plot: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
+    var outputs: [OutputFile] { [.file("--plot", plot)] }
+
+    func validate() throws {
+        guard (inputPath == nil) != (tokens == nil) else { throw ValidationError("give exactly one of --input or --tokens") }
+    }
+
     func run() throws {
+        if let tokens {
+            return try MambaRing.run(model: model, tokens: tokens, layer: layer, channel: channel, sample: sample, plot: plot, json: json)
+        }
         let x = try NpyArray(contentsOf: input)
         let values = try x.asDoubles()
         try requireFinite(values, "input \(input)")
@@ -45,6 +58,7 @@ struct RingCommand: ParsableCommand {
             let cores = try loading.cores(model, normPlacementMatters: false).cores
             let core = try pick(cores)
             let u = try layerSequence(x, values, channels: core.channels)
+            try requireSize(RingReport.jobEstimate(length: u.count, nodes: core.modes))
             let reference = try core.channel(channel).ssmOutput(input: u, batch: 1, length: u.count)   // the model's own layer
             report = try RingReport(layer: layer, channel: try core.diagonalSystem(channel: channel), sample: sample,
                                     input: u, reference: reference, fromModelInput: false)
@@ -53,6 +67,8 @@ struct RingCommand: ParsableCommand {
             let cores = checkpoint.model.blocks.map(\.core.s4d)
             let core = try pick(cores)
             let (length, sampleValues) = try modelSample(x, values, dInput: checkpoint.model.configuration.dInput)
+            try requireSize(RingReport.jobEstimate(length: length, nodes: core.modes)
+                + checkpoint.model.configuration.jobEstimate(samples: 1, batch: 1, length: length, work: .inference))
             let trace = try checkpoint.trace(inputs: sampleValues, batch: 1, length: length)
             let h = core.channels
             let u = S4ModelTrace.sequence(trace.layers[layer].blockInput, sample: 0, channel: channel, channels: h, length: length)
@@ -67,6 +83,10 @@ struct RingCommand: ParsableCommand {
         print("  ring output vs the model's own layer output: max |difference| = \(report.maxAbsDifferenceVsModel)")
         for w in report.warnings { print("  warning: \(w)") }
         if let plot { print("wrote \(plot)") }
+    }
+
+    private func requireSize(_ estimate: JobEstimate) throws {
+        try ResourceLimits.require(estimate, job: "ring", limitWork: false, fix: "give a shorter --input (fewer steps)")
     }
 
     private func pick(_ cores: [S4DCore]) throws -> S4DCore {

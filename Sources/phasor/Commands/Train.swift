@@ -3,10 +3,11 @@ import Foundation
 import PhasorAnalysis
 import PhasorData
 import PhasorModels
+import PhasorNumerics
 
 // `phasor train`: parse → DataSplits → Trainer.train → print per-epoch progress (stderr) and the result (stdout).
 
-struct Train: ParsableCommand {
+struct Train: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Train an S4D classifier (state-spaces example.py S4Model) on a .ts/CSV dataset.",
         discussion: """
@@ -33,8 +34,14 @@ struct Train: ParsableCommand {
     @Option(help: "Learning rate of log_dt, log_A_real, A_imag.") var ssmLr = 0.001
     @Option(help: "AdamW weight decay (not applied to SSM parameters).") var weightDecay = 0.01
     @Option(help: "Dropout rate.") var dropout = 0.1
-    @Flag(help: "LayerNorm before each S4D block instead of after.") var prenorm = false
+    @Flag(help: "The norm before each S4D block instead of after.") var prenorm = false
+    @Option(help: "Activation head of every block: glu (GELU → 1×1 conv → GLU, example.py's) or bilinear (1×1 conv → a ⊙ b: no GELU, no sigmoid; the explicit operator is then exact).")
+    var block: HeadKind = .glu
+    @Option(help: "Norm of every block: layer (LayerNorm), batch (BatchNorm1d: an exact affine map at inference) or none.")
+    var norm: NormKind = .layer
     @Option(name: .customLong("init"), help: "S4D initialisation: lin, inv or real.") var initialisation: S4DInit = .lin
+    @Option(help: "Start from the spectrum (log_dt, log_A_real, A_imag) of an S4D layer file written by `phasor design` or `phasor identify --out`; C, D and the other weights stay seeded.")
+    var initFrom: String?
     @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
     @Option(help: "Global gradient-norm clip (0: off).") var clip = 1.0
     @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
@@ -51,33 +58,52 @@ struct Train: ParsableCommand {
     var track: String?
     @Option(help: "Record every k-th optimiser step when --track is given.") var trackEvery = 10
 
+    var outputs: [OutputFile] {
+        // All three are read back by --resume (the selected model, the state, the records so far).
+        let written: [OutputFile] = [.file("--out", out), .file("--out's resume state", Trainer.resumePath(for: out)),
+                                     .folder("--track", track)]
+        return written.map(\.rereadByResume)
+    }
+
     func run() throws {
         let started = Date()
-        try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
                                          classes: trainSet.classNames.count, prenorm: prenorm, dropout: dropout,
-                                         initialisation: initialisation, discretization: discretization)
+                                         initialisation: initialisation, discretization: discretization,
+                                         norm: norm, head: block)
         let options = TrainingOptions(epochs: epochs, batchSize: batch, learningRate: lr, ssmLearningRate: min(lr, ssmLr),
                                       weightDecay: weightDecay, gradientClip: clip, warmupFraction: warmup,
                                       validationFraction: validationFraction, seed: seed, threads: threads,
                                       precision: precision)
         try model.validate()
         try options.validate()
-        // Checked before the banner below, so a failure here is still the run's only line on stderr (the trainer
-        // computes the same statistics again).
+        try ResourceLimits.require(
+            model.jobEstimate(samples: trainSet.samples.count, batch: batch, length: trainSet.maxLength,
+                              work: .training(epochs: epochs, threads: threads), blockPrecision: precision),
+            job: "train", limitWork: false, fix: "lower --batch, --d-model, --d-state or --layers")
+        var initial: S4Model?
+        if let initFrom, !resume {
+            var seeded = try S4Model(configuration: model, seed: seed)
+            try seeded.initialiseSpectrum(from: try ModelFile.loadCores(path: initFrom).cores)
+            initial = seeded
+        }
+        // Checked before any work (the trainer computes the same statistics again).
         _ = try InputStandardisation(sequences: trainingData.train.sequences, lengths: trainingData.train.lengths,
                                      channels: trainingData.train.channels)
-        Terminal.error("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
-        let tracker = try track.map { try TrainingTracker(directory: $0, every: trackEvery, configuration: model) }
-        if resume, !FileManager.default.fileExists(atPath: Trainer.resumePath(for: out)) {
-            Terminal.error("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
+        let stateExists = FileManager.default.fileExists(atPath: Trainer.resumePath(for: out))
+        let tracker = try track.map {
+            try TrainingTracker(directory: $0, every: trackEvery, configuration: model, continuing: resume && stateExists)
+        }
+        Terminal.status("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
+        if resume, !stateExists {
+            Terminal.status("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
         }
         var bar: ProgressBar?
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
-            resume: resume,
+            resume: resume, initialModel: initial,
             onBatch: { p in
                 if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
                 bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))

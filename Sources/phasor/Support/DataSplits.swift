@@ -19,9 +19,14 @@ enum DataSplits {
     /// (train part, test part or nil).
     static func load(data: String, test: String?, testFraction: Double?, seed: UInt64, options: DatasetOptions = DatasetOptions())
         throws -> (train: SequenceDataset, test: SequenceDataset?) {
-        let (train, test) = try split(data: data, test: test, testFraction: testFraction, seed: seed, labelColumn: options.labelColumn)
-        for notes in [train.notes] + (test.map { [$0.notes] } ?? []) { Notes.add(notes.decisions, about: notes.file) }
-        return (train, test)
+        let (train, testPart) = try split(data: data, test: test, testFraction: testFraction, seed: seed, labelColumn: options.labelColumn)
+        for notes in [train.notes] + (testPart.map { [$0.notes] } ?? []) { Notes.add(notes.decisions, about: notes.file) }
+        // A data set is never an output, not even one the command reads back (train's checkpoint): the files actually
+        // read — a folder's *_TRAIN and *_TEST too — are protected explicitly.
+        for notes in [train.notes] + (testPart.map { [$0.notes] } ?? []) {
+            try FileTransaction.current?.protect(notes.file, as: "data set file \(notes.file)")
+        }
+        return (train, testPart)
     }
 
     private static func split(data: String, test: String?, testFraction: Double?, seed: UInt64, labelColumn: LabelColumn)
@@ -37,6 +42,10 @@ enum DataSplits {
                 throw CLIError("\(data) already has a test split; drop --test-fraction")
             }
             let parts = try loaded.train.stratifiedSplit(validationFraction: fraction, seed: seed)
+            guard !parts.validation.samples.isEmpty else {   // a class's only sample stays in the training part
+                throw CLIError("--test-fraction \(fraction) leaves no test samples: no class of \(data) has 2 or more samples "
+                    + "to hold one out; give a separate --test file, or drop --test-fraction")
+            }
             return (parts.train, parts.validation)
         }
         return (loaded.train, loaded.test)

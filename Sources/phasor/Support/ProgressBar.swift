@@ -25,12 +25,12 @@ struct ProgressBar {
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let elapsed = Date().timeIntervalSince(start)
         let eta = done > 0 ? elapsed * Double(total - done) / Double(done) : 0
-        Terminal.error("\r\u{1B}[2K\(label) [\(bar)] \(done)/\(total) \(detail) ETA \(Self.duration(eta))", newline: false)
+        Terminal.progress("\r\u{1B}[2K\(label) [\(bar)] \(done)/\(total) \(detail) ETA \(Self.duration(eta))", newline: false)
     }
 
     /// Ends the line with a final summary (on a terminal it replaces the bar).
     func finish(_ summary: String) {
-        Terminal.error((isTerminal ? "\r\u{1B}[2K" : "") + "\(label) \(summary) (\(Self.duration(Date().timeIntervalSince(start))))")
+        Terminal.progress((isTerminal ? "\r\u{1B}[2K" : "") + "\(label) \(summary) (\(Self.duration(Date().timeIntervalSince(start))))")
     }
 
     static func duration(_ seconds: Double) -> String {
@@ -40,6 +40,25 @@ struct ProgressBar {
 }
 
 enum Terminal {
+    nonisolated(unsafe) private static var waiting: [String] = []
+
+    /// A status line ("train: 80 training samples, …"): printed just before the first progress line, or when the
+    /// command succeeds; dropped when the command fails before any progress, so a refusal stays the only line.
+    static func status(_ text: String) { waiting.append(text) }
+
+    /// Prints the waiting status lines.
+    static func flushStatus() {
+        let lines = waiting
+        waiting = []
+        for line in lines { error(line) }
+    }
+
+    /// A progress line (the waiting status lines first).
+    static func progress(_ text: String, newline: Bool = true) {
+        flushStatus()
+        error(text, newline: newline)
+    }
+
     /// Writes to stderr (unbuffered, so progress appears at once).
     static func error(_ text: String, newline: Bool = true) {
         FileHandle.standardError.write(Data((text + (newline ? "\n" : "")).utf8))
