@@ -166,7 +166,7 @@ public struct ConvergentReport: Sendable, Encodable {
         return layer.bands.map { b in
             if b.label == "skip" { return "skip" }
             guard let p = b.periodMedian else { return "T=∞" }                   // real poles only
-            return "T≈" + FigureNumber.text(p, digits: 2)
+            return "T≈" + String(format: p >= 10 ? "%.0f" : "%.1f", p)
         }
     }
 
