@@ -31,7 +31,7 @@ public struct ConvergentReport: Sendable, Encodable {
     }
 
     /// A top band pair of one class: the mean ablation effect on the class logit over the class's samples.
-    public struct BandPair: Sendable, Encodable, Equatable {
+    public struct BandPair: Sendable, Codable, Equatable {
         public var `class`: Int
         public var first: Int
         public var second: Int
