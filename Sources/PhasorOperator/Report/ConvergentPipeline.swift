@@ -4,7 +4,7 @@
 // batch (test data):
 //   • the order table k = 1…K (ConvergenceTable): the model with every GELU and gate replaced by its order-k
 //     per-channel surrogate (exact function outside the channel's training range) — accuracy ratio, agreement,
-//     relative logit error, the fraction of evaluations outside the ranges, CPU time over a plain forward pass;
+//     relative logit error, the fraction of evaluations outside the ranges, CPU time of each order's pass;
 //     headline order = first k with agreement ≥ 0.99, ratio ≥ 0.99 and error ≤ 0.1 (nil if none);
 //   • the surrogate's identity: the graded components of the PURE order-k polynomial surrogate (frozen LayerNorm
 //     gains) sum to its own plain forward pass, at the highest k ≤ K whose total degree is ≤ 25 (the graded
@@ -34,7 +34,7 @@ public struct ConvergentSettings: Sendable {
     /// Samples (round-robin over classes) of the band-pair ablation per layer (0: none), and pairs per class kept.
     public var pairSamples = 8
     public var topPairs = 3
-    /// Also time each order (process CPU, best of 3, ≤ 64 samples) against the plain forward pass.
+    /// Also time each order (process CPU, best of 5, ≤ 64 samples) against the plain forward pass.
     public var timing = false
 
     public init() {}
@@ -157,14 +157,14 @@ public enum ConvergentPipeline {
                      layers: layers)
     }
 
-    /// Process CPU time, best of 3, of the order-k operator over the plain forward pass on ≤ 64 samples.
+    /// Process CPU time, best of 5, of the order-k operator over the plain forward pass on ≤ 64 samples.
     static func costs(_ op: OperatorModel, _ surrogates: ChannelSurrogates, evaluation e: Batch, orders: [Int]) throws -> [OperatorReport.TimingRow] {
         let nl = op.layers.count, b = min(e.batch, 64), w = e.length * op.configuration.dInput
         let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
         let x = Array(e.inputs[0 ..< b * w]), lens = Array(e.lengths[0 ..< b])
         func best(_ stages: ForwardStages?) throws -> Double {
             var t = Double.infinity
-            for _ in 0..<3 {
+            for _ in 0..<5 {
                 let t0 = ConvergenceTable.processCPUSeconds()
                 _ = try op.plainForward(inputs: x, batch: b, length: e.length, lengths: lens, gelu: exactG, sigmoid: exactS, stages: stages)
                 t = min(t, ConvergenceTable.processCPUSeconds() - t0)

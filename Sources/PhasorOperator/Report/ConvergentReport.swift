@@ -112,7 +112,7 @@ public struct ConvergentReport: Sendable, Encodable {
     public var surrogate: Surrogate
     public var attribution: Attribution?
     public var plainCPUSeconds: Double
-    /// Process CPU time of the order-k operator over the plain forward pass (best of 3, ≤ 64 samples), when timed.
+    /// Process CPU time of the order-k operator over the plain forward pass (best of 5, ≤ 64 samples), when timed.
     public var timing: [OperatorReport.TimingRow]?
 
     enum CodingKeys: String, CodingKey {

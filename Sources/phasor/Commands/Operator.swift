@@ -62,7 +62,7 @@ struct Operator: ParsableCommand, WritesFiles {
     var center: Center = .zero
     @Option(help: "At most this many evaluated samples (0: all).") var samples: Int = 0
     @Option(help: "Chebyshev/taylor: samples of the layer-0 pair interactions (0: none).") var interactionSamples: Int = 4
-    @Flag(help: "Also time each order against the plain forward pass (convergent: process CPU, best of 3, ≤ 64 samples).") var timing = false
+    @Flag(help: "Also time each order against the plain forward pass (convergent: process CPU, best of 5, ≤ 64 samples).") var timing = false
     @Option(help: "Write the convergence curve and band-pair maps (convergent) or error/accuracy/interaction SVGs into this folder.") var plot: String?
     @Flag(help: "Print the result as JSON on stdout.") var json = false
 
