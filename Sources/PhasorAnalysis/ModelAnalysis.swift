@@ -70,8 +70,9 @@ public enum ModelAnalysis {
         var warnings: [String] = []
         var modes: [ModeTimescale] = []
         var layers: [LayerAnalysis] = []
+        let cores = try model.s4dCores()
         for i in 0..<c.layers {
-            let systems = try model.block(i).core.s4d.diagonalSystems()      // the one S4D → diagonal conversion
+            let systems = try cores[i].diagonalSystems()                       // the one S4D → diagonal conversion
             modes += try TimescaleAnalysis.modes(layer: i, channels: systems)
             let channels = systems.map(\.ssm)
             var correlation: LayerCorrelation?

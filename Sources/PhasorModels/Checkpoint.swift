@@ -59,8 +59,8 @@ public struct Checkpoint: Sendable {
         try model.parameters.requireFinite()
         let tensors = try model.parameters.tensors(precision: precision)
         var metadata = extraMetadata
-        metadata[ModelFile.prenormKey] = model.configuration.prenorm ? "true" : "false"
-        metadata[ModelFile.discretizationKey] = model.configuration.discretization.rawValue
+        let c = model.configuration
+        metadata.merge(c.core.layout.metadata(c)) { _, skeleton in skeleton }   // the configuration's switches
         if let names = classNames {
             metadata[ModelFile.classNamesKey] = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
         }

@@ -74,22 +74,66 @@ public enum S4ModelKeys {
 }
 
 extension S4ModelConfiguration {
-    /// Every parameter name with its shape, in PyTorch `state_dict` order.
-    public var parameterShapes: [(name: String, shape: [Int])] {
-        let h = dModel, m = dState / 2
-        var out: [(String, [Int])] = [(S4ModelKeys.encoderWeight, [h, dInput]), (S4ModelKeys.encoderBias, [h])]
-        for i in 0..<layers {
+    /// Every parameter name with its shape, in the reference's order (PyTorch `state_dict` order for S4D).
+    public var parameterShapes: [(name: String, shape: [Int])] { core.layout.parameterShapes(self) }
+
+    /// True for the SSM parameters (see `S4ModelKeys.isSSMParameter`).
+    public static func isSSMParameter(_ name: String) -> Bool { S4ModelKeys.isSSMParameter(name) }
+}
+
+/// example.py's S4Model as a `ModelLayout` (the names above).
+enum S4DLayout: ModelLayout {
+    static let encoderWeight = S4ModelKeys.encoderWeight
+    static let encoderBias = S4ModelKeys.encoderBias
+    static let decoderWeight = S4ModelKeys.decoderWeight
+    static let decoderBias = S4ModelKeys.decoderBias
+
+    static func parameterShapes(_ c: S4ModelConfiguration) -> [(name: String, shape: [Int])] {
+        let h = c.dModel, m = c.dState / 2
+        var out: [(String, [Int])] = [(S4ModelKeys.encoderWeight, [h, c.dInput]), (S4ModelKeys.encoderBias, [h])]
+        for i in 0..<c.layers {
             let k = S4ModelKeys.block(i)
             out += [(k.d, [h]), (k.c, [h, m, 2]), (k.logDt, [h]), (k.logAReal, [h, m]), (k.aImag, [h, m]),
                     (k.outputWeight, [2 * h, h, 1]), (k.outputBias, [2 * h])]
         }
-        for i in 0..<layers { let k = S4ModelKeys.block(i); out += [(k.normWeight, [h]), (k.normBias, [h])] }
-        out += [(S4ModelKeys.decoderWeight, [classes, h]), (S4ModelKeys.decoderBias, [classes])]
+        for i in 0..<c.layers { let k = S4ModelKeys.block(i); out += [(k.normWeight, [h]), (k.normBias, [h])] }
+        out += [(S4ModelKeys.decoderWeight, [c.classes, h]), (S4ModelKeys.decoderBias, [c.classes])]
         return out
     }
 
-    /// True for the SSM parameters (see `S4ModelKeys.isSSMParameter`).
-    public static func isSSMParameter(_ name: String) -> Bool { S4ModelKeys.isSSMParameter(name) }
+    static func block(_ i: Int, _ c: S4ModelConfiguration, value: (String) throws -> [Double]) throws -> ResidualBlock {
+        let k = S4ModelKeys.block(i)
+        let kernel = try S4DKernelParameters(channels: c.dModel, modes: c.dState / 2, logDt: value(k.logDt), C: value(k.c),
+                                             logAReal: value(k.logAReal), AImag: value(k.aImag))
+        return ResidualBlock(
+            norm: .layer(try LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias))),
+            core: .s4d(try S4DCore(kernel: kernel, D: value(k.d), discretization: c.discretization)),
+            head: .gatedGELU(try GatedGELUHead(channels: c.dModel, weight: value(k.outputWeight), bias: value(k.outputBias))))
+    }
+
+    static func tensors(of b: ResidualBlock, index i: Int) throws -> [String: [Double]] {
+        guard let core = b.core.s4d, let norm = b.layerNorm else {
+            throw ModelError.invalidConfiguration("block \(i) of an S4D model has another core or norm")
+        }
+        let k = S4ModelKeys.block(i), head = b.head.gatedGELU
+        return [k.d: core.D, k.c: core.kernel.C, k.logDt: core.kernel.logDt, k.logAReal: core.kernel.logAReal,
+                k.aImag: core.kernel.AImag, k.outputWeight: head.weight, k.outputBias: head.bias,
+                k.normWeight: norm.weight, k.normBias: norm.bias]
+    }
+
+    static func recognises(_ keys: Set<String>) -> Bool { CheckpointLayout.recognises(keys) }
+
+    static func configuration(shapes: [String: [Int]], metadata: ReferenceMetadata, options: ModelLoadOptions,
+                              notes: inout [String]) throws -> S4ModelConfiguration {
+        var c = try CheckpointLayout.configuration(shapes: shapes)
+        c.prenorm = try metadata.normPlacement(options: options, notes: &notes) == .pre
+        c.discretization = try metadata.s4dDiscretization()
+        return c
+    }
+
+    static func metadata(_ c: S4ModelConfiguration) -> [String: String] {
+        [ReferenceMetadata.prenormKey: c.prenorm ? "true" : "false", ReferenceMetadata.discretizationKey: c.discretization.rawValue]
+    }
 }
 
 public enum CheckpointLayout {
@@ -188,33 +232,37 @@ public enum CheckpointLayout {
 extension S4Model {
     /// The encoder Linear(d_input → H).
     public var encoder: LinearMap {
-        let c = configuration
-        return try! LinearMap(inputs: c.dInput, outputs: c.dModel, weight: value(S4ModelKeys.encoderWeight),
-                              bias: value(S4ModelKeys.encoderBias))        // shapes fixed by init
+        let c = configuration, k = c.core.layout
+        return try! LinearMap(inputs: c.dInput, outputs: c.dModel, weight: value(k.encoderWeight),
+                              bias: value(k.encoderBias))        // shapes fixed by init
     }
 
     /// The decoder Linear(H → classes).
     public var decoder: LinearMap {
-        let c = configuration
-        return try! LinearMap(inputs: c.dModel, outputs: c.classes, weight: value(S4ModelKeys.decoderWeight),
-                              bias: value(S4ModelKeys.decoderBias))
+        let c = configuration, k = c.core.layout
+        return try! LinearMap(inputs: c.dModel, outputs: c.classes, weight: value(k.decoderWeight),
+                              bias: value(k.decoderBias))
     }
 
     /// Block i (0 ≤ i < layers).
     public func block(_ i: Int) -> ResidualBlock {
         precondition(i >= 0 && i < configuration.layers, "block \(i) of a model with \(configuration.layers)")
-        let k = S4ModelKeys.block(i), c = configuration
-        // Shapes and counts were checked when the store was made, so these constructors cannot fail.
-        let kernel = try! S4DKernelParameters(channels: c.dModel, modes: c.dState / 2, logDt: value(k.logDt), C: value(k.c),
-                                              logAReal: value(k.logAReal), AImag: value(k.aImag))
-        return ResidualBlock(
-            norm: .layer(try! LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias))),
-            core: .s4d(try! S4DCore(kernel: kernel, D: value(k.d), discretization: c.discretization)),
-            head: .gatedGELU(try! GatedGELUHead(channels: c.dModel, weight: value(k.outputWeight), bias: value(k.outputBias))))
+        // Shapes and counts were checked when the store was made, so the constructors cannot fail.
+        return try! configuration.core.layout.block(i, configuration, value: value)
     }
 
     /// Every block, in order.
     public var blocks: [ResidualBlock] { (0..<configuration.layers).map(block) }
+
+    /// Every block's S4D core; throws for a model with another core (for readers written for S4D only).
+    public func s4dCores() throws -> [S4DCore] {
+        try blocks.map { b in
+            guard let c = b.core.s4d else {
+                throw ModelError.invalidConfiguration("the model's blocks have \(configuration.core.rawValue) cores, not S4D")
+            }
+            return c
+        }
+    }
 
     /// A model assembled from typed parts (their sizes must be the configuration's; values must be finite).
     public init(configuration: S4ModelConfiguration, encoder: LinearMap, blocks: [ResidualBlock], decoder: LinearMap) throws {
@@ -232,21 +280,16 @@ extension S4Model {
         self = try S4Model(configuration: configuration, encoder: encoder, blocks: all, decoder: decoder)
     }
 
-    /// The flat store of typed parts in state_dict order — the model's parameters, or a gradient with their layout.
+    /// The flat store of typed parts in the layout's order — the model's parameters, or a gradient with their layout.
     static func layout(_ c: S4ModelConfiguration, encoder: LinearMap, blocks: [ResidualBlock],
                        decoder: LinearMap) throws -> ParameterStore {
         guard blocks.count == c.layers else {
             throw ModelError.invalidConfiguration("\(blocks.count) blocks for a model with \(c.layers) layers")
         }
-        var values: [String: [Double]] = [S4ModelKeys.encoderWeight: encoder.weight, S4ModelKeys.encoderBias: encoder.bias,
-                                          S4ModelKeys.decoderWeight: decoder.weight, S4ModelKeys.decoderBias: decoder.bias]
-        for (i, b) in blocks.enumerated() {
-            let k = S4ModelKeys.block(i), core = b.core.s4d, head = b.head.gatedGELU, norm = b.layerNorm
-            values[k.d] = core.D; values[k.c] = core.kernel.C; values[k.logDt] = core.kernel.logDt
-            values[k.logAReal] = core.kernel.logAReal; values[k.aImag] = core.kernel.AImag
-            values[k.outputWeight] = head.weight; values[k.outputBias] = head.bias
-            values[k.normWeight] = norm.weight; values[k.normBias] = norm.bias
-        }
+        let k = c.core.layout
+        var values: [String: [Double]] = [k.encoderWeight: encoder.weight, k.encoderBias: encoder.bias,
+                                          k.decoderWeight: decoder.weight, k.decoderBias: decoder.bias]
+        for (i, b) in blocks.enumerated() { values.merge(try k.tensors(of: b, index: i)) { a, _ in a } }
         var store = ParameterStore()
         for (name, shape) in c.parameterShapes {
             try store.append(Parameter(name: name, shape: shape, values: values[name] ?? []))

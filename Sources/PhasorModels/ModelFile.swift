@@ -8,6 +8,8 @@
 //     numbers); without metadata a stated placement is used, and without either the model is read as post-norm
 //     (example.py's default) with a note — the shapes cannot tell.
 //   • discretisation: metadata "discretization" (zoh | bilinear; default zoh, s4d.py's).
+//   • the skeleton: the key set says which reference classifier the file is (example.py's S4D, tk-rusch/linoss's
+//     LinOSS, log-neural-cdes' S6: ModelLayout.swift); the metadata (ReferenceMetadata.swift) gives its switches.
 //   • precision: F64, F32, F16 and BF16 tensors are read exactly (each value converted to Double) and run in Double.
 // A file may also hold only S4D cores (the kernel tensors and D of layers 0…n−1, as `phasor design --out` writes; other
 // tensors of a state dict without an encoder are ignored with a note): `loadCores` accepts it for readers that need
@@ -46,8 +48,8 @@ public struct LoadedCores: Sendable {
 }
 
 public enum ModelFile {
-    public static let prenormKey = "prenorm"
-    public static let discretizationKey = "discretization"
+    public static let prenormKey = ReferenceMetadata.prenormKey
+    public static let discretizationKey = ReferenceMetadata.discretizationKey
     public static let classNamesKey = "class_names"
 
     /// Reads the checkpoint at `path`.
@@ -79,13 +81,13 @@ public enum ModelFile {
             if !ignored.isEmpty {
                 notes.append("read the \(layers) S4D layer(s)' kernel and D only; \(ignored.count) other tensor(s) ignored")
             }
-            let discretization = try self.discretization(file.metadata)
+            let discretization = try ReferenceMetadata(file.metadata).s4dDiscretization()
             let read = try tensors.mapValues { t in (shape: t.shape, values: try floatingValues(t.tensor, key: t.key)) }
             return LoadedCores(cores: try CheckpointLayout.cores(values: read, layers: layers, discretization: discretization),
                                checkpoint: nil, notes: notes)
         }
         let checkpoint = try checkpoint(tensors: tensors, metadata: file.metadata, options: options, notes: &notes)
-        return LoadedCores(cores: checkpoint.model.blocks.map(\.core.s4d), checkpoint: checkpoint, notes: notes)
+        return LoadedCores(cores: try checkpoint.model.s4dCores(), checkpoint: checkpoint, notes: notes)
     }
 
     // MARK: the steps
@@ -103,9 +105,9 @@ public enum ModelFile {
                     + Self.sample(file.tensors.keys))
             }
             strip = p
-        } else if !CheckpointLayout.recognises(Set(names)) {
+        } else if !recognises(Set(names)) {
             let common = commonPrefix(names)
-            if !common.isEmpty, CheckpointLayout.recognises(Set(names.map { String($0.dropFirst(common.count)) })) {
+            if !common.isEmpty, recognises(Set(names.map { String($0.dropFirst(common.count)) })) {
                 strip = common
                 notes.append("stripped the prefix '\(common)' shared by every tensor name (a DataParallel/DDP, "
                     + "torch.compile or Lightning wrapper)")
@@ -120,6 +122,9 @@ public enum ModelFile {
         }
         return out
     }
+
+    /// Whether some skeleton's layout recognises `keys` as a model (or S4D's as a designed layer file).
+    static func recognises(_ keys: Set<String>) -> Bool { CoreKind.layouts.contains { $0.recognises(keys) } }
 
     /// The dotted prefix ("a.b.") that every name shares, leaving at least one component of each name.
     static func commonPrefix(_ names: [String]) -> String {
@@ -136,9 +141,11 @@ public enum ModelFile {
 
     /// The prefixes under which a model's encoder weight sits, when the file is larger than one model ("a", "a.b").
     static func prefixHint(_ names: [String]) -> String? {
-        let found = names.filter { $0.hasSuffix("." + S4ModelKeys.encoderWeight) }
-            .map { String($0.dropLast(S4ModelKeys.encoderWeight.count + 1)) }.sorted()
-        return found.isEmpty ? nil : found.map { "'\($0)'" }.joined(separator: ", ")
+        var found: [String] = []
+        for weight in Set(CoreKind.layouts.map { $0.encoderWeight }) {
+            found += names.filter { $0.hasSuffix("." + weight) }.map { String($0.dropLast(weight.count + 1)) }
+        }
+        return found.isEmpty ? nil : found.sorted().map { "'\($0)'" }.joined(separator: ", ")
     }
 
     static func sample<S: Sequence>(_ keys: S) -> String where S.Element == String {
@@ -156,13 +163,23 @@ public enum ModelFile {
         return values
     }
 
-    /// The checkpoint of selected tensors: layout from the shapes, switches from metadata and options.
+    /// The checkpoint of selected tensors: the skeleton from the key set, sizes from the shapes, switches from the
+    /// metadata and options; every key and shape must then be the configuration's.
     static func checkpoint(tensors: [String: (key: String, shape: [Int], tensor: Tensor)], metadata: [String: String],
                            options: ModelLoadOptions, notes: inout [String]) throws -> Checkpoint {
-        var configuration = try CheckpointLayout.configuration(shapes: tensors.mapValues(\.shape))
+        let keys = Set(tensors.keys), reference = ReferenceMetadata(metadata)
+        // example.py's S4D is the default: a file no skeleton recognises gets its (missing-key) errors
+        let layout = CoreKind.layouts.first { $0.recognises(keys) } ?? S4DLayout.self
+        let shapes = tensors.mapValues(\.shape)
+        let configuration = try layout.configuration(shapes: shapes, metadata: reference, options: options, notes: &notes)
+        let expected = configuration.parameterShapes
+        let expectedNames = Set(expected.map(\.name))
+        let unknown = keys.filter { !expectedNames.contains($0) }
+        if !unknown.isEmpty { throw ModelError.unexpectedKeys(unknown.sorted()) }
         var store = ParameterStore()
-        for (key, shape) in configuration.parameterShapes {
+        for (key, shape) in expected {
             guard let t = tensors[key] else { throw ModelError.missingKey(key) }
+            guard t.shape == shape else { throw ModelError.shapeMismatch(key: t.key, expected: shape, found: t.shape) }
             let values = try floatingValues(t.tensor, key: t.key)
             if S4ModelKeys.isStep(key) {
                 for v in values {
@@ -172,8 +189,6 @@ public enum ModelFile {
             }
             try store.append(Parameter(name: key, shape: shape, values: values))
         }
-        configuration.prenorm = try normPlacement(metadata, options: options, notes: &notes) == .pre
-        configuration.discretization = try discretization(metadata)
         let model = try S4Model(configuration: configuration, parameters: store)
         var names: [String]?
         if let text = metadata[classNamesKey] {
@@ -183,45 +198,11 @@ public enum ModelFile {
             names = decoded
         }
         var extra = metadata
-        for key in [prenormKey, discretizationKey, classNamesKey, InputStandardisation.meanKey, InputStandardisation.stdKey] {
+        for key in ReferenceMetadata.structuralKeys.union([classNamesKey, InputStandardisation.meanKey, InputStandardisation.stdKey]) {
             extra[key] = nil
         }
         return try Checkpoint(model: model, standardisation: try InputStandardisation.load(from: SafeTensorsFile(metadata: metadata)),
                               classNames: names,
                               extraMetadata: extra)
-    }
-
-    /// Metadata "prenorm" against the stated placement (see the file header).
-    static func normPlacement(_ metadata: [String: String], options: ModelLoadOptions, notes: inout [String]) throws -> NormPlacement {
-        var recorded: NormPlacement?
-        if let text = metadata[prenormKey] {
-            switch text.trimmingCharacters(in: .whitespaces) {
-            case "true", "True", "TRUE", "1": recorded = .pre
-            case "false", "False", "FALSE", "0": recorded = .post
-            default: throw ModelError.invalidConfiguration("metadata prenorm is '\(text)'; use true/false (or True/False, 1/0)")
-            }
-        }
-        switch (recorded, options.normPlacement) {
-        case let (r?, stated?) where r != stated:
-            throw ModelError.invalidConfiguration("--\(stated == .pre ? "prenorm" : "postnorm") contradicts the checkpoint's "
-                + "metadata prenorm = \(metadata[prenormKey]!); drop the flag, or fix the metadata if it is wrong")
-        case let (r?, _): return r
-        case let (nil, stated?): return stated
-        case (nil, nil):
-            if options.normPlacementMatters {
-                notes.append("assuming post-norm (example.py's default): the checkpoint has no 'prenorm' metadata; pass "
-                    + "--prenorm if the model was trained with prenorm=True (or --postnorm to silence this note)")
-            }
-            return .post
-        }
-    }
-
-    /// Metadata "discretization" (default zoh).
-    static func discretization(_ metadata: [String: String]) throws -> Discretization {
-        guard let text = metadata[discretizationKey] else { return .zoh }
-        guard let d = Discretization(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()), d != .euler else {
-            throw ModelError.invalidConfiguration("metadata discretization is '\(text)'; use \"zoh\" or \"bilinear\"")
-        }
-        return d
     }
 }

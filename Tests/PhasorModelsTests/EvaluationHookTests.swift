@@ -73,7 +73,7 @@ import PhasorNumerics
         // doubling layer 1's gains = doubling its γ (the norm is γ·G·(x − mean) + β)
         let doubled = try m.evaluate(inputs: Self.x, batch: B, length: L,
                                      options: EvaluationOptions(frozenGains: [own.gains[0], own.gains[1].map { 2 * $0 }]))
-        var wide = m, block = m.block(1), norm = block.layerNorm
+        var wide = m, block = m.block(1), norm = try #require(block.layerNorm)
         norm.weight = norm.weight.map { 2 * $0 }
         block.norm = .layer(norm)
         try wide.setBlock(1, block)

@@ -1,12 +1,12 @@
 // The typed parts of an S4Model (DESIGN.md §3): encoder → blocks → masked mean → decoder, each residual block
 //     x ← x + dropout(head(core(norm(x))))     (pre-norm)      or      x ← norm(x + dropout(head(core(x))))     (post-norm)
-// with a sequence-mixing core (today S4D), an activation head (today GELU → 1×1 conv to 2H → GLU) and a norm (today
-// LayerNorm). Each kind is an enum with one case per implementation, so a new kind is a new case and the compiler
-// lists every place that must handle it. Planned, NOT implemented: norms `batch` and `none`; a `bilinear` head
-// (1×1 conv to 2H → a ⊙ b, no GELU, no sigmoid); cores S5, LRU, LinOSS and S6 — each with its reference
-// implementation's key names in one layout file per family (as CheckpointLayout.swift holds example.py's).
+// with a sequence-mixing core (S4D, LinOSS-IM/IMEX, S6: CoreKind.swift), an activation head (GELU, erf or tanh form
+// → linear map to 2H → GLU) and a norm (LayerNorm). Each kind is an enum with one case per implementation, so a new
+// kind is a new case and the compiler lists every place that must handle it. Each core's reference key names are in
+// one layout file per skeleton (ModelLayout.swift). Planned, NOT implemented here: norms `batch` and `none`; a
+// `bilinear` head (1×1 conv to 2H → a ⊙ b, no GELU, no sigmoid); cores S5 and LRU.
 // The parts are views of the model's ParameterStore (the optimiser's and the checkpoint's flat form); the mapping
-// between the two is CheckpointLayout.swift.
+// between the two is the core's layout (ModelLayout.swift).
 
 /// A dense map y = W x + b: PyTorch `Linear`, weight (outputs, inputs) row-major, bias (outputs).
 public struct LinearMap: Sendable, Equatable {
@@ -51,31 +51,46 @@ public enum Norm: Sendable, Equatable {
     case layer(LayerNormParameters)
 }
 
-/// A block's sequence-mixing core. (Planned: S5, LRU, LinOSS, S6, each with its own key names.)
+/// A block's sequence-mixing core, (B, H, L) → (B, H, L). (Planned: S5, LRU.)
 public enum SequenceCore: Sendable, Equatable {
     /// The diagonal S4D SSM y = K * u + D⊙u.
     case s4d(S4DCore)
+    /// S6, the selective scan with input-dependent Δ, B, C (SelectiveLayer.swift).
+    case s6(SelectiveLayer)
 
-    /// The S4D core (every core is S4D today).
-    public var s4d: S4DCore {
-        switch self { case .s4d(let c): return c }
+    /// The S4D core, or nil for another kind.
+    public var s4d: S4DCore? {
+        if case .s4d(let c) = self { return c }
+        return nil
+    }
+
+    /// The number of channels H it maps.
+    public var channels: Int {
+        switch self {
+        case .s4d(let c): return c.channels
+        case .s6(let c): return c.channels
+        }
     }
 }
 
-/// GELU → 1×1 convolution to 2H → GLU over channels: out = z[0..<H] ⊙ σ(z[H..<2H]), z = W·gelu(y) + b.
+/// GELU → linear map to 2H → GLU over channels: out = z[0..<H] ⊙ σ(z[H..<2H]), z = W·gelu(y) + b. example.py's
+/// 1×1 convolution, log-neural-cdes' `glu.linear` (one H → 2H Linear) and tk-rusch/linoss's `glu.w1`, `glu.w2` (two
+/// H → H Linear, W = [W₁; W₂]) are all this head; they differ in the GELU form (erf in PyTorch, tanh in JAX).
 public struct GatedGELUHead: Sendable, Equatable {
     /// W, shape (2H, H) (PyTorch Conv1d's (2H, H, 1)).
     public var weight: [Double]
     /// b, shape (2H).
     public var bias: [Double]
     public let channels: Int
+    /// The GELU's form.
+    public var gelu: GELUForm
 
-    public init(channels: Int, weight: [Double], bias: [Double]) throws {
+    public init(channels: Int, weight: [Double], bias: [Double], gelu: GELUForm = .erf) throws {
         guard channels > 0, weight.count == 2 * channels * channels, bias.count == 2 * channels else {
             throw ModelError.shapeMismatch(key: "gated GELU head (2H, H)", expected: [2 * channels, channels],
                                            found: [weight.count, bias.count])
         }
-        self.channels = channels; self.weight = weight; self.bias = bias
+        self.channels = channels; self.weight = weight; self.bias = bias; self.gelu = gelu
     }
 }
 
@@ -99,15 +114,18 @@ public struct ResidualBlock: Sendable, Equatable {
         self.norm = norm; self.core = core; self.head = head
     }
 
-    /// The LayerNorm parameters (every norm is a LayerNorm today).
-    public var layerNorm: LayerNormParameters {
-        switch norm { case .layer(let p): return p }
+    /// The LayerNorm parameters, when the norm is a LayerNorm.
+    public var layerNorm: LayerNormParameters? {
+        if case .layer(let p) = norm { return p }
+        return nil
     }
 
-    /// The fused executor of this block's core and head.
+    /// The fused executor of this block's S4D core and head; throws for another core.
     public func layer() throws -> S4DLayer {
         switch (core, head) {
         case (.s4d(let c), .gatedGELU(let h)): return try S4DLayer(core: c, head: h)
+        case (.s6, _):
+            throw ModelError.invalidConfiguration("this block's core is not S4D; it has no fused S4D executor")
         }
     }
 }

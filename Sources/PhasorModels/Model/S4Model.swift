@@ -1,8 +1,11 @@
-// The S4Model classifier of state-spaces `example.py`, forward and backward, over its typed parts (BlockParts.swift):
+// The classifier of state-spaces `example.py` (and of the other cores' reference skeletons, CoreKind.swift), forward
+// and backward, over its typed parts (BlockParts.swift):
 //   x = encoder(in)                                      (B, L, d_in) → (B, H, L)
 //   per block i:  z = prenorm ? LN_i(x) : x;  z = head_i(core_i(z));  z = dropout(z);  x = z + x;  if !prenorm: x = LN_i(x)
 //   p = mean over l < n_b of x;  logits = decoder(p)
 // Backward (residual): prenorm: ∂x_in = ∂x_out + LN′(S4D′(drop′(∂x_out)));  postnorm: s = LN′(∂x_out), ∂x_in = s + S4D′(drop′(s)).
+// An S4D block's core and head run fused (S4DLayer, Double or Float); any other core's block runs as core then head in
+// Double (BlockExecution.swift).
 // The evaluation pass (`evaluate`, S4ModelEvaluation.swift) is this same forward in Double, with optional per-layer,
 // per-channel replacements of the head's pointwise functions and frozen LayerNorm gains.
 import Foundation
@@ -19,9 +22,10 @@ public struct S4Model: Sendable {
     /// speed; the kernel, LayerNorm, encoder, pooling, decoder, loss and all parameter gradients stay Double.
     public var blockPrecision: ComputePrecision = .f64
 
-    /// Random initialisation: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)), D ~ N(0,1),
-    /// kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0. The draws
-    /// come in state_dict order: encoder, then per block D, kernel, 1×1 conv; then the decoder.
+    /// Random initialisation: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)), each core as its
+    /// reference initialises it (S4D: D ~ N(0,1) and `S4DKernelParameters(channels:state:initialisation:generator:)`;
+    /// S6: `SelectiveLayer(channels:states:dtRank:generator:)`), LayerNorm γ = 1, β = 0. The draws come in order:
+    /// encoder, then per block the core and the head's linear map; then the decoder.
     public init(configuration: S4ModelConfiguration, seed: UInt64) throws {
         try configuration.validate()
         var g = SeededGenerator(seed: seed)
@@ -33,14 +37,23 @@ public struct S4Model: Sendable {
         let encoderWeight = uniform(h * c.dInput, fanIn: c.dInput), encoderBias = uniform(h, fanIn: c.dInput)
         let encoder = try LinearMap(inputs: c.dInput, outputs: h, weight: encoderWeight, bias: encoderBias)
         var blocks: [ResidualBlock] = []
+        let layerNorm = Norm.layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h),
+                                                           bias: [Double](repeating: 0, count: h)))
         for _ in 0..<c.layers {
-            let d = (0..<h).map { _ in g.normal() }
-            let kernel = try S4DKernelParameters(channels: h, state: c.dState, initialisation: c.initialisation, generator: &g)
+            let core: SequenceCore, norm: Norm, gelu: GELUForm
+            switch c.core {
+            case .s4d:
+                let d = (0..<h).map { _ in g.normal() }
+                let kernel = try S4DKernelParameters(channels: h, state: c.dState, initialisation: c.initialisation, generator: &g)
+                core = .s4d(try S4DCore(kernel: kernel, D: d, discretization: c.discretization))
+                norm = layerNorm; gelu = .erf
+            case .s6:
+                core = .s6(try SelectiveLayer(channels: h, states: c.dState, dtRank: c.dtRank, generator: &g))
+                norm = layerNorm; gelu = .erf
+            }
             let weight = uniform(2 * h * h, fanIn: h), bias = uniform(2 * h, fanIn: h)
-            blocks.append(ResidualBlock(
-                norm: .layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h), bias: [Double](repeating: 0, count: h))),
-                core: .s4d(try S4DCore(kernel: kernel, D: d, discretization: c.discretization)),
-                head: .gatedGELU(try GatedGELUHead(channels: h, weight: weight, bias: bias))))
+            blocks.append(ResidualBlock(norm: norm, core: core,
+                                        head: .gatedGELU(try GatedGELUHead(channels: h, weight: weight, bias: bias, gelu: gelu))))
         }
         let decoderWeight = uniform(c.classes * h, fanIn: h), decoderBias = uniform(c.classes, fanIn: h)
         let decoder = try LinearMap(inputs: h, outputs: c.classes, weight: decoderWeight, bias: decoderBias)
@@ -117,13 +130,18 @@ public struct S4Model: Sendable {
                 dBlockOut = ln.input; dResidual = ln.input
             }
             if let mask = t.outerMask { scaleRows(&dBlockOut, mask, length: L) }
-            let dBlockIn: [Double], lg: S4DLayerGradients
-            switch t.block {
+            let dBlockIn: [Double], core: SequenceCore, head: ActivationHead
+            switch t.tape {
             case .f64(let tape):
-                (dBlockIn, lg) = t.layer.backward(tape, outputGradient: dBlockOut)
+                let lg: S4DLayerGradients
+                (dBlockIn, lg) = t.layer!.backward(tape, outputGradient: dBlockOut)
+                (core, head) = try t.layer!.gradientParts(lg)
             case .f32(let tape):
-                let r = t.layer.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
-                dBlockIn = converted(r.input, to: Double.self); lg = r.gradients
+                let r = t.layer!.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
+                dBlockIn = converted(r.input, to: Double.self)
+                (core, head) = try t.layer!.gradientParts(r.gradients)
+            case .parts(let tape):
+                (dBlockIn, core, head) = try t.block.backwardCoreHead(tape, outputGradient: dBlockOut)
             }
             var dIn = dBlockIn
             if c.prenorm {
@@ -131,13 +149,9 @@ public struct S4Model: Sendable {
                 normGradient = (ln.weight, ln.bias)
                 dIn = ln.input
             }
-            let kg = lg.kernel
-            let kernel = try S4DKernelParameters(channels: h, modes: c.dState / 2, logDt: kg.logDt, C: kg.C,
-                                                 logAReal: kg.logAReal, AImag: kg.AImag)
             blockGradients[i] = ResidualBlock(
                 norm: .layer(try LayerNormParameters(weight: normGradient.weight, bias: normGradient.bias)),
-                core: .s4d(try S4DCore(kernel: kernel, D: lg.D, discretization: c.discretization)),
-                head: .gatedGELU(try GatedGELUHead(channels: h, weight: lg.outputWeight, bias: lg.outputBias)))
+                core: core, head: head)
             addInPlace(&dIn, dResidual)
             dx = dIn
         }
@@ -152,14 +166,19 @@ public struct S4Model: Sendable {
     // MARK: forward with saved activations
 
     enum BlockTape {
+        /// A fused S4D block in Double or Float.
         case f64(S4DLayer.Tape<Double>)
         case f32(S4DLayer.Tape<Float>)
+        /// Any other block, core then head in Double.
+        case parts(CoreHeadTape)
     }
 
     struct LayerTape {
-        var layer: S4DLayer
+        var block: ResidualBlock
+        /// The fused executor of an S4D block (nil for another core).
+        var layer: S4DLayer?
         var norm: LayerNormParameters
-        var block: BlockTape
+        var tape: BlockTape
         var normTape: LayerNorm.Tape
         var outerMask: [Double]?
         var blockOutput: [Double]
@@ -201,7 +220,8 @@ public struct S4Model: Sendable {
         let precision = options == nil ? blockPrecision : .f64
         for i in 0..<c.layers {
             let block = self.block(i)
-            let layer = try block.layer(), norm = block.layerNorm
+            guard let norm = block.layerNorm else { throw ModelError.invalidConfiguration("block \(i)'s norm is not a LayerNorm") }
+            let layer = block.core.s4d == nil ? nil : try block.layer()
             let gains = options?.frozenGains?[i]
             let pointwise = options.map { BlockPointwise(layer: i, overrides: $0.pointwise) }
             let innerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
@@ -213,20 +233,23 @@ public struct S4Model: Sendable {
             }
             var out: [Double]
             let blockTape: BlockTape
-            switch precision {
-            case .f64:
+            switch (layer, precision) {
+            case (let layer?, .f64):
                 let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask, pointwise: pointwise)
                 out = o; blockTape = .f64(t)
-            case .f32:
+            case (let layer?, .f32):
                 let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask)
                 out = converted(o, to: Double.self); blockTape = .f32(t)
+            case (nil, _):                                                            // another core: Double, as parts
+                let (o, t) = try block.forwardCoreHead(z, batch: batch, length: L, mask: innerMask, pointwise: pointwise)
+                out = o; blockTape = .parts(t)
             }
             if let outerMask { scaleRows(&out, outerMask, length: L) }
             addInPlace(&x, out)                                                       // residual
             if !c.prenorm {
                 (x, normTape) = LayerNorm.forward(x, weight: norm.weight, bias: norm.bias, batch: batch, channels: h, length: L, gains: gains)
             }
-            tapes.append(LayerTape(layer: layer, norm: norm, block: blockTape, normTape: normTape, outerMask: outerMask,
+            tapes.append(LayerTape(block: block, layer: layer, norm: norm, tape: blockTape, normTape: normTape, outerMask: outerMask,
                                    blockOutput: keep ? out : [], residualOutput: keep ? x : []))
         }
         let pooled = MaskedMeanPool.forward(x, lengths: lens, batch: batch, channels: h, length: L)

@@ -51,7 +51,7 @@ public struct S4ModelTrace: Sendable {
     public struct Layer: Sendable {
         /// What the core saw (after LayerNorm when prenorm).
         public var blockInput: [Double]
-        /// The SSM output y = K * u + D⊙u, the activation's (GELU's) input.
+        /// The core's output (S4D: y = K * u + D⊙u), the activation's (GELU's) input.
         public var ssmOutput: [Double]
         /// The gate's input z₂ = (W·a + b)[H..<2H].
         public var gateInput: [Double]
@@ -83,17 +83,22 @@ extension S4Model {
                               generator: &none, options: options)
         let h = configuration.dModel, L = length
         let layers: [S4ModelTrace.Layer] = fwd.layers.map { t in
-            guard case .f64(let tape) = t.block else { preconditionFailure("an evaluation pass runs in Double") }
+            var input: [Double] = [], y: [Double] = [], z: [Double] = []
+            switch t.tape {
+            case .f64(let tape): input = tape.input; y = tape.y; z = tape.z
+            case .parts(let tape): input = tape.input; y = tape.head.y; z = tape.head.z
+            case .f32: preconditionFailure("an evaluation pass runs in Double")
+            }
             var gate: [Double] = []
             if options.record {
                 gate.reserveCapacity(batch * h * L)
                 let n = h * L
                 for b in 0..<batch {
                     let start: Int = (2 * b + 1) * n                                 // z₂ of sample b
-                    gate += tape.z[start ..< start + n]
+                    gate += z[start ..< start + n]
                 }
             }
-            return S4ModelTrace.Layer(blockInput: options.record ? tape.input : [], ssmOutput: options.record ? tape.y : [],
+            return S4ModelTrace.Layer(blockInput: options.record ? input : [], ssmOutput: options.record ? y : [],
                                       gateInput: gate, blockOutput: t.blockOutput, residualOutput: t.residualOutput,
                                       gains: t.normTape.inverseStd)
         }

@@ -24,8 +24,12 @@ public struct OperatorModel: Sendable {
     public init(_ model: S4Model) throws {
         self.model = model
         let blocks = model.blocks
+        _ = try model.s4dCores()                                              // a clear error for another core
         layers = try blocks.map { try $0.layer() }
-        norms = blocks.map(\.layerNorm)
+        norms = try blocks.enumerated().map { i, b in
+            guard let n = b.layerNorm else { throw OperatorError.invalid("block \(i)'s norm is not a LayerNorm") }
+            return n
+        }
         encoderMap = model.encoder
         decoderMap = model.decoder
     }

@@ -38,9 +38,10 @@ extension DemoPipeline {
         let config = settings.configuration(classes: trainSet.classNames.count, channels: trainSet.channels)
         var designed = try S4Model(configuration: config, seed: settings.seed)
         var allPeriods: [[Double]] = [], allMemories: [[Double]] = []
+        let cores = try designed.s4dCores()
         for i in 0..<config.layers {
             var block = designed.block(i)
-            var core = block.core.s4d
+            var core = cores[i]
             let m = config.dState / 2
             for h in 0..<config.dModel {
                 let (periods, memories) = try designTargets(analysis.timescales.modes, layer: i, count: m,

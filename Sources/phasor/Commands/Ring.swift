@@ -50,7 +50,7 @@ struct RingCommand: ParsableCommand {
                                     input: u, reference: reference, fromModelInput: false)
         } else {
             let checkpoint = try loading.checkpoint(model)
-            let cores = checkpoint.model.blocks.map(\.core.s4d)
+            let cores = try checkpoint.model.s4dCores()
             let core = try pick(cores)
             let (length, sampleValues) = try modelSample(x, values, dInput: checkpoint.model.configuration.dInput)
             let trace = try checkpoint.trace(inputs: sampleValues, batch: 1, length: length)
