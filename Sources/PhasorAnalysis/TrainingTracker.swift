@@ -50,6 +50,9 @@ public final class TrainingTracker {
     /// Creates (or replaces the tracking files in) `directory` for a model of `configuration`.
     public init(directory: String, every: Int, configuration: S4ModelConfiguration) throws {
         guard every >= 1 else { throw AnalysisError.invalid("--track-every must be ≥ 1 (got \(every))") }
+        guard configuration.core == .s4d else {
+            throw AnalysisError.invalid("--track records S4D spectra (γ, ω per mode); the model's core is \(configuration.core.rawValue)")
+        }
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw AnalysisError.invalid("cannot create the tracking directory \(directory): \(error.localizedDescription)")
         }

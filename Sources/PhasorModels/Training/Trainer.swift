@@ -6,9 +6,10 @@ import PhasorNumerics
 // samples; batch b is split into `threads` contiguous parts, part t draws its dropout masks from G_e.fork(b·threads + t)
 // and runs forward + backward on its own thread; the part gradients are combined in part order,
 //   g = Σ_t (n_t / n) g_t   (each g_t is the gradient of the part's MEAN loss, so g is that of the batch mean),
-// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the cosine schedule. Because every random draw is a
-// function of (seed, epoch, batch, part), a resumed run needs no saved generator state: model, optimiser moments,
-// epoch and best validation result (TrainingState.swift) make epoch e + 1 identical to an uninterrupted run.
+// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the schedule (cosine or constant).
+// Because every random draw is a function of (seed, epoch, batch, part), a resumed run needs no saved generator
+// state: model, optimiser moments, epoch and best validation result (TrainingState.swift) make epoch e + 1 identical
+// to an uninterrupted run.
 //
 // Model selection: after each epoch the model is evaluated on the validation split; the best validation accuracy
 // (ties: lower validation loss) is written to `output`. Without a validation split the last epoch is kept.
@@ -88,8 +89,7 @@ public enum Trainer {
 
         let batchesPerEpoch = (source.count + options.batchSize - 1) / options.batchSize
         let totalSteps = batchesPerEpoch * options.epochs
-        let schedule = CosineSchedule(totalSteps: totalSteps,
-                                      warmupSteps: Int((options.warmupFraction * Double(totalSteps)).rounded(.down)))
+        let warmupSteps = Int((options.warmupFraction * Double(totalSteps)).rounded(.down))
         var state: TrainingState
         let statePath = TrainingState.path(for: output)
         if resume, FileManager.default.fileExists(atPath: statePath) {
@@ -153,7 +153,8 @@ public enum Trainer {
                 let step = (epoch - 1) * batchesPerEpoch + b
                 // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
                 try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
-                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: schedule.scale(step: step))
+                let scale = options.schedule.scale(step: step, total: totalSteps, warmup: warmupSteps)
+                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: scale)
                 lossSum += batchLoss * Double(indices.count)
                 seen += indices.count
                 onBatch?(BatchProgress(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batchesPerEpoch,

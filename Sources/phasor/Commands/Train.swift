@@ -8,8 +8,12 @@ import PhasorModels
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train an S4D classifier (state-spaces example.py S4Model) on a .ts/CSV dataset.",
+        abstract: "Train a classifier (S4D, LinOSS or S6 core, each in its reference skeleton) on a .ts/CSV dataset.",
         discussion: """
+        --core picks the sequence-mixing core and with it the reference classifier: s4d (state-spaces example.py), \
+        s6 (log-neural-cdes' S6) — and that core's published recipe for every option not given (s4d: AdamW lr 0.01, \
+        wd 0.01, SSM lr 0.001, cosine, dropout 0.1, batch 64, clip 1; s6: Adam lr 1e-3 in one group, no decay, \
+        constant rate, dropout 0.1, batch 32, no clip). \
         Inputs are standardised per channel with training-split statistics (stored in the checkpoint). A stratified \
         validation split (--validation-fraction, seeded) chooses the best epoch, which is written to --out; the \
         training state for --resume goes to <out>.resume.safetensors after every epoch. The test split (--test, the \
@@ -23,19 +27,22 @@ struct Train: ParsableCommand {
     var test: String?
     @Option(help: "For a single file without test split: the stratified fraction held out as test set.")
     var testFraction: Double?
-    @Option(help: "Number of S4D layers.") var layers = 4
+    @Option(help: "The sequence-mixing core: s4d or s6.") var core: CoreKind = .s4d
+    @Option(help: "Number of blocks.") var layers = 4
     @Option(help: "Model width H.") var dModel = 128
-    @Option(help: "State size N (N/2 complex modes per channel).") var dState = 64
+    @Option(help: "State size: S4D N (N/2 complex modes per channel), S6 N per channel.") var dState = 64
+    @Option(help: "S6: rank R of the Δ projection (default ⌈H/16⌉).") var dtRank: Int?
     @Option(help: "Epochs.") var epochs = 10
-    @Option(help: "Batch size.") var batch = 64
-    @Option(help: "Learning rate (SSM parameters use min(lr, --ssm-lr)).") var lr = 0.01
-    @Option(help: "Learning rate of log_dt, log_A_real, A_imag.") var ssmLr = 0.001
-    @Option(help: "AdamW weight decay (not applied to SSM parameters).") var weightDecay = 0.01
-    @Option(help: "Dropout rate.") var dropout = 0.1
-    @Flag(help: "LayerNorm before each S4D block instead of after.") var prenorm = false
+    @Option(help: "Batch size (default: the core's recipe).") var batch: Int?
+    @Option(help: "Learning rate (default: the core's recipe; S4D's SSM parameters use min(lr, --ssm-lr)).") var lr: Double?
+    @Option(help: "S4D: learning rate of log_dt, log_A_real, A_imag (default: the recipe's).") var ssmLr: Double?
+    @Option(help: "AdamW weight decay, not applied to S4D's SSM parameters (default: the core's recipe).") var weightDecay: Double?
+    @Option(help: "Dropout rate (default: the core's recipe).") var dropout: Double?
+    @Option(help: "Learning-rate schedule: cosine or constant (default: the core's recipe).") var schedule: LearningRateSchedule?
+    @Flag(help: "S4D: LayerNorm before each block instead of after (the other cores' blocks are always pre-norm).") var prenorm = false
     @Option(name: .customLong("init"), help: "S4D initialisation: lin, inv or real.") var initialisation: S4DInit = .lin
     @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
-    @Option(help: "Global gradient-norm clip (0: off).") var clip = 1.0
+    @Option(help: "Global gradient-norm clip (0: off; default: the core's recipe).") var clip: Double?
     @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
     @Option(help: "Stratified validation fraction of the training data used to select the best epoch (0: keep the last).")
     var validationFraction = 0.2
@@ -43,25 +50,34 @@ struct Train: ParsableCommand {
     @Option(help: "Threads per batch (results depend on seed and thread count only).") var threads = 2
     @Option(help: "Checkpoint to write (the selected epoch).") var out: String
     @Flag(help: "Continue from <out>.resume.safetensors with the same options.") var resume = false
-    @Option(help: "f32: Float arithmetic in the S4D blocks while training (~1.8× faster) and F32 tensors in the checkpoint (PyTorch's default); f64: Double throughout and F64 tensors. Validation and test are always evaluated in Double.")
+    @Option(help: "f32: Float arithmetic in the S4D blocks while training (~1.8× faster; other cores always compute in Double) and F32 tensors in the checkpoint (PyTorch's default); f64: Double throughout and F64 tensors. Validation and test are always evaluated in Double.")
     var precision: ComputePrecision = .f32
     @Flag(help: "Print the result as JSON on stdout.") var json = false
     @Option(help: "Record the spectrum and ∂L/∂γ, ∂L/∂ω per mode into this run directory (for `phasor dynamics`).")
     var track: String?
     @Option(help: "Record every k-th optimiser step when --track is given.") var trackEvery = 10
 
+    func validate() throws {
+        if core != .s4d, ssmLr != nil { throw ValidationError("--ssm-lr is an S4D option (the \(core.rawValue) recipe trains every parameter in one group)") }
+        if core != .s6, dtRank != nil { throw ValidationError("--dt-rank is an S6 option") }
+    }
+
     func run() throws {
         let started = Date()
         try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
+        let recipe = core.recipe, lr = self.lr ?? recipe.learningRate, batch = self.batch ?? recipe.batchSize
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
-                                         classes: trainSet.classNames.count, prenorm: prenorm, dropout: dropout,
-                                         initialisation: initialisation, discretization: discretization)
+                                         classes: trainSet.classNames.count, prenorm: prenorm || core != .s4d,
+                                         dropout: dropout ?? recipe.dropout, initialisation: initialisation,
+                                         discretization: discretization, core: core, dtRank: dtRank)
+        // one-group recipes: the SSM group's rate is the rate
+        let ssmLr = recipe.ssmLearningRate == recipe.learningRate ? lr : (self.ssmLr ?? recipe.ssmLearningRate)
         let options = TrainingOptions(epochs: epochs, batchSize: batch, learningRate: lr, ssmLearningRate: min(lr, ssmLr),
-                                      weightDecay: weightDecay, gradientClip: clip, warmupFraction: warmup,
-                                      validationFraction: validationFraction, seed: seed, threads: threads,
-                                      precision: precision)
+                                      weightDecay: weightDecay ?? recipe.weightDecay, gradientClip: clip ?? recipe.gradientClip,
+                                      warmupFraction: warmup, validationFraction: validationFraction, seed: seed,
+                                      threads: threads, precision: precision, schedule: schedule ?? recipe.schedule)
         try model.validate()
         try options.validate()
         // Checked before the banner below, so a failure here is still the run's only line on stderr (the trainer
@@ -92,7 +108,7 @@ struct Train: ParsableCommand {
             } })
         var testResult: Evaluation?
         if let testSet {
-            testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: batch, threads: threads)
+            testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: options.batchSize, threads: threads)
         }
         let report = TrainingReport(output: out, outcome: outcome, test: testResult, seconds: Date().timeIntervalSince(started),
                                     command: CommandLine.arguments.joined(separator: " "))
