@@ -297,6 +297,23 @@ extension S4Model {
         return store
     }
 
+    /// Whether the tensor `name` is a running statistic (a buffer the optimiser never steps).
+    public func isStatistic(_ name: String) -> Bool { configuration.core.layout.isStatistic(name) }
+
+    /// Each BatchNorm's running statistics after one training step whose batch statistics are `statistics` (one per
+    /// block; nil leaves the block as it is): r ← (1 − m)·r + m·batch (BatchNormParameters.updated).
+    mutating func updateRunningStatistics(_ statistics: [BatchNorm.Statistics?]) throws {
+        for (i, s) in statistics.enumerated() {
+            guard let s else { continue }
+            var b = block(i)
+            guard case .batch(let p) = b.norm else { continue }
+            b.norm = .batch(p.updated(with: s))
+            for (key, values) in try configuration.core.layout.tensors(of: b, index: i) where isStatistic(key) {
+                try parameters.setValues(key, values)
+            }
+        }
+    }
+
     /// The values of a key the store is known to hold.
     private func value(_ key: String) -> [Double] {
         guard let v = try? parameters.values(key) else { preconditionFailure("S4Model store lacks '\(key)'") }

@@ -15,7 +15,82 @@ func randomSelective(channels h: Int, states n: Int, rank r: Int, seed: UInt64) 
     return layer
 }
 
+/// A small random LinOSS layer with one relu-clamped oscillator (A_diag < 0: the Jordan block [1 0; Δ 1]).
+func randomLinOSS(channels h: Int, oscillators p: Int, scheme: LinOSSScheme, seed: UInt64) throws -> LinOSSLayer {
+    var g = SeededGenerator(seed: seed)
+    var layer = try LinOSSLayer(channels: h, oscillators: p, scheme: scheme, generator: &g)
+    layer.aDiag = layer.aDiag.map { 0.2 + 2 * $0 }
+    layer.aDiag[1] = -0.3
+    return layer
+}
+
 @Suite struct CoreGradientTests {
+    @Test(arguments: LinOSSScheme.allCases)
+    func linossBatchedForwardIsTheLayersRecurrence(scheme: LinOSSScheme) throws {
+        // The batched core (real 2×2 recurrences, BLAS products) against LinOSSLayer.forward (complex, per oscillator,
+        // written from the update equations) and the convolution with the layer's kernel.
+        let B = 2, H = 3, L = 70
+        let layer = try randomLinOSS(channels: H, oscillators: 5, scheme: scheme, seed: 1)
+        let u = randomVector(B * H * L, seed: 2)
+        let (y, _) = try layer.forward(batch: u, count: B, length: L)
+        for b in 0..<B {
+            let ub = Array(u[(b * H * L) ..< ((b + 1) * H * L)]), yb = Array(y[(b * H * L) ..< ((b + 1) * H * L)])
+            #expect(relativeError(yb, try layer.forward(ub, length: L)) <= 1e-12)
+            #expect(relativeError(yb, try layer.forwardConvolution(ub, length: L, direct: true)) <= 1e-12)
+        }
+    }
+
+    @Test(arguments: LinOSSScheme.allCases)
+    func linossCoreBackward(scheme: LinOSSScheme) throws {
+        let B = 2, H = 3, P = 4, L = 9
+        let layer = try randomLinOSS(channels: H, oscillators: P, scheme: scheme, seed: 3)
+        let u = randomVector(B * H * L, seed: 6), g = randomVector(B * H * L, seed: 7)
+        let (_, tape) = try layer.forward(batch: u, count: B, length: L)
+        let (du, grad) = try layer.backward(tape, outputGradient: g)
+        func f(_ l: LinOSSLayer, _ x: [Double]) throws -> Double { dot(try l.forward(batch: x, count: B, length: L).0, g) }
+        #expect(relativeError(du, try numericalGradient(u) { try f(layer, $0) }) <= 1e-6)
+        func check(_ values: [Double], _ analytic: [Double], _ set: (inout LinOSSLayer, [Double]) -> Void) throws {
+            let fd = try numericalGradient(values) { v in var l = layer; set(&l, v); return try f(l, u) }
+            #expect(relativeError(analytic, fd) <= 1e-6)
+        }
+        try check(layer.aDiag, grad.aDiag) { $0.aDiag = $1 }                 // 0 for the clamped oscillator
+        #expect(grad.aDiag[1] == 0)
+        try check(layer.steps, grad.steps) { $0.steps = $1 }
+        try check(layer.d, grad.d) { $0.d = $1 }
+        let pairs = LinOSSLayout.pairs
+        try check(pairs(layer.b), pairs(grad.b)) { $0.b = LinOSSLayout.complex($1) }
+        try check(pairs(layer.c), pairs(grad.c)) { $0.c = LinOSSLayout.complex($1) }
+    }
+
+    @Test(arguments: [CoreKind.linossIM, .linossIMEX], [false, true])
+    func wholeLinOSSClassifier(core: CoreKind, training: Bool) throws {
+        // training: BatchNorm with the batch's statistics over the valid positions; otherwise the running ones
+        let config = S4ModelConfiguration(dInput: 2, dModel: 4, dState: 3, layers: 2, classes: 3, prenorm: true,
+                                          dropout: 0.25, core: core)
+        var model = try S4Model(configuration: config, seed: 8)
+        for i in 0..<2 {   // non-trivial running statistics and the clamped oscillator
+            var block = model.block(i)
+            block.core = .linoss(try randomLinOSS(channels: 4, oscillators: 3, scheme: core.linossScheme!, seed: UInt64(30 + i)))
+            block.norm = .batch(try BatchNormParameters(weight: [1, 1, 1, 1], bias: [0, 0, 0, 0], runningMean: [0.3, -0.2, 0.1, 0],
+                                                        runningVariance: [0.5, 2, 1.5, 0.8], batchesTracked: 0))
+            try model.setBlock(i, block)
+        }
+        try Self.checkWholeModel(model, training: training)
+    }
+
+    @Test func pooledStatisticsAreTheWholeBatchs() throws {
+        let H = 3, L = 6, lengths = [6, 2, 4, 5]
+        let x = randomVector(4 * H * L, seed: 1), ones = [Double](repeating: 1, count: H), zeros = [Double](repeating: 0, count: H)
+        let whole = try BatchNorm.forward(x, weight: ones, bias: zeros, batch: 4, channels: H, length: L, lengths: lengths).2
+        let a = try BatchNorm.forward(Array(x[0 ..< H * L]), weight: ones, bias: zeros, batch: 1, channels: H, length: L,
+                                      lengths: [6]).2
+        let b = try BatchNorm.forward(Array(x[H * L ..< 4 * H * L]), weight: ones, bias: zeros, batch: 3, channels: H,
+                                      length: L, lengths: [2, 4, 5]).2
+        let pooled = try #require(BatchNorm.Statistics.pooled([a, b]))
+        #expect(pooled.count == whole.count && maxAbsDiff(pooled.mean, whole.mean) <= 1e-15
+                && maxAbsDiff(pooled.variance, whole.variance) <= 1e-14)
+    }
+
     @Test func s6CoreBackward() throws {
         let B = 2, H = 3, N = 4, R = 2, L = 9
         let layer = try randomSelective(channels: H, states: N, rank: R, seed: 5)
@@ -64,7 +139,8 @@ func randomSelective(channels h: Int, states n: Int, rank r: Int, seed: UInt64) 
         #expect(GELUTanh.value(1e200) == 1e200 && GELUTanh.value(-1e200) == 0 && GELUTanh.derivative(-1e200) == 0)
     }
 
-    /// Every parameter gradient of a whole classifier against finite differences of its loss (`step`: the
+    /// Every parameter gradient of a whole classifier against finite differences of its loss (running statistics
+    /// excepted: buffers, reported with gradient 0) (`step`: the
     /// differences' step; 3e-4 where the loss curves fast, e.g. the S6 model's through Δ = softplus(·)).
     static func checkWholeModel(_ model: S4Model, training: Bool, lengths: [Int] = [7, 4, 1], step: Double = 1e-3) throws {
         let B = 3, L = 7, d = model.configuration.dInput
@@ -73,6 +149,10 @@ func randomSelective(channels h: Int, states n: Int, rank r: Int, seed: UInt64) 
         let (loss, _, grads) = try model.lossAndGradients(inputs: x, batch: B, length: L, lengths: lengths, labels: labels,
                                                           training: training, generator: &gen)
         for p in model.parameters.parameters {
+            if model.isStatistic(p.name) {                        // a buffer: never stepped, its gradient is 0
+                #expect(try grads.values(p.name).allSatisfy { $0 == 0 })
+                continue
+            }
             let fd = try numericalGradient(p.values, step: step) { v in
                 var m = model
                 try m.parameters.setValues(p.name, v)

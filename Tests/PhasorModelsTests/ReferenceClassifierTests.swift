@@ -56,8 +56,36 @@ enum ArchitectureFixtures {
         #expect(ArchitectureFixtures.difference(r.trace.pooled, r.refTrace.tensors["pooled"]!.asDoubles()) <= 1e-10)
     }
 
+    @Test(arguments: [("linoss/linoss_im", CoreKind.linossIM), ("linoss/linoss_imex", .linossIMEX)])
+    func linossFromTheLinOSSRepositoryGivesItsLogitsAndEveryBlockOutput(_ fixture: (String, CoreKind)) throws {
+        let r = try run(fixture.0)
+        let c = r.checkpoint.model.configuration
+        #expect(c.core == fixture.1 && c.layers == 2 && c.dModel == 8 && c.dState == 6 && c.prenorm)
+        // the fixture's relu-clamped oscillator (A_diag < 0: a Jordan block, run by the recurrence)
+        guard case .linoss(let core) = r.checkpoint.model.block(1).core else { Issue.record("not a LinOSS core"); return }
+        #expect(core.aDiag[1] < 0)
+        #expect(ArchitectureFixtures.difference(r.logits, r.reference) <= 1e-10)
+        let ref = r.refTrace.tensors
+        #expect(ArchitectureFixtures.difference(r.trace.encoded, ArchitectureFixtures.transposed(ref["encoder.output"]!)) <= 1e-10)
+        for i in 0..<2 {
+            #expect(ArchitectureFixtures.difference(r.trace.layers[i].residualOutput,
+                                                    ArchitectureFixtures.transposed(ref["blocks.\(i).output"]!)) <= 1e-10)
+        }
+        #expect(ArchitectureFixtures.difference(r.trace.pooled, ref["pooled"]!.asDoubles()) <= 1e-10)
+    }
+
+    @Test func linossWithoutDiscretizationMetadataIsReadAsIMWithANote() throws {
+        var file = try SafeTensorsFile(contentsOf: ArchitectureFixtures.path("linoss/linoss_imex.safetensors"))
+        file.metadata["discretization"] = nil
+        let loaded = try ModelFile.load(file)
+        #expect(loaded.checkpoint.model.configuration.core == .linossIM)
+        #expect(loaded.notes.count == 1 && loaded.notes[0].hasPrefix("assuming LinOSS-IM"))
+        file.metadata["discretization"] = "zoh"
+        #expect(throws: ModelError.self) { try ModelFile.load(file) }
+    }
+
     @Test func aWrittenCheckpointReadsBackIdentically() throws {
-        for name in ["s6/s6"] {
+        for name in ["s6/s6", "linoss/linoss_im", "linoss/linoss_imex"] {
             let r = try run(name)
             let bytes = try r.checkpoint.file(precision: .f64).serialized()
             let back = try ModelFile.load(SafeTensorsFile(bytes: bytes))
@@ -67,16 +95,18 @@ enum ArchitectureFixtures {
         }
     }
 
-    @Test func metadataThatContradictsTheTensorsIsRefused() throws {
-        let file = try SafeTensorsFile(contentsOf: ArchitectureFixtures.path("s6/s6.safetensors"))
-        for (key, value) in [("gelu", "tanh"), ("norm", "batch"), ("pooling", "last"), ("prenorm", "false"), ("family", "lru")] {
+    @Test(arguments: [("s6/s6", CoreKind.s6, "tanh", "batch"), ("linoss/linoss_im", .linossIM, "erf", "layer")])
+    func metadataThatContradictsTheTensorsIsRefused(_ f: (String, CoreKind, String, String)) throws {
+        let file = try SafeTensorsFile(contentsOf: ArchitectureFixtures.path(f.0 + ".safetensors"))
+        for (key, value) in [("gelu", f.2), ("norm", f.3), ("pooling", "last"), ("prenorm", "false"), ("family", "lru"),
+                             ("norm_eps", "1e-6"), ("norm_affine", f.1 == .s6 ? "false" : "true")] {
             var bad = file
             bad.metadata[key] = value
             #expect(throws: ModelError.self) { try ModelFile.load(bad) }
         }
         #expect(throws: ModelError.self) { try ModelFile.load(file, options: ModelLoadOptions(normPlacement: .post)) }
         var bare = file
-        bare.metadata = [:]                                                   // the skeleton is in the key set
-        #expect(try ModelFile.load(bare).checkpoint.model.configuration.core == .s6)
+        bare.metadata = f.1 == .s6 ? [:] : ["discretization": "IM"]        // the skeleton is in the key set
+        #expect(try ModelFile.load(bare).checkpoint.model.configuration.core == f.1)
     }
 }

@@ -28,13 +28,24 @@ private func rampData(count: Int, seed: UInt64) throws -> TrainingData {
 private let tiny = S4ModelConfiguration(dInput: 1, dModel: 4, dState: 4, layers: 1, classes: 2, prenorm: false,
                                         dropout: 0.1, initialisation: .lin, discretization: .zoh)
 
+/// The tiny model with another core (its reference block: pre-norm; LinOSS's with a BatchNorm).
+private func tiny(_ core: CoreKind) -> S4ModelConfiguration {
+    var c = tiny
+    c.core = core
+    c.prenorm = core != .s4d
+    c.dtRank = core == .s6 ? 1 : 0
+    return c
+}
+
 private func directory() -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phasor-train-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir.path
 }
 
-@Test func resumeAfterAnInterruptionIsBitIdentical() throws {
+@Test(arguments: CoreKind.allCases)
+func resumeAfterAnInterruptionIsBitIdentical(core: CoreKind) throws {
+    let tiny = tiny(core)
     let data = try rampData(count: 24, seed: 1)
     let options = TrainingOptions(epochs: 3, batchSize: 6, seed: 42, threads: 2)
     let a = directory(), b = directory()
@@ -58,7 +69,9 @@ private func directory() -> String {
     }
 }
 
-@Test func trainingLearnsAndIsDeterministic() throws {
+@Test(arguments: CoreKind.allCases)
+func trainingLearnsAndIsDeterministic(core: CoreKind) throws {
+    let tiny = tiny(core)
     let data = try rampData(count: 32, seed: 2)
     let options = TrainingOptions(epochs: 12, batchSize: 8, learningRate: 0.05, seed: 9, threads: 2)
     let dir = directory()
@@ -74,11 +87,20 @@ private func directory() -> String {
     #expect(best.standardisation != nil && best.classNames == ["up", "down"])
     let again = try Trainer.train(configuration: tiny, options: options, data: data, output: dir + "/b.safetensors")
     #expect(again.last.parameters == run.last.parameters)
+    if case .batch(let norm) = run.last.block(0).norm {
+        // the running statistics followed the batches (from mean 0, variance 1): the standardised ramps pass the
+        // encoder, so their running mean is the encoder's mean output
+        #expect(norm.runningMean.allSatisfy { $0 != 0 } && norm.runningVariance.allSatisfy { $0 != 1 })
+        let before = try S4Model(configuration: tiny, seed: options.seed).block(0).core, after = run.last.block(0).core
+        #expect(before != after)
+    }
 }
 
-@Test func splittingABatchAcrossThreadsGivesTheWholeBatchGradient() throws {
-    // Without dropout the only difference between 1 and 3 threads is the order of summation.
-    var config = tiny
+@Test(arguments: [CoreKind.s4d, .s6])
+func splittingABatchAcrossThreadsGivesTheWholeBatchGradient(core: CoreKind) throws {
+    // Without dropout the only difference between 1 and 3 threads is the order of summation (not so with a BatchNorm,
+    // whose thread parts each normalise with their own statistics, as data-parallel BatchNorm does).
+    var config = tiny(core)
     config.dropout = 0
     let data = try rampData(count: 14, seed: 3)
     let dir = directory()

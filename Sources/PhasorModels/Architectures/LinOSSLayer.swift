@@ -98,14 +98,15 @@ public struct LinOSSLayer: Sendable, Equatable {
         self.aDiag = aDiag; self.b = b; self.c = c; self.d = d; self.steps = steps; self.scheme = scheme
     }
 
-    /// The per-oscillator 2×2 blocks. Throws `nonPositiveStep` if sigmoid underflows to 0, `unstable` for IMEX with
-    /// Δ²A > 4 (real eigenvalues, one of modulus > 1).
-    public func blocks() throws -> [LinOSSBlock] {
+    /// The per-oscillator 2×2 blocks. Throws `nonPositiveStep` if sigmoid underflows to 0, and (when
+    /// `requireStable`) `unstable` for IMEX with Δ²A > 4 (real eigenvalues, one of modulus > 1) — the classifier's
+    /// forward runs such an oscillator as its reference does.
+    public func blocks(requireStable: Bool = true) throws -> [LinOSSBlock] {
         try (0..<oscillators).map { p in
             let a = max(aDiag[p], 0)                       // A = relu(Â)
             let step = 1 / (1 + Double.exp(-steps[p]))     // Δ = sigmoid(steps)
             guard step > 0 else { throw ArchitectureError.nonPositiveStep("Δ_\(p) = sigmoid(\(steps[p])) = 0") }
-            if scheme == .implicitExplicit, step * step * a > 4 {
+            if requireStable, scheme == .implicitExplicit, step * step * a > 4 {
                 throw ArchitectureError.unstable("IMEX oscillator \(p): Δ²A = \(step * step * a) > 4")
             }
             return LinOSSBlock(a: a, step: step, scheme: scheme)

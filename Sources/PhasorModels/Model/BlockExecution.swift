@@ -1,9 +1,11 @@
 // A residual block's core and head run as separate parts, in Double, forward with its tape and backward side by side
 // (layout (B, H, L)) — how every block whose core is not S4D runs (S4D blocks run fused, S4DLayer.swift, in Double or
 // Float; this path gives the same numbers for them, which the tests use):
-//   y = core(u)                          (SequenceCore: S4D y = K * u + D⊙u; S6 the selective scan, S6Core.swift)
+//   y = core(u)                          (SequenceCore: S4D y = K * u + D⊙u; LinOSS, LinOSSCore.swift; S6 the
+//                                         selective scan, S6Core.swift)
 //   a = m ⊙ gelu(y)                      (erf or tanh form; dropout mask m[b,h] ∈ {0, 1/(1−p)} tied along L)
-//   z = W a + b                          (W: 2H×H — example.py's 1×1 conv, log-neural-cdes' glu.linear)
+//   z = W a + b                          (W: 2H×H — example.py's 1×1 conv, log-neural-cdes' glu.linear,
+//                                         tk-rusch/linoss's [glu.w1; glu.w2])
 //   out = z[0..<H] ⊙ σ(z[H..<2H])        (GLU over channels)
 // Backward (g = ∂L/∂out):  ∂z₁ = g σ(z₂),  ∂z₂ = g z₁ σ(z₂)(1 − σ(z₂));  ∂a = Wᵀ∂z,  ∂W = Σ_b ∂z aᵀ,  ∂b = Σ_{b,l} ∂z;
 //                          ∂y = ∂a ⊙ m ⊙ gelu′(y);  then the core's own backward.
@@ -15,6 +17,7 @@ import PhasorNumerics
 /// What a core's backward needs from its forward pass.
 enum CoreTape {
     case s4d(input: [Double], kernel: [Double], discrete: DiscreteS4D)
+    case linoss(LinOSSLayer.BatchTape)
     case s6(SelectiveLayer.BatchTape)
 }
 
@@ -47,6 +50,9 @@ extension SequenceCore {
             c.addSkip(&y, u, batch: batch, length: length)                       // y = K * u + D⊙u
             try requireFinite(y, "S4D output y")
             return (y, .s4d(input: u, kernel: k, discrete: d))
+        case .linoss(let c):
+            let (y, tape) = try c.forward(batch: u, count: batch, length: length)
+            return (y, .linoss(tape))
         case .s6(let c):
             let (y, tape) = try c.forward(batch: u, count: batch, length: length)
             return (y, .s6(tape))
@@ -71,6 +77,9 @@ extension SequenceCore {
             let kernel = try S4DKernelParameters(channels: H, modes: c.modes, logDt: kg.logDt, C: kg.C,
                                                  logAReal: kg.logAReal, AImag: kg.AImag)
             return (du, .s4d(try S4DCore(kernel: kernel, D: dD, discretization: c.discretization)))
+        case (.linoss(let c), .linoss(let t)):
+            let (du, grad) = try c.backward(t, outputGradient: g)
+            return (du, .linoss(grad))
         case (.s6(let c), .s6(let t)):
             let (du, grad) = try c.backward(t, outputGradient: g)
             return (du, .s6(grad))

@@ -1,10 +1,9 @@
 // The typed parts of an S4Model (DESIGN.md §3): encoder → blocks → masked mean → decoder, each residual block
 //     x ← x + dropout(head(core(norm(x))))     (pre-norm)      or      x ← norm(x + dropout(head(core(x))))     (post-norm)
 // with a sequence-mixing core (S4D, LinOSS-IM/IMEX, S6: CoreKind.swift), an activation head (GELU, erf or tanh form
-// → linear map to 2H → GLU) and a norm (LayerNorm). Each kind is an enum with one case per implementation, so a new
+// → linear map to 2H → GLU) and a norm (LayerNorm, or BatchNorm: BatchNormParameters.swift). Each kind is an enum with one case per implementation, so a new
 // kind is a new case and the compiler lists every place that must handle it. Each core's reference key names are in
-// one layout file per skeleton (ModelLayout.swift). Planned, NOT implemented here: norms `batch` and `none`; a
-// `bilinear` head (1×1 conv to 2H → a ⊙ b, no GELU, no sigmoid); cores S5 and LRU.
+// one layout file per skeleton (ModelLayout.swift). Planned, NOT implemented here: norm `none`; a `bilinear` head (1×1 conv to 2H → a ⊙ b, no GELU, no sigmoid); cores S5 and LRU.
 // The parts are views of the model's ParameterStore (the optimiser's and the checkpoint's flat form); the mapping
 // between the two is the core's layout (ModelLayout.swift).
 
@@ -49,12 +48,17 @@ public enum NormPlacement: String, Sendable, CaseIterable, Codable {
 public enum Norm: Sendable, Equatable {
     /// LayerNorm over the channel axis (ε = 1e-5, as PyTorch).
     case layer(LayerNormParameters)
+    /// BatchNorm over the channel axis (nn.BatchNorm1d: ε = 1e-5, momentum 0.1; padding left out of the statistics).
+    /// The LinOSS block's BatchNorm without scale and bias is this one with γ = 1, β = 0 held fixed (LinOSSLayout.swift).
+    case batch(BatchNormParameters)
 }
 
 /// A block's sequence-mixing core, (B, H, L) → (B, H, L). (Planned: S5, LRU.)
 public enum SequenceCore: Sendable, Equatable {
     /// The diagonal S4D SSM y = K * u + D⊙u.
     case s4d(S4DCore)
+    /// LinOSS (IM or IMEX): P forced harmonic oscillators, y = Re(C y_osc) + D⊙u (LinOSSLayer.swift).
+    case linoss(LinOSSLayer)
     /// S6, the selective scan with input-dependent Δ, B, C (SelectiveLayer.swift).
     case s6(SelectiveLayer)
 
@@ -68,6 +72,7 @@ public enum SequenceCore: Sendable, Equatable {
     public var channels: Int {
         switch self {
         case .s4d(let c): return c.channels
+        case .linoss(let c): return c.channels
         case .s6(let c): return c.channels
         }
     }
@@ -124,7 +129,7 @@ public struct ResidualBlock: Sendable, Equatable {
     public func layer() throws -> S4DLayer {
         switch (core, head) {
         case (.s4d(let c), .gatedGELU(let h)): return try S4DLayer(core: c, head: h)
-        case (.s6, _):
+        case (.linoss, _), (.s6, _):
             throw ModelError.invalidConfiguration("this block's core is not S4D; it has no fused S4D executor")
         }
     }

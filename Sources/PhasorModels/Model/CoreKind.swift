@@ -12,13 +12,35 @@
 public enum CoreKind: String, CaseIterable, Codable, Sendable {
     /// Diagonal S4D (state-spaces `s4d.py`), the example.py classifier.
     case s4d
+    /// LinOSS with the implicit discretisation (dissipative), the tk-rusch/linoss classifier.
+    case linossIM = "linoss-im"
+    /// LinOSS with the implicit–explicit discretisation (conservative), the tk-rusch/linoss classifier.
+    case linossIMEX = "linoss-imex"
     /// The selective SSM S6 (Mamba's scan alone), the log-neural-cdes PyTorch classifier.
     case s6
+
+    /// The LinOSS discretisation of a LinOSS kind (nil for the others).
+    public var linossScheme: LinOSSScheme? {
+        switch self {
+        case .linossIM: return .implicit
+        case .linossIMEX: return .implicitExplicit
+        case .s4d, .s6: return nil
+        }
+    }
+
+    /// The kind of a LinOSS core with this discretisation.
+    public static func linoss(_ scheme: LinOSSScheme) -> CoreKind {
+        switch scheme {
+        case .implicit: return .linossIM
+        case .implicitExplicit: return .linossIMEX
+        }
+    }
 
     /// The name of the state size in this family (for messages and help): what `S4ModelConfiguration.dState` counts.
     public var stateDescription: String {
         switch self {
         case .s4d: return "N (N/2 complex modes per channel)"
+        case .linossIM, .linossIMEX: return "P oscillators (ssm_dim)"
         case .s6: return "N states per channel"
         }
     }

@@ -23,6 +23,10 @@ protocol ModelLayout {
     /// Block i's tensors from its typed parts (the same names as `parameterShapes`).
     static func tensors(of block: ResidualBlock, index i: Int) throws -> [String: [Double]]
 
+    /// Whether `key` is a running statistic (a buffer: written and read like a parameter, never stepped by the
+    /// optimiser).
+    static func isStatistic(_ key: String) -> Bool
+
     /// Whether `keys` are this skeleton's (to choose the layout of a file and to find a prefix to strip).
     static func recognises(_ keys: Set<String>) -> Bool
 
@@ -40,15 +44,18 @@ extension CoreKind {
     var layout: ModelLayout.Type {
         switch self {
         case .s4d: return S4DLayout.self
+        case .linossIM, .linossIMEX: return LinOSSLayout.self
         case .s6: return S6Layout.self
         }
     }
 
     /// The layouts a file may have, tried in this order (example.py's S4D last: it is also the default).
-    static var layouts: [ModelLayout.Type] { [S6Layout.self, S4DLayout.self] }
+    static var layouts: [ModelLayout.Type] { [LinOSSLayout.self, S6Layout.self, S4DLayout.self] }
 }
 
 extension ModelLayout {
+    static func isStatistic(_ key: String) -> Bool { false }
+
     /// The shape of `key`, which must have `rank` positive dimensions.
     static func shape(_ shapes: [String: [Int]], _ key: String, rank: Int) throws -> [Int] {
         guard let s = shapes[key] else { throw ModelError.missingKey(key) }

@@ -24,7 +24,8 @@ public struct S4Model: Sendable {
 
     /// Random initialisation: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)), each core as its
     /// reference initialises it (S4D: D ~ N(0,1) and `S4DKernelParameters(channels:state:initialisation:generator:)`;
-    /// S6: `SelectiveLayer(channels:states:dtRank:generator:)`), LayerNorm γ = 1, β = 0. The draws come in order:
+    /// LinOSS: `LinOSSLayer(channels:oscillators:scheme:generator:)`; S6: `SelectiveLayer(channels:states:dtRank:
+    /// generator:)`), LayerNorm γ = 1, β = 0, BatchNorm running mean 0 and variance 1. The draws come in order:
     /// encoder, then per block the core and the head's linear map; then the decoder.
     public init(configuration: S4ModelConfiguration, seed: UInt64) throws {
         try configuration.validate()
@@ -47,6 +48,9 @@ public struct S4Model: Sendable {
                 let kernel = try S4DKernelParameters(channels: h, state: c.dState, initialisation: c.initialisation, generator: &g)
                 core = .s4d(try S4DCore(kernel: kernel, D: d, discretization: c.discretization))
                 norm = layerNorm; gelu = .erf
+            case .linossIM, .linossIMEX:
+                core = .linoss(try LinOSSLayer(channels: h, oscillators: c.dState, scheme: c.core.linossScheme!, generator: &g))
+                norm = .batch(BatchNormParameters(channels: h)); gelu = .tanh      // BatchNorm without scale and bias
             case .s6:
                 core = .s6(try SelectiveLayer(channels: h, states: c.dState, dtRank: c.dtRank, generator: &g))
                 norm = layerNorm; gelu = .erf
@@ -101,6 +105,16 @@ public struct S4Model: Sendable {
     /// names and shapes as `parameters`). With `training`, dropout masks are drawn from `generator`.
     public func lossAndGradients(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, labels: [Int],
                                  training: Bool, generator: inout SeededGenerator) throws -> (loss: Double, correct: Int, gradients: ParameterStore) {
+        let r = try trainingStep(inputs: inputs, batch: batch, length: length, lengths: lengths, labels: labels,
+                                 training: training, generator: &generator)
+        return (r.loss, r.correct, r.gradients)
+    }
+
+    /// `lossAndGradients` and, in training, each BatchNorm's batch statistics (nil for other norms): what a training
+    /// step needs to update the running statistics (`updatingStatistics`). The gradients of the statistics are zero.
+    func trainingStep(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, labels: [Int], training: Bool,
+                      generator: inout SeededGenerator)
+        throws -> (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?]) {
         let c = configuration
         guard labels.count == batch else {
             throw ModelError.invalidConfiguration("got \(labels.count) labels for a batch of \(batch)")
@@ -118,16 +132,14 @@ public struct S4Model: Sendable {
         var blockGradients: [ResidualBlock?] = Array(repeating: nil, count: c.layers)
         for i in stride(from: c.layers - 1, through: 0, by: -1) {
             let t = fwd.layers[i]
-            let gamma = t.norm.weight
-            var normGradient: (weight: [Double], bias: [Double])
+            var normGradient: Norm?
             var dBlockOut: [Double], dResidual: [Double]
             if c.prenorm {
                 dBlockOut = dx; dResidual = dx
-                normGradient = ([], [])
             } else {
-                let ln = LayerNorm.backward(dx, tape: t.normTape, weight: gamma, batch: batch, channels: h, length: L)
-                normGradient = (ln.weight, ln.bias)
-                dBlockOut = ln.input; dResidual = ln.input
+                let n = try t.block.norm.backward(dx, tape: t.normTape, batch: batch, channels: h, length: L)
+                normGradient = n.gradient
+                dBlockOut = n.input; dResidual = n.input
             }
             if let mask = t.outerMask { scaleRows(&dBlockOut, mask, length: L) }
             let dBlockIn: [Double], core: SequenceCore, head: ActivationHead
@@ -145,13 +157,11 @@ public struct S4Model: Sendable {
             }
             var dIn = dBlockIn
             if c.prenorm {
-                let ln = LayerNorm.backward(dBlockIn, tape: t.normTape, weight: gamma, batch: batch, channels: h, length: L)
-                normGradient = (ln.weight, ln.bias)
-                dIn = ln.input
+                let n = try t.block.norm.backward(dBlockIn, tape: t.normTape, batch: batch, channels: h, length: L)
+                normGradient = n.gradient
+                dIn = n.input
             }
-            blockGradients[i] = ResidualBlock(
-                norm: .layer(try LayerNormParameters(weight: normGradient.weight, bias: normGradient.bias)),
-                core: core, head: head)
+            blockGradients[i] = ResidualBlock(norm: normGradient!, core: core, head: head)
             addInPlace(&dIn, dResidual)
             dx = dIn
         }
@@ -160,7 +170,7 @@ public struct S4Model: Sendable {
         let grads = try Self.layout(c, encoder: encoderGradient, blocks: blockGradients.map { $0! }, decoder: decoderGradient)
         try requireFinite(ce.loss, "training loss")
         try grads.requireFinite()
-        return (ce.loss, ce.correct, grads)
+        return (ce.loss, ce.correct, grads, fwd.layers.map(\.statistics))
     }
 
     // MARK: forward with saved activations
@@ -177,9 +187,10 @@ public struct S4Model: Sendable {
         var block: ResidualBlock
         /// The fused executor of an S4D block (nil for another core).
         var layer: S4DLayer?
-        var norm: LayerNormParameters
         var tape: BlockTape
-        var normTape: LayerNorm.Tape
+        var normTape: NormTape
+        /// The batch statistics of a BatchNorm in training (nil otherwise).
+        var statistics: BatchNorm.Statistics?
         var outerMask: [Double]?
         var blockOutput: [Double]
         var residualOutput: [Double]
@@ -208,8 +219,9 @@ public struct S4Model: Sendable {
         if let bad = lens.first(where: { $0 < 1 || $0 > length }) {
             throw ModelError.invalidConfiguration("sequence length \(bad) is outside 1…\(length)")
         }
-        if let gains = options?.frozenGains, gains.count != c.layers || gains.contains(where: { $0.count != batch * L }) {
-            throw ModelError.invalidConfiguration("frozen LayerNorm gains must be \(c.layers) arrays of B·L = \(batch * L) values")
+        if let gains = options?.frozenGains, gains.count != c.layers
+            || gains.enumerated().contains(where: { block($0.offset).layerNorm != nil && $0.element.count != batch * L }) {
+            throw ModelError.invalidConfiguration("frozen LayerNorm gains must be \(c.layers) arrays of B·L = \(batch * L) values (empty for a BatchNorm)")
         }
         let input = self.encoder
         var x = EncoderLayer.forward(inputs, weight: input.weight, bias: input.bias, batch: batch, length: L, dInput: c.dInput, channels: h)
@@ -220,16 +232,17 @@ public struct S4Model: Sendable {
         let precision = options == nil ? blockPrecision : .f64
         for i in 0..<c.layers {
             let block = self.block(i)
-            guard let norm = block.layerNorm else { throw ModelError.invalidConfiguration("block \(i)'s norm is not a LayerNorm") }
             let layer = block.core.s4d == nil ? nil : try block.layer()
-            let gains = options?.frozenGains?[i]
+            let gains = block.layerNorm == nil ? nil : options?.frozenGains?[i]
             let pointwise = options.map { BlockPointwise(layer: i, overrides: $0.pointwise) }
             let innerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
             let outerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
             var z = x
-            var normTape = LayerNorm.Tape(normalised: [], inverseStd: [])
+            var normTape = NormTape.layer(LayerNorm.Tape(normalised: [], inverseStd: []))
+            var statistics: BatchNorm.Statistics?
             if c.prenorm {
-                (z, normTape) = LayerNorm.forward(x, weight: norm.weight, bias: norm.bias, batch: batch, channels: h, length: L, gains: gains)
+                (z, normTape, statistics) = try block.norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
+                                                                   training: training, gains: gains)
             }
             var out: [Double]
             let blockTape: BlockTape
@@ -247,9 +260,11 @@ public struct S4Model: Sendable {
             if let outerMask { scaleRows(&out, outerMask, length: L) }
             addInPlace(&x, out)                                                       // residual
             if !c.prenorm {
-                (x, normTape) = LayerNorm.forward(x, weight: norm.weight, bias: norm.bias, batch: batch, channels: h, length: L, gains: gains)
+                (x, normTape, statistics) = try block.norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
+                                                                   training: training, gains: gains)
             }
-            tapes.append(LayerTape(block: block, layer: layer, norm: norm, tape: blockTape, normTape: normTape, outerMask: outerMask,
+            tapes.append(LayerTape(block: block, layer: layer, tape: blockTape, normTape: normTape, statistics: statistics,
+                                   outerMask: outerMask,
                                    blockOutput: keep ? out : [], residualOutput: keep ? x : []))
         }
         let pooled = MaskedMeanPool.forward(x, lengths: lens, batch: batch, channels: h, length: L)

@@ -60,7 +60,7 @@ public struct S4ModelConfiguration: Sendable, Equatable, Codable {
         switch core {
         case .s4d:
             guard dState >= 2, dState % 2 == 0 else { throw ModelError.invalidConfiguration("d_state must be even and ≥ 2 (got \(dState))") }
-        case .s6:
+        case .linossIM, .linossIMEX, .s6:
             guard dState >= 1 else { throw ModelError.invalidConfiguration("d_state (\(core.stateDescription)) must be ≥ 1 (got \(dState))") }
             guard prenorm else {
                 throw ModelError.invalidConfiguration("the \(core.rawValue) block is pre-norm (x + f(norm(x))), as its reference code")

@@ -59,7 +59,7 @@ public struct S4ModelTrace: Sendable {
         public var blockOutput: [Double]
         /// The residual stream after this layer (after LayerNorm when postnorm).
         public var residualOutput: [Double]
-        /// The LayerNorm gains G = 1/√(var + ε) used, (B, L).
+        /// The LayerNorm gains G = 1/√(var + ε) used, (B, L) (empty for a BatchNorm, affine in evaluation).
         public var gains: [Double]
     }
     /// The encoder output.
@@ -100,7 +100,7 @@ extension S4Model {
             }
             return S4ModelTrace.Layer(blockInput: options.record ? input : [], ssmOutput: options.record ? y : [],
                                       gateInput: gate, blockOutput: t.blockOutput, residualOutput: t.residualOutput,
-                                      gains: t.normTape.inverseStd)
+                                      gains: t.normTape.gains)
         }
         return S4ModelTrace(encoded: fwd.encoded, layers: layers, pooled: fwd.pooled, logits: fwd.logits)
     }

@@ -6,7 +6,9 @@ import PhasorNumerics
 // samples; batch b is split into `threads` contiguous parts, part t draws its dropout masks from G_e.fork(b·threads + t)
 // and runs forward + backward on its own thread; the part gradients are combined in part order,
 //   g = Σ_t (n_t / n) g_t   (each g_t is the gradient of the part's MEAN loss, so g is that of the batch mean),
-// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the schedule (cosine or constant).
+// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the schedule (cosine or constant); a
+// BatchNorm's running statistics are buffers, not stepped: they are updated from the step's batch statistics (pooled
+// over the parts, NormExecution.swift) with BatchNorm's momentum.
 // Because every random draw is a function of (seed, epoch, batch, part), a resumed run needs no saved generator
 // state: model, optimiser moments, epoch and best validation result (TrainingState.swift) make epoch e + 1 identical
 // to an uninterrupted run.
@@ -124,21 +126,24 @@ public enum Trainer {
                 var stepModel = state.model
                 stepModel.blockPrecision = options.precision
                 let model = stepModel
-                let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore), Error>>(count: parts.count)
+                let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore,
+                                                statistics: [BatchNorm.Statistics?]), Error>>(count: parts.count)
                 DispatchQueue.concurrentPerform(iterations: parts.count) { t in
                     var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
                     let batch = source.batch(parts[t])
                     slots.set(t, Result {
-                        try model.lossAndGradients(inputs: batch.inputs, batch: batch.batch, length: batch.length,
-                                                   lengths: batch.lengths, labels: batch.labels, training: true,
-                                                   generator: &dropout)
+                        try model.trainingStep(inputs: batch.inputs, batch: batch.batch, length: batch.length,
+                                               lengths: batch.lengths, labels: batch.labels, training: true,
+                                               generator: &dropout)
                     })
                 }
                 // g = Σ_t (n_t/n) g_t, in part order.
                 var gradients = state.model.parameters.zeros()
                 var batchLoss = 0.0
+                var partStatistics = [[BatchNorm.Statistics]](repeating: [], count: state.model.configuration.layers)
                 for (t, slot) in slots.values.enumerated() {
                     let r = try slot!.get()
+                    for (i, s) in r.statistics.enumerated() { if let s { partStatistics[i].append(s) } }
                     let w = Double(parts[t].count) / Double(indices.count)
                     batchLoss += w * r.loss
                     correct += r.correct
@@ -154,7 +159,9 @@ public enum Trainer {
                 // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
                 try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
                 let scale = options.schedule.scale(step: step, total: totalSteps, warmup: warmupSteps)
-                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: scale)
+                let trainable = try ParameterStore(gradients.parameters.filter { !model.isStatistic($0.name) })
+                state.model.step(&state.optimizer, gradients: trainable, learningRateScale: scale)   // buffers stay
+                try state.model.updateRunningStatistics(partStatistics.map(BatchNorm.Statistics.pooled))
                 lossSum += batchLoss * Double(indices.count)
                 seen += indices.count
                 onBatch?(BatchProgress(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batchesPerEpoch,

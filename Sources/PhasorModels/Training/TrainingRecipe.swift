@@ -29,6 +29,9 @@ extension CoreKind {
         case .s4d:
             return TrainingRecipe(learningRate: 0.01, ssmLearningRate: 0.001, weightDecay: 0.01, schedule: .cosine,
                                   gradientClip: 1, dropout: 0.1, batchSize: 64)
+        case .linossIM, .linossIMEX:
+            return TrainingRecipe(learningRate: 1e-3, ssmLearningRate: 1e-3, weightDecay: 0, schedule: .constant,
+                                  gradientClip: 0, dropout: 0.05, batchSize: 32)
         case .s6:
             return TrainingRecipe(learningRate: 1e-3, ssmLearningRate: 1e-3, weightDecay: 0, schedule: .constant,
                                   gradientClip: 0, dropout: 0.1, batchSize: 32)

@@ -11,9 +11,10 @@ struct Train: ParsableCommand {
         abstract: "Train a classifier (S4D, LinOSS or S6 core, each in its reference skeleton) on a .ts/CSV dataset.",
         discussion: """
         --core picks the sequence-mixing core and with it the reference classifier: s4d (state-spaces example.py), \
-        s6 (log-neural-cdes' S6) — and that core's published recipe for every option not given (s4d: AdamW lr 0.01, \
-        wd 0.01, SSM lr 0.001, cosine, dropout 0.1, batch 64, clip 1; s6: Adam lr 1e-3 in one group, no decay, \
-        constant rate, dropout 0.1, batch 32, no clip). \
+        linoss-im / linoss-imex (tk-rusch/linoss: BatchNorm without scale or bias, GELU tanh form), s6 \
+        (log-neural-cdes' S6) — and that core's published recipe for every option not given (s4d: AdamW lr 0.01, \
+        wd 0.01, SSM lr 0.001, cosine, dropout 0.1, batch 64, clip 1; linoss: Adam lr 1e-3 in one group, no decay, \
+        constant rate, dropout 0.05, batch 32, no clip; s6: the same with dropout 0.1). \
         Inputs are standardised per channel with training-split statistics (stored in the checkpoint). A stratified \
         validation split (--validation-fraction, seeded) chooses the best epoch, which is written to --out; the \
         training state for --resume goes to <out>.resume.safetensors after every epoch. The test split (--test, the \
@@ -27,10 +28,10 @@ struct Train: ParsableCommand {
     var test: String?
     @Option(help: "For a single file without test split: the stratified fraction held out as test set.")
     var testFraction: Double?
-    @Option(help: "The sequence-mixing core: s4d or s6.") var core: CoreKind = .s4d
+    @Option(help: "The sequence-mixing core: s4d, linoss-im, linoss-imex or s6.") var core: CoreKind = .s4d
     @Option(help: "Number of blocks.") var layers = 4
     @Option(help: "Model width H.") var dModel = 128
-    @Option(help: "State size: S4D N (N/2 complex modes per channel), S6 N per channel.") var dState = 64
+    @Option(help: "State size: S4D N (N/2 complex modes per channel), LinOSS P oscillators, S6 N per channel.") var dState = 64
     @Option(help: "S6: rank R of the Δ projection (default ⌈H/16⌉).") var dtRank: Int?
     @Option(help: "Epochs.") var epochs = 10
     @Option(help: "Batch size (default: the core's recipe).") var batch: Int?
