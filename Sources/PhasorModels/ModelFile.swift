@@ -40,7 +40,8 @@ public struct LoadedModel: Sendable {
     public var notes: [String]
 }
 
-/// The S4D cores of a model file — a whole model's (then `checkpoint` is set) or a designed layer file's.
+/// The S4D cores of a model file — a whole model's (then `checkpoint` is set) or a designed layer file's. A whole model
+/// with another core has no S4D cores (`cores` empty; its blocks are the checkpoint's).
 public struct LoadedCores: Sendable {
     public var cores: [S4DCore]
     public var checkpoint: Checkpoint?
@@ -87,7 +88,8 @@ public enum ModelFile {
                                checkpoint: nil, notes: notes)
         }
         let checkpoint = try checkpoint(tensors: tensors, metadata: file.metadata, options: options, notes: &notes)
-        return LoadedCores(cores: try checkpoint.model.s4dCores(), checkpoint: checkpoint, notes: notes)
+        let cores = checkpoint.model.configuration.core == .s4d ? try checkpoint.model.s4dCores() : []
+        return LoadedCores(cores: cores, checkpoint: checkpoint, notes: notes)
     }
 
     // MARK: the steps

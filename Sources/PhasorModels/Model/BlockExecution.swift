@@ -39,6 +39,11 @@ struct CoreHeadTape {
 }
 
 extension SequenceCore {
+    /// y = core(u) for u of shape (B, H, L): the core exactly as the model runs it.
+    public func output(_ u: [Double], batch: Int, length: Int) throws -> [Double] {
+        try forwardTape(u, batch: batch, length: length).0
+    }
+
     /// y = core(u) for u of shape (B, H, L), with the tape for `backward`.
     func forwardTape(_ u: [Double], batch: Int, length: Int) throws -> ([Double], CoreTape) {
         switch self {

@@ -5,6 +5,7 @@ import Foundation
 import PhasorCorrespondence
 import PhasorData
 import PhasorFigures
+import PhasorModels
 
 struct Map: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,9 @@ struct Map: ParsableCommand {
         discussion: """
         --model reads the S4D layers of a state-spaces checkpoint (or of a designed layer file from `phasor design`) \
         with the layer's own discretisation (metadata "discretization": zoh or bilinear); each stored mode stands for \
-        itself and its implied conjugate. --system reads tensors A, B, C, D (real, or complex with a trailing axis of \
+        itself and its implied conjugate. A LinOSS model is read per oscillator: A, Δ, √A and its two modes μ± \
+        (oscillators with relu(A_diag) = 0 have no eigen-reading: a double integrator); an S6 model by its rates \
+        A = −exp(A_log) at the resting step softplus(b_dt). --system reads tensors A, B, C, D (real, or complex with a trailing axis of \
         2) with __metadata__ {"dt": "…"} for a discrete system; a large κ(V) (> 1e8) flags the eigen-reading as \
         meaningless and adds the Schur reading. Undefined times are null.
         """
@@ -38,10 +41,37 @@ struct Map: ParsableCommand {
     }
 
     private func runModel(_ path: String) throws {
-        let result = try ModelMap(source: path, cores: try loading.cores(path).cores, layer: layer, channel: channel)
+        let loaded = try loading.cores(path)
+        if let model = loaded.checkpoint?.model, model.configuration.core != .s4d {
+            return try runCore(path, model)
+        }
+        let result = try ModelMap(source: path, cores: loaded.cores, layer: layer, channel: channel)
         if let plot { try AtomicFile.write(try Charts.spectrum(result.allModes.map(\.lambda)), to: plot) }
         if json { try JSONOutput.print(result); return }
         print("\(path): \(result.layers.count) layer(s), \(result.allModes.count) modes (each with its implied conjugate)")
+        print("  " + result.summary.text)
+        if result.summary.nonDecaying > 0 { print("  \(result.summary.nonDecaying) mode(s) do not decay") }
+        for w in result.warnings.prefix(10) { print("  warning: \(w)") }
+        if result.warnings.count > 10 { print("  … \(result.warnings.count - 10) more warning(s); see --json") }
+    }
+
+    /// A LinOSS model's oscillators (through its one conversion) or an S6 model's static reading.
+    private func runCore(_ path: String, _ model: S4Model) throws {
+        guard channel == nil else {
+            throw CLIError("--channel selects an S4D channel; a \(model.configuration.core.rawValue) layer is read as a whole")
+        }
+        let result = try CoreMap(source: path, model: model, layer: layer)
+        if let plot { try AtomicFile.write(try Charts.spectrum(result.allModes.map(\.lambda)), to: plot) }
+        if json { try JSONOutput.print(result); return }
+        let layers = result.core == .s6 ? result.s6Layers.count : result.linossLayers.count
+        switch result.core {
+        case .s6:
+            print("\(path): \(layers) S6 layer(s), \(result.allModes.count) (channel, state) rates A = −exp(A_log) at the resting step Δ₀ = softplus(b_dt); the step is data-dependent (ring/operator read it along an input)")
+        default:
+            let integrators = result.linossLayers.flatMap(\.oscillators).filter(\.integrator).count
+            print("\(path): \(layers) \(result.core.rawValue) layer(s), \(result.allModes.count) modes (two per oscillator)"
+                  + (integrators > 0 ? ", \(integrators) oscillator(s) without an eigen-reading" : ""))
+        }
         print("  " + result.summary.text)
         if result.summary.nonDecaying > 0 { print("  \(result.summary.nonDecaying) mode(s) do not decay") }
         for w in result.warnings.prefix(10) { print("  warning: \(w)") }

@@ -13,7 +13,7 @@ import PhasorNumerics
 struct RingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ring",
-        abstract: "Run one S4D channel as a ring of oscillators: node states, output, wave speed and damping.",
+        abstract: "Run one S4D channel (or a whole LinOSS layer) as a ring of oscillators: node states, output, wave speed and damping.",
         discussion: """
         --input is a MODEL input X, (B, L, d_input) or (L, d_input): it is standardised with the checkpoint's \
         statistics and run through the encoder, the earlier blocks and the norms exactly as `predict` runs it, and the \
@@ -21,7 +21,10 @@ struct RingCommand: ParsableCommand {
         (L), (B, L), or (B, L, H) with H the layer's channels (a designed layer file works too). The ring's output is \
         checked against the model's own SSM output of that layer and channel (max_abs_difference_vs_model). Node \
         states x = F h with F the unitary DFT; the input enters at node 0 with weight √M. Speed is in nodes per step \
-        towards decreasing node index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is a "warning".
+        towards decreasing node index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is a "warning". \
+        A LinOSS layer is multi-input multi-output: its modes (two per oscillator) form ONE ring for all channels \
+        (--channel does not apply; --layer-input takes (L, H) or (B, L, H)); oscillators without an eigen-reading \
+        (relu(A_diag) = 0) run by their 2×2 recurrence beside it.
         """
     )
 
@@ -42,7 +45,11 @@ struct RingCommand: ParsableCommand {
         try requireFinite(values, "input \(input)")
         let report: RingReport
         if layerInput {
-            let cores = try loading.cores(model, normPlacementMatters: false).cores
+            let loaded = try loading.cores(model, normPlacementMatters: false)
+            if let m = loaded.checkpoint?.model, m.configuration.core != .s4d {
+                return try runLayer(m, checkpoint: nil, x, values)
+            }
+            let cores = loaded.cores
             let core = try pick(cores)
             let u = try layerSequence(x, values, channels: core.channels)
             let reference = try core.channel(channel).ssmOutput(input: u, batch: 1, length: u.count)   // the model's own layer
@@ -50,6 +57,9 @@ struct RingCommand: ParsableCommand {
                                     input: u, reference: reference, fromModelInput: false)
         } else {
             let checkpoint = try loading.checkpoint(model)
+            if checkpoint.model.configuration.core != .s4d {
+                return try runLayer(checkpoint.model, checkpoint: checkpoint, x, values)
+            }
             let cores = try checkpoint.model.s4dCores()
             let core = try pick(cores)
             let (length, sampleValues) = try modelSample(x, values, dInput: checkpoint.model.configuration.dInput)
@@ -67,6 +77,48 @@ struct RingCommand: ParsableCommand {
         print("  ring output vs the model's own layer output: max |difference| = \(report.maxAbsDifferenceVsModel)")
         for w in report.warnings { print("  warning: \(w)") }
         if let plot { print("wrote \(plot)") }
+    }
+
+    /// A LinOSS layer as one ring of its modes (all channels), on the model's input (`checkpoint` given: run through
+    /// the model as `predict` runs it) or on the layer's own input (B, L, H) / (L, H).
+    private func runLayer(_ model: S4Model, checkpoint: Checkpoint?, _ x: NpyArray, _ values: [Double]) throws {
+        guard layer >= 0, layer < model.configuration.layers else {
+            throw CLIError("layer \(layer) does not exist: the checkpoint has \(model.configuration.layers) layer(s)")
+        }
+        guard case .linoss(let core) = model.block(layer).core else {
+            throw CLIError("the ring of a \(model.configuration.core.rawValue) layer is not implemented here (LTI cores only: S4D, LinOSS)")
+        }
+        let h = core.channels, u: [Double], reference: [Double]
+        if let checkpoint {
+            let (length, sampleValues) = try modelSample(x, values, dInput: model.configuration.dInput)
+            let trace = try checkpoint.trace(inputs: sampleValues, batch: 1, length: length)
+            u = trace.layers[layer].blockInput; reference = trace.layers[layer].ssmOutput      // (H, L) of sample 0
+        } else {
+            let length: Int
+            (length, u) = try layerSequences(x, values, channels: h)
+            reference = try SequenceCore.linoss(core).output(u, batch: 1, length: length)      // the model's own core
+        }
+        let report = try LayerRingReport(layer: layer, core: core, sample: sample, input: u, reference: reference,
+                                         fromModelInput: checkpoint != nil)
+        if let plot, report.nodesCount > 0 { try AtomicFile.write(Charts.file(try Charts.spaceTime(report.nodeStates)), to: plot) }
+        if json { try JSONOutput.print(report); return }
+        print("layer \(layer) (\(report.core.rawValue), \(h) channels): ring of \(report.nodesCount) nodes (two modes per oscillator), \(report.length) steps")
+        print("  ring output vs the model's own layer output: max |difference| = \(report.maxAbsDifferenceVsModel)")
+        for w in report.warnings { print("  warning: \(w)") }
+        if let plot, report.nodesCount > 0 { print("wrote \(plot)") }
+    }
+
+    /// (L, u (H, L)) from a layer input (B, L, H) or (L, H): every channel of one sample.
+    private func layerSequences(_ x: NpyArray, _ values: [Double], channels h: Int) throws -> (Int, [Double]) {
+        let input = self.input ?? ""
+        guard (2...3).contains(x.shape.count), x.shape.last == h else {
+            throw CLIError("\(input) has shape \(x.shape); with --layer-input a \(h)-channel layer takes (L, \(h)) or (B, L, \(h))")
+        }
+        let l = x.shape[x.shape.count - 2]
+        let b = x.shape.count == 3 ? x.shape[0] : 1
+        try checkSample(b)
+        let o = sample * l * h
+        return (l, (0..<(h * l)).map { e in values[o + (e % l) * h + e / l] })               // (L, H) → (H, L)
     }
 
     private func pick(_ cores: [S4DCore]) throws -> S4DCore {
