@@ -1,8 +1,9 @@
-// All analyses of DESIGN.md §8 for one trained S4Model in one Codable report (the JSON of `phasor analyze`):
+// All analyses of DESIGN.md §8 for one trained model in one Codable report (the JSON of `phasor analyze`):
 // timescales of every mode; per layer the impulse-response correlation and coherence, the closed-form memory capacity
 // of every channel (and its layer mean per lag), and the state entropy; with data: the seed's Rademacher heuristic
 // (labelled), the empirical Rademacher complexity of the read-out over the pooled features, and — given the
-// initialisation — the PAC-Bayes bound. Failures of one estimator on one channel (e.g. an unstable mode) become
+// initialisation — the PAC-Bayes bound. A model with another core (LinOSS, S6) gets its modes' timescales and the
+// data-dependent estimators; the per-channel ones are S4D's. Failures of one estimator on one channel (e.g. an unstable mode) become
 // warnings in the report; nothing non-finite is ever written.
 import PhasorCorrespondence
 import PhasorModels
@@ -70,8 +71,27 @@ public enum ModelAnalysis {
         var warnings: [String] = []
         var modes: [ModeTimescale] = []
         var layers: [LayerAnalysis] = []
-        let cores = try model.s4dCores()
-        for i in 0..<c.layers {
+        if c.core != .s4d {
+            // LinOSS: its modes (through its one conversion); S6: its rates at the resting step. The per-channel
+            // analyses below are written for S4D's single-input channels.
+            for i in 0..<c.layers {
+                let read = try CoreMap(source: "", model: model, layer: i)
+                modes += try read.allModes.enumerated().map { k, m in
+                    try ModeTimescale(layer: i, channel: c.core == .s6 ? k / c.dState : k / 2, mode: c.core == .s6 ? k % c.dState : k % 2,
+                                      rate: m.lambda, step: m.timescales.step ?? 1)
+                }
+                warnings += read.warnings
+                layers.append(LayerAnalysis(layer: i, correlation: nil, memory: nil, entropy: nil, channelEntropies: []))
+            }
+            warnings.append("the per-channel analyses (impulse-response correlation, memory capacity, state entropy) are "
+                + "written for S4D's single-input channels; a \(c.core.rawValue) layer has none")
+            if c.core == .s6 {
+                warnings.append("S6 timescales are read at the resting step Δ₀ = softplus(b_dt) (channel = h, mode = state n): "
+                    + "the steps of real inputs are data-dependent")
+            }
+        }
+        let cores = c.core == .s4d ? try model.s4dCores() : []
+        for i in 0..<(c.core == .s4d ? c.layers : 0) {
             let systems = try cores[i].diagonalSystems()                       // the one S4D → diagonal conversion
             modes += try TimescaleAnalysis.modes(layer: i, channels: systems)
             let channels = systems.map(\.ssm)
@@ -119,8 +139,10 @@ public enum ModelAnalysis {
         var heuristic: RademacherHeuristic?, rademacher: EmpiricalRademacher?, pacBayes: PACBayesBound?
         if let data {
             guard data.count > 0 else { throw AnalysisError.insufficientData("the data set for the analyses is empty") }
-            // n_osc = real state dimension of all layers (H·N each); S4D couples no modes within a layer (diagonal A).
-            heuristic = try RademacherHeuristic(oscillators: max(c.layers, 1) * c.dModel * c.dState, offDiagonalNorm: 0,
+            // n_osc = real state dimension of all layers (S4D, S6: H·N each; LinOSS: 2P complex, i.e. 4P real);
+            // S4D couples no modes within a layer (diagonal A), nor do LinOSS's diagonalised oscillators or S6's states.
+            let perLayer = c.core == .s4d || c.core == .s6 ? c.dModel * c.dState : 4 * c.dState
+            heuristic = try RademacherHeuristic(oscillators: max(c.layers, 1) * perLayer, offDiagonalNorm: 0,
                                                 samples: data.count)
             let features = try ModelEvaluation.pooledFeatures(model: model, data: data)
             let readout = model.decoder, w = readout.weight

@@ -1,14 +1,16 @@
 // The forward pass on graded signals (DESIGN.md §7): every activation is Σ_{p≤P} ε^p y^[p].
 //   encoder:      x^[0] = bias + W·ū,  x^[1] = W·(in − ū),  x^[p≥2] = 0   (ū = the expansion point: 0 by default,
 //                 or a reference input (L, d_in) such as the data's mean; then ε scales the deviation in − ū)
-//   SSM:          y^[p] = K * x^[p] + D x^[p]        (each degree; all degrees as one batch through S4DLayer.ssmOutput)
+//   core:         y^[p] = core(x^[p])                (linear: S4D K * x + D x, LinOSS; all degrees as one batch
+//                                                     through the model's own core)
 //   GELU, σ:      f(y0 + δ) = Σ_k a_k(y0) δ^k        (PointwiseExpansion; Chebyshev polynomial or Taylor)
-//   1×1 conv:     z^[p] = W a^[p] (+ bias on p = 0)
+//   head map:     z^[p] = W a^[p] (+ bias on p = 0)
 //   GLU:          out = z1 · σ(z2)                   (Cauchy product)
 //   residual:     x ← x + out
 //   LayerNorm:    frozen gain G (exact, default):   out^[p] = γ·G·(x^[p] − mean_h x^[p]) (+ β on p = 0)
 //                 series gain:  G(ε) = (v(ε) + eps)^{−1/2},  v = (1/H) Σ_h c², c = x − mean_h x, expanded at v^[0]:
 //                               a_k = binom(−1/2, k)·(v0 + eps)^{−1/2−k}   (radius |v − v0| < v0 + eps)
+//   BatchNorm:    affine in evaluation: out^[p] = s⊙x^[p] (+ t on p = 0), s = γ/√(r_σ² + ε), t = β − s⊙r_μ
 //   pool, decoder: per degree (+ decoder bias on p = 0)
 import Foundation
 import PhasorModels
@@ -50,11 +52,12 @@ extension OperatorModel {
                               layer0GELU: ((GradedSignal) -> GradedSignal)? = nil) throws -> GradedRun {
         guard P >= 0 else { throw OperatorError.invalidOrder(P, "the truncation order must be ≥ 0") }
         let lens = try checkedLengths(inputs: inputs, batch: S, length: L, lengths: lengths)
-        let H = channels, nl = layers.count, n = S * H * L
+        let H = channels, nl = blocks.count, n = S * H * L
         guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
         if gain == .frozen {
-            guard let g = frozenGains, g.count == nl, g.allSatisfy({ $0.count == S * L }) else {
-                throw OperatorError.invalid("frozen LayerNorm gains must be \(nl) arrays of S·L = \(S * L) values")
+            guard let g = frozenGains, g.count == nl,
+                  g.enumerated().allSatisfy({ blocks[$0.offset].layerNorm == nil || $0.element.count == S * L }) else {
+                throw OperatorError.invalid("frozen LayerNorm gains must be \(nl) arrays of S·L = \(S * L) values (empty for a BatchNorm)")
             }
         }
         var run = GradedRun(logits: GradedSignal(order: P, count: S * configuration.classes))
@@ -75,18 +78,18 @@ extension OperatorModel {
             if P >= 1 { x.data.replaceSubrange(n ..< 2 * n, with: encode(inputs, batch: S, length: L)) }
         }
         for i in 0..<nl {
-            let layer = layers[i]
+            let block = blocks[i], head = block.head.gatedGELU
             var z = x
             if configuration.prenorm { z = try normaliseGraded(x, layer: i, samples: S, length: L, gain: gain, frozen: frozenGains?[i], run: &run) }
             // SSM on every degree at once: (P+1)·S samples
             var y = GradedSignal(order: P, count: n)
-            y.data = try ssm(layer, z.data, samples: (P + 1) * S, length: L, quantity: "SSM output of layer \(i)")
+            y.data = try ssm(i, z.data, samples: (P + 1) * S, length: L, quantity: "SSM output of layer \(i)")
             var a = y.applying(gelu[i].table(order: P))
             try a.requireFinite("GELU output of layer \(i)")
             if i == 0, let replace = layer0GELU { a = replace(a) }
             var zz = GradedSignal(order: P, count: 2 * n)
-            zz.data = OperatorModel.channelMap(a.data, weight: layer.outputWeight, samples: (P + 1) * S, inChannels: H, outChannels: 2 * H, length: L)
-            for s in 0..<S { for o in 0..<(2 * H) { let r = (s * 2 * H + o) * L; for l in 0..<L { zz.data[r + l] += layer.outputBias[o] } } }
+            zz.data = OperatorModel.channelMap(a.data, weight: head.weight, samples: (P + 1) * S, inChannels: H, outChannels: 2 * H, length: L)
+            for s in 0..<S { for o in 0..<(2 * H) { let r = (s * 2 * H + o) * L; for l in 0..<L { zz.data[r + l] += head.bias[o] } } }
             // split z = (z1, z2) per sample
             var z1 = GradedSignal(order: P, count: n), z2 = GradedSignal(order: P, count: n)
             for p in 0...P { for s in 0..<S {
@@ -121,12 +124,13 @@ extension OperatorModel {
         return run
     }
 
-    /// y = K * z + D z for every row, through the model's own S4D code; overflow becomes OperatorError.overflow.
-    func ssm(_ layer: S4DLayer, _ z: [Double], samples: Int, length L: Int, quantity: String) throws -> [Double] {
+    /// Layer i's core on every row (S4D: y = K * z + D z), through the model's own core code; overflow becomes
+    /// OperatorError.overflow.
+    func ssm(_ i: Int, _ z: [Double], samples: Int, length L: Int, quantity: String) throws -> [Double] {
         if let bad = z.firstIndex(where: { !$0.isFinite }) {
             throw OperatorError.overflow(quantity: quantity, order: bad / (z.count / max(samples, 1)) / max(1, channels * L))
         }
-        do { return try layer.ssmOutput(input: z, batch: samples, length: L) } catch {
+        do { return try blocks[i].core.output(z, batch: samples, length: L) } catch {
             throw OperatorError.overflow(quantity: quantity, order: -1)
         }
     }
@@ -150,7 +154,20 @@ extension OperatorModel {
     func normaliseGraded(_ x: GradedSignal, layer i: Int, samples S: Int, length L: Int, gain: GainTreatment,
                          frozen: [Double]?, run: inout GradedRun) throws -> GradedSignal {
         let H = channels, P = x.order, n = x.count, blocks = (P + 1) * S
-        let gamma = norms[i].weight, zeros = [Double](repeating: 0, count: H)
+        let norm: LayerNormParameters
+        switch self.blocks[i].norm {
+        case .layer(let p): norm = p
+        case .batch(let p):                                                   // exact: s⊙x^[p], + t on degree 0
+            let (scale, shift) = p.affine
+            var out = x
+            for q in 0...P { for s in 0..<S { for h in 0..<H {
+                let o = q * n + (s * H + h) * L
+                for l in 0..<L { out.data[o + l] = scale[h] * x.data[o + l] + (q == 0 ? shift[h] : 0) }
+            } } }
+            try out.requireFinite("BatchNorm output of layer \(i)")
+            return out
+        }
+        let gamma = norm.weight, zeros = [Double](repeating: 0, count: H)
         var out = GradedSignal(order: P, count: n)
         switch gain {
         case .frozen:
@@ -196,7 +213,7 @@ extension OperatorModel {
                 for l in 0..<L { out.data[o + l] = w * gc.data[o + l] }
             } } }
         }
-        let beta = norms[i].bias
+        let beta = norm.bias
         for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { out.data[o + l] += beta[h] } } }   // + β on degree 0
         try out.requireFinite("LayerNorm output of layer \(i)")
         return out

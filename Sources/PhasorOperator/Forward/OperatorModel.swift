@@ -1,21 +1,23 @@
-// An S4Model read once for the explicit operator: its typed parts (encoder, the blocks' fused S4D layers, norms,
+// A classifier read once for the explicit operator: its typed parts (encoder, the blocks' norms, cores and heads,
 // decoder). Every linear map of the graded evaluation is the model's own primitive applied to each degree — Encoder,
-// LayerNorm (frozen gains), the head's 1×1 convolution (MatrixProduct), MaskedMeanPool, Decoder: PhasorModels'
-// `package` layers — and the SSM is `S4DLayer.ssmOutput`. The operator adds only what is new: degrees, Cauchy
-// products and the expansions of the nonlinearities.
+// LayerNorm (frozen gains) or BatchNorm (affine in evaluation), the head's linear map to 2H (MatrixProduct),
+// MaskedMeanPool, Decoder: PhasorModels' `package` layers — and the core is the model's own core (`SequenceCore.
+// output`), which is linear for the LTI cores (S4D, LinOSS), so it maps each degree on its own. The operator adds
+// only what is new: degrees, Cauchy products and the expansions of the nonlinearities. (S6 is not LTI: its operator
+// is the data-dependent kernel of one input, not this polynomial.)
 //   encoder   x[b,h,l] = Σ_i W[h,i]·in[b,l,i] (+ bias[h] on degree 0)
-//   1×1 conv  z[b,o,l] = Σ_h W[o,h]·a[b,h,l]  (+ bias[o] on degree 0)
+//   head      z[b,o,l] = Σ_h W[o,h]·a[b,h,l]  (+ bias[o] on degree 0)
 //   pool      p[b,h]   = (1/n_b) Σ_{l<n_b} x[b,h,l]
 //   decoder   logit[b,c] = Σ_h W[c,h]·p[b,h]  (+ bias[c] on degree 0)
 import PhasorModels
 import PhasorNumerics
 
-/// An S4Model's parts, read once, with the linear maps of its forward pass on graded data.
+/// A classifier's parts, read once, with the linear maps of its forward pass on graded data.
 public struct OperatorModel: Sendable {
     public let model: S4Model
-    public let layers: [S4DLayer]
+    /// The residual blocks (norm, core, head).
+    public let blocks: [ResidualBlock]
     let encoderMap: LinearMap
-    let norms: [LayerNormParameters]
     let decoderMap: LinearMap
 
     public var configuration: S4ModelConfiguration { model.configuration }
@@ -23,15 +25,25 @@ public struct OperatorModel: Sendable {
 
     public init(_ model: S4Model) throws {
         self.model = model
-        let blocks = model.blocks
-        _ = try model.s4dCores()                                              // a clear error for another core
-        layers = try blocks.map { try $0.layer() }
-        norms = try blocks.enumerated().map { i, b in
-            guard let n = b.layerNorm else { throw OperatorError.invalid("block \(i)'s norm is not a LayerNorm") }
-            return n
+        blocks = model.blocks
+        for (i, b) in blocks.enumerated() {
+            if case .s6 = b.core {
+                throw OperatorError.unsupported("the polynomial operator of a model with S6 cores (block \(i) is selective, not "
+                    + "LTI: its operator is the data-dependent kernel K_t,s of one input)")
+            }
         }
         encoderMap = model.encoder
         decoderMap = model.decoder
+    }
+
+    /// The GELU form of each layer's head (erf or tanh), the function a surrogate of that layer approximates.
+    public var geluForms: [GELUForm] { blocks.map { $0.head.gatedGELU.gelu } }
+
+    /// The Taylor formulation expands GELU by the erf form's own series; a model with tanh-form heads has none here.
+    func requireErfGELU() throws {
+        guard geluForms.allSatisfy({ $0 == .erf }) else {
+            throw OperatorError.unsupported("the Taylor formulation of the tanh-form GELU (this model's heads; use the chebyshev formulation)")
+        }
     }
 
     /// The encoder's linear part W·in (no bias): (B, L, d_in) → (B, H, L).

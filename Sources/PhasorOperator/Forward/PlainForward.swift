@@ -50,10 +50,11 @@ extension OperatorModel {
                              gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion], frozenGains: [[Double]]? = nil,
                              record: Bool = false) throws -> ForwardRecord {
         let lens = try checkedLengths(inputs: inputs, batch: B, length: L, lengths: lengths)
-        let nl = layers.count
+        let nl = blocks.count
         guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
-        if let g = frozenGains, g.count != nl || g.contains(where: { $0.count != B * L }) {
-            throw OperatorError.invalid("frozen gains must be \(nl) arrays of B·L = \(B * L) values")
+        if let g = frozenGains, g.count != nl
+            || g.enumerated().contains(where: { blocks[$0.offset].layerNorm != nil && $0.element.count != B * L }) {
+            throw OperatorError.invalid("frozen gains must be \(nl) arrays of B·L = \(B * L) values (empty for a BatchNorm)")
         }
         let options = EvaluationOptions(pointwise: Self.overrides(gelu: gelu, sigmoid: sigmoid), frozenGains: frozenGains,
                                         record: record)

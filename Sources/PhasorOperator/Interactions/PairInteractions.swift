@@ -1,7 +1,10 @@
 // Degree-2 interactions of the first layer, attributed to pairs of waves (DESIGN.md §7).
 // The layer-0 SSM output is linear in u: y^[1]_h = Σ_n w_hn + D_h z_h with the mode waves
-//     w_hn[l] = 2·Re( C̃_hn Σ_{s≤l} μ_hn^{l−s} z_h[s] )            (z = the layer's degree-1 input)
-// or, split by lag bins β = [s_a, s_b):  v_hβ[l] = Σ_{s∈β} K_h[s] z_h[l−s]   (+ D_h z_h in the lag-0 bin).
+//     S4D:     w_hn[l] = 2·Re( C̃_hn Σ_{s≤l} μ_hn^{l−s} z_h[s] )            (z = the layer's degree-1 input)
+//     LinOSS:  w_hk[l] = Re( C̃_hk Σ_{s≤l} μ_k^{l−s} Σ_j B̄_kj z_j[s] )    (its modes; an oscillator without an
+//              eigen-reading is one component, run by its recurrence)
+// or, split by lag bins β = [s_a, s_b):  v_hβ[l] = Σ_{s∈β} Σ_j K_s[h, j] z_j[l−s]   (+ D_h z_h in the lag-0 bin;
+// S4D's K_s is diagonal).
 // GELU's degree-2 output is a_2(y0)·(y^[1])² = Σ_{i≤j} T_ij with T_ij = (2 − [i=j])·a_2(y0)·c_i·c_j (c = the
 // components). Its effect on the logits is EXACT at degree 2: degree-2 logits are linear in degree-2 activations
 // (a product with a degree-2 factor and any degree ≥ 1 factor has degree ≥ 3), so we evaluate the graded network
@@ -54,13 +57,14 @@ public struct PairInteractions: Sendable {
 
 extension OperatorModel {
     /// Layer-0 components (H, L) each, for one sample's degree-1 SSM input z (H, L). The mode waves come from the
-    /// layer's diagonal systems (PhasorCorrespondence's one S4D → diagonal conversion), the lag bins from its kernel.
+    /// layer's diagonal systems (PhasorCorrespondence's one conversion per core: S4D's channels, LinOSS's modes plus
+    /// its oscillators without an eigen-reading, one component each), the lag bins from its kernel.
     func layer0Components(_ z: [Double], length L: Int, basis: InteractionBasis) throws -> (labels: [String], parts: [[Double]]) {
-        let layer = layers[0], H = channels
-        switch basis {
-        case .modes:
-            let systems = try layer.core.diagonalSystems()
-            let M = layer.core.modes
+        let H = channels
+        switch (blocks[0].core, basis) {
+        case (.s4d(let core), .modes):
+            let systems = try core.diagonalSystems()
+            let M = core.modes
             var parts = [[Double]](repeating: [Double](repeating: 0, count: H * L), count: M + 1)
             for h in 0..<H {
                 let ssm = systems[h].ssm
@@ -72,24 +76,65 @@ extension OperatorModel {
                         parts[n][h * L + l] = 2 * (c * x).real                 // 2·Re(C̃ x)
                     }
                 }
-                for l in 0..<L { parts[M][h * L + l] = layer.D[h] * z[h * L + l] }
+                for l in 0..<L { parts[M][h * L + l] = core.D[h] * z[h * L + l] }
             }
             return ((0..<M).map { "mode \($0)" } + ["skip"], parts)
-        case .lags:
-            let K = try layer.kernel(length: L)
+        case (.linoss(let core), .modes):
+            let systems = try core.diagonalSystems()
+            var labels: [String] = [], parts: [[Double]] = []
+            if let m = systems.modes {
+                let P = m.modeCount
+                for k in 0..<P {
+                    var part = [Double](repeating: 0, count: H * L), x = Complex<Double>.zero
+                    for l in 0..<L {
+                        var drive = Complex<Double>.zero
+                        for j in 0..<H { drive += m.bBar[k * H + j] * Complex(z[j * L + l]) }
+                        x = m.mu[k] * x + drive                                // x_l = μ x_{l−1} + B̄_k· z_l
+                        for h in 0..<H { part[h * L + l] = (m.c[h * P + k] * x).real }   // Re(C̃_hk x)
+                    }
+                    parts.append(part)
+                    labels.append("oscillator \(systems.modalOscillators[k / 2]) μ\(k % 2 == 0 ? "+" : "−")")
+                }
+            }
+            for q in systems.integratorOscillators {                           // no eigen-reading: its own recurrence
+                let single = try LinOSSLayer(aDiag: [core.aDiag[q]], b: (0..<H).map { core.b[q * H + $0] },
+                                             c: (0..<H).map { core.c[$0 * core.oscillators + q] },
+                                             d: [Double](repeating: 0, count: H), steps: [core.steps[q]], scheme: core.scheme)
+                parts.append(try single.forward(z, length: L))
+                labels.append("oscillator \(q) (integrator)")
+            }
+            parts.append((0..<(H * L)).map { core.d[$0 / L] * z[$0] })
+            return (labels + ["skip"], parts)
+        case (.s4d, .lags), (.linoss, .lags):
+            // K_s[h, j]: S4D's is diagonal (channel h only), LinOSS's a full H × H matrix per lag
+            let kernel: (Int, Int, Int) -> Double, direct: [Double]
+            switch blocks[0].core {
+            case .s4d(let core):
+                let K = try core.kernel(length: L)
+                kernel = { s, h, j in h == j ? K[h * L + s] : 0 }; direct = core.D
+            case .linoss(let core):
+                let K = try core.kernel(length: L)
+                kernel = { s, h, j in K[(s * H + h) * H + j] }; direct = core.d
+            case .s6:
+                throw OperatorError.unsupported("interactions of an S6 layer")
+            }
             var edges = [0, 1]
             while edges.last! < L { edges.append(min(2 * edges.last!, L)) }
-            let bins = edges.count - 1
+            let bins = edges.count - 1, diagonal = blocks[0].core.s4d != nil
             var parts = [[Double]](repeating: [Double](repeating: 0, count: H * L), count: bins)
             for h in 0..<H { for k in 0..<bins {
                 for l in 0..<L {
-                    var acc = k == 0 ? layer.D[h] * z[h * L + l] : 0
-                    for s in Swift.stride(from: edges[k], to: min(edges[k + 1], l + 1), by: 1) { acc += K[h * L + s] * z[h * L + l - s] }
+                    var acc = k == 0 ? direct[h] * z[h * L + l] : 0
+                    for s in Swift.stride(from: edges[k], to: min(edges[k + 1], l + 1), by: 1) {
+                        for j in (diagonal ? h..<(h + 1) : 0..<H) { acc += kernel(s, h, j) * z[j * L + l - s] }   // K_s z_{l−s}
+                    }
                     parts[k][h * L + l] = acc
                 }
             } }
             let labels = (0..<bins).map { edges[$0 + 1] - edges[$0] == 1 ? "lag \(edges[$0])" : "lags \(edges[$0])–\(edges[$0 + 1] - 1)" }
             return (labels, parts)
+        case (.s6, _):
+            throw OperatorError.unsupported("interactions of an S6 layer")
         }
     }
 
@@ -97,14 +142,14 @@ extension OperatorModel {
     public func pairInteractions(inputs: [Double], batch B: Int, length L: Int, lengths: [Int]? = nil,
                                  gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion], basis: InteractionBasis,
                                  frozenGains: [[Double]], reference: [Double]? = nil) throws -> PairInteractions {
-        guard !layers.isEmpty else { throw OperatorError.unsupported("interactions of a model without S4D layers") }
+        guard !blocks.isEmpty else { throw OperatorError.unsupported("interactions of a model without layers") }
         let lens = try checkedLengths(inputs: inputs, batch: B, length: L, lengths: lengths)
         let H = channels, d = configuration.dInput, C = configuration.classes
         // degree-0 SSM output of layer 0 (u = 0): the same for every sample except through a pre-norm gain
         var result = PairInteractions(basis: basis, labels: [], pairs: [], contributions: [], classes: C)
         for b in 0..<B {
             let u = Array(inputs[b * L * d ..< (b + 1) * L * d])
-            let gains = frozenGains.map { Array($0[b * L ..< (b + 1) * L]) }
+            let gains = frozenGains.map { $0.isEmpty ? [] : Array($0[b * L ..< (b + 1) * L]) }   // empty: a BatchNorm
             // degree-0 and degree-1 of layer 0's SSM input, by the graded machinery at order 1 up to that point
             let ref = reference ?? [Double](repeating: 0, count: L * d)
             guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values") }
@@ -117,7 +162,7 @@ extension OperatorModel {
                 let n = try normaliseGraded(xs, layer: 0, samples: 1, length: L, gain: .frozen, frozen: gains[0], run: &run)
                 z0 = n.component(0); z1 = n.component(1)
             }
-            let y0 = try layers[0].ssmOutput(input: z0, batch: 1, length: L)
+            let y0 = try ssm(0, z0, samples: 1, length: L, quantity: "SSM output of layer 0")
             let a2 = gelu[0].table(order: 2).coefficients(at: y0[...])            // a_k(y0), k = 0, 1, 2
             let (labels, parts) = try layer0Components(z1, length: L, basis: basis)
             let K = parts.count

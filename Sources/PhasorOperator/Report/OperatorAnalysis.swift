@@ -63,8 +63,9 @@ public enum OperatorAnalysis {
         guard P >= 1 else { throw OperatorError.invalidOrder(P, "the maximum order must be ≥ 1") }
         guard P <= 25 else { throw OperatorError.invalidOrder(P, "orders above 25 are not evaluated (cost grows as P³ and the terms overflow); use ≤ 25") }
         guard labels.count == batch else { throw OperatorError.invalid("got \(labels.count) labels for \(batch) samples") }
-        let d = model.configuration.dInput, C = model.configuration.classes, nl = model.layers.count
+        let d = model.configuration.dInput, C = model.configuration.classes, nl = model.blocks.count
         let lens = try model.checkedLengths(inputs: inputs, batch: batch, length: length, lengths: lengths)
+        if case .taylor = formulation { try model.requireErfGELU() }
         let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
         let (gelu, sig): ([PointwiseExpansion], [PointwiseExpansion])
         switch formulation {

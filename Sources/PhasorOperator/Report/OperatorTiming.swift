@@ -6,7 +6,7 @@ public enum OperatorTiming {
     /// (order, ratio) for each requested order.
     public static func ratios(model: OperatorModel, inputs: [Double], batch: Int, length: Int, lengths: [Int]? = nil,
                               orders: [Int], formulation: OperatorFormulation, repeats: Int = 3) throws -> [(order: Int, ratio: Double)] {
-        let nl = model.layers.count
+        let nl = model.blocks.count
         let eg = [PointwiseExpansion](repeating: .gelu, count: nl), es = [PointwiseExpansion](repeating: .sigmoid, count: nl)
         let (g, s): ([PointwiseExpansion], [PointwiseExpansion])
         switch formulation {

@@ -1,4 +1,5 @@
-// The range formulation (DESIGN.md §7): each GELU and GLU sigmoid of each layer is replaced by a Chebyshev
+// The range formulation (DESIGN.md §7): each GELU (the layer's own form, erf or tanh) and GLU sigmoid of each layer
+// is replaced by a Chebyshev
 // polynomial of degree d fitted on the interval its inputs reach on the data, weighted by the data's own
 // distribution, with a weight floor φ over the whole interval (ChebyshevSeries.weightedFit) so the fit stays bounded
 // where the data are sparse. The model then becomes a polynomial in u (with frozen LayerNorm gains), of total degree
@@ -52,7 +53,7 @@ public struct RangeSurrogate: Sendable {
         guard d <= 64 else { throw OperatorError.invalid("surrogate degree \(d) is too high (≤ 64): the graded evaluation's degree grows as d^layers") }
         let ds = sigmoidDegree ?? d
         guard (0...64).contains(ds) else { throw OperatorError.invalid("the sigmoid surrogate degree must be in 0…64 (got \(ds))") }
-        let nl = model.layers.count
+        let nl = model.blocks.count, forms = model.geluForms
         let exact = [PointwiseExpansion](repeating: .gelu, count: nl), sig = [PointwiseExpansion](repeating: .sigmoid, count: nl)
         let rec = try model.plainForward(inputs: inputs, batch: batch, length: length, lengths: lengths, gelu: exact, sigmoid: sig, record: true)
         let lens = lengths ?? [Int](repeating: length, count: batch)
@@ -75,7 +76,9 @@ public struct RangeSurrogate: Sendable {
         self.degree = d
         self.sigmoidDegree = ds
         self.floor = floor
-        gelu = try (0..<nl).map { try fit(rec.geluInputs[$0], { GELU.value($0) }, name: "gelu", layer: $0, degree: d) }
+        gelu = try (0..<nl).map { i in                                        // the layer's own GELU (erf or tanh form)
+            try fit(rec.geluInputs[i], { forms[i].value($0) }, name: "gelu", layer: i, degree: d)
+        }
         sigmoid = try (0..<nl).map { try fit(rec.sigmoidInputs[$0], { Sigmoid.value($0) }, name: "sigmoid", layer: $0, degree: ds) }
     }
 
