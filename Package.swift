@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "PhasorModels", targets: ["PhasorModels"]),
         .library(name: "PhasorOscillators", targets: ["PhasorOscillators"]),
         .library(name: "PhasorCorrespondence", targets: ["PhasorCorrespondence"]),
+        .library(name: "PhasorIdentification", targets: ["PhasorIdentification"]),
         .library(name: "PhasorOperator", targets: ["PhasorOperator"]),
         .library(name: "PhasorAnalysis", targets: ["PhasorAnalysis"]),
         .library(name: "PhasorReport", targets: ["PhasorReport"]),
@@ -49,6 +50,11 @@ let package = Package(
         .target(name: "PhasorOscillators", dependencies: ["PhasorNumerics", "PhasorFigures"]),
         // correspondence: SSM → oscillator network and back; rings of diagonal SSMs; travelling waves; design.
         .target(name: "PhasorCorrespondence", dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels"]),
+        // identification: measured series → exact / Hankel DMD, HAVOK → LTISystem (and an S4D design from its modes).
+        .target(
+            name: "PhasorIdentification",
+            dependencies: ["PhasorNumerics", "PhasorData", "PhasorFigures", "PhasorCorrespondence"]
+        ),
         // operator: the explicit operator of a whole model — graded evaluation, interaction attribution.
         .target(
             name: "PhasorOperator",
@@ -72,7 +78,7 @@ let package = Package(
             name: "phasor",
             dependencies: [
                 "PhasorNumerics", "PhasorData", "PhasorFigures", "PhasorModels", "PhasorOscillators",
-                "PhasorCorrespondence", "PhasorOperator", "PhasorAnalysis", "PhasorReport",
+                "PhasorCorrespondence", "PhasorIdentification", "PhasorOperator", "PhasorAnalysis", "PhasorReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -85,6 +91,10 @@ let package = Package(
         .testTarget(
             name: "PhasorCorrespondenceTests",
             dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels", "PhasorCorrespondence"]
+        ),
+        .testTarget(
+            name: "PhasorIdentificationTests",
+            dependencies: ["PhasorNumerics", "PhasorData", "PhasorOscillators", "PhasorCorrespondence", "PhasorIdentification"]
         ),
         .testTarget(name: "PhasorOperatorTests", dependencies: ["PhasorNumerics", "PhasorModels", "PhasorOperator"]),
         .testTarget(

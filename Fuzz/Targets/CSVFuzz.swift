@@ -1,5 +1,5 @@
-// Fuzz target: the CSV dataset reader (label in the last column), alone and against known class names, then the
-// dataset operations training uses.
+// Fuzz target: the CSV dataset reader (label in the last column, or the first; comma or tab separated), alone and
+// against known class names, then the dataset operations training uses.
 @testable import PhasorData
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -14,5 +14,9 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }, isTyped: { $0 is DataError })
     expectTypedErrors({ _ = try CSVFormat.parse(bytes, file: "fuzz.csv", classNames: ["0", "1"]) },
                       isTyped: { $0 is DataError })
+    expectTypedErrors({
+        let set = try CSVFormat.parse(bytes, file: "fuzz.tsv", separator: 0x09, labelColumn: .first)
+        _ = set.channelStatistics()
+    }, isTyped: { $0 is DataError })
     return 0
 }

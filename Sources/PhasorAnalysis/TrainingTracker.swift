@@ -53,9 +53,7 @@ public final class TrainingTracker {
         guard configuration.core == .s4d else {
             throw AnalysisError.invalid("--track records S4D spectra (γ, ω per mode); the model's core is \(configuration.core.rawValue)")
         }
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw AnalysisError.invalid("cannot create the tracking directory \(directory): \(error.localizedDescription)")
-        }
+        try AtomicFile.createFolder(atPath: directory)   // one-line FileWriteError (a file in the way, permissions)
         self.directory = directory
         self.every = every
         meta = TrackingMeta(layers: configuration.layers, channels: configuration.dModel, modes: configuration.dState / 2,

@@ -168,7 +168,7 @@ public struct OscillatorReading: Sendable, Equatable {
     }
 
     /// λ = log μ / Δ with the Nyquist rules: μ = 0 or μ on the negative real axis throws; |arg μ| ≥ 0.99π warns.
-    static func rate(_ mu: Complex<Double>, step: Double, mode k: Int, warnings: inout [String]) throws -> Complex<Double> {
+    public static func rate(_ mu: Complex<Double>, step: Double, mode k: Int, warnings: inout [String]) throws -> Complex<Double> {
         if mu.length == 0 || (mu.real < 0 && mu.imaginary == 0) {
             throw CorrespondenceError.noPrincipalLogarithm(
                 "discrete eigenvalue μ_\(k) = \(mu) is zero or negative real: no rate λ = log μ / Δ "

@@ -23,6 +23,9 @@ struct Phasor: ParsableCommand {
             Map.self,
             RingCommand.self,
             Design.self,
+            // identification: measured series → oscillators → SSM
+            Identify.self,
+            Attractor.self,
             // the explicit operator and the analyses
             Operator.self,
             Analyze.self,

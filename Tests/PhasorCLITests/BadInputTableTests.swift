@@ -14,11 +14,15 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     let name: String
     let fragment: String
     let setup: @Sendable (URL) throws -> [String]
+    /// What must still hold afterwards beyond "no new file" (e.g. a device given as output is still a device).
+    let after: (@Sendable (URL) throws -> Void)?
     var testDescription: String { name }
 
-    init(_ name: String, _ fragment: String, _ setup: @escaping @Sendable (URL) throws -> [String]) {
+    init(_ name: String, _ fragment: String, after: (@Sendable (URL) throws -> Void)? = nil,
+         _ setup: @escaping @Sendable (URL) throws -> [String]) {
         self.name = name
         self.fragment = fragment
+        self.after = after
         self.setup = setup
     }
 }
@@ -112,6 +116,48 @@ enum BadFiles {
     static let csv = "1,2,3,4,a\n2,3,4,5,b\n1,2,3,3,a\n2,3,4,6,b\n1,2,3,1,a\n2,3,4,2,b\n"
 
     static let tsHeader = "@problemName toy\n@timeStamps false\n@univariate true\n@equalLength true\n@classLabel true a b\n@data\n"
+
+    /// A named pipe (FIFO) called `name`.
+    static func fifo(_ dir: URL, _ name: String) throws -> String {
+        let p = path(dir, name)
+        guard mkfifo(p, 0o644) == 0 else { throw SetupError("mkfifo \(p) failed") }
+        return p
+    }
+
+    /// A copy of the character device /dev/null or /dev/full made with mknod (as root; otherwise the device itself,
+    /// which a non-root writer could not replace anyway).
+    static func device(_ dir: URL, _ name: String, copying original: String = "/dev/null") -> String {
+        var s = stat()
+        let p = path(dir, name)
+        guard stat(original, &s) == 0, mknod(p, S_IFCHR | 0o666, s.st_rdev) == 0 else { return original }
+        return p
+    }
+
+    /// Requires the object at `path` to still be of the given type (st_mode & S_IFMT), not a regular file.
+    static func requireType(_ path: String, _ type: mode_t) throws {
+        var s = stat()
+        guard lstat(path, &s) == 0, s.st_mode & S_IFMT == type else {
+            throw SetupError("\(path) was replaced (mode \(String(s.st_mode, radix: 8)))")
+        }
+    }
+
+    static func copyFixture(_ name: String, to dir: URL, as newName: String? = nil) throws -> String {
+        let target = dir.appendingPathComponent(newName ?? name)
+        try FileManager.default.copyItem(at: Fixture.folder.appendingPathComponent(name), to: target)
+        return target.path
+    }
+}
+
+/// Tests/Fixtures/data (written by make_real_world.py).
+enum Fixture {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/data")
+}
+
+/// A test-setup failure.
+struct SetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 enum BadInputTable {
@@ -317,7 +363,7 @@ enum BadInputTable {
                     "--out", BadFiles.path(dir, "m.safetensors")]
         },
         BadInputCase("eval with a class the model does not know", "not one of the model's classes") { dir in
-            ["eval", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.write("1,2,3,4,a\n2,3,4,5,z\n", dir, "d.csv")]
+            ["eval", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.write("1,2,3,4,a\n2,3,4,5,z\n1,2,3,3,a\n", dir, "d.csv")]
         },
         BadInputCase("eval with a checkpoint holding NaN", "NaN") { dir in
             ["eval", "--model", try BadFiles.checkpoint(dir, replacing: ["decoder.bias": ([2], [.nan, 0])]),
@@ -402,6 +448,232 @@ enum BadInputTable {
             return ["ring", "--layer-input", "--model", try BadFiles.s4d(dir), "--input", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4]),
                     "--plot", BadFiles.path(dir, "plot.svg")]
         },
+        // ── dataset files still refused, each with the hint that fixes it (issue 14) ────────────────────────────
+        BadInputCase("CSV with the label first (UCR 2018), read label-last: one sample per class", "--label-column first") { dir in
+            ["inspect", try BadFiles.write("1,0.5,0.25,0.125\n2,0.75,0.5,0.375\n1,0.3,0.2,0.1\n", dir, "ucr.csv")]
+        },
+        BadInputCase("UCR .tsv folder with NaN padding, trained label-last: fractional labels", "--label-column first") { dir in
+            let ucr = dir.appendingPathComponent("ucr")
+            try FileManager.default.createDirectory(at: ucr, withIntermediateDirectories: false)
+            for part in ["TRAIN", "TEST"] { _ = try BadFiles.copyFixture("UcrToy_\(part).tsv", to: ucr) }
+            return ["train", "--data", ucr.path, "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("label-last CSV read with --label-column first", "--label-column last") { dir in
+            ["inspect", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--label-column", "first"]
+        },
+        BadInputCase("--label-column first on a .ts file", "label column") { dir in
+            ["inspect", try BadFiles.write(BadFiles.tsHeader + "1,2,3:a\n4,5,6:b\n", dir, "toy.ts"), "--label-column", "first"]
+        },
+        BadInputCase("--label-column middle", "label-column") { dir in
+            ["inspect", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--label-column", "middle"]
+        },
+        BadInputCase("CSV saved as UTF-16 (Excel \"Unicode text\")", "UTF-16") { dir in
+            ["inspect", try BadFiles.write([0xFF, 0xFE] + BadFiles.csv.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, dir, "d.csv")]
+        },
+        BadInputCase("CSV with an unclosed quote", "quote") { dir in
+            ["inspect", try BadFiles.write("1,2,\"3,a\n4,5,6,b\n", dir, "d.csv")]
+        },
+        BadInputCase("CSV separated by ';' with decimal commas", "';'") { dir in
+            ["inspect", try BadFiles.write("1,5;2,5;a\n3,5;4,5;b\n", dir, "d.csv")]
+        },
+        BadInputCase(".ts case holding only missing values", "only missing") { dir in
+            ["inspect", try BadFiles.write(BadFiles.tsHeader + "1,2,3:a\n?,NaN,?:b\n", dir, "toy.ts")]
+        },
+        BadInputCase(".ts channel holding only missing values", "channel 2 holds only missing") { dir in
+            ["inspect", try BadFiles.write("@dimensions 2\n@classLabel true a b\n@data\n1,2:3,4:a\n1,2:?,NaN:b\n", dir, "toy.ts")]
+        },
+        BadInputCase("CSV row of empty cells and NaN", "only missing") { dir in
+            ["inspect", try BadFiles.write("1,2,3,a\n,NaN,,b\n", dir, "d.csv")]
+        },
+        BadInputCase("CSV infinite value", "infinite") { dir in
+            ["inspect", try BadFiles.write("1,2,3,a\n4,-inf,6,b\n", dir, "d.csv")]
+        },
+        BadInputCase(".ts value overflowing to infinity", "infinite") { dir in
+            ["inspect", try BadFiles.write(BadFiles.tsHeader + "1,2,3:a\n4,1e400,6:b\n", dir, "toy.ts")]
+        },
+        BadInputCase("CSV first row mixing names and numbers (not a header)", "not a number") { dir in
+            ["inspect", try BadFiles.write("t1,2,3,class\n" + BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval of a pandas CSV with a class the model lacks (the header note rides on the one line)", "not one of the model's classes") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir),
+             "--data", try BadFiles.write("0,1,2,3,label\n1,2,3,4,a\n2,3,4,5,z\n1,2,3,3,a\n", dir, "d.csv")]
+        },
+        // ── inputs that are not regular files ───────────────────────────────────────────────────────────────────
+        BadInputCase("inspect a FIFO named .csv (not opened, so no hang)", "named pipe") { dir in
+            ["inspect", try BadFiles.fifo(dir, "d.csv")]
+        },
+        BadInputCase("inspect a FIFO without an extension (the .npy sniff does not open it)", "named pipe") { dir in
+            ["inspect", try BadFiles.fifo(dir, "data")]
+        },
+        BadInputCase("train --data a FIFO", "named pipe") { dir in
+            ["train", "--data", try BadFiles.fifo(dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("predict --input a FIFO", "named pipe") { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input", try BadFiles.fifo(dir, "x.npy"),
+             "--output", BadFiles.path(dir, "y.npy")]
+        },
+        BadInputCase("eval --model a copy of /dev/null", "character device") { dir in
+            ["eval", "--model", BadFiles.device(dir, "model.safetensors"), "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        // ── outputs that are not regular files (the device or pipe must survive) ───────────────────────────────
+        BadInputCase("predict --output onto a copy of /dev/null", "character device",
+                     after: { dir in try BadFiles.requireType(BadFiles.device(dir, "y.npy"), S_IFCHR) }) { dir in
+            ["predict", "--model", try BadFiles.checkpoint(dir), "--input", try BadFiles.npy(dir, shape: [1, 3, 1], values: [0, 1, 2]),
+             "--output", BadFiles.device(dir, "y.npy")]
+        },
+        BadInputCase("design --out onto a copy of /dev/full", "character device",
+                     after: { dir in try BadFiles.requireType(BadFiles.device(dir, "x.safetensors", copying: "/dev/full"), S_IFCHR) }) { dir in
+            ["design", "--periods", "10", "--memories", "50", "--out", BadFiles.device(dir, "x.safetensors", copying: "/dev/full")]
+        },
+        BadInputCase("train --out onto a copy of /dev/null (refused before an epoch)", "character device",
+                     after: { dir in try BadFiles.requireType(BadFiles.device(dir, "m.safetensors"), S_IFCHR) }) { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--out", BadFiles.device(dir, "m.safetensors")]
+        },
+        BadInputCase("design --out onto a FIFO", "named pipe",
+                     after: { dir in try BadFiles.requireType(BadFiles.path(dir, "x.safetensors"), S_IFIFO) }) { dir in
+            ["design", "--periods", "10", "--memories", "50", "--out", try BadFiles.fifo(dir, "x.safetensors")]
+        },
+        BadInputCase("map --plot through a symbolic link to a FIFO", "named pipe",
+                     after: { dir in try BadFiles.requireType(BadFiles.path(dir, "pipe"), S_IFIFO) }) { dir in
+            _ = try BadFiles.fifo(dir, "pipe")
+            try FileManager.default.createSymbolicLink(atPath: BadFiles.path(dir, "p.svg"), withDestinationPath: "pipe")
+            return ["map", "--system", try BadFiles.stableSystem(dir), "--plot", BadFiles.path(dir, "p.svg")]
+        },
+        BadInputCase("design --out with a 256-byte file name", "256 bytes long") { dir in
+            ["design", "--periods", "10", "--memories", "50", "--out", BadFiles.path(dir, String(repeating: "n", count: 256))]
+        },
+        BadInputCase("design --out onto a symbolic-link loop", "symbolic links") { dir in
+            try FileManager.default.createSymbolicLink(atPath: BadFiles.path(dir, "loop"), withDestinationPath: "loop")
+            return ["design", "--periods", "10", "--memories", "50", "--out", BadFiles.path(dir, "loop")]
+        },
+        BadInputCase("analyze --plot where a regular file is in the way (was NSCocoaErrorDomain 516)", "not a folder") { dir in
+            _ = try BadFiles.write("x", dir, "plots")
+            return ["analyze", "--model", try BadFiles.checkpoint(dir), "--plot", BadFiles.path(dir, "plots")]
+        },
+        // ── identify / attractor / train --init-from ────────────────────────────────────────────────────────────
+        BadInputCase("identify a missing series", "no such file") { dir in ["identify", "--data", BadFiles.path(dir, "none.npy")] },
+        BadInputCase("identify a series with a missing value", "missing value") { dir in
+            ["identify", "--data", try BadFiles.write("1\n2\nNaN\n4\n", dir, "s.csv")]
+        },
+        BadInputCase("identify a 3-D .npy", "(L,) or (L, d)") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [2, 2, 2], values: Array(repeating: 1, count: 8))]
+        },
+        BadInputCase("identify a constant-zero series", "every singular value is zero") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [20], values: Array(repeating: 0, count: 20))]
+        },
+        BadInputCase("identify with more delays than samples", "too short") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map(Double.init)), "--delays", "12"]
+        },
+        BadInputCase("identify --rank 0", "rank 0") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }), "--rank", "0"]
+        },
+        BadInputCase("identify --rank and --energy together", "at most one") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [4], values: [1, 2, 3, 4]), "--rank", "2", "--energy", "0.9"]
+        },
+        BadInputCase("identify --energy 1.5", "energy 1.5") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }), "--energy", "1.5"]
+        },
+        BadInputCase("identify --dt 0", "Δ") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }), "--dt", "0"]
+        },
+        BadInputCase("identify --holdout 0.95", "holdout") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }), "--holdout", "0.95"]
+        },
+        BadInputCase("identify HAVOK with rank 1", "rank ≥ 2") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [30], values: (0..<30).map { sin(Double($0)) }), "--method", "havok",
+             "--delays", "4", "--rank", "1"]
+        },
+        BadInputCase("identify --network-out with HAVOK", "--method dmd") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [30], values: (0..<30).map { sin(Double($0)) }), "--method", "havok",
+             "--network-out", BadFiles.path(dir, "net")]
+        },
+        BadInputCase("identify --out into a missing folder (nothing computed or written)", "/nonexistent/dir") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }),
+             "--out", "/nonexistent/dir/layer.safetensors"]
+        },
+        BadInputCase("identify --component beyond the channels", "--component 3") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10, 2], values: (0..<20).map { sin(Double($0)) }), "--component", "3"]
+        },
+        BadInputCase("identify --plot onto a file", "is a file") { dir in
+            ["identify", "--data", try BadFiles.npy(dir, shape: [10], values: (0..<10).map { sin(Double($0)) }),
+             "--plot", try BadFiles.write("x", dir, "plots")]
+        },
+        BadInputCase("attractor without equations", "no equations") { dir in
+            ["attractor", "--name", "Lorenz96", "--out", BadFiles.path(dir, "s.npy")]
+        },
+        BadInputCase("attractor --length 0", "length 0") { dir in
+            ["attractor", "--name", "Lorenz", "--length", "0", "--out", BadFiles.path(dir, "s.npy")]
+        },
+        BadInputCase("train --init-from a layer with other mode counts", "--d-state 2") { dir in
+            _ = try BadFiles.s4d(dir, "layer.safetensors", channels: 1, modes: 1)
+            return ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--d-model", "2", "--d-state", "4",
+                    "--init-from", BadFiles.path(dir, "layer.safetensors"), "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --init-from a missing file", "no such file") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--init-from", BadFiles.path(dir, "none.safetensors"),
+             "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+    ]
+}
+
+/// One real-world file that must be ACCEPTED by `inspect`, `train` and `eval` with the right counts (issue 14).
+struct AcceptedFileCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    /// Training samples (the whole file, or the *_TRAIN part), test samples of a *_TEST part, class names in order.
+    let samples: Int
+    let test: Int?
+    let classes: [String]
+    /// Notes the readers print (a skipped header row, filled or trailing missing values), over both parts.
+    let notes: Int
+    /// Builds the data in `dir`; returns the path and any extra option (--label-column first).
+    let setup: @Sendable (URL) throws -> (path: String, options: [String])
+    var testDescription: String { name }
+}
+
+enum AcceptedFileTable {
+    static let rows: [AcceptedFileCase] = [
+        AcceptedFileCase(name: "pandas to_csv(index=False), named label column (header 0,…,7,label)", samples: 10, test: nil,
+                         classes: ["cat", "dog"], notes: 1) { dir in (try BadFiles.copyFixture("pandas_named_label.csv", to: dir), []) },
+        AcceptedFileCase(name: "pandas to_csv(index=False) of an unnamed frame (header 0,…,8)", samples: 10, test: nil,
+                         classes: ["0.0", "1.0"], notes: 1) { dir in (try BadFiles.copyFixture("pandas_unnamed.csv", to: dir), []) },
+        AcceptedFileCase(name: "pandas, variable length padded with NaN (empty cells), inner and leading gaps", samples: 8, test: nil,
+                         classes: ["a", "b", "c"], notes: 3) { dir in (try BadFiles.copyFixture("pandas_nan_padded.csv", to: dir), []) },
+        AcceptedFileCase(name: "Excel CSV UTF-8: byte-order mark, CR LF, quoted fields, text header", samples: 6, test: nil,
+                         classes: ["down", "up"], notes: 1) { dir in (try BadFiles.copyFixture("excel_utf8.csv", to: dir), []) },
+        AcceptedFileCase(name: "classic Mac OS line ends (lone CR)", samples: 6, test: nil, classes: ["down", "up"], notes: 0) { dir in
+            (try BadFiles.copyFixture("lone_cr.csv", to: dir), [])
+        },
+        AcceptedFileCase(name: "UCR 2018 folder: NAME_TRAIN.tsv/NAME_TEST.tsv, label first, NaN padding", samples: 6, test: 3,
+                         classes: ["1", "2", "3"], notes: 2) { dir in
+            let ucr = dir.appendingPathComponent("UcrToy")
+            try FileManager.default.createDirectory(at: ucr, withIntermediateDirectories: false)
+            for part in ["TRAIN", "TEST"] { _ = try BadFiles.copyFixture("UcrToy_\(part).tsv", to: ucr) }
+            return (ucr.path, ["--label-column", "first"])
+        },
+        AcceptedFileCase(name: "a single UCR 2018 .tsv file, label first (--label-column first)", samples: 6, test: nil,
+                         classes: ["1", "2", "3"], notes: 1) { dir in
+            (try BadFiles.copyFixture("UcrToy_TRAIN.tsv", to: dir), ["--label-column", "first"])
+        },
+        AcceptedFileCase(name: "UEA .ts pair, @missing true: '?' inside, NaN padding of different length per channel", samples: 4, test: 2,
+                         classes: ["walk", "run"], notes: 3) { dir in
+            let uea = dir.appendingPathComponent("UeaToy")
+            try FileManager.default.createDirectory(at: uea, withIntermediateDirectories: false)
+            for part in ["TRAIN", "TEST"] { _ = try BadFiles.copyFixture("UeaToy_\(part).ts", to: uea) }
+            return (uea.path, [])
+        },
+        AcceptedFileCase(name: ".ts with a byte-order mark and CR LF line ends", samples: 4, test: nil, classes: ["a", "b"], notes: 0) { dir in
+            let text = (BadFiles.tsHeader + "1,2,3:a\n4,5,6:b\n1,2,2:a\n4,5,5:b\n").replacingOccurrences(of: "\n", with: "\r\n")
+            return (try BadFiles.write([0xEF, 0xBB, 0xBF] + Array(text.utf8), dir, "toy.ts"), [])
+        },
+        AcceptedFileCase(name: "CSV label first, every field quoted, CR LF (--label-column first)", samples: 6, test: nil,
+                         classes: ["1", "2"], notes: 0) { dir in
+            let rows = (0..<6).map { i in "\"\(i % 2 + 1)\",\"\(Double(i) / 4)\",\"\(1.5 - Double(i))\",\"\(i * i)\"" }
+            return (try BadFiles.write(rows.joined(separator: "\r\n") + "\r\n", dir, "first.csv"), ["--label-column", "first"])
+        },
+        AcceptedFileCase(name: ".ts with @missing true and NaN-padded univariate cases", samples: 4, test: nil, classes: ["a", "b"], notes: 2) { dir in
+            let header = "@problemName gaps\n@missing true\n@univariate true\n@equalLength false\n@classLabel true a b\n@data\n"
+            return (try BadFiles.write(header + "1,?,3,4:a\n4,5,NaN,NaN:b\n1,2,3,4:a\n4,NaN,6,NaN:b\n", dir, "gaps.ts"), [])
+        },
     ]
 }
 
@@ -420,11 +692,47 @@ enum BadInputTable {
                 "stderr lacks '\(row.fragment)': \(result.stderr)")
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
         #expect(after == before, "files left behind: \(after.subtracting(before).sorted())")
+        if let check = row.after { #expect(throws: Never.self) { try check(dir) } }
     }
 
     @Test func tableHasAtLeastThirtyRows() {
         #expect(BadInputTable.rows.count >= 30)
         #expect(Set(BadInputTable.rows.map(\.name)).count == BadInputTable.rows.count)
+        #expect(Set(AcceptedFileTable.rows.map(\.name)).count == AcceptedFileTable.rows.count)
+    }
+
+    /// Each real-world file: `inspect` finds the samples, classes and notes; `train` trains on it (its banner counts
+    /// the samples; one stderr line per note); `eval` of the trained model counts the evaluated samples.
+    @Test(arguments: AcceptedFileTable.rows)
+    func acceptedByInspectTrainAndEval(_ row: AcceptedFileCase) throws {
+        let dir = try TestFiles.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (data, options) = try row.setup(dir)
+
+        let inspect = try CLI.run(["inspect", data, "--json"] + options)
+        #expect(inspect.status == 0 && inspect.stderr.isEmpty, "\(inspect.stderr)")
+        let summary = try TestFiles.json(inspect.stdout)
+        #expect(summary["classes"] as? [String] == row.classes)
+        #expect((summary["train"] as? [String: Any])?["cases"] as? Int == row.samples)
+        #expect((summary["test"] as? [String: Any])?["cases"] as? Int == row.test)
+        #expect((summary["notes"] as? [String])?.count == row.notes, "\(summary["notes"] ?? "")")
+
+        let model = dir.appendingPathComponent("m.safetensors").path
+        let train = try CLI.run(["train", "--data", data, "--out", model, "--layers", "1", "--d-model", "4", "--d-state", "4",
+                                 "--epochs", "1", "--batch", "4", "--validation-fraction", "0", "--json"] + options)
+        #expect(train.status == 0, "\(train.stderr)")
+        let lines = train.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("note: ") }.count == row.notes, "\(train.stderr)")
+        #expect(lines.contains { $0.contains(": \(row.samples) training, 0 validation, \(row.test ?? 0) test samples")
+                                 && $0.contains("\(row.classes.count) classes") }, "\(train.stderr)")
+        let trained = try TestFiles.json(train.stdout)
+        #expect((trained["test"] as? [String: Any])?["count"] as? Int == row.test)
+
+        let eval = try CLI.run(["eval", "--model", model, "--data", data, "--json"] + options)
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let evaluated = try TestFiles.json(eval.stdout)
+        #expect(evaluated["count"] as? Int == row.test ?? row.samples)
+        #expect(evaluated["classes"] as? [String] == row.classes)
     }
 }
 

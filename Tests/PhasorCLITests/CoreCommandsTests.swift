@@ -5,7 +5,7 @@
 import Foundation
 import Testing
 
-private enum Fixture {
+private enum ArchitectureFixture {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/architectures")
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
@@ -19,11 +19,11 @@ private func json(_ r: CLIResult) throws -> [String: Any] {
     @Test(arguments: ["linoss/linoss_im", "linoss/linoss_imex", "s6/s6"])
     func predictGivesTheReferenceLogits(_ name: String) throws {
         let dir = cliTemporaryDirectory(), out = dir.appendingPathComponent("logits.npy").path
-        let r = try CLI.run(["predict", "--model", Fixture.path(name + ".safetensors"), "--input", Fixture.path(name + ".input.npy"),
+        let r = try CLI.run(["predict", "--model", ArchitectureFixture.path(name + ".safetensors"), "--input", ArchitectureFixture.path(name + ".input.npy"),
                              "--output", out, "--precision", "f64"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.isEmpty, "the fixtures state their skeleton in the metadata: no note expected, got \(r.stderr)")
-        let mine = try CheckpointFixtures.npy(out), reference = try CheckpointFixtures.npy(Fixture.path(name + ".logits.npy"))
+        let mine = try CheckpointFixtures.npy(out), reference = try CheckpointFixtures.npy(ArchitectureFixture.path(name + ".logits.npy"))
         #expect(mine.count == reference.count && zip(mine, reference).allSatisfy { abs($0 - $1) <= 1e-10 })
     }
 
@@ -90,7 +90,7 @@ private func json(_ r: CLIResult) throws -> [String: Any] {
         let out = dir.appendingPathComponent("m.safetensors").path, s6 = dir.appendingPathComponent("s6.safetensors").path
         #expect(try CLI.run(["train", "--data", csv.path, "--out", s6, "--core", "s6", "--layers", "1", "--d-model", "4",
                              "--d-state", "2", "--epochs", "1"]).status == 0)
-        let linoss = Fixture.path("linoss/linoss_im.safetensors")
+        let linoss = ArchitectureFixture.path("linoss/linoss_im.safetensors")
         let cases: [([String], String)] = [
             (["train", "--data", csv.path, "--out", out, "--core", "s5x"], "s5x"),
             (["train", "--data", csv.path, "--out", out, "--core", "linoss-im", "--ssm-lr", "0.01"], "--ssm-lr is an S4D option"),

@@ -44,10 +44,10 @@ struct DatasetErrorTests {
         // Missing @data; empty data.
         try tsError(header.replacingOccurrences(of: "@data\n", with: ""), .missingData)
         try tsError(header + "\n# nothing\n", .emptyData)
-        // Non-numeric values and missing values (with line numbers).
+        // Non-numeric values, and cases or channels holding only missing values (with line numbers).
         try tsError(header + "1,2,3:4,5,6:a\n1,x,3:4,5,6:b\n", line: 9, .nonNumeric)
-        try tsError(header + "1,?,3:4,5,6:a\n", line: 8, .missingValues)
-        try tsError(header + "1,NaN,3:4,5,6:a\n", line: 8, .missingValues)
+        try tsError(header + "1,2,3:4,5,6:a\n?,NaN,?:4,5,6:a\n", line: 9, .missingValues)
+        try tsError(header + "?,?,?:nan,?,NaN:b\n", line: 8, .missingValues)
         try tsError(header + "1,inf,3:4,5,6:a\n", line: 8, .nonFinite)
         try tsError(header + "1,1e999,3:4,5,6:a\n", line: 8, .nonFinite)
         try tsError(header + "1,,3:4,5,6:a\n", line: 8, .nonNumeric)
@@ -93,7 +93,7 @@ struct DatasetErrorTests {
     @Test func csvErrors() throws {
         try csvError("1,2,3,a\n4,5,b\n", line: 2, .raggedRows)
         try csvError("1,2,3,a\n4,x,6,b\n", line: 2, .nonNumeric)
-        try csvError("1,2,3,a\n4,?,6,b\n", line: 2, .missingValues)
+        try csvError("1,2,3,a\n?,,NaN,b\n", line: 2, .missingValues)
         try csvError("", .emptyData)
         try csvError("\n\n", .emptyData)
         try csvError("t1,t2,label\n", .emptyData)
@@ -111,10 +111,10 @@ struct DatasetErrorTests {
         #expect(data.classNames == ["cat", "dog"] && data.samples.map(\.label) == [0, 1, 0])
         #expect(data.samples[1].values == [-2, 300] && data.maxLength == 2)
         // Numeric labels are ordered numerically, not as text.
-        let numbers = try directory.write("n.csv", "1,10\n2,9\n3,2\n")
+        let numbers = try directory.write("n.csv", "1,10\n2,9\n3,2\n4,2\n")
         #expect(try DatasetLoader.load(path: numbers).train.classNames == ["2", "9", "10"])
         // Train/test CSV pair in a folder.
-        _ = try directory.write("P_TRAIN.csv", "1,2,a\n3,4,b\n")
+        _ = try directory.write("P_TRAIN.csv", "1,2,a\n3,4,b\n5,6,b\n")
         _ = try directory.write("P_TEST.csv", "5,6,b\n")
         let sub = directory.url.appendingPathComponent("pair")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)

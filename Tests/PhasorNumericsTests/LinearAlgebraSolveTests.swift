@@ -89,4 +89,21 @@ import Testing
             #expect(try a.singularValues() == svd.singularValues || zip(try a.singularValues(), svd.singularValues).allSatisfy { abs($0 - $1) <= 1e-14 * svd.singularValues[0] })
         }
     }
+
+    /// Shapes on which OpenBLAS 0.3.21's zgemv read past the end of the matrix inside zgesdd / zgelsd and crashed
+    /// (SIGSEGV in most runs before the input was padded, LapackBridge.paddedForLapack). Checked: both SVD drivers
+    /// agree, and the least-squares solution satisfies the normal equations A*(A x − b) = 0 (BLAS-free products).
+    @Test func wideAndTallDecompositionsDoNotReadPastTheMatrix() throws {
+        for (m, n) in [(100, 1000), (1000, 100), (150, 600)] {
+            let a = LinearAlgebraFixtures.random(m, n, seed: UInt64(m + n))
+            let values = try a.singularValues()
+            let svd = try a.svd()
+            #expect(zip(values, svd.singularValues).allSatisfy { abs($0 - $1) <= 1e-12 * values[0] })
+            let b = LinearAlgebraFixtures.random(m, 1, seed: 1)
+            let x = try a.leastSquares(b).solution
+            let residual = try LinearAlgebraFixtures.naiveProduct(a, x) - b
+            let normal = LinearAlgebraFixtures.naiveProduct(a.adjoint, residual)  // A*(A x − b)
+            #expect(normal.frobeniusNorm <= 1e-10 * values[0] * values[0] * x.frobeniusNorm + 1e-10 * values[0] * b.frobeniusNorm)
+        }
+    }
 }

@@ -12,4 +12,5 @@ let benchmarks: @Sendable () -> Void = {
     linearAlgebraBenchmarks()
     oscillatorBenchmarks()
     s4dBenchmarks()
+    mambaBenchmarks()
 }

@@ -103,6 +103,22 @@ enum DecimalParser {
         }
     }
 
+    /// A cell of a dataset file (`buffer[start..<end]`, trimmed): its number, NaN for a missing value (`?`, NaN —
+    /// MissingValues resolves these before a dataset leaves its reader), nil for text that is not a number. An
+    /// infinite value is refused here, naming `place` (e.g. "channel 2, value 7").
+    static func cell(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, file: String, line: Int,
+                     place: @autoclosure () -> String) throws -> Double? {
+        switch parse(buffer, start, end) {
+        case let .number(v): return v
+        case .missing: return .nan
+        case .notANumber: return nil
+        case .infinite:
+            let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<min(end, start + 40)]), as: UTF8.self)
+            throw DataError(.nonFinite, file: file, line: line, problem: "\(place()) is infinite (\(text))",
+                            fix: "replace infinite values with finite numbers")
+        }
+    }
+
     /// Whether a byte is a space or tab.
     @inline(__always)
     static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }

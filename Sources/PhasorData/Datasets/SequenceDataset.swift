@@ -25,12 +25,16 @@ public struct SequenceDataset: Sendable, Equatable {
     public var channels: Int
     public var classNames: [String]
     public var samples: [LabelledSequence]
+    /// What the reader decided about the file (a skipped header row, missing values filled or trimmed); empty for a
+    /// dataset built in memory.
+    public var notes: DatasetNotes
 
-    public init(name: String, channels: Int, classNames: [String], samples: [LabelledSequence]) {
+    public init(name: String, channels: Int, classNames: [String], samples: [LabelledSequence], notes: DatasetNotes? = nil) {
         self.name = name
         self.channels = channels
         self.classNames = classNames
         self.samples = samples
+        self.notes = notes ?? DatasetNotes(file: name)
     }
 
     /// The longest sample's length (0 if empty).
@@ -50,47 +54,18 @@ public struct SequenceDataset: Sendable, Equatable {
     }
 
     /// Per-channel mean and population standard deviation over all time steps of all samples:
-    /// mean_c = (1/N) Σ x[t,c],  std_c = sqrt((1/N) Σ (x[t,c] − mean_c)²),  N = total time steps (two passes, so the
-    /// variance does not suffer the cancellation of Σx² − N·mean²). Zeros for an empty dataset. Sums that overflow
-    /// are redone scaled, so both are finite unless the true std exceeds Double's range.
+    /// mean_c = (1/N) Σ x[t,c],  std_c = sqrt((1/N) Σ (x[t,c] − mean_c)²),  N = total time steps, computed without
+    /// overflow by `Statistics.meanAndStandardDeviation` (finite unless the true std exceeds Double's range).
+    /// Zeros for an empty dataset.
     public func channelStatistics() -> (mean: [Double], std: [Double]) {
-        var sum = [Double](repeating: 0, count: channels)
-        var steps = 0
-        for sample in samples {
-            for t in 0..<sample.length {
-                for c in 0..<channels { sum[c] += sample.values[t * channels + c] }
-            }
-            steps += sample.length
-        }
-        guard steps > 0 else { return ([Double](repeating: 0, count: channels), [Double](repeating: 0, count: channels)) }
-        let n = Double(steps)
-        var mean = sum.map { $0 / n }
-        // Values near Double's limits overflow Σx: then mean_c = Σ (x/N), which cannot overflow (|mean| ≤ max |x|).
-        for c in 0..<channels where !mean[c].isFinite {
-            mean[c] = 0
-            for sample in samples { for t in 0..<sample.length { mean[c] += sample.values[t * channels + c] / n } }
-        }
-        var squares = [Double](repeating: 0, count: channels)
-        for sample in samples {
-            for t in 0..<sample.length {
-                for c in 0..<channels {
-                    let d = sample.values[t * channels + c] - mean[c]
-                    squares[c] += d * d
-                }
-            }
-        }
-        var std = squares.map { ($0 / n).squareRoot() }
-        // d² overflows for |d| > 1e154: then std_c = s·sqrt((1/N) Σ (d/s)²) with s = max |d|. Only a std beyond
-        // Double's range (values of both signs near ±1.8e308) stays infinite, and standardized(mean:std:) refuses it.
-        for c in 0..<channels where !std[c].isFinite {
-            var s = 0.0
-            for sample in samples { for t in 0..<sample.length { s = max(s, abs(sample.values[t * channels + c] - mean[c])) } }
-            guard s.isFinite, s > 0 else { continue }
-            var scaled = 0.0
-            for sample in samples {
-                for t in 0..<sample.length { let d = (sample.values[t * channels + c] - mean[c]) / s; scaled += d * d }
-            }
-            std[c] = s * (scaled / n).squareRoot()
+        let steps = samples.reduce(0) { $0 + $1.length }
+        var mean = [Double](repeating: 0, count: channels), std = [Double](repeating: 0, count: channels)
+        var column = [Double]()
+        column.reserveCapacity(steps)
+        for c in 0..<channels {
+            column.removeAll(keepingCapacity: true)
+            for sample in samples { for t in 0..<sample.length { column.append(sample.values[t * channels + c]) } }
+            (mean[c], std[c]) = Statistics.meanAndStandardDeviation(column)
         }
         return (mean, std)
     }

@@ -7,11 +7,16 @@
 //   @data
 //   v,v,v:v,v,v:LABEL        one case per line: D channels separated by ':', values by ',', the label last
 //
+// Missing values (`?`, NaN — declared by `@missing true`, and NaN-padded variable-length sets) are read by the rule
+// of MissingValues.swift: trailing ones end a shorter sequence, inner ones are filled, and both are counted in the
+// dataset's notes. Lines come from TextLines (UTF-8 byte-order mark, CR LF and lone CR line ends).
+//
 // Checks (each error names the file and line): header keys Phasor cannot honour (time stamps, regression targets,
 // no class labels), a missing `@data`, no cases, a channel count different from @dimensions (or from the first
-// case), channels of one case with different lengths, unequal lengths where `@equalLength true` is declared or a
-// length different from @seriesLength, labels not declared in @classLabel, non-numeric values, missing values
-// (`?`, NaN) and infinite values.
+// case), channels of one case with different numbers of values, unequal numbers of values where `@equalLength true`
+// is declared or a number different from @seriesLength (counted as written, missing values included), labels not
+// declared in @classLabel, non-numeric values and empty cells, infinite values, a case or channel holding only
+// missing values.
 
 enum TSFormat {
     /// Parses a `.ts` file. With `classNames`, labels are read against those (a test set against its training set's
@@ -33,9 +38,11 @@ enum TSFormat {
         var seriesLength: Int? = nil
         var sawData = false
 
+        var lines = try TextLines(buffer, file: file)
         var lineNumber = 0
-        var lineStart = 0
         var samples: [LabelledSequence] = []
+        var missing = MissingValues()
+        var firstRawLength: Int? = nil
         var channels: Int? = nil
         var labelIndex: [String: Int] = [:]
         var channelValues: [[Double]] = []
@@ -45,16 +52,11 @@ enum TSFormat {
             DataError(kind, file: file, line: lineNumber, problem: problem, fix: fix)
         }
 
-        while lineStart < buffer.count {
-            lineNumber += 1
-            var lineEnd = lineStart
-            while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
-            let nextStart = lineEnd + 1
-            var end = lineEnd
-            while end > lineStart, buffer[end - 1] == 0x0D || DecimalParser.isBlank(buffer[end - 1]) { end -= 1 }
-            var start = lineStart
+        while let line = lines.next() {
+            lineNumber = line.number
+            var start = line.start, end = line.end
+            while end > start, DecimalParser.isBlank(buffer[end - 1]) { end -= 1 }
             while start < end, DecimalParser.isBlank(buffer[start]) { start += 1 }
-            defer { lineStart = nextStart }
             if start == end || buffer[start] == UInt8(ascii: "#") { continue }
 
             if !sawData {
@@ -176,19 +178,15 @@ enum TSFormat {
                     throw fail(.raggedRows, "the case has length \(caseLength) but @seriesLength is \(declared)",
                                "fix the case, or declare @equalLength false")
                 }
-                if let first = samples.first, first.length != caseLength {
-                    throw fail(.raggedRows, "the case has length \(caseLength) but earlier cases have \(first.length), and @equalLength true is declared",
+                if let first = firstRawLength, first != caseLength {
+                    throw fail(.raggedRows, "the case has length \(caseLength) but earlier cases have \(first), and @equalLength true is declared",
                                "fix the case, or declare @equalLength false")
                 }
             }
-            // Interleave into time-major order: values[t · C + c].
-            var values = [Double](repeating: 0, count: caseLength * channelCount)
-            for c in 0..<channelCount {
-                channelValues[c].withUnsafeBufferPointer { source in
-                    for t in 0..<caseLength { values[t * channelCount + c] = source[t] }
-                }
-            }
-            samples.append(LabelledSequence(values: values, length: caseLength, label: labelValue))
+            firstRawLength = firstRawLength ?? caseLength
+            // Missing values resolved, channels interleaved into time-major order: values[t · C + c].
+            let sequence = try missing.resolve(Array(channelValues.prefix(channelCount)), file: file, line: lineNumber)
+            samples.append(LabelledSequence(values: sequence.values, length: sequence.length, label: labelValue))
         }
 
         guard sawData else {
@@ -200,10 +198,10 @@ enum TSFormat {
                             fix: "add the cases, one per line")
         }
         return SequenceDataset(name: name, channels: channelCount, classNames: knownClasses ?? declaredClasses ?? [],
-                               samples: samples)
+                               samples: samples, notes: DatasetNotes(file: file, missing: missing))
     }
 
-    /// Parses comma-separated numbers in buffer[start..<end] into `out`.
+    /// Parses comma-separated numbers in buffer[start..<end] into `out` (NaN for a missing value).
     static func parseValues(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [Double],
                             file: String, line: Int, channel: Int) throws {
         var tokenStart = start
@@ -217,21 +215,13 @@ enum TSFormat {
                 throw DataError(.nonNumeric, file: file, line: line, problem: "channel \(channel + 1) has no values",
                                 fix: "every channel needs at least one value")
             }
-            switch DecimalParser.parse(buffer, a, b) {
-            case let .number(v): out.append(v)
-            case .missing:
-                throw DataError(.missingValues, file: file, line: line,
-                                problem: "channel \(channel + 1), value \(out.count + 1) is a missing value (\(token(buffer, a, b)))",
-                                fix: "missing values are not supported; impute or drop them before loading")
-            case .infinite:
-                throw DataError(.nonFinite, file: file, line: line,
-                                problem: "channel \(channel + 1), value \(out.count + 1) is infinite (\(token(buffer, a, b)))",
-                                fix: "replace infinite values with finite numbers")
-            case .notANumber:
+            guard a < b, let value = try DecimalParser.cell(buffer, a, b, file: file, line: line,
+                                                             place: "channel \(channel + 1), value \(out.count + 1)") else {
                 throw DataError(.nonNumeric, file: file, line: line,
                                 problem: "channel \(channel + 1), value \(out.count + 1) \"\(token(buffer, a, b))\" is not a number",
-                                fix: "values must be decimal numbers separated by ','")
+                                fix: "values must be decimal numbers separated by ',' (a missing value is written ?)")
             }
+            out.append(value)
             if tokenEnd >= end { break }
             tokenStart = tokenEnd + 1
         }

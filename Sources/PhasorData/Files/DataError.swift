@@ -17,11 +17,13 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case tooLarge              // a size that overflows or exceeds what the file can hold
         case unsupportedLayout     // a layout Phasor does not read (structured arrays, object arrays, …)
         case nonNumeric            // a cell of a `.ts`/CSV file is not a number
-        case missingValues         // `?`/NaN missing values in a `.ts`/CSV file
+        case missingValues         // a case or channel holding only missing values (`?`, NaN, empty)
         case nonFinite             // an infinite value where a dataset needs finite numbers
         case raggedRows            // rows of different lengths where equal lengths are required
         case channelMismatch       // a case's channel count differs from the header or from other cases
         case unknownLabel          // a class label not declared / not seen in training
+        case implausibleLabels     // a CSV training set's label column holds values (one sample per class, fractions)
+        case badQuotes             // a CSV field with an unclosed double quote, or text after its closing quote
         case missingData           // a `.ts` file without an `@data` section
         case emptyData             // no cases at all
         case badArgument           // a caller passed an invalid argument (fraction out of range, …)

@@ -1,7 +1,8 @@
 // What a file holds, before training on it or loading it as a model (`phasor inspect`): the typed summary of a
 // safetensors file (tensor names, dtypes, shapes, metadata), an .npy array (dtype, shape, value range — of the modulus
-// for complex data) or a dataset (.ts, CSV, or a folder with NAME_TRAIN.ts / NAME_TEST.ts: cases, channels, length
-// range, class counts), Codable to the JSON of the command line (snake_case keys), with its text form.
+// for complex data) or a dataset (.ts, CSV/TSV, or a folder with NAME_TRAIN.ts / NAME_TEST.ts: cases, channels,
+// length range, class counts, the readers' notes), Codable to the JSON of the command line (snake_case keys), with
+// its text form.
 import Foundation
 
 /// A summary of a safetensors, .npy or dataset file.
@@ -70,26 +71,30 @@ public enum FileSummary: Sendable, Equatable, Encodable {
         public let classes: [String]
         public let train: SplitSummary
         public let test: SplitSummary?
+        /// What the readers decided (a skipped header row, missing values filled or trailing), "FILE: DECISION".
+        public let notes: [String]
     }
 
     /// Reads and summarises the file or dataset folder at `path` (the kind from the extension; an unknown extension
-    /// is sniffed: the .npy magic, else safetensors, whose reader explains a mismatch).
-    public init(path: String) throws {
+    /// is sniffed: the .npy magic, else safetensors, whose reader explains a mismatch). `labelColumn` is where a
+    /// CSV/TSV row keeps its label.
+    public init(path: String, labelColumn: LabelColumn = .last) throws {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let ext = (path as NSString).pathExtension.lowercased()
-        if exists && isDirectory.boolValue || ["ts", "csv", "txt"].contains(ext) {
-            let (train, test) = try DatasetLoader.load(path: path)
+        if exists && isDirectory.boolValue || ["ts", "csv", "txt", "tsv"].contains(ext) {
+            let (train, test) = try DatasetLoader.load(path: path, labelColumn: labelColumn)
             self = .dataset(DatasetSummary(file: path, name: train.name, channels: train.channels, classes: train.classNames,
-                                           train: SplitSummary(train), test: test.map(SplitSummary.init)))
-        } else if ext == "npy" || (ext != "safetensors" && Self.hasNpyMagic(path)) {
+                                           train: SplitSummary(train), test: test.map(SplitSummary.init),
+                                           notes: train.notes.messages + (test?.notes.messages ?? [])))
+        } else if ext == "npy" || (ext != "safetensors" && NpyArray.hasMagic(atPath: path)) {
             let array = try NpyArray(contentsOf: path)
             let values: [Double] = array.dtype == .complex128 ? array.asComplex().map { $0.length } : try array.asDoubles()
             let finite = values.filter(\.isFinite)
             self = .npy(NpySummary(file: path, dtype: array.dtype.rawValue, shape: array.shape, elements: array.count,
                                    rangeOf: array.dtype == .complex128 ? "modulus" : nil, nonFinite: values.count - finite.count,
                                    min: finite.min(), max: finite.max(),
-                                   mean: finite.isEmpty ? nil : finite.reduce(0, +) / Double(finite.count)))
+                                   mean: finite.isEmpty ? nil : Statistics.mean(finite)))   // Σx/n would overflow
         } else {
             let file = try SafeTensorsFile(contentsOf: path)
             let tensors = file.tensors.keys.sorted().map { name -> TensorEntry in
@@ -99,11 +104,6 @@ public enum FileSummary: Sendable, Equatable, Encodable {
             self = .safetensors(SafeTensorsSummary(file: path, tensors: tensors, metadata: file.metadata,
                                                    parameters: tensors.reduce(0) { $0 + $1.elements }))
         }
-    }
-
-    static func hasNpyMagic(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path), let head = try? handle.read(upToCount: 6) else { return false }
-        return Array(head) == NpyArray.magic
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -143,6 +143,7 @@ public enum FileSummary: Sendable, Equatable, Encodable {
                 out += "  \(part): \(split.cases) cases, length \(split.minLength)–\(split.maxLength)\n"
                 out += "    classes: \(perClass)\n"
             }
+            for note in s.notes { out += "  note: \(note)\n" }
         }
         return out
     }

@@ -38,6 +38,12 @@ public struct NpyArray: Sendable, Equatable {
 
     public static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]   // "\x93NUMPY"
 
+    /// Whether `path` is a regular file starting with the `.npy` magic (for files without an extension). Never
+    /// blocks: a named pipe or device is not opened.
+    public static func hasMagic(atPath path: String) -> Bool {
+        FileBytes.prefix(path, count: magic.count) == magic
+    }
+
     /// An array from raw little-endian C-order bytes; the count must equal product(shape) × dtype.size.
     public init(shape: [Int], dtype: NpyDType, rawBytes: [UInt8]) throws {
         try ElementCount.requireRawBytes(rawBytes.count, shape: shape, elementSize: dtype.size, dtypeName: dtype.rawValue,

@@ -82,55 +82,44 @@ public struct SelectiveLayer: Sendable, Equatable {
     /// A = −exp(A_log), H × N.
     public var a: [Double] { aLog.map { -Double.exp($0) } }
 
-    /// softplus(x) = log(1 + eˣ), evaluated without overflow.
-    static func softplus(_ x: Double) -> Double { max(x, 0) + Double.log(onePlus: Double.exp(-abs(x))) }
-
-    /// Δ_t, B_t, C_t for the input u (H, L). Throws `nonPositiveStep` if a Δ underflows to 0.
+    /// Δ_t, B_t, C_t for the input u (H, L) (`SelectiveWeights.project`, the routine the Mamba model runs too).
+    /// Throws `nonPositiveStep` if a Δ underflows to 0.
     public func tokens(_ u: [Double], length: Int) throws -> SelectiveTokens {
-        let h = channels, n = states, r = dtRank
+        let h = channels, n = states
         try ArchitectureCheck.input(u, channels: h, length: length)
-        var delta = [Double](repeating: 0, count: length * h)
-        var bt = [Double](repeating: 0, count: length * n), ct = bt
-        var xi = [Double](repeating: 0, count: r + 2 * n)
-        for t in 0..<length {
-            for row in 0..<(r + 2 * n) {
-                var s = 0.0
-                for j in 0..<h { s += xProjWeight[row * h + j] * u[j * length + t] }  // ξ_t = W_x u_t
-                xi[row] = s
-            }
-            for q in 0..<h {
-                var s = dtProjBias[q]
-                for k in 0..<r { s += dtProjWeight[q * r + k] * xi[k] }             // W_dt ξ[0..<R] + b_dt
-                let dt = Self.softplus(s)                                            // Δ_t = softplus(·)
-                guard dt > 0, dt.isFinite else {
-                    throw ArchitectureError.nonPositiveStep("Δ at token \(t), channel \(q) = softplus(\(s)) = \(dt)")
-                }
-                delta[t * h + q] = dt
-            }
-            for k in 0..<n { bt[t * n + k] = xi[r + k]; ct[t * n + k] = xi[r + n + k] }
-        }
-        return SelectiveTokens(length: length, delta: delta, b: bt, c: ct)
+        let weights = SelectiveWeights<Double>(self), np = weights.paddedStates
+        var delta = [Double](repeating: 0, count: h * length)
+        var bp = [Double](repeating: 0, count: length * np), cp = bp
+        try u.withUnsafeBufferPointer { ub in try delta.withUnsafeMutableBufferPointer { db in
+            try bp.withUnsafeMutableBufferPointer { bb in try cp.withUnsafeMutableBufferPointer { cb in
+                try weights.project(ub.baseAddress!, columns: length, delta: db.baseAddress!, b: bb.baseAddress!,
+                                    c: cb.baseAddress!)
+            } }
+        } }
+        var steps = [Double](repeating: 0, count: length * h)
+        for q in 0..<h { for t in 0..<length { steps[t * h + q] = delta[q * length + t] } }  // (H, L) → (L, H)
+        let bt = (0..<(length * n)).map { bp[($0 / n) * np + $0 % n] }, ct = (0..<(length * n)).map { cp[($0 / n) * np + $0 % n] }
+        return SelectiveTokens(length: length, delta: steps, b: bt, c: ct)
     }
 
-    /// y (H, L) from u (H, L) by the selective recurrence from x₀ = 0.
+    /// y (H, L) from u (H, L) by the selective recurrence from x₀ = 0 (`SelectiveWeights.scan`).
     public func forward(_ u: [Double], length: Int) throws -> [Double] {
         if let aImag { return try forwardComplex(u, length: length, aImag: aImag) }
-        let tok = try tokens(u, length: length)
-        let h = channels, n = states, a = a
-        var x = [Double](repeating: 0, count: h * n)
-        var y = [Double](repeating: 0, count: h * length)
-        for t in 0..<length {
-            for q in 0..<h {
-                let dt = tok.delta[t * h + q], ut = u[q * length + t]
-                var out = d[q] * ut
-                for k in 0..<n {
-                    let i = q * n + k
-                    x[i] = Double.exp(dt * a[i]) * x[i] + dt * tok.b[t * n + k] * ut  // x_t = e^{Δ_t A} x_{t−1} + Δ_t B_t u_t
-                    out += tok.c[t * n + k] * x[i]                                   // y_t = C_t x_t + D u_t
-                }
-                y[q * length + t] = out
-            }
-        }
+        let h = channels
+        try ArchitectureCheck.input(u, channels: h, length: length)
+        let weights = SelectiveWeights<Double>(self), np = weights.paddedStates
+        var delta = [Double](repeating: 0, count: h * length), y = delta
+        var bp = [Double](repeating: 0, count: length * np), cp = bp, state = [Double](repeating: 0, count: h * np)
+        try u.withUnsafeBufferPointer { ub in try delta.withUnsafeMutableBufferPointer { db in
+            try bp.withUnsafeMutableBufferPointer { bb in try cp.withUnsafeMutableBufferPointer { cb in
+                try state.withUnsafeMutableBufferPointer { sb in try y.withUnsafeMutableBufferPointer { yb in
+                    try weights.project(ub.baseAddress!, columns: length, delta: db.baseAddress!, b: bb.baseAddress!,
+                                        c: cb.baseAddress!)
+                    weights.scan(ub.baseAddress!, delta: db.baseAddress!, b: bb.baseAddress!, c: cb.baseAddress!,
+                                 columns: length, first: 0, length: length, state: sb.baseAddress!, y: yb.baseAddress!)
+                } }
+            } }
+        } }
         try ArchitectureCheck.output(y, "selective scan output")
         return y
     }

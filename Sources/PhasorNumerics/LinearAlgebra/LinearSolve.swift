@@ -63,20 +63,21 @@ extension ComplexMatrix {
         }
         let ldb = max(rows, columns)
         let m = try lapackInt(rows), n = try lapackInt(columns), nrhs = try lapackInt(b.columns), ldbi = try lapackInt(ldb)
-        var a = elements
+        var a = paddedForLapack(elements, rows: rows, columns: columns)  // OpenBLAS over-reads: see LapackBridge
         // LAPACK overwrites B (ldb × nrhs, ldb = max(m, n)) with X in its first n rows.
-        var work = ComplexMatrix(rows: ldb, columns: b.columns)
-        for j in 0..<b.columns { for i in 0..<rows { work[i, j] = b[i, j] } }
+        var work = [Complex<Double>](repeating: .zero, count: ldb * b.columns)
+        for j in 0..<b.columns { for i in 0..<rows { work[i + j * ldb] = b[i, j] } }
+        work = paddedForLapack(work, rows: ldb, columns: b.columns)
         var s = [Double](repeating: 0, count: min(rows, columns))
         var rank: LapackInt = 0
         let info = try a.withLapackBuffer("leastSquares") { pa in
-            try work.elements.withLapackBuffer("leastSquares") { pb in
+            try work.withLapackBuffer("leastSquares") { pb in
                 LAPACKE_zgelsd(lapackColumnMajor, m, n, nrhs, pa, m, pb, ldbi, &s, rcond, &rank)
             }
         }
         try checkLapack("zgelsd", info, n: min(rows, columns))
         var x = ComplexMatrix(rows: columns, columns: b.columns)
-        for j in 0..<b.columns { for i in 0..<columns { x[i, j] = work[i, j] } }
+        for j in 0..<b.columns { for i in 0..<columns { x[i, j] = work[i + j * ldb] } }
         return LeastSquaresSolution(solution: x, rank: Int(rank), singularValues: s)
     }
 

@@ -1,5 +1,6 @@
 // Singular value decomposition A = U Σ V* by LAPACK's divide-and-conquer zgesdd (thin form: U is m×k, Vh = V* is
-// k×n, k = min(m, n)), and the singular values alone for condition numbers.
+// k×n, k = min(m, n)), and the singular values alone for condition numbers. The input copy is padded
+// (paddedForLapack: OpenBLAS reads past the end of the matrix inside zgesdd).
 import CLapack
 
 /// A = U · diag(singularValues) · Vh, with U*U = I, Vh Vh* = I and singular values non-negative, descending.
@@ -25,7 +26,7 @@ extension ComplexMatrix {
         try requireFinite("svd input")
         let k = min(rows, columns)
         let m = try lapackInt(rows), n = try lapackInt(columns), kk = try lapackInt(k)
-        var a = elements
+        var a = paddedForLapack(elements, rows: rows, columns: columns)
         var s = [Double](repeating: 0, count: k)
         var u = ComplexMatrix(rows: rows, columns: k)
         var vh = ComplexMatrix(rows: k, columns: columns)
@@ -46,7 +47,7 @@ extension ComplexMatrix {
         try requireFinite("singularValues input")
         let k = min(rows, columns)
         let m = try lapackInt(rows), n = try lapackInt(columns)
-        var a = elements
+        var a = paddedForLapack(elements, rows: rows, columns: columns)
         var s = [Double](repeating: 0, count: k)
         var dummy = [Complex<Double>.zero]
         let info = try a.withLapackBuffer("singularValues") { pa in

@@ -29,8 +29,8 @@ public enum DemoPipeline {
                            progress: DemoProgress = DemoProgress()) throws -> DemoSummary {
         try settings.validate()
         let started = Date()
-        do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
-            throw ReportError.stageFailed(stage: "output", reason: "cannot create \(output): \(error.localizedDescription)")
+        do { try AtomicFile.createFolder(atPath: output) } catch let error as FileWriteError {
+            throw ReportError.stageFailed(stage: "output", reason: "cannot create \(output): \(error.reason)")
         }
         var times: [(String, Double)] = []
         func timed<T>(_ name: String, _ body: () throws -> T) throws -> T {

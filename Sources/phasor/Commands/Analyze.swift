@@ -24,6 +24,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var loading: LoadingOptions
     @Option(help: "Training data: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String?
     @Option(help: "The --test-fraction used in training (its held-out part is left out here).") var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Seed of that split (the training --seed).") var seed: UInt64 = 0
     @Option(help: "Rebuild the initialisation θ₀ from this seed (the training --seed) for the PAC-Bayes prior.")
     var initSeed: UInt64?
@@ -46,7 +47,7 @@ struct Analyze: ParsableCommand {
         let m = checkpoint.model
         var source: BatchSource?
         if let data {
-            let (train, _) = try DataSplits.load(data: data, test: nil, testFraction: testFraction, seed: seed)
+            let (train, _) = try DataSplits.load(data: data, test: nil, testFraction: testFraction, seed: seed, options: dataset)
             source = try checkpoint.modelInputs(train)
         }
         if initSeed != nil, `init` != nil { throw CLIError("give either --init-seed or --init, not both") }

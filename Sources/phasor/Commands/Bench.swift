@@ -9,7 +9,7 @@ import PhasorNumerics
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time library kernels (median milliseconds after warm-up).",
-        subcommands: [BenchS4D.self]
+        subcommands: [BenchS4D.self, BenchMamba.self]
     )
 }
 
@@ -57,27 +57,8 @@ struct BenchS4D: ParsableCommand {
         let u = (0..<(batch * h * length)).map { _ in g.normal() }
         let dOut = (0..<(batch * h * length)).map { _ in g.normal() }
 
-        // Median wall-clock ms and median process CPU ms (all threads) per call: on a shared machine the CPU time
-        // shows the cost even when other processes hold the cores.
-        func cpuNow() -> Double {
-            var t = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-            return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
-        }
-        func medianOf(_ x: [Double]) -> Double {
-            let s = x.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
         func median(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
-            try body()                                                   // warm-up
-            var wall: [Double] = [], cpu: [Double] = []
-            for _ in 0..<repeats {
-                let start = DispatchTime.now().uptimeNanoseconds, c0 = cpuNow()
-                try body()
-                cpu.append(cpuNow() - c0)
-                wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            }
-            return (medianOf(wall), medianOf(cpu))
+            try Timing.median(repeats: repeats, body)
         }
         let kernelTime = try median { _ = try layer.kernel(length: length) }
         let layerTime: (wall: Double, cpu: Double)

@@ -20,6 +20,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Separate test file (optional).") var test: String?
     @Option(help: "Rebuild the held-out test part of a single file (same value and --seed as in training).")
     var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Seed of the --test-fraction split.") var seed: UInt64 = 0
     @Option(help: "Batch size.") var batch = 64
     @Option(help: "Threads.") var threads = 2
@@ -27,7 +28,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let checkpoint = try loading.checkpoint(model)
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let set = testSet ?? trainSet
         let source = try checkpoint.labelledSource(set)
         let e = try checkpoint.evaluate(source, batchSize: batch, threads: threads)

@@ -20,8 +20,10 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @OptionGroup var dataset: DatasetOptions
+
     func run() throws {
-        let summary = try FileSummary(path: file)
+        let summary = try FileSummary(path: file, labelColumn: dataset.labelColumn)
         if json { try JSONOutput.print(summary) } else { print(summary.text, terminator: "") }
     }
 }

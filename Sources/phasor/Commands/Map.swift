@@ -17,7 +17,10 @@ struct Map: ParsableCommand {
         (oscillators with relu(A_diag) = 0 have no eigen-reading: a double integrator); an S6 model by its rates \
         A = −exp(A_log) at the resting step softplus(b_dt). --system reads tensors A, B, C, D (real, or complex with a trailing axis of \
         2) with __metadata__ {"dt": "…"} for a discrete system; a large κ(V) (> 1e8) flags the eigen-reading as \
-        meaningless and adds the Schur reading. Undefined times are null.
+        meaningless and adds the Schur reading. Undefined times are null. --model with --tokens (int64 ids, (L)) \
+        reads a Mamba language model's selective layers along that sequence: per token and channel Δ_t, \
+        μ_t = exp(Δ_t A) and τ_t = 1/(Δ_t|A|) (the full per-channel arrays with --layer), channel memory, token effects, \
+        Lyapunov exponents per layer and of the whole model (docs/mamba.md).
         """
     )
 
@@ -28,15 +31,18 @@ struct Map: ParsableCommand {
     @Option(help: "Only this channel (default: all).") var channel: Int?
     @Flag(help: "Print the reading as JSON.") var json = false
     @Option(help: "Write the spectrum (λ in the complex plane) as an SVG.") var plot: String?
+    @Option(help: "Token ids (.npy int64, (L)) for a Mamba language model --model.") var tokens: String?
 
     func validate() throws {
         guard (model == nil) != (system == nil) else { throw ValidationError("give exactly one of --model or --system") }
         if system != nil, layer != nil || channel != nil {
             throw ValidationError("--layer and --channel apply to --model only")
         }
+        if tokens != nil, system != nil || plot != nil { throw ValidationError("--tokens reads a Mamba --model; it has no --plot") }
     }
 
     func run() throws {
+        if let model, let tokens { return try MambaMap.run(model: model, tokens: tokens, layer: layer, channel: channel, json: json) }
         if let model { try runModel(model) } else if let system { try runSystem(system) }
     }
 

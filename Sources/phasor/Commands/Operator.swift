@@ -15,15 +15,23 @@ struct Operator: ParsableCommand {
         discussion: """
         Each nonlinearity is replaced by a Chebyshev polynomial of --degree fitted on the range its inputs reach on the \
         training data (default; exact graded components), or expanded in its Taylor series (--formulation taylor, \
-        divergence is detected and reported). LayerNorm gains are taken from the model's own forward pass (exact).
+        divergence is detected and reported). LayerNorm gains are taken from the model's own forward pass (exact). \
+        With --tokens (int64 ids, (L)) the model is a Mamba language model and the operator is one selective layer's \
+        hidden attention y_t = Σ_s K_{t,s} u_s + D u_t along the tokens: identity error against the scan, heat maps per \
+        channel group (--plot), range of influence per token (docs/mamba.md).
         """
     )
 
     @Option(help: "Checkpoint (.safetensors).") var model: String
     @OptionGroup var loading: LoadingOptions
-    @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String
+    @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String?
+    @Option(help: "Token ids (.npy int64, (L)) for a Mamba language model (instead of --data).") var tokens: String?
+    @Option(help: "With --tokens: the layer whose hidden attention is computed.") var layer = 0
+    @Option(help: "With --tokens: channel groups (one heat map each).") var groups = 8
+    @Option(help: "With --tokens: fraction of Σ_s |K u| the range of influence covers.") var mass = 0.9
     @Option(help: "Separate test file (optional).") var test: String?
     @Option(help: "Held-out test part of a single file (same value and --seed as in training).") var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "Seed of the --test-fraction split.") var seed: UInt64 = 0
     @Option(help: "Maximum interaction order P (1…25).") var maxOrder: Int = 5
     @Option(help: "chebyshev (default) or taylor.") var formulation: OperatorSettings.Kind = .chebyshev
@@ -44,11 +52,15 @@ struct Operator: ParsableCommand {
     enum Center: String, ExpressibleByArgument, CaseIterable { case zero, mean }
 
     func run() throws {
+        if let tokens {
+            return try MambaOperatorCommand.run(model: model, tokens: tokens, layer: layer, groups: groups, mass: mass, plot: plot, json: json)
+        }
+        guard let data else { throw CLIError("give --data (or --tokens for a Mamba language model)") }
         guard maxOrder >= 1, maxOrder <= 25 else {
             throw CLIError("--max-order \(maxOrder) is outside 1…25 (the cost grows as P³ and high powers overflow)")
         }
         let checkpoint = try loading.checkpoint(model)
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let fitInputs = try checkpoint.modelInputs(trainSet)
         let evalInputs = try testSet.map { try checkpoint.modelInputs($0) } ?? fitInputs
         let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])

@@ -24,7 +24,9 @@ struct RingCommand: ParsableCommand {
         towards decreasing node index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is a "warning". \
         A LinOSS layer is multi-input multi-output: its modes (two per oscillator) form ONE ring for all channels \
         (--channel does not apply; --layer-input takes (L, H) or (B, L, H)); oscillators without an eigen-reading \
-        (relu(A_diag) = 0) run by their 2×2 recurrence beside it.
+        (relu(A_diag) = 0) run by their 2×2 recurrence beside it. With --tokens (int64 ids) the model is a Mamba \
+        language model and the ring is channel --channel of selective layer --layer along those tokens, with a \
+        token-dependent circulant coupling (docs/mamba.md).
         """
     )
 
@@ -32,14 +34,23 @@ struct RingCommand: ParsableCommand {
     @OptionGroup var loading: LoadingOptions
     @Option(help: "The S4D layer.") var layer: Int = 0
     @Option(help: "The channel of that layer.") var channel: Int = 0
-    @Option(help: "Model input X (.npy): (B, L, d_input) or (L, d_input); with --layer-input the layer's own input.")
-    var input: String
+    @Option(name: .customLong("input"), help: "Model input X (.npy): (B, L, d_input) or (L, d_input); with --layer-input the layer's own input.")
+    var inputPath: String?
+    private var input: String { inputPath ?? "" }
+    @Option(help: "Token ids (.npy int64, (L) or (B, L)) for a Mamba language model (instead of --input).") var tokens: String?
     @Flag(help: "--input is the sequence the layer itself sees: (L), (B, L) or (B, L, H).") var layerInput = false
     @Option(help: "Which sample b of a batched input.") var sample: Int = 0
     @Option(help: "Write the space–time picture (node × time, hue = phase) as an SVG.") var plot: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
+    func validate() throws {
+        guard (inputPath == nil) != (tokens == nil) else { throw ValidationError("give exactly one of --input or --tokens") }
+    }
+
     func run() throws {
+        if let tokens {
+            return try MambaRing.run(model: model, tokens: tokens, layer: layer, channel: channel, sample: sample, plot: plot, json: json)
+        }
         let x = try NpyArray(contentsOf: input)
         let values = try x.asDoubles()
         try requireFinite(values, "input \(input)")

@@ -28,6 +28,7 @@ struct Train: ParsableCommand {
     var test: String?
     @Option(help: "For a single file without test split: the stratified fraction held out as test set.")
     var testFraction: Double?
+    @OptionGroup var dataset: DatasetOptions
     @Option(help: "The sequence-mixing core: s4d, linoss-im, linoss-imex or s6.") var core: CoreKind = .s4d
     @Option(help: "Number of blocks.") var layers = 4
     @Option(help: "Model width H.") var dModel = 128
@@ -42,6 +43,8 @@ struct Train: ParsableCommand {
     @Option(help: "Learning-rate schedule: cosine or constant (default: the core's recipe).") var schedule: LearningRateSchedule?
     @Flag(help: "S4D: LayerNorm before each block instead of after (the other cores' blocks are always pre-norm).") var prenorm = false
     @Option(name: .customLong("init"), help: "S4D initialisation: lin, inv or real.") var initialisation: S4DInit = .lin
+    @Option(help: "Start from the spectrum (log_dt, log_A_real, A_imag) of an S4D layer file written by `phasor design` or `phasor identify --out`; C, D and the other weights stay seeded.")
+    var initFrom: String?
     @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
     @Option(help: "Global gradient-norm clip (0: off; default: the core's recipe).") var clip: Double?
     @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
@@ -66,7 +69,7 @@ struct Train: ParsableCommand {
     func run() throws {
         let started = Date()
         try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
-        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed)
+        let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
         let recipe = core.recipe, lr = self.lr ?? recipe.learningRate, batch = self.batch ?? recipe.batchSize
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
@@ -81,6 +84,12 @@ struct Train: ParsableCommand {
                                       threads: threads, precision: precision, schedule: schedule ?? recipe.schedule)
         try model.validate()
         try options.validate()
+        var initial: S4Model?
+        if let initFrom, !resume {
+            var seeded = try S4Model(configuration: model, seed: seed)
+            try seeded.initialiseSpectrum(from: try ModelFile.loadCores(path: initFrom).cores)
+            initial = seeded
+        }
         // Checked before the banner below, so a failure here is still the run's only line on stderr (the trainer
         // computes the same statistics again).
         _ = try InputStandardisation(sequences: trainingData.train.sequences, lengths: trainingData.train.lengths,
@@ -93,7 +102,7 @@ struct Train: ParsableCommand {
         var bar: ProgressBar?
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
-            resume: resume,
+            resume: resume, initialModel: initial,
             onBatch: { p in
                 if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
                 bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))

@@ -23,14 +23,12 @@ enum OutputPaths {
                 throw DataError(.badArgument, file: path, problem: "the output path is a folder",
                                 fix: "give a file name inside it")
             }
+            _ = try AtomicFile.destination(of: path)   // not a device, FIFO or socket; a name that fits; links followed
         }
     }
 
     /// Creates `folder` (and its parents) for figure files, or throws one line saying why it cannot.
     static func createFolder(_ folder: String) throws {
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw DataError(.unreadable, file: folder, problem: "the folder cannot be created (\(error.localizedDescription))",
-                            fix: "choose a --plot folder in a writable place")
-        }
+        try AtomicFile.createFolder(atPath: folder)   // one line: a file in the way, permissions (never Code=516)
     }
 }
