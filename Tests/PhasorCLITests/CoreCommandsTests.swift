@@ -84,6 +84,22 @@ private func json(_ r: CLIResult) throws -> [String: Any] {
         #expect(taylor.status != 0 && taylor.stderr.split(separator: "\n").count == 1 && taylor.stderr.contains("tanh-form GELU"))
     }
 
+    @Test func s6RingAndOperatorOnATrainedModel() throws {
+        let dir = cliTemporaryDirectory(), csv = dir.appendingPathComponent("ramps.csv")
+        try writeRampCSV(csv)
+        let out = dir.appendingPathComponent("m.safetensors").path
+        #expect(try CLI.run(["train", "--data", csv.path, "--out", out, "--core", "s6", "--layers", "2", "--d-model", "4",
+                             "--d-state", "3", "--epochs", "2", "--batch", "6", "--seed", "4"]).status == 0)
+        let x = dir.appendingPathComponent("x.npy").path
+        try writeNpy(URL(fileURLWithPath: x), shape: [6, 1], values: [0, 1, 2, 3, 4, 5])
+        let r = try CLI.run(["ring", "--model", out, "--layer", "1", "--channel", "2", "--input", x, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((try json(r)["max_abs_difference_vs_scan"] as? Double).map { $0 <= 1e-12 } == true)
+        let op = try CLI.run(["operator", "--model", out, "--data", csv.path, "--layer", "1", "--groups", "2", "--json"])
+        #expect(op.status == 0, "\(op.stderr)")
+        #expect((try json(op)["identity_error"] as? Double).map { $0 <= 1e-12 } == true)
+    }
+
     @Test func whatDoesNotApplyIsOneLine() throws {
         let dir = cliTemporaryDirectory(), csv = dir.appendingPathComponent("ramps.csv")
         try writeRampCSV(csv)
@@ -96,7 +112,8 @@ private func json(_ r: CLIResult) throws -> [String: Any] {
             (["train", "--data", csv.path, "--out", out, "--core", "linoss-im", "--ssm-lr", "0.01"], "--ssm-lr is an S4D option"),
             (["train", "--data", csv.path, "--out", out, "--core", "s4d", "--dt-rank", "2"], "--dt-rank is an S6 option"),
             (["map", "--model", linoss, "--channel", "0"], "--channel selects an S4D channel"),
-            (["operator", "--model", s6, "--data", csv.path], "not LTI"),
+            (["ring", "--model", s6, "--layer", "3", "--input", ArchitectureFixture.path("s6/s6.input.npy")], "layer 3 does not exist"),
+            (["operator", "--model", s6, "--data", csv.path, "--layer", "2"], "layer 2 does not exist"),
         ]
         for (arguments, fragment) in cases {
             let r = try CLI.run(arguments)

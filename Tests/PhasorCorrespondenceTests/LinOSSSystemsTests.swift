@@ -86,3 +86,19 @@ private func mixedLayer(_ scheme: LinOSSScheme, seed: UInt64) throws -> LinOSSLa
         } }
     }
 }
+
+@Suite struct SelectiveClassifierRingTests {
+    @Test(arguments: [0, 3])
+    func ringOfAnS6ChannelIsTheModelsLayer(channel: Int) throws {
+        let c = S4ModelConfiguration(dInput: 2, dModel: 4, dState: 5, layers: 2, classes: 2, prenorm: true, dropout: 0, core: .s6)
+        let model = try S4Model(configuration: c, seed: 3), L = 25
+        var g = SeededGenerator(seed: 4)
+        let x = (0..<(2 * L)).map { _ in 2 * g.normal() }
+        let t = try model.evaluate(inputs: x, batch: 1, length: L).layers[1]
+        guard case .s6(let selective) = model.block(1).core else { Issue.record("not an S6 layer"); return }
+        let report = try SelectiveRingReport(layer: 1, selective: selective, input: t.blockInput,
+                                             tokens: try selective.tokens(t.blockInput, length: L), output: t.ssmOutput,
+                                             channel: channel)
+        #expect(report.maxAbsDifferenceVsScan <= 1e-12 && report.nodesCount == 5 && report.length == L)
+    }
+}

@@ -18,7 +18,9 @@ struct Operator: ParsableCommand {
         divergence is detected and reported). LayerNorm gains are taken from the model's own forward pass (exact). \
         With --tokens (int64 ids, (L)) the model is a Mamba language model and the operator is one selective layer's \
         hidden attention y_t = Σ_s K_{t,s} u_s + D u_t along the tokens: identity error against the scan, heat maps per \
-        channel group (--plot), range of influence per token (docs/mamba.md).
+        channel group (--plot), range of influence per token (docs/mamba.md). An S6 classifier is not LTI either: its \
+        operator is the same kernel of layer --layer on the first evaluated sample of --data (the polynomial operator \
+        of the LTI cores, S4D and LinOSS, needs a fixed linear map per layer).
         """
     )
 
@@ -26,9 +28,9 @@ struct Operator: ParsableCommand {
     @OptionGroup var loading: LoadingOptions
     @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String?
     @Option(help: "Token ids (.npy int64, (L)) for a Mamba language model (instead of --data).") var tokens: String?
-    @Option(help: "With --tokens: the layer whose hidden attention is computed.") var layer = 0
-    @Option(help: "With --tokens: channel groups (one heat map each).") var groups = 8
-    @Option(help: "With --tokens: fraction of Σ_s |K u| the range of influence covers.") var mass = 0.9
+    @Option(help: "With --tokens or an S6 model: the layer whose hidden attention is computed.") var layer = 0
+    @Option(help: "With --tokens or an S6 model: channel groups (one heat map each).") var groups = 8
+    @Option(help: "With --tokens or an S6 model: fraction of Σ_s |K u| the range of influence covers.") var mass = 0.9
     @Option(help: "Separate test file (optional).") var test: String?
     @Option(help: "Held-out test part of a single file (same value and --seed as in training).") var testFraction: Double?
     @OptionGroup var dataset: DatasetOptions
@@ -66,6 +68,14 @@ struct Operator: ParsableCommand {
         let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])
         let evaluation = evalInputs.batch(Array(0..<(samples > 0 ? min(samples, evalInputs.count) : evalInputs.count))[...])
         guard evaluation.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
+        if checkpoint.model.configuration.core == .s6 {
+            // not LTI: the operator is the data-dependent kernel K_t,s of layer --layer on the first evaluated sample
+            let n = evaluation.lengths[0], d = checkpoint.model.configuration.dInput
+            let report = try HiddenAttentionReport(source: model, model: checkpoint.model, input: Array(evaluation.inputs[0 ..< n * d]),
+                                                   length: n, layer: layer, groups: groups, mass: mass)
+            return try MambaOperatorCommand.present(report, what: "S6 layer \(layer)'s \(checkpoint.model.configuration.dModel) channels "
+                + "over the \(n) steps of the first evaluated sample", plot: plot, json: json)
+        }
         var settings = OperatorSettings()
         settings.maxOrder = maxOrder; settings.kind = formulation; settings.degree = degree
         settings.sigmoidDegree = sigmoidDegree; settings.floor = floor; settings.ridge = ridge

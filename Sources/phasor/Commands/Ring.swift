@@ -24,7 +24,8 @@ struct RingCommand: ParsableCommand {
         towards decreasing node index (S4D-Lin: MΔ/2); a wave that laps the ring within L steps is a "warning". \
         A LinOSS layer is multi-input multi-output: its modes (two per oscillator) form ONE ring for all channels \
         (--channel does not apply; --layer-input takes (L, H) or (B, L, H)); oscillators without an eigen-reading \
-        (relu(A_diag) = 0) run by their 2×2 recurrence beside it. With --tokens (int64 ids) the model is a Mamba \
+        (relu(A_diag) = 0) run by their 2×2 recurrence beside it. An S6 layer's channel --channel is a ring of its N \
+        states with a coupling that changes every step (Δ_t, B_t, C_t depend on the input). With --tokens (int64 ids) the model is a Mamba \
         language model and the ring is channel --channel of selective layer --layer along those tokens, with a \
         token-dependent circulant coupling (docs/mamba.md).
         """
@@ -90,33 +91,44 @@ struct RingCommand: ParsableCommand {
         if let plot { print("wrote \(plot)") }
     }
 
-    /// A LinOSS layer as one ring of its modes (all channels), on the model's input (`checkpoint` given: run through
-    /// the model as `predict` runs it) or on the layer's own input (B, L, H) / (L, H).
+    /// A LinOSS layer as one ring of its modes (all channels), or channel --channel of an S6 layer as a ring with a
+    /// token-dependent coupling, on the model's input (`checkpoint` given: run through the model as `predict` runs it)
+    /// or on the layer's own input (B, L, H) / (L, H).
     private func runLayer(_ model: S4Model, checkpoint: Checkpoint?, _ x: NpyArray, _ values: [Double]) throws {
         guard layer >= 0, layer < model.configuration.layers else {
             throw CLIError("layer \(layer) does not exist: the checkpoint has \(model.configuration.layers) layer(s)")
         }
-        guard case .linoss(let core) = model.block(layer).core else {
-            throw CLIError("the ring of a \(model.configuration.core.rawValue) layer is not implemented here (LTI cores only: S4D, LinOSS)")
-        }
-        let h = core.channels, u: [Double], reference: [Double]
+        let core = model.block(layer).core, h = core.channels, length: Int, u: [Double], reference: [Double]
         if let checkpoint {
-            let (length, sampleValues) = try modelSample(x, values, dInput: model.configuration.dInput)
+            let sampleValues: [Double]
+            (length, sampleValues) = try modelSample(x, values, dInput: model.configuration.dInput)
             let trace = try checkpoint.trace(inputs: sampleValues, batch: 1, length: length)
             u = trace.layers[layer].blockInput; reference = trace.layers[layer].ssmOutput      // (H, L) of sample 0
         } else {
-            let length: Int
             (length, u) = try layerSequences(x, values, channels: h)
-            reference = try SequenceCore.linoss(core).output(u, batch: 1, length: length)      // the model's own core
+            reference = try core.output(u, batch: 1, length: length)                            // the model's own core
         }
-        let report = try LayerRingReport(layer: layer, core: core, sample: sample, input: u, reference: reference,
-                                         fromModelInput: checkpoint != nil)
-        if let plot, report.nodesCount > 0 { try AtomicFile.write(Charts.file(try Charts.spaceTime(report.nodeStates)), to: plot) }
-        if json { try JSONOutput.print(report); return }
-        print("layer \(layer) (\(report.core.rawValue), \(h) channels): ring of \(report.nodesCount) nodes (two modes per oscillator), \(report.length) steps")
-        print("  ring output vs the model's own layer output: max |difference| = \(report.maxAbsDifferenceVsModel)")
-        for w in report.warnings { print("  warning: \(w)") }
-        if let plot, report.nodesCount > 0 { print("wrote \(plot)") }
+        switch core {
+        case .linoss(let linoss):
+            let report = try LayerRingReport(layer: layer, core: linoss, sample: sample, input: u, reference: reference,
+                                             fromModelInput: checkpoint != nil)
+            if let plot, report.nodesCount > 0 { try AtomicFile.write(Charts.file(try Charts.spaceTime(report.nodeStates)), to: plot) }
+            if json { try JSONOutput.print(report); return }
+            print("layer \(layer) (\(report.core.rawValue), \(h) channels): ring of \(report.nodesCount) nodes (two modes per oscillator), \(report.length) steps")
+            print("  ring output vs the model's own layer output: max |difference| = \(report.maxAbsDifferenceVsModel)")
+            for w in report.warnings { print("  warning: \(w)") }
+        case .s6(let selective):
+            let report = try SelectiveRingReport(layer: layer, selective: selective, input: u,
+                                                 tokens: try selective.tokens(u, length: length), output: reference, channel: channel)
+            if let plot { try AtomicFile.write(Charts.file(try Charts.spaceTime(report.nodeStates)), to: plot) }
+            if json { try JSONOutput.print(report); return }
+            print("layer \(layer) channel \(channel) (s6): ring of \(report.nodesCount) nodes, \(length) steps, coupling W_t = F diag(μ_t) F⁻¹ per step")
+            print("  ring output vs the model's own layer output: max |difference| = \(report.maxAbsDifferenceVsScan)")
+            print("  \(report.note)")
+        case .s4d:
+            throw CLIError("an S4D layer's ring is per channel")
+        }
+        if let plot { print("wrote \(plot)") }
     }
 
     /// (L, u (H, L)) from a layer input (B, L, H) or (L, H): every channel of one sample.
