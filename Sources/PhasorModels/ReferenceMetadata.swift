@@ -41,6 +41,13 @@ public struct ReferenceMetadata: Sendable {
             + "(\(key) \"\(expected)\"); Phasor runs that reference block exactly and no variant of it")
     }
 
+    /// The switches of a reference skeleton whose block is pre-norm, full GLU, mean pooling with a norm of ε 1e-5
+    /// (the linoss-repo and log-ncde-mamba skeletons): the metadata its recipe writes, and what a file must not contradict.
+    static func skeleton(family: String, block: String, norm: String, normAffine: Bool, gelu: GELUForm) -> [String: String] {
+        [familyKey: family, blockKey: block, normKey: norm, normAffineKey: normAffine ? "true" : "false",
+         normEpsilonKey: "1e-05", geluKey: gelu.rawValue, poolingKey: "mean", activationKey: "full_glu", prenormKey: "true"]
+    }
+
     /// Throws when a stated switch differs from the skeleton's (`skeleton`: key → the value the reference always has;
     /// "prenorm" through `requirePrenorm`, "norm_eps" compared as a number). Absent keys are the skeleton's.
     func requireSkeleton(_ skeleton: [String: String], name: String, options: ModelLoadOptions) throws {

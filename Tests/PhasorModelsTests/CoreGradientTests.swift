@@ -24,6 +24,15 @@ func randomLinOSS(channels h: Int, oscillators p: Int, scheme: LinOSSScheme, see
     return layer
 }
 
+/// Each parameter array's analytic gradient against central differences of `f` at `base` (≤ 1e-6 relative).
+func checkGradients<T>(_ base: T, _ f: (T) throws -> Double,
+                       _ cases: [(values: [Double], analytic: [Double], set: (inout T, [Double]) -> Void)]) throws {
+    for c in cases {
+        let fd = try numericalGradient(c.values) { v in var t = base; c.set(&t, v); return try f(t) }
+        #expect(relativeError(c.analytic, fd) <= 1e-6)
+    }
+}
+
 @Suite struct CoreGradientTests {
     @Test(arguments: LinOSSScheme.allCases)
     func linossBatchedForwardIsTheLayersRecurrence(scheme: LinOSSScheme) throws {
@@ -49,17 +58,14 @@ func randomLinOSS(channels h: Int, oscillators p: Int, scheme: LinOSSScheme, see
         let (du, grad) = try layer.backward(tape, outputGradient: g)
         func f(_ l: LinOSSLayer, _ x: [Double]) throws -> Double { dot(try l.forward(batch: x, count: B, length: L).0, g) }
         #expect(relativeError(du, try numericalGradient(u) { try f(layer, $0) }) <= 1e-6)
-        func check(_ values: [Double], _ analytic: [Double], _ set: (inout LinOSSLayer, [Double]) -> Void) throws {
-            let fd = try numericalGradient(values) { v in var l = layer; set(&l, v); return try f(l, u) }
-            #expect(relativeError(analytic, fd) <= 1e-6)
-        }
-        try check(layer.aDiag, grad.aDiag) { $0.aDiag = $1 }                 // 0 for the clamped oscillator
-        #expect(grad.aDiag[1] == 0)
-        try check(layer.steps, grad.steps) { $0.steps = $1 }
-        try check(layer.d, grad.d) { $0.d = $1 }
+        #expect(grad.aDiag[1] == 0)                                           // the clamped oscillator (relu)
         let pairs = LinOSSLayout.pairs
-        try check(pairs(layer.b), pairs(grad.b)) { $0.b = LinOSSLayout.complex($1) }
-        try check(pairs(layer.c), pairs(grad.c)) { $0.c = LinOSSLayout.complex($1) }
+        try checkGradients(layer, { try f($0, u) }, [
+            (layer.aDiag, grad.aDiag, { $0.aDiag = $1 }), (layer.steps, grad.steps, { $0.steps = $1 }),
+            (layer.d, grad.d, { $0.d = $1 }),
+            (pairs(layer.b), pairs(grad.b), { $0.b = LinOSSLayout.complex($1) }),
+            (pairs(layer.c), pairs(grad.c), { $0.c = LinOSSLayout.complex($1) }),
+        ])
     }
 
     @Test(arguments: [CoreKind.linossIM, .linossIMEX], [false, true])
@@ -99,15 +105,12 @@ func randomLinOSS(channels h: Int, oscillators p: Int, scheme: LinOSSScheme, see
         let (du, grad) = try layer.backward(tape, outputGradient: g)
         func f(_ l: SelectiveLayer, _ x: [Double]) throws -> Double { dot(try l.forward(batch: x, count: B, length: L).0, g) }
         #expect(relativeError(du, try numericalGradient(u) { try f(layer, $0) }) <= 1e-6)
-        func check(_ values: [Double], _ analytic: [Double], _ set: (inout SelectiveLayer, [Double]) -> Void) throws {
-            let fd = try numericalGradient(values) { v in var l = layer; set(&l, v); return try f(l, u) }
-            #expect(relativeError(analytic, fd) <= 1e-6)
-        }
-        try check(layer.aLog, grad.aLog) { $0.aLog = $1 }
-        try check(layer.d, grad.d) { $0.d = $1 }
-        try check(layer.xProjWeight, grad.xProjWeight) { $0.xProjWeight = $1 }
-        try check(layer.dtProjWeight, grad.dtProjWeight) { $0.dtProjWeight = $1 }
-        try check(layer.dtProjBias, grad.dtProjBias) { $0.dtProjBias = $1 }
+        try checkGradients(layer, { try f($0, u) }, [
+            (layer.aLog, grad.aLog, { $0.aLog = $1 }), (layer.d, grad.d, { $0.d = $1 }),
+            (layer.xProjWeight, grad.xProjWeight, { $0.xProjWeight = $1 }),
+            (layer.dtProjWeight, grad.dtProjWeight, { $0.dtProjWeight = $1 }),
+            (layer.dtProjBias, grad.dtProjBias, { $0.dtProjBias = $1 }),
+        ])
     }
 
     @Test(arguments: GELUForm.allCases, [false, true])

@@ -35,12 +35,8 @@ enum LinOSSLayout: ModelLayout {
     }
 
     /// The reference's switches (§1.2 metadata) — what this skeleton always is ("discretization" is the core kind's).
-    static let skeleton: [String: String] = [
-        ReferenceMetadata.familyKey: "linoss", ReferenceMetadata.blockKey: "linoss-repo",
-        ReferenceMetadata.normKey: "batch", ReferenceMetadata.normAffineKey: "false", ReferenceMetadata.normEpsilonKey: "1e-05",
-        ReferenceMetadata.geluKey: "tanh", ReferenceMetadata.poolingKey: "mean", ReferenceMetadata.activationKey: "full_glu",
-        ReferenceMetadata.prenormKey: "true",
-    ]
+    static let skeleton = ReferenceMetadata.skeleton(family: "linoss", block: "linoss-repo", norm: "batch", normAffine: false,
+                                                     gelu: .tanh)
 
     static func parameterShapes(_ c: S4ModelConfiguration) -> [(name: String, shape: [Int])] {
         let h = c.dModel, p = c.dState

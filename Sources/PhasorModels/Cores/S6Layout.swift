@@ -32,12 +32,8 @@ enum S6Layout: ModelLayout {
     }
 
     /// The reference's switches (§1.2 metadata) — what this skeleton always is.
-    static let skeleton: [String: String] = [
-        ReferenceMetadata.familyKey: "s6", ReferenceMetadata.blockKey: "log-ncde-mamba",
-        ReferenceMetadata.normKey: "layer", ReferenceMetadata.normAffineKey: "true", ReferenceMetadata.normEpsilonKey: "1e-05",
-        ReferenceMetadata.geluKey: "erf", ReferenceMetadata.poolingKey: "mean", ReferenceMetadata.activationKey: "full_glu",
-        ReferenceMetadata.prenormKey: "true",
-    ]
+    static let skeleton = ReferenceMetadata.skeleton(family: "s6", block: "log-ncde-mamba", norm: "layer", normAffine: true,
+                                                     gelu: .erf)
 
     static func parameterShapes(_ c: S4ModelConfiguration) -> [(name: String, shape: [Int])] {
         let h = c.dModel, n = c.dState, r = c.dtRank
