@@ -70,10 +70,23 @@ public enum ModelAnalysis {
         var warnings: [String] = []
         var modes: [ModeTimescale] = []
         var layers: [LayerAnalysis] = []
+        var oscillators = 0                                                  // real state dimension of all layers
         for i in 0..<c.layers {
-            let systems = try model.block(i).core.s4d.diagonalSystems()      // the one S4D → diagonal conversion
-            modes += try TimescaleAnalysis.modes(layer: i, channels: systems)
-            let channels = systems.map(\.ssm)
+            let channels: [DiagonalSSM], shared: Bool
+            switch try model.block(i).core.diagonalSystems() {              // the one conversion per core
+            case .channels(let systems):
+                modes += try TimescaleAnalysis.modes(layer: i, channels: systems)
+                channels = systems.map(\.ssm); shared = false
+                oscillators += c.dModel * c.dState
+            case .mimo(let causal, let anticausal):
+                // One state shared by all channels: channel h is the path input h → output h through it.
+                modes += try TimescaleAnalysis.modes(layer: i, reading: causal)
+                channels = try (0..<c.dModel).map { try causal.channelPath($0) }; shared = true
+                oscillators += 2 * causal.modes.count * (anticausal == nil ? 1 : 2)
+                if anticausal != nil {
+                    warnings.append("layer \(i): bidirectional S5 — correlation, memory capacity and entropy describe its causal half only")
+                }
+            }
             var correlation: LayerCorrelation?
             do {
                 correlation = try LayerCorrelation(layer: i, channels: channels, length: options.kernelLength, maxLag: options.maxLag)
@@ -104,11 +117,13 @@ public enum ModelAnalysis {
                                      meanPerLag: (0..<options.memoryLags).map { l in defined.reduce(0) { $0 + $1.perLag[l] } / k },
                                      meanTotal: defined.reduce(0) { $0 + $1.total } / k,
                                      meanRank: defined.reduce(0) { $0 + $1.total + $1.tail } / k,
-                                     stateDimension: c.dState)
+                                     stateDimension: defined[0].stateDimension)
             }
             var entropy: StateEntropy?
             if !stable.isEmpty {
-                do { entropy = try StateEntropy(channels: stable) } catch { warnings.append("layer \(i): entropy not computed: \(error)") }
+                do { entropy = shared ? try StateEntropy(sharedState: stable) : try StateEntropy(channels: stable) } catch {
+                    warnings.append("layer \(i): entropy not computed: \(error)")
+                }
             }
             layers.append(LayerAnalysis(layer: i, correlation: correlation, memory: memory, entropy: entropy,
                                         channelEntropies: entropies))
@@ -118,8 +133,8 @@ public enum ModelAnalysis {
         var heuristic: RademacherHeuristic?, rademacher: EmpiricalRademacher?, pacBayes: PACBayesBound?
         if let data {
             guard data.count > 0 else { throw AnalysisError.insufficientData("the data set for the analyses is empty") }
-            // n_osc = real state dimension of all layers (H·N each); S4D couples no modes within a layer (diagonal A).
-            heuristic = try RademacherHeuristic(oscillators: max(c.layers, 1) * c.dModel * c.dState, offDiagonalNorm: 0,
+            // n_osc = real state dimension of all layers (S4D H·N each, S5/LRU 2P); no core couples its modes (diagonal A).
+            heuristic = try RademacherHeuristic(oscillators: max(oscillators, 1), offDiagonalNorm: 0,
                                                 samples: data.count)
             let features = try ModelEvaluation.pooledFeatures(model: model, data: data)
             let readout = model.decoder, w = readout.weight

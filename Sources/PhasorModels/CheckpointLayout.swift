@@ -74,8 +74,9 @@ public enum S4ModelKeys {
 }
 
 extension S4ModelConfiguration {
-    /// Every parameter name with its shape, in PyTorch `state_dict` order.
+    /// Every parameter name with its shape, in PyTorch `state_dict` order (other references: ReferenceLayout.swift).
     public var parameterShapes: [(name: String, shape: [Int])] {
+        if skeleton != .stateSpaces { return ReferenceLayout.parameterShapes(self) }
         let h = dModel, m = dState / 2
         var out: [(String, [Int])] = [(S4ModelKeys.encoderWeight, [h, dInput]), (S4ModelKeys.encoderBias, [h])]
         for i in 0..<layers {
@@ -88,8 +89,11 @@ extension S4ModelConfiguration {
         return out
     }
 
-    /// True for the SSM parameters (see `S4ModelKeys.isSSMParameter`).
-    public static func isSSMParameter(_ name: String) -> Bool { S4ModelKeys.isSSMParameter(name) }
+    /// True for the SSM parameters: example.py's (see `S4ModelKeys.isSSMParameter`) and each reference's
+    /// (`ReferenceLayout.isSSMParameter`).
+    public static func isSSMParameter(_ name: String) -> Bool {
+        S4ModelKeys.isSSMParameter(name) || ReferenceLayout.isSSMParameter(name)
+    }
 }
 
 public enum CheckpointLayout {
@@ -141,9 +145,10 @@ public enum CheckpointLayout {
         return keys == expected ? n : nil
     }
 
-    /// Whether `keys` hold a whole model or a designed layer file (used to find a common prefix to strip).
+    /// Whether `keys` hold a whole model (example.py's or another reference's) or a designed layer file (used to
+    /// find a common prefix to strip).
     static func recognises(_ keys: Set<String>) -> Bool {
-        keys.contains(S4ModelKeys.encoderWeight) || coreLayerCount(keys) != nil
+        keys.contains(S4ModelKeys.encoderWeight) || coreLayerCount(keys) != nil || ReferenceLayout.recognises(keys)
     }
 
     /// The S4D cores of a designed layer file's tensors (shapes (H), (H, M, 2), (H, M) as a state_dict has them).
@@ -189,6 +194,7 @@ extension S4Model {
     /// The encoder Linear(d_input → H).
     public var encoder: LinearMap {
         let c = configuration
+        if c.skeleton != .stateSpaces { return try! ReferenceLayout.encoder(c, value: value) }   // shapes fixed by init
         return try! LinearMap(inputs: c.dInput, outputs: c.dModel, weight: value(S4ModelKeys.encoderWeight),
                               bias: value(S4ModelKeys.encoderBias))        // shapes fixed by init
     }
@@ -196,6 +202,7 @@ extension S4Model {
     /// The decoder Linear(H → classes).
     public var decoder: LinearMap {
         let c = configuration
+        if c.skeleton != .stateSpaces { return try! ReferenceLayout.decoder(c, value: value) }
         return try! LinearMap(inputs: c.dModel, outputs: c.classes, weight: value(S4ModelKeys.decoderWeight),
                               bias: value(S4ModelKeys.decoderBias))
     }
@@ -203,12 +210,14 @@ extension S4Model {
     /// Block i (0 ≤ i < layers).
     public func block(_ i: Int) -> ResidualBlock {
         precondition(i >= 0 && i < configuration.layers, "block \(i) of a model with \(configuration.layers)")
-        let k = S4ModelKeys.block(i), c = configuration
-        // Shapes and counts were checked when the store was made, so these constructors cannot fail.
+        let c = configuration
+        // Shapes, counts and finiteness were checked when the store was made, so these constructors cannot fail.
+        if c.skeleton != .stateSpaces { return try! ReferenceLayout.block(i, c, value: value) }
+        let k = S4ModelKeys.block(i)
         let kernel = try! S4DKernelParameters(channels: c.dModel, modes: c.dState / 2, logDt: value(k.logDt), C: value(k.c),
                                               logAReal: value(k.logAReal), AImag: value(k.aImag))
         return ResidualBlock(
-            norm: .layer(try! LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias))),
+            norm: .layer(try! LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias), epsilon: c.normEpsilon)),
             core: .s4d(try! S4DCore(kernel: kernel, D: value(k.d), discretization: c.discretization)),
             head: .gatedGELU(try! GatedGELUHead(channels: c.dModel, weight: value(k.outputWeight), bias: value(k.outputBias))))
     }
@@ -238,14 +247,22 @@ extension S4Model {
         guard blocks.count == c.layers else {
             throw ModelError.invalidConfiguration("\(blocks.count) blocks for a model with \(c.layers) layers")
         }
-        var values: [String: [Double]] = [S4ModelKeys.encoderWeight: encoder.weight, S4ModelKeys.encoderBias: encoder.bias,
-                                          S4ModelKeys.decoderWeight: decoder.weight, S4ModelKeys.decoderBias: decoder.bias]
-        for (i, b) in blocks.enumerated() {
-            let k = S4ModelKeys.block(i), core = b.core.s4d, head = b.head.gatedGELU, norm = b.layerNorm
-            values[k.d] = core.D; values[k.c] = core.kernel.C; values[k.logDt] = core.kernel.logDt
-            values[k.logAReal] = core.kernel.logAReal; values[k.aImag] = core.kernel.AImag
-            values[k.outputWeight] = head.weight; values[k.outputBias] = head.bias
-            values[k.normWeight] = norm.weight; values[k.normBias] = norm.bias
+        var values: [String: [Double]]
+        if c.skeleton != .stateSpaces {
+            values = try ReferenceLayout.values(c, encoder: encoder, blocks: blocks, decoder: decoder)
+        } else {
+            values = [S4ModelKeys.encoderWeight: encoder.weight, S4ModelKeys.encoderBias: encoder.bias,
+                      S4ModelKeys.decoderWeight: decoder.weight, S4ModelKeys.decoderBias: decoder.bias]
+            for (i, b) in blocks.enumerated() {
+                guard case .s4d(let core) = b.core, case .gatedGELU(let head) = b.head, case .layer(let norm) = b.norm else {
+                    throw ModelError.invalidConfiguration("block \(i) is not example.py's (LayerNorm, S4D, GELU → 1×1 conv → GLU)")
+                }
+                let k = S4ModelKeys.block(i)
+                values[k.d] = core.D; values[k.c] = core.kernel.C; values[k.logDt] = core.kernel.logDt
+                values[k.logAReal] = core.kernel.logAReal; values[k.aImag] = core.kernel.AImag
+                values[k.outputWeight] = head.weight; values[k.outputBias] = head.bias
+                values[k.normWeight] = norm.weight; values[k.normBias] = norm.bias
+            }
         }
         var store = ParameterStore()
         for (name, shape) in c.parameterShapes {

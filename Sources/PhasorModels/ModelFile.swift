@@ -38,9 +38,10 @@ public struct LoadedModel: Sendable {
     public var notes: [String]
 }
 
-/// The S4D cores of a model file — a whole model's (then `checkpoint` is set) or a designed layer file's.
+/// The cores of a model file — a whole model's (then `checkpoint` is set; any core kind) or a designed layer file's
+/// (S4D cores).
 public struct LoadedCores: Sendable {
-    public var cores: [S4DCore]
+    public var cores: [SequenceCore]
     public var checkpoint: Checkpoint?
     public var notes: [String]
 }
@@ -67,7 +68,7 @@ public enum ModelFile {
         return LoadedModel(checkpoint: checkpoint, notes: notes)
     }
 
-    /// Reads the S4D cores at `path`: every layer of a whole model, or a designed layer file.
+    /// Reads the cores at `path`: every layer of a whole model, or a designed layer file.
     public static func loadCores(path: String, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedCores {
         let file = try SafeTensorsFile(contentsOf: path)
         var notes: [String] = []
@@ -81,11 +82,11 @@ public enum ModelFile {
             }
             let discretization = try self.discretization(file.metadata)
             let read = try tensors.mapValues { t in (shape: t.shape, values: try floatingValues(t.tensor, key: t.key)) }
-            return LoadedCores(cores: try CheckpointLayout.cores(values: read, layers: layers, discretization: discretization),
+            return LoadedCores(cores: try CheckpointLayout.cores(values: read, layers: layers, discretization: discretization).map { .s4d($0) },
                                checkpoint: nil, notes: notes)
         }
         let checkpoint = try checkpoint(tensors: tensors, metadata: file.metadata, options: options, notes: &notes)
-        return LoadedCores(cores: checkpoint.model.blocks.map(\.core.s4d), checkpoint: checkpoint, notes: notes)
+        return LoadedCores(cores: checkpoint.model.blocks.map(\.core), checkpoint: checkpoint, notes: notes)
     }
 
     // MARK: the steps
@@ -159,7 +160,22 @@ public enum ModelFile {
     /// The checkpoint of selected tensors: layout from the shapes, switches from metadata and options.
     static func checkpoint(tensors: [String: (key: String, shape: [Int], tensor: Tensor)], metadata: [String: String],
                            options: ModelLoadOptions, notes: inout [String]) throws -> Checkpoint {
-        var configuration = try CheckpointLayout.configuration(shapes: tensors.mapValues(\.shape))
+        let shapes = tensors.mapValues(\.shape)
+        var configuration: S4ModelConfiguration
+        if let kinds = try ReferenceMetadata.kinds(metadata, keys: Set(shapes.keys)) {
+            let read = try ReferenceLayout.configuration(shapes: shapes, core: kinds.core, skeleton: kinds.skeleton)
+            configuration = read.configuration
+            configuration.prenorm = try normPlacement(metadata, options: options, reference: kinds.skeleton, notes: &notes) == .pre
+            configuration.discretization = try discretization(metadata)
+            try ReferenceMetadata.apply(metadata, to: &configuration, activationShown: read.activationShown,
+                                        s5Modes: kinds.core == .s5 ? configuration.dState : nil, notes: &notes)
+            try requireKeySet(configuration, shapes)
+            try configuration.validate()
+        } else {
+            configuration = try CheckpointLayout.configuration(shapes: shapes)
+            configuration.prenorm = try normPlacement(metadata, options: options, reference: .stateSpaces, notes: &notes) == .pre
+            configuration.discretization = try discretization(metadata)
+        }
         var store = ParameterStore()
         for (key, shape) in configuration.parameterShapes {
             guard let t = tensors[key] else { throw ModelError.missingKey(key) }
@@ -172,9 +188,8 @@ public enum ModelFile {
             }
             try store.append(Parameter(name: key, shape: shape, values: values))
         }
-        configuration.prenorm = try normPlacement(metadata, options: options, notes: &notes) == .pre
-        configuration.discretization = try discretization(metadata)
         let model = try S4Model(configuration: configuration, parameters: store)
+        try model.checkCores()
         var names: [String]?
         if let text = metadata[classNamesKey] {
             guard let decoded = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
@@ -183,7 +198,8 @@ public enum ModelFile {
             names = decoded
         }
         var extra = metadata
-        for key in [prenormKey, discretizationKey, classNamesKey, InputStandardisation.meanKey, InputStandardisation.stdKey] {
+        for key in [prenormKey, discretizationKey, classNamesKey, InputStandardisation.meanKey, InputStandardisation.stdKey]
+            + ReferenceMetadata.owned {
             extra[key] = nil
         }
         return try Checkpoint(model: model, standardisation: try InputStandardisation.load(from: SafeTensorsFile(metadata: metadata)),
@@ -191,8 +207,22 @@ public enum ModelFile {
                               extraMetadata: extra)
     }
 
-    /// Metadata "prenorm" against the stated placement (see the file header).
-    static func normPlacement(_ metadata: [String: String], options: ModelLoadOptions, notes: inout [String]) throws -> NormPlacement {
+    /// The key set and every shape must be exactly the configuration's (an extra key means a different model).
+    static func requireKeySet(_ c: S4ModelConfiguration, _ shapes: [String: [Int]]) throws {
+        let expected = c.parameterShapes
+        let names = Set(expected.map(\.name))
+        let extra = shapes.keys.filter { !names.contains($0) }
+        if !extra.isEmpty { throw ModelError.unexpectedKeys(extra.sorted()) }
+        for (key, want) in expected {
+            guard let found = shapes[key] else { throw ModelError.missingKey(key) }
+            guard found == want else { throw ModelError.shapeMismatch(key: key, expected: want, found: found) }
+        }
+    }
+
+    /// Metadata "prenorm" against the stated placement (see the file header). Without either, the reference's
+    /// default: post-norm for example.py, pre-norm for the others.
+    static func normPlacement(_ metadata: [String: String], options: ModelLoadOptions, reference: ReferenceSkeleton,
+                              notes: inout [String]) throws -> NormPlacement {
         var recorded: NormPlacement?
         if let text = metadata[prenormKey] {
             switch text.trimmingCharacters(in: .whitespaces) {
@@ -208,6 +238,13 @@ public enum ModelFile {
         case let (r?, _): return r
         case let (nil, stated?): return stated
         case (nil, nil):
+            guard reference == .stateSpaces else {
+                if options.normPlacementMatters {
+                    notes.append("assuming pre-norm (\(reference.rawValue)'s default): the checkpoint has no 'prenorm' metadata; "
+                        + "pass --postnorm if the model was trained with prenorm=False (or --prenorm to silence this note)")
+                }
+                return .pre
+            }
             if options.normPlacementMatters {
                 notes.append("assuming post-norm (example.py's default): the checkpoint has no 'prenorm' metadata; pass "
                     + "--prenorm if the model was trained with prenorm=True (or --postnorm to silence this note)")

@@ -19,7 +19,8 @@ import PhasorNumerics
     static let x = randomVector(B * L * 2, seed: 13)
 
     static func replacingHead(_ model: S4Model, layer i: Int, _ change: (inout GatedGELUHead) -> Void) throws -> S4Model {
-        var m = model, block = model.block(i), head = block.head.gatedGELU
+        var m = model, block = model.block(i)
+        guard case .gatedGELU(var head) = block.head else { throw ModelError.invalidConfiguration("not a GLU head") }
         change(&head)
         block.head = .gatedGELU(head)
         try m.setBlock(i, block)
@@ -82,7 +83,7 @@ import PhasorNumerics
         for i in 0..<2 {
             let layer = try m.layer(i), t = own.layers[i]
             #expect(maxAbsDiff(t.ssmOutput, try layer.ssmOutput(input: t.blockInput, batch: B, length: L)) <= 1e-14)
-            let H = 4, a = t.ssmOutput.map(GELU.value), head = m.block(i).head.gatedGELU
+            let H = 4, a = t.ssmOutput.map(GELU.value), head = try m.layer(i).head
             var worst = 0.0
             for b in 0..<B { for h in 0..<H { for l in 0..<L {
                 var z2 = head.bias[H + h]

@@ -1,10 +1,11 @@
 // The typed parts of an S4Model (DESIGN.md §3): encoder → blocks → masked mean → decoder, each residual block
 //     x ← x + dropout(head(core(norm(x))))     (pre-norm)      or      x ← norm(x + dropout(head(core(x))))     (post-norm)
-// with a sequence-mixing core (today S4D), an activation head (today GELU → 1×1 conv to 2H → GLU) and a norm (today
-// LayerNorm). Each kind is an enum with one case per implementation, so a new kind is a new case and the compiler
-// lists every place that must handle it. Planned, NOT implemented: norms `batch` and `none`; a `bilinear` head
-// (1×1 conv to 2H → a ⊙ b, no GELU, no sigmoid); cores S5, LRU, LinOSS and S6 — each with its reference
-// implementation's key names in one layout file per family (as CheckpointLayout.swift holds example.py's).
+// with a sequence-mixing core (S4D, S5, LRU), an activation head (S5's four: GELU → GLU of two maps — example.py's
+// GELU → 1×1 conv to 2H → GLU is this one —, the two half GLUs, GELU alone) and a norm (LayerNorm). Each kind is an
+// enum with one case per implementation, so a new kind is a new case and the compiler lists every place that must
+// handle it. Planned, NOT implemented here: norms `batch` and `none`; a `bilinear` head (1×1 conv to 2H → a ⊙ b, no
+// GELU, no sigmoid); cores LinOSS and S6 — each with its reference implementation's key names in one layout file per
+// family (as CheckpointLayout.swift holds example.py's).
 // The parts are views of the model's ParameterStore (the optimiser's and the checkpoint's flat form); the mapping
 // between the two is CheckpointLayout.swift.
 
@@ -24,16 +25,18 @@ public struct LinearMap: Sendable, Equatable {
     }
 }
 
-/// LayerNorm's affine parameters: out = γ⊙x̂ + β over the H channels.
+/// LayerNorm's affine parameters and ε: out = γ⊙(x − μ)/√(σ² + ε) + β over the H channels (PyTorch ε = 1e-5,
+/// Flax 1e-6).
 public struct LayerNormParameters: Sendable, Equatable {
     public var weight: [Double]
     public var bias: [Double]
+    public var epsilon: Double
 
-    public init(weight: [Double], bias: [Double]) throws {
+    public init(weight: [Double], bias: [Double], epsilon: Double = 1e-5) throws {
         guard !weight.isEmpty, weight.count == bias.count else {
             throw ModelError.shapeMismatch(key: "LayerNorm (γ, β)", expected: [weight.count, weight.count], found: [weight.count, bias.count])
         }
-        self.weight = weight; self.bias = bias
+        self.weight = weight; self.bias = bias; self.epsilon = epsilon
     }
 
     public var channels: Int { weight.count }
@@ -45,47 +48,109 @@ public enum NormPlacement: String, Sendable, CaseIterable, Codable {
     case post
 }
 
+/// The kind of a block's norm (a configuration's choice; `Norm` holds its parameters). (Planned: `batch`, `none`.)
+public enum NormKind: String, Sendable, CaseIterable, Codable {
+    case layer
+}
+
 /// A block's norm. (Planned: `batch`, `none`.)
 public enum Norm: Sendable, Equatable {
     /// LayerNorm over the channel axis (ε = 1e-5, as PyTorch).
     case layer(LayerNormParameters)
 }
 
-/// A block's sequence-mixing core. (Planned: S5, LRU, LinOSS, S6, each with its own key names.)
+/// A block's sequence-mixing core, a linear map (B, H, L) → (B, H, L). (Planned: LinOSS, S6, each with its own key
+/// names.)
 public enum SequenceCore: Sendable, Equatable {
-    /// The diagonal S4D SSM y = K * u + D⊙u.
+    /// The diagonal S4D SSM y = K * u + D⊙u, one SISO system per channel.
     case s4d(S4DCore)
+    /// S5's MIMO diagonal SSM y = f·Re(C̃x) + D⊙u (S5Layer.swift; bidirectional: plus a reversed scan).
+    case s5(S5Layer)
+    /// The LRU's MIMO diagonal recurrence y = Re(Cx) + D⊙u (LRULayer.swift).
+    case lru(LRULayer)
 
-    /// The S4D core (every core is S4D today).
-    public var s4d: S4DCore {
-        switch self { case .s4d(let c): return c }
+    /// The S4D core; nil for another core.
+    public var s4d: S4DCore? {
+        if case .s4d(let c) = self { return c }
+        return nil
+    }
+
+    /// The S4D core, or an error naming what needs one (for S4D-only steps such as the demo's spectrum design).
+    public func requireS4D(for purpose: String) throws -> S4DCore {
+        guard case .s4d(let c) = self else {
+            throw ModelError.invalidConfiguration("\(purpose) needs S4D cores; this block's core is \(kind.rawValue)")
+        }
+        return c
+    }
+
+    /// The core's kind.
+    public var kind: CoreKind {
+        switch self { case .s4d: return .s4d; case .s5: return .s5; case .lru: return .lru }
+    }
+
+    /// H.
+    public var channels: Int {
+        switch self { case .s4d(let c): return c.channels; case .s5(let c): return c.channels; case .lru(let c): return c.channels }
     }
 }
 
-/// GELU → 1×1 convolution to 2H → GLU over channels: out = z[0..<H] ⊙ σ(z[H..<2H]), z = W·gelu(y) + b.
+/// GELU → a map to 2H → GLU over channels: out = z[0..<H] ⊙ σ(z[H..<2H]), z = W·gelu(y) + b (S5's full_glu; example.py's
+/// 1×1 convolution).
 public struct GatedGELUHead: Sendable, Equatable {
-    /// W, shape (2H, H) (PyTorch Conv1d's (2H, H, 1)).
+    /// W, shape (2H, H): rows 0..<H are W₁ (the value), rows H..<2H W₂ (the gate) (PyTorch Conv1d's (2H, H, 1)).
     public var weight: [Double]
     /// b, shape (2H).
     public var bias: [Double]
     public let channels: Int
+    public var gelu: GELUForm
 
-    public init(channels: Int, weight: [Double], bias: [Double]) throws {
+    public init(channels: Int, weight: [Double], bias: [Double], gelu: GELUForm = .erf) throws {
         guard channels > 0, weight.count == 2 * channels * channels, bias.count == 2 * channels else {
             throw ModelError.shapeMismatch(key: "gated GELU head (2H, H)", expected: [2 * channels, channels],
                                            found: [weight.count, bias.count])
         }
-        self.channels = channels; self.weight = weight; self.bias = bias
+        self.channels = channels; self.weight = weight; self.bias = bias; self.gelu = gelu
+    }
+}
+
+/// S5's half GLUs: out = v ⊙ σ(W₂·gelu(y) + b₂) with v = gelu(y) (half_glu1) or v = y (half_glu2).
+public struct HalfGatedHead: Sendable, Equatable {
+    /// W₂, shape (H, H) (out, in).
+    public var weight: [Double]
+    /// b₂, shape (H).
+    public var bias: [Double]
+    public let channels: Int
+    public var gelu: GELUForm
+    /// True for half_glu1 (the activated g is gated), false for half_glu2 (the SSM output y itself).
+    public var gatesActivation: Bool
+
+    public init(channels: Int, weight: [Double], bias: [Double], gelu: GELUForm, gatesActivation: Bool) throws {
+        guard channels > 0, weight.count == channels * channels, bias.count == channels else {
+            throw ModelError.shapeMismatch(key: "half GLU head (H, H)", expected: [channels, channels], found: [weight.count, bias.count])
+        }
+        self.channels = channels; self.weight = weight; self.bias = bias; self.gelu = gelu; self.gatesActivation = gatesActivation
     }
 }
 
 /// A block's activation head. (Planned: `bilinear`, a 1×1 conv to 2H then a ⊙ b.)
 public enum ActivationHead: Sendable, Equatable {
     case gatedGELU(GatedGELUHead)
+    case halfGated(HalfGatedHead)
+    /// GELU alone (S5's `gelu` activation), no parameters.
+    case gelu(GELUForm)
 
-    /// The gated GELU head (every head is one today).
-    public var gatedGELU: GatedGELUHead {
-        switch self { case .gatedGELU(let h): return h }
+    /// The activation's name (S5's).
+    public var kind: ActivationKind {
+        switch self {
+        case .gatedGELU: return .fullGLU
+        case .halfGated(let h): return h.gatesActivation ? .halfGLU1 : .halfGLU2
+        case .gelu: return .gelu
+        }
+    }
+
+    /// The GELU form it applies.
+    public var geluForm: GELUForm {
+        switch self { case .gatedGELU(let h): return h.gelu; case .halfGated(let h): return h.gelu; case .gelu(let f): return f }
     }
 }
 
@@ -104,10 +169,19 @@ public struct ResidualBlock: Sendable, Equatable {
         switch norm { case .layer(let p): return p }
     }
 
-    /// The fused executor of this block's core and head.
+    /// The fused executor of an S4D core with example.py's head (GELU erf → 1×1 conv → GLU); nil for other blocks,
+    /// which run part by part (BlockExecution.swift).
+    public var fused: S4DLayer? {
+        guard case .s4d(let c) = core, case .gatedGELU(let h) = head, h.gelu == .erf else { return nil }
+        return try? S4DLayer(core: c, head: h)                                  // same channels by construction
+    }
+
+    /// The fused S4D block; an error for a block that is not example.py's.
     public func layer() throws -> S4DLayer {
-        switch (core, head) {
-        case (.s4d(let c), .gatedGELU(let h)): return try S4DLayer(core: c, head: h)
+        guard let f = fused else {
+            throw ModelError.invalidConfiguration("this block is not example.py's S4D block (its core is \(core.kind.rawValue), "
+                + "its activation \(head.kind.rawValue) with GELU \(head.geluForm.rawValue))")
         }
+        return f
     }
 }

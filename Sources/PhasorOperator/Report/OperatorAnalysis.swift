@@ -63,14 +63,10 @@ public enum OperatorAnalysis {
         guard P >= 1 else { throw OperatorError.invalidOrder(P, "the maximum order must be ≥ 1") }
         guard P <= 25 else { throw OperatorError.invalidOrder(P, "orders above 25 are not evaluated (cost grows as P³ and the terms overflow); use ≤ 25") }
         guard labels.count == batch else { throw OperatorError.invalid("got \(labels.count) labels for \(batch) samples") }
-        let d = model.configuration.dInput, C = model.configuration.classes, nl = model.layers.count
+        let d = model.configuration.dInput, C = model.configuration.classes
         let lens = try model.checkedLengths(inputs: inputs, batch: batch, length: length, lengths: lengths)
-        let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
-        let (gelu, sig): ([PointwiseExpansion], [PointwiseExpansion])
-        switch formulation {
-        case .chebyshev(let s): (gelu, sig) = (s.geluExpansions, s.sigmoidExpansions)
-        case .taylor: (gelu, sig) = (exactG, exactS)
-        }
+        let exactG = model.exactGELU, exactS = model.exactGate
+        let (gelu, sig) = formulation.expansions(model: model)
         var full: [Double] = [], partial = [[Double]](repeating: [], count: P + 1), surrogate: [Double] = []
         var radii: [Double] = []
         var outside = 0, examined = 0, homogeneity = 0.0

@@ -1,0 +1,105 @@
+// THE list of the kinds of models Phasor builds (`phasor train --core`, checkpoint metadata "family" and "block"):
+// which sequence-mixing core the residual blocks hold, and which reference classifier the model follows — its key
+// names and the details of its block (docs/architectures-reference.md §1.3). A new core or skeleton is a new case
+// here; the compiler then lists every switch that must handle it.
+//   core   s4d  state-spaces s4d.py S4D (DESIGN.md §3)
+//          s5   lindermanlab/S5 S5SSM (docs/architectures-reference.md §2)
+//          lru  the Linear Recurrent Unit of minimal-LRU and of the LinOSS repository (§4)
+//   skeleton  state-spaces  example.py S4Model: LayerNorm (ε 1e-5), GELU (erf) → Conv1d(H, 2H, 1) → GLU, mean
+//             s5-flax       lindermanlab/S5 ClassificationModel: LayerNorm (ε 1e-6) or BatchNorm, S5's four
+//                           activations with GELU (tanh), mean or last
+//             minimal-lru   minimal-LRU ClassificationModel: as s5-flax with full_glu, the norm named `normalization`
+//             linoss-repo   tk-rusch/linoss (= log-neural-cdes) S5/LRU: BatchNorm without affine → core → GELU (tanh)
+//                           → GLU of two Linear maps → residual; always pre-norm, mean
+
+import PhasorNumerics
+
+/// The sequence-mixing core of a model's residual blocks.
+public enum CoreKind: String, Sendable, CaseIterable, Codable {
+    case s4d
+    case s5
+    case lru
+}
+
+/// The reference classifier a model follows: its checkpoint key names and its block's details.
+public enum ReferenceSkeleton: String, Sendable, CaseIterable, Codable {
+    case stateSpaces = "state-spaces"
+    case s5Flax = "s5-flax"
+    case minimalLRU = "minimal-lru"
+    case linossRepo = "linoss-repo"
+
+    /// The cores this reference builds.
+    public var cores: [CoreKind] {
+        switch self {
+        case .stateSpaces: return [.s4d]
+        case .s5Flax: return [.s5]
+        case .minimalLRU: return [.lru]
+        case .linossRepo: return [.s5, .lru]
+        }
+    }
+
+    /// The skeleton a core is built in unless the user asks for another.
+    public static func `default`(for core: CoreKind) -> ReferenceSkeleton {
+        switch core {
+        case .s4d: return .stateSpaces
+        case .s5: return .s5Flax
+        case .lru: return .minimalLRU
+        }
+    }
+
+    /// GELU's form in this code base: erf in PyTorch (example.py), tanh in every JAX code.
+    public var gelu: GELUForm { self == .stateSpaces ? .erf : .tanh }
+
+    /// LayerNorm's ε: PyTorch 1e-5, Flax 1e-6.
+    public var layerNormEpsilon: Double { self == .stateSpaces ? 1e-5 : 1e-6 }
+
+    /// The activations the reference offers (`activation` metadata).
+    public var activations: [ActivationKind] {
+        self == .s5Flax ? ActivationKind.allCases : [.fullGLU]
+    }
+
+    /// The poolings the reference offers.
+    public var poolings: [Pooling] {
+        switch self {
+        case .s5Flax, .minimalLRU: return Pooling.allCases
+        case .stateSpaces, .linossRepo: return [.mean]
+        }
+    }
+
+    /// Whether the model is Flax's (Dense kernels stored (in, out), collections `params.` / `batch_stats.`).
+    public var isFlax: Bool { self == .s5Flax || self == .minimalLRU }
+}
+
+/// The block's activation after the core (S5's names, `s5/layers.py`), with g = GELU(y):
+///   full_glu   W₁g + b₁ ⊙ σ(W₂g + b₂)   (example.py's GELU → Conv1d(H, 2H, 1) → GLU is this, with W = [W₁; W₂])
+///   half_glu1  g ⊙ σ(W₂g + b₂)
+///   half_glu2  y ⊙ σ(W₂g + b₂)          (the un-activated y is gated)
+///   gelu       g
+public enum ActivationKind: String, Sendable, CaseIterable, Codable {
+    case fullGLU = "full_glu"
+    case halfGLU1 = "half_glu1"
+    case halfGLU2 = "half_glu2"
+    case gelu
+}
+
+/// GELU's form: erf ½x(1 + erf(x/√2)) (PyTorch's default) or tanh ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (JAX's).
+public enum GELUForm: String, Sendable, CaseIterable, Codable {
+    case erf
+    case tanh
+
+    /// g(x).
+    @inline(__always) public func value(_ x: Double) -> Double {
+        self == .erf ? Activation.gelu(x) : GELUTanh.value(x)
+    }
+
+    /// g'(x).
+    @inline(__always) public func derivative(_ x: Double) -> Double {
+        self == .erf ? Activation.geluDerivative(x) : GELUTanh.derivative(x)
+    }
+}
+
+/// How the sequence is reduced before the decoder: the mean over the valid steps, or the last valid step.
+public enum Pooling: String, Sendable, CaseIterable, Codable {
+    case mean
+    case last
+}

@@ -1,0 +1,63 @@
+// The published initialisation of the reference classifiers (docs/architectures-reference.md §2.2, §3.3, §4.1):
+//   cores   S5: HiPPO-N blocks (S5Initialisation.swift);  LRU: the ring initialisation (LRULayer.swift)
+//   maps    Flax Dense (lindermanlab/S5, minimal-LRU): kernel lecun-normal (fan-in = inputs), bias 0;
+//           Equinox Linear (LinOSS repository): weight and bias U(−1/√in, 1/√in)
+//   norms   LayerNorm scale 1, bias 0
+// Draws in order: encoder, then per block the core and the head's maps (W₁ then W₂), then the decoder.
+import PhasorNumerics
+
+enum ReferenceInitialisation {
+    static func parts(_ c: S4ModelConfiguration, generator g: inout SeededGenerator) throws
+        -> (encoder: LinearMap, blocks: [ResidualBlock], decoder: LinearMap) {
+        let h = c.dModel
+        func map(inputs: Int, outputs: Int) throws -> LinearMap {
+            if c.skeleton.isFlax {
+                let w = (0..<(inputs * outputs)).map { _ in g.lecunNormal(fanIn: inputs) }
+                return try LinearMap(inputs: inputs, outputs: outputs, weight: w, bias: [Double](repeating: 0, count: outputs))
+            }
+            let bound = 1 / Double(inputs).squareRoot()
+            let w = (0..<(inputs * outputs)).map { _ in (2 * g.uniform() - 1) * bound }
+            let b = (0..<outputs).map { _ in (2 * g.uniform() - 1) * bound }
+            return try LinearMap(inputs: inputs, outputs: outputs, weight: w, bias: b)
+        }
+        let encoder = try map(inputs: c.dInput, outputs: h)
+        var blocks: [ResidualBlock] = []
+        for _ in 0..<c.layers {
+            let core: SequenceCore
+            switch c.core {
+            case .s5:
+                let o = c.s5
+                core = .s5(try S5Layer(channels: h, stateSize: c.dState, conjugateSymmetric: o.conjugateSymmetric,
+                                       blocks: o.blocks, cInit: o.cInit, bidirectional: o.bidirectional, dtMin: o.dtMin,
+                                       dtMax: o.dtMax, discretization: c.discretization, clipEigenvalues: o.clipEigenvalues,
+                                       stepRescale: o.stepRescale, generator: &g))
+            case .lru:
+                core = .lru(try LRULayer(channels: h, states: c.dState, rMin: c.lru.rMin, rMax: c.lru.rMax,
+                                         maxPhase: c.lru.maxPhase, generator: &g))
+            case .s4d:
+                throw ModelError.invalidConfiguration("an S4D core is initialised as example.py's (S4Model.init)")
+            }
+            let head: ActivationHead
+            switch c.activation {
+            case .fullGLU:
+                let v = try map(inputs: h, outputs: h), w = try map(inputs: h, outputs: h)
+                head = .gatedGELU(try GatedGELUHead(channels: h, weight: v.weight + w.weight, bias: v.bias + w.bias, gelu: c.gelu))
+            case .halfGLU1, .halfGLU2:
+                let w = try map(inputs: h, outputs: h)
+                head = .halfGated(try HalfGatedHead(channels: h, weight: w.weight, bias: w.bias, gelu: c.gelu,
+                                                    gatesActivation: c.activation == .halfGLU1))
+            case .gelu:
+                head = .gelu(c.gelu)
+            }
+            let norm: Norm
+            switch c.norm {
+            case .layer:
+                norm = .layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h), bias: [Double](repeating: 0, count: h),
+                                                      epsilon: c.normEpsilon))
+            }
+            blocks.append(ResidualBlock(norm: norm, core: core, head: head))
+        }
+        let decoder = try map(inputs: h, outputs: c.classes)
+        return (encoder, blocks, decoder)
+    }
+}

@@ -1,0 +1,133 @@
+// THE one place where a checkpoint's reference flags (`__metadata__`, docs/architectures-reference.md §1.2) are read
+// and written — what the tensors cannot show:
+//   family         s5 | lru                           (absent: an example.py S4D checkpoint, or told by the tensors)
+//   block          s5-flax | minimal-lru | linoss-repo
+//   activation     full_glu | half_glu1 | half_glu2 | gelu     (half_glu1 vs half_glu2 cannot be told from tensors)
+//   gelu           tanh | erf                          norm  layer        norm_affine  true     norm_eps  e.g. 1e-06
+//   prenorm        true | false (ModelFile's key)      pooling  mean | last
+//   discretization zoh | bilinear (ModelFile's key)
+//   conj_sym, clip_eigs, bidirectional  true | false   step_rescale  a positive number          (S5)
+//   key_rule, framework, output, C_init               provenance / informational (written back)
+// A flag that contradicts the tensors is an error (one of the two is wrong); a missing flag the tensors cannot show
+// takes the reference's default with a note. Booleans accept true/false, True/False, 1/0.
+
+public enum ReferenceMetadata {
+    public static let family = "family", block = "block", activation = "activation", gelu = "gelu", norm = "norm"
+    public static let normAffine = "norm_affine", normEps = "norm_eps", pooling = "pooling", conjSym = "conj_sym"
+    public static let clipEigs = "clip_eigs", bidirectional = "bidirectional", stepRescale = "step_rescale"
+    public static let keyRule = "key_rule", framework = "framework", output = "output", cInit = "C_init"
+
+    /// The keys written from a configuration (a loaded file's values of them are not kept as extra metadata).
+    static let owned = [family, block, activation, gelu, norm, normAffine, normEps, pooling, conjSym, clipEigs,
+                        bidirectional, stepRescale, keyRule, framework, output, cInit]
+
+    static func bool(_ metadata: [String: String], _ key: String) throws -> Bool? {
+        guard let text = metadata[key] else { return nil }
+        switch text.trimmingCharacters(in: .whitespaces) {
+        case "true", "True", "TRUE", "1": return true
+        case "false", "False", "FALSE", "0": return false
+        default: throw ModelError.invalidConfiguration("metadata \(key) is '\(text)'; use true/false (or True/False, 1/0)")
+        }
+    }
+
+    static func choice<T: RawRepresentable & CaseIterable>(_ metadata: [String: String], _ key: String, _: T.Type) throws -> T?
+        where T.RawValue == String {
+        guard let text = metadata[key] else { return nil }
+        guard let v = T(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+            throw ModelError.invalidConfiguration("metadata \(key) is '\(text)'; use one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return v
+    }
+
+    static func number(_ metadata: [String: String], _ key: String) throws -> Double? {
+        guard let text = metadata[key] else { return nil }
+        guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v > 0, v.isFinite else {
+            throw ModelError.invalidConfiguration("metadata \(key) is '\(text)'; expected a positive number")
+        }
+        return v
+    }
+
+    /// The core and skeleton of a key set: from the tensors, checked against metadata family/block; nil when the
+    /// keys are example.py's (or nobody's) and the metadata names no family.
+    static func kinds(_ metadata: [String: String], keys: Set<String>) throws -> (core: CoreKind, skeleton: ReferenceSkeleton)? {
+        let stated = (try choice(metadata, family, CoreKind.self), try choice(metadata, block, ReferenceSkeleton.self))
+        guard let found = ReferenceLayout.kinds(keys) else {
+            if let f = stated.0, f != .s4d {
+                throw ModelError.invalidConfiguration("metadata family = \(f.rawValue)\(stated.1.map { ", block = \($0.rawValue)" } ?? ""), "
+                    + "but the tensors are not that reference's classifier (e.g. no '\(f == .s5 ? S5Layout.marker : LRULayout.marker)' in block 0)")
+            }
+            return nil
+        }
+        if let f = stated.0, f != found.core {
+            throw ModelError.invalidConfiguration("metadata family = \(f.rawValue) contradicts the tensors, which hold a \(found.core.rawValue) core")
+        }
+        if let b = stated.1, b != found.skeleton {
+            throw ModelError.invalidConfiguration("metadata block = \(b.rawValue) contradicts the tensors, which are named as \(found.skeleton.rawValue)'s")
+        }
+        return found
+    }
+
+    /// Sets on `c` (read from the tensors) the switches only the metadata holds; `activationShown` says whether the
+    /// tensors decided the activation, `s5Modes` is an S5 core's stored mode count.
+    static func apply(_ m: [String: String], to c: inout S4ModelConfiguration, activationShown: Bool, s5Modes: Int?,
+                      notes: inout [String]) throws {
+        let sk = c.skeleton
+        if let a = try choice(m, activation, ActivationKind.self) {
+            let tensorsSay = c.activation
+            let agree = activationShown ? a == tensorsSay : (a == .halfGLU1 || a == .halfGLU2)
+            guard agree else {
+                throw ModelError.invalidConfiguration("metadata activation = \(a.rawValue) contradicts the tensors (they hold "
+                    + (tensorsSay == .fullGLU ? "out1 and out2: full_glu" : tensorsSay == .gelu ? "no GLU maps: gelu" : "only the gate's map: half_glu1 or half_glu2") + ")")
+            }
+            c.activation = a
+        } else if !activationShown {
+            notes.append("assuming half_glu1 (lindermanlab/S5's default): the tensors cannot tell half_glu1 from half_glu2 and the checkpoint has no 'activation' metadata")
+        }
+        c.gelu = try choice(m, gelu, GELUForm.self) ?? sk.gelu
+        if let k = try choice(m, norm, NormKind.self), k != c.norm {
+            throw ModelError.invalidConfiguration("metadata norm = \(k.rawValue) contradicts the tensors (a \(c.norm.rawValue) norm)")
+        }
+        if let affine = try bool(m, normAffine), !affine, c.norm == .layer {
+            throw ModelError.invalidConfiguration("metadata norm_affine = false contradicts the tensors (the LayerNorm has a scale and a bias)")
+        }
+        c.normEpsilon = try number(m, normEps) ?? c.normEpsilon
+        if let p = try choice(m, pooling, Pooling.self) {
+            c.pooling = p
+        } else if sk.poolings.count > 1 {
+            notes.append("assuming mean pooling (the reference's default): the checkpoint has no 'pooling' metadata")
+        }
+        if c.core == .s5, let modes = s5Modes {
+            if let v = try bool(m, conjSym) { c.s5.conjugateSymmetric = v } else {
+                notes.append("assuming conj_sym = true (the reference's default): the checkpoint has no 'conj_sym' metadata")
+            }
+            c.dState = c.s5.conjugateSymmetric ? 2 * modes : modes
+            let defaultClip = sk == .linossRepo
+            if let v = try bool(m, clipEigs) { c.s5.clipEigenvalues = v } else {
+                c.s5.clipEigenvalues = defaultClip
+                notes.append("assuming clip_eigs = \(defaultClip) (the reference's default): the checkpoint has no 'clip_eigs' metadata")
+            }
+            if let v = try bool(m, bidirectional), v != c.s5.bidirectional {
+                throw ModelError.invalidConfiguration("metadata bidirectional = \(v) contradicts the tensors ("
+                    + (c.s5.bidirectional ? "C1/C2 or a C of width 2P: bidirectional" : "one C of width P: causal") + ")")
+            }
+            if let v = try number(m, stepRescale) { c.s5.stepRescale = v }
+            if let v = try choice(m, cInit, S5CInit.self), !(c.s5.bidirectional && c.s5.cInit == .complexNormal) { c.s5.cInit = v }
+        }
+    }
+
+    /// The metadata of a configuration (with ModelFile's prenorm and discretization).
+    static func write(_ c: S4ModelConfiguration) -> [String: String] {
+        guard c.skeleton != .stateSpaces else { return [:] }
+        var m = [family: c.core.rawValue, block: c.skeleton.rawValue, activation: c.activation.rawValue,
+                 gelu: c.gelu.rawValue, norm: c.norm.rawValue, normAffine: "true", normEps: "\(c.normEpsilon)",
+                 pooling: c.pooling.rawValue,
+                 keyRule: c.skeleton.isFlax ? "flax-flatten-dot" : "equinox-path",
+                 framework: c.skeleton.isFlax ? "flax" : "equinox",
+                 output: c.skeleton.isFlax ? "log_softmax" : "softmax"]
+        if c.core == .s5 {
+            m[conjSym] = "\(c.s5.conjugateSymmetric)"; m[clipEigs] = "\(c.s5.clipEigenvalues)"
+            m[bidirectional] = "\(c.s5.bidirectional)"; m[stepRescale] = "\(c.s5.stepRescale)"; m[cInit] = c.s5.cInit.rawValue
+        }
+        return m
+    }
+}
