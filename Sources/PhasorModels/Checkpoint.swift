@@ -8,6 +8,8 @@ import PhasorNumerics
 // exactly, computed in Double); the configuration is read from the tensor shapes. `__metadata__` (all optional, strings):
 //   "prenorm"        "true" | "false" (also True/False/1/0; default false: example.py's default)
 //   "discretization" "zoh" | "bilinear" (default zoh: s4d.py's S4DKernel)
+//   "block"          "glu" | "bilinear" (default glu: example.py's GELU → Conv1d → GLU)
+//   "norm"           "layer" | "batch" | "none" (optional: the norms' keys show it; checked against them)
 //   "input_mean", "input_std"   JSON arrays, per-channel standardisation applied before the encoder
 //   "class_names"    JSON array of strings, the dataset's class names in logit order
 //   anything else (training provenance) is kept and written back unchanged.
@@ -59,7 +61,7 @@ public struct Checkpoint: Sendable {
     public func file(precision: TensorPrecision) throws -> SafeTensorsFile {
         try model.parameters.requireFinite()
         let tensors = try model.parameters.tensors(precision: precision)
-        var metadata = extraMetadata.merging(ReferenceMetadata.write(model.configuration)) { _, new in new }
+        var metadata = extraMetadata.merging(ReferenceMetadata.write(model.configuration)) { _, new in new }   // block, norm, …
         metadata[ModelFile.prenormKey] = model.configuration.prenorm ? "true" : "false"
         metadata[ModelFile.discretizationKey] = model.configuration.discretization.rawValue
         if let names = classNames {
@@ -94,10 +96,15 @@ public struct Checkpoint: Sendable {
 }
 
 extension ParameterStore {
-    /// Every parameter as a tensor of its shape, named as in the store (F64 exact, or F32 rounded).
+    /// Every parameter as a tensor of its shape, named as in the store (F64 exact, or F32 rounded); counters
+    /// (BatchNorm's num_batches_tracked) as int64, as PyTorch has them.
     public func tensors(precision: TensorPrecision = .f64, prefix: String = "") throws -> [String: Tensor] {
         var out: [String: Tensor] = [:]
         for p in parameters {
+            if S4ModelKeys.isCounter(p.name) {
+                out[prefix + p.name] = try Tensor(shape: p.shape, int64: p.values.map { Int64($0) })   // whole, ≥ 0
+                continue
+            }
             switch precision {
             case .f64: out[prefix + p.name] = try Tensor(shape: p.shape, float64: p.values)
             case .f32: out[prefix + p.name] = try Tensor(shape: p.shape, float32: p.values.map { Float($0) })

@@ -8,12 +8,18 @@
 // kernel.A_imag (H, N/2), output_linear.0 (Conv1d: weight (2H, H, 1), bias (2H)) — GELU, DropoutNd and GLU have no
 // tensors; norms.{i} (LayerNorm: weight (H), bias (H)); decoder (Linear: weight (classes, H), bias (classes)).
 // `S4DKernel.register` makes buffers instead of parameters when lr = 0, and buffers are in `state_dict` too, so the
-// key set is the same either way; there are no other buffers. Nothing is ignored.
+// key set is the same either way. Nothing is ignored.
+// The other block kinds keep these names (BilinearHead.swift, BatchNormParameters.swift): the bilinear head is the
+// same Conv1d at output_linear.0 (its product has no tensors); a BatchNorm1d at norms.{i} has weight (H), bias (H)
+// and the buffers running_mean (H), running_var (H), num_batches_tracked () (int64); a model without norms has no
+// norms.{i} keys at all.
 //
 // A checkpoint carries no configuration file: the architecture is implied by the tensors. Layers = number of distinct
 // s4_layers.{i} / norms.{i} indices (contiguous from 0), d_model H and d_input from encoder.weight, d_state
-// N = 2·(N/2) from s4_layers.0.kernel.A_imag, classes from decoder.weight. Every tensor must then have exactly the
-// shape this architecture implies; missing or extra keys are errors (an extra key means a different model).
+// N = 2·(N/2) from s4_layers.0.kernel.A_imag, classes from decoder.weight, the norm kind from the norms' keys
+// (running_mean: BatchNorm; weight only: LayerNorm; none: no norm). Every tensor must then have exactly the shape this
+// architecture implies; missing or extra keys are errors (an extra key means a different model). The head kind cannot
+// be seen in the tensors (both heads are one Conv1d): it is the metadata's "block" (ModelFile.swift).
 
 /// The key names of example.py's S4Model.
 public enum S4ModelKeys {
@@ -27,6 +33,8 @@ public enum S4ModelKeys {
     /// The names of block i's tensors.
     public struct Block: Sendable, Equatable {
         public let d, c, logDt, logAReal, aImag, outputWeight, outputBias, normWeight, normBias: String
+        /// BatchNorm's buffers.
+        public let normRunningMean, normRunningVariance, normBatchesTracked: String
 
         init(_ i: Int) {
             let p = S4ModelKeys.blockPrefix + "\(i).", n = S4ModelKeys.normPrefix + "\(i)."
@@ -39,6 +47,18 @@ public enum S4ModelKeys {
             outputBias = p + "output_linear.0.bias"
             normWeight = n + "weight"
             normBias = n + "bias"
+            normRunningMean = n + "running_mean"
+            normRunningVariance = n + "running_var"
+            normBatchesTracked = n + "num_batches_tracked"
+        }
+
+        /// The norm's tensors in state_dict order.
+        public func norm(_ kind: NormKind) -> [String] {
+            switch kind {
+            case .layer: return [normWeight, normBias]
+            case .batch: return [normWeight, normBias, normRunningMean, normRunningVariance, normBatchesTracked]
+            case .none: return []
+            }
         }
 
         /// The S4D core's tensors (the whole content of a designed layer file).
@@ -64,6 +84,28 @@ public enum S4ModelKeys {
         return key == b.logDt || key == b.logAReal || key == b.aImag
     }
 
+    /// True for a buffer of a norm (BatchNorm's running_mean, running_var, num_batches_tracked): saved in checkpoints
+    /// and resume states like every tensor, updated by training batches, never stepped by the optimiser.
+    public static func isBuffer(_ key: String) -> Bool {
+        guard let i = layerIndex(key) else { return false }
+        let b = block(i)
+        return key == b.normRunningMean || key == b.normRunningVariance || key == b.normBatchesTracked
+    }
+
+    /// True for the integer tensor of a model (BatchNorm's num_batches_tracked, int64 in PyTorch).
+    public static func isCounter(_ key: String) -> Bool { layerIndex(key).map { block($0).normBatchesTracked == key } ?? false }
+
+    /// The norm kind a key set shows: BatchNorm when a norm has running statistics, LayerNorm when norms have
+    /// tensors, none without norms.{i} keys.
+    static func normKind<S: Sequence>(_ keys: S) -> NormKind where S.Element == String {
+        var kind = NormKind.none
+        for key in keys where key.hasPrefix(normPrefix) {
+            if key.hasSuffix(".running_mean") { return .batch }
+            kind = .layer
+        }
+        return kind
+    }
+
     /// True for a key of example.py's S4Model (a block, a norm, the encoder or the decoder).
     public static func isModelKey(_ key: String) -> Bool {
         layerIndex(key) != nil || [encoderWeight, encoderBias, decoderWeight, decoderBias].contains(key)
@@ -84,10 +126,17 @@ extension S4ModelConfiguration {
             out += [(k.d, [h]), (k.c, [h, m, 2]), (k.logDt, [h]), (k.logAReal, [h, m]), (k.aImag, [h, m]),
                     (k.outputWeight, [2 * h, h, 1]), (k.outputBias, [2 * h])]
         }
-        for i in 0..<layers { let k = S4ModelKeys.block(i); out += [(k.normWeight, [h]), (k.normBias, [h])] }
+        for i in 0..<layers {
+            let k = S4ModelKeys.block(i)
+            out += k.norm(norm).map { ($0, $0 == k.normBatchesTracked ? [] : [h]) }    // num_batches_tracked: a scalar
+        }
         out += [(S4ModelKeys.decoderWeight, [classes, h]), (S4ModelKeys.decoderBias, [classes])]
         return out
     }
+
+    /// True for a buffer (a BatchNorm's running statistics: example.py's `S4ModelKeys.isBuffer`, the other
+    /// references' `ReferenceLayout.isBuffer`): saved, moved by training batches, never stepped by the optimiser.
+    public static func isBuffer(_ name: String) -> Bool { S4ModelKeys.isBuffer(name) || ReferenceLayout.isBuffer(name) }
 
     /// True for the SSM parameters: example.py's (see `S4ModelKeys.isSSMParameter`) and each reference's
     /// (`ReferenceLayout.isSSMParameter`).
@@ -97,8 +146,9 @@ extension S4ModelConfiguration {
 }
 
 public enum CheckpointLayout {
-    /// Reads the sizes from tensor shapes and checks that the key set and every shape agree with them. The result has
-    /// the switches a `state_dict` cannot show at their example.py defaults (post-norm, ZOH, S4D-Lin, dropout 0).
+    /// Reads the sizes and the norm kind from tensor shapes and checks that the key set and every shape agree with
+    /// them. The result has the switches a `state_dict` cannot show at their example.py defaults (post-norm, ZOH,
+    /// S4D-Lin, dropout 0, the gated GELU head).
     /// Throws `ModelError.missingKey`, `.unexpectedKeys`, `.shapeMismatch` or `.invalidConfiguration`.
     public static func configuration(shapes: [String: [Int]]) throws -> S4ModelConfiguration {
         func shape(_ key: String, rank: Int) throws -> [Int] {
@@ -114,7 +164,7 @@ public enum CheckpointLayout {
         let decoder = try shape(S4ModelKeys.decoderWeight, rank: 2)
         let c = S4ModelConfiguration(dInput: encoder[1], dModel: encoder[0], dState: 2 * modes[1], layers: layers,
                                      classes: decoder[0], prenorm: false, dropout: 0, initialisation: .lin,
-                                     discretization: .zoh)
+                                     discretization: .zoh, norm: S4ModelKeys.normKind(shapes.keys), head: .glu)
         let expected = c.parameterShapes
         let expectedNames = Set(expected.map(\.name))
         let extra = shapes.keys.filter { !expectedNames.contains($0) }
@@ -217,9 +267,40 @@ extension S4Model {
         let kernel = try! S4DKernelParameters(channels: c.dModel, modes: c.dState / 2, logDt: value(k.logDt), C: value(k.c),
                                               logAReal: value(k.logAReal), AImag: value(k.aImag))
         return ResidualBlock(
-            norm: .layer(try! LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias), epsilon: c.normEpsilon)),
+            norm: try! norm(i),                                     // buffers were checked by `checkNorms`
             core: .s4d(try! S4DCore(kernel: kernel, D: value(k.d), discretization: c.discretization)),
-            head: .gatedGELU(try! GatedGELUHead(channels: c.dModel, weight: value(k.outputWeight), bias: value(k.outputBias))))
+            head: try! ActivationHead(kind: c.head, channels: c.dModel, weight: value(k.outputWeight), bias: value(k.outputBias)))
+    }
+
+    /// Block i's norm of the configuration's kind; throws when BatchNorm buffers are impossible (a negative running
+    /// variance, a negative or fractional batch count).
+    func norm(_ i: Int) throws -> Norm {
+        let k = S4ModelKeys.block(i)
+        switch configuration.norm {
+        case .layer: return .layer(try LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias),
+                                                           epsilon: configuration.normEpsilon))
+        case .batch:
+            let count = value(k.normBatchesTracked)[0]
+            guard count >= 0, count == count.rounded(), count < 0x1p62 else {
+                throw ModelError.invalidConfiguration("\(k.normBatchesTracked) is \(count); it counts batches (an integer ≥ 0)")
+            }
+            do {
+                return .batch(try BatchNormParameters(weight: value(k.normWeight), bias: value(k.normBias),
+                                                      runningMean: value(k.normRunningMean),
+                                                      runningVariance: value(k.normRunningVariance), batchesTracked: Int(count)))
+            } catch ModelError.invalidConfiguration(let why) {
+                throw ModelError.invalidConfiguration("\(k.normRunningVariance): \(why)")
+            }
+        case .none: return .none
+        }
+    }
+
+    /// Checks every block's norm buffers (see `norm(_:)`; the other references' through their layout); called when
+    /// a model is made from a store.
+    func checkNorms() throws {
+        for i in 0..<configuration.layers {
+            if configuration.skeleton == .stateSpaces { _ = try norm(i) } else { _ = try ReferenceLayout.block(i, configuration, value: value) }
+        }
     }
 
     /// Every block, in order.
@@ -251,18 +332,29 @@ extension S4Model {
         if c.skeleton != .stateSpaces {
             values = try ReferenceLayout.values(c, encoder: encoder, blocks: blocks, decoder: decoder)
         } else {
-            values = [S4ModelKeys.encoderWeight: encoder.weight, S4ModelKeys.encoderBias: encoder.bias,
-                      S4ModelKeys.decoderWeight: decoder.weight, S4ModelKeys.decoderBias: decoder.bias]
-            for (i, b) in blocks.enumerated() {
-                guard case .s4d(let core) = b.core, case .gatedGELU(let head) = b.head, case .layer(let norm) = b.norm else {
-                    throw ModelError.invalidConfiguration("block \(i) is not example.py's (LayerNorm, S4D, GELU → 1×1 conv → GLU)")
-                }
-                let k = S4ModelKeys.block(i)
-                values[k.d] = core.D; values[k.c] = core.kernel.C; values[k.logDt] = core.kernel.logDt
-                values[k.logAReal] = core.kernel.logAReal; values[k.aImag] = core.kernel.AImag
-                values[k.outputWeight] = head.weight; values[k.outputBias] = head.bias
-                values[k.normWeight] = norm.weight; values[k.normBias] = norm.bias
+        values = [S4ModelKeys.encoderWeight: encoder.weight, S4ModelKeys.encoderBias: encoder.bias,
+                  S4ModelKeys.decoderWeight: decoder.weight, S4ModelKeys.decoderBias: decoder.bias]
+        for (i, b) in blocks.enumerated() {
+            guard b.norm.kind == c.norm, b.head.kind == c.head else {
+                throw ModelError.invalidConfiguration("block \(i) has a \(b.norm.kind.rawValue) norm and a \(b.head.kind.rawValue) head; "
+                    + "the model's are \(c.norm.rawValue) and \(c.head.rawValue)")
             }
+            guard case .s4d(let core) = b.core else {
+                throw ModelError.invalidConfiguration("block \(i) has a \(b.core.kind.rawValue) core; example.py's blocks are S4D")
+            }
+            let k = S4ModelKeys.block(i)
+            values[k.d] = core.D; values[k.c] = core.kernel.C; values[k.logDt] = core.kernel.logDt
+            values[k.logAReal] = core.kernel.logAReal; values[k.aImag] = core.kernel.AImag
+            values[k.outputWeight] = b.head.weight; values[k.outputBias] = b.head.bias
+            switch b.norm {
+            case .layer(let p): values[k.normWeight] = p.weight; values[k.normBias] = p.bias
+            case .batch(let p):
+                values[k.normWeight] = p.weight; values[k.normBias] = p.bias
+                values[k.normRunningMean] = p.runningMean; values[k.normRunningVariance] = p.runningVariance
+                values[k.normBatchesTracked] = [Double(p.batchesTracked)]
+            case .none: break
+            }
+        }
         }
         var store = ParameterStore()
         for (name, shape) in c.parameterShapes {

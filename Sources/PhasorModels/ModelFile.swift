@@ -8,6 +8,10 @@
 //     numbers); without metadata a stated placement is used, and without either the model is read as post-norm
 //     (example.py's default) with a note — the shapes cannot tell.
 //   • discretisation: metadata "discretization" (zoh | bilinear; default zoh, s4d.py's).
+//   • block kinds: metadata "block" (glu | bilinear; default glu, example.py's) — the only way to tell the heads apart,
+//     both being one Conv1d — and "norm" (layer | batch | none): the norms' keys show the kind (CheckpointLayout.swift),
+//     so "norm" is optional and an ERROR when it contradicts the tensors. Without norms the placement does not matter
+//     (no note). BatchNorm's num_batches_tracked may be int64 (PyTorch's) or floating point; it must be an integer.
 //   • precision: F64, F32, F16 and BF16 tensors are read exactly (each value converted to Double) and run in Double.
 // A file may also hold only S4D cores (the kernel tensors and D of layers 0…n−1, as `phasor design --out` writes; other
 // tensors of a state dict without an encoder are ignored with a note): `loadCores` accepts it for readers that need
@@ -50,6 +54,10 @@ public enum ModelFile {
     public static let prenormKey = "prenorm"
     public static let discretizationKey = "discretization"
     public static let classNamesKey = "class_names"
+    /// The activation head of every block of an example.py model: "glu" or "bilinear" (another reference's skeleton).
+    public static let blockKey = ReferenceMetadata.block
+    /// The norm of every block: "layer", "batch" or "none".
+    public static let normKey = ReferenceMetadata.norm
 
     /// Reads the checkpoint at `path`.
     public static func load(path: String, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedModel {
@@ -173,13 +181,16 @@ public enum ModelFile {
             try configuration.validate()
         } else {
             configuration = try CheckpointLayout.configuration(shapes: shapes)
-            configuration.prenorm = try normPlacement(metadata, options: options, reference: .stateSpaces, notes: &notes) == .pre
+            try ReferenceMetadata.applyStateSpaces(metadata, to: &configuration)
+            var placementOptions = options
+            if configuration.norm == .none { placementOptions.normPlacementMatters = false }        // nothing to place
+            configuration.prenorm = try normPlacement(metadata, options: placementOptions, reference: .stateSpaces, notes: &notes) == .pre
             configuration.discretization = try discretization(metadata)
         }
         var store = ParameterStore()
         for (key, shape) in configuration.parameterShapes {
             guard let t = tensors[key] else { throw ModelError.missingKey(key) }
-            let values = try floatingValues(t.tensor, key: t.key)
+            let values = S4ModelKeys.isCounter(key) ? try counterValues(t.tensor, key: t.key) : try floatingValues(t.tensor, key: t.key)
             if S4ModelKeys.isStep(key) {
                 for v in values {
                     let dt = Foundation.exp(v)                                // Δ_h = exp(log_dt_h)
@@ -251,6 +262,15 @@ public enum ModelFile {
             }
             return .post
         }
+    }
+
+    /// The values of an integer tensor (a batch count): any integer or floating dtype, whole numbers ≥ 0.
+    static func counterValues(_ tensor: Tensor, key: String) throws -> [Double] {
+        let values = tensor.asDoubles()
+        guard values.allSatisfy({ $0.isFinite && $0 >= 0 && $0 == $0.rounded() }) else {
+            throw ModelError.invalidConfiguration("tensor '\(key)' must hold a whole number ≥ 0 (it counts batches); got \(values)")
+        }
+        return values
     }
 
     /// Metadata "discretization" (default zoh).

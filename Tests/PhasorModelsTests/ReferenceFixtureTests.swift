@@ -15,8 +15,13 @@ enum ReferenceFixtures {
 
     /// The S5 and LRU fixtures (family folder, name).
     static let s5LRU: [(String, String)] = [
+        ("s5", "s5_default"),
         ("s5", "s5_full_glu_layernorm_postnorm_bilinear_last"),
+        ("s5", "s5_half_glu2_bidirectional_batchnorm_postnorm"),
         ("s5", "s5_gelu_complex_normal_layernorm_prenorm_bilinear"),
+        ("s5", "s5_linoss"),
+        ("lru", "lru_linoss"),
+        ("lru", "lru_minimal"),
         ("lru", "lru_minimal_layernorm_postnorm_last"),
     ]
 

@@ -36,7 +36,7 @@ import PhasorNumerics
         var g = SeededGenerator(seed: 17)
         let analytic = try m.lossAndGradients(inputs: x, batch: B, length: L, lengths: lengths, labels: labels,
                                               training: dropout, generator: &g).gradients
-        for p in m.parameters.parameters {
+        for p in m.parameters.parameters where !S4ModelConfiguration.isBuffer(p.name) {   // buffers: no gradient
             let fd = try numericalGradient(p.values) { v in
                 var params = m.parameters
                 try params.setValues(p.name, v)
@@ -47,36 +47,45 @@ import PhasorNumerics
         }
     }
 
-    static func s5(_ skeleton: ReferenceSkeleton = .s5Flax, activation: ActivationKind, pooling: Pooling = .mean,
+    static func s5(_ skeleton: ReferenceSkeleton = .s5Flax, head: HeadKind, norm: NormKind = .layer, pooling: Pooling = .mean,
                    prenorm: Bool = true, discretization: Discretization = .zoh, conj: Bool = true, clip: Bool = false,
                    bidirectional: Bool = false, cInit: S5CInit = .truncStandardNormal) -> S4ModelConfiguration {
         S4ModelConfiguration(core: .s5, skeleton: skeleton, dInput: 2, dModel: 3, dState: 4, layers: 2, classes: 3,
-                             prenorm: prenorm, dropout: 0.3, activation: activation, pooling: pooling,
+                             prenorm: prenorm, dropout: 0.3, head: head, norm: norm, pooling: pooling,
                              discretization: discretization,
                              s5: S5Options(conjugateSymmetric: conj, clipEigenvalues: clip, bidirectional: bidirectional,
                                            stepRescale: 0.7, blocks: 2, cInit: cInit))
     }
 
-    @Test(arguments: ActivationKind.allCases)
-    func s5Activations(activation: ActivationKind) throws {
-        try Self.check(try Self.model(Self.s5(activation: activation), seed: 1))
+    @Test(arguments: ReferenceSkeleton.s5Flax.heads)
+    func s5Activations(head: HeadKind) throws {
+        try Self.check(try Self.model(Self.s5(head: head), seed: 1))
     }
 
     @Test func s5PostnormLastBilinearNoConjugatesClipped() throws {
-        let c = Self.s5(activation: .fullGLU, pooling: .last, prenorm: false, discretization: .bilinear, conj: false, clip: true)
+        let c = Self.s5(head: .glu, pooling: .last, prenorm: false, discretization: .bilinear, conj: false, clip: true)
         try Self.check(try Self.model(c, seed: 2, clipOne: true), lengths: [7, 5], dropout: true)
     }
 
     @Test(arguments: [S5CInit.lecunNormal, .complexNormal])
-    func s5BidirectionalPadded(cInit: S5CInit) throws {
-        let c = Self.s5(activation: .halfGLU2, prenorm: false, bidirectional: true, cInit: cInit)
+    func s5BidirectionalPaddedBatchNorm(cInit: S5CInit) throws {
+        let c = Self.s5(head: .halfGLU2, norm: .batch, prenorm: false, bidirectional: true, cInit: cInit)
         try Self.check(try Self.model(c, seed: 3), lengths: [5, 7], dropout: true)
     }
 
-    @Test func lru() throws {
-        let c = S4ModelConfiguration(core: .lru, skeleton: .minimalLRU, dInput: 2, dModel: 3, dState: 4, layers: 2, classes: 3,
-                                     dropout: 0.3, pooling: .last, lru: LRUOptions(rMin: 0.4, rMax: 0.9, maxPhase: 3))
-        try Self.check(try Self.model(c, seed: 4), lengths: [6, 7], dropout: true)
+    /// The LinOSS repository's block: BatchNorm without scale and bias, GLU of two maps, pre-norm.
+    @Test func s5LinOSSRepository() throws {
+        try Self.check(try Self.model(Self.s5(.linossRepo, head: .glu, norm: .batch, clip: true), seed: 5, clipOne: true),
+                       dropout: true)
+    }
+
+    @Test(arguments: [ReferenceSkeleton.minimalLRU, .linossRepo])
+    func lru(skeleton: ReferenceSkeleton) throws {
+        let c = S4ModelConfiguration(core: .lru, skeleton: skeleton, dInput: 2, dModel: 3, dState: 4, layers: 2, classes: 3,
+                                     dropout: 0.3, norm: skeleton == .minimalLRU ? .layer : .batch,
+                                     pooling: skeleton == .minimalLRU ? .last : .mean,
+                                     lru: LRUOptions(rMin: 0.4, rMax: 0.9, maxPhase: 3))
+        try Self.check(try Self.model(c, seed: 4), lengths: skeleton == .minimalLRU ? [6, 7] : nil, dropout: true)
     }
 }
 

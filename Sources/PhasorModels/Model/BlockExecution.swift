@@ -6,7 +6,8 @@
 //   half_glu1  z₂ = W₂g + b₂,     out = g ⊙ σ(z₂)       ∂g = ∂out⊙σ(z₂) + W₂ᵀ∂z₂, ∂z₂ = ∂out⊙g⊙σ′(z₂)
 //   half_glu2  z₂ = W₂g + b₂,     out = y ⊙ σ(z₂)       ∂y = ∂out⊙σ(z₂) + …,     ∂z₂ = ∂out⊙y⊙σ′(z₂), ∂g = W₂ᵀ∂z₂
 //   gelu       out = g                                  ∂g = ∂out
-//   then ∂y += ∂g·m·GELU′(y);  ∂W = ∂z gᵀ, ∂b = Σ ∂z over samples and steps
+//   bilinear   g = m·y (no GELU), z = W g + b (2H),  out = z₁ ⊙ z₂   ∂z₁ = ∂out⊙z₂, ∂z₂ = ∂out⊙z₁
+//   then ∂y += ∂g·m·GELU′(y) (bilinear: ∂g·m);  ∂W = ∂z gᵀ, ∂b = Σ ∂z over samples and steps
 // The evaluation hooks (S4ModelEvaluation.swift) replace GELU and σ per layer and channel here as in the fused block.
 import PhasorNumerics
 
@@ -90,14 +91,20 @@ extension SequenceCore {
 }
 
 extension ActivationHead {
-    /// out (B, H, L) of the core output y, with the tape's g, z, σ filled in. `mask` (B·H) is the dropout after GELU.
+    /// out (B, H, L) of the core output y, with the tape's g, z, σ filled in. `mask` (B·H) is the dropout after GELU
+    /// (after the core for the bilinear head).
     func forward(_ y: [Double], batch B: Int, channels H: Int, length L: Int, mask: [Double]?,
-                 pointwise: BlockPointwise?) -> (out: [Double], g: [Double], z: [Double], gate: [Double]) {
-        let form = geluForm
+                 pointwise: BlockPointwise?) throws -> (out: [Double], g: [Double], z: [Double], gate: [Double]) {
+        let form = geluForm, bilinear = kind == .bilinear
+        if bilinear, let p = pointwise, p.overrides.activation != nil || p.overrides.gate != nil {
+            throw ModelError.invalidConfiguration("layer \(p.layer) has a bilinear head: it has no GELU or gate to replace")
+        }
         var g = [Double](repeating: 0, count: y.count)
         for b in 0..<B { for h in 0..<H {
             let o = (b * H + h) * L, s = mask?[b * H + h] ?? 1
-            if let f = pointwise?.overrides.activation {                                   // g = f(i, h, y)
+            if bilinear {
+                for l in 0..<L { g[o + l] = s * y[o + l] }                                 // g = m·y
+            } else if let f = pointwise?.overrides.activation {                            // g = f(i, h, y)
                 let v = f(pointwise!.layer, h, Array(y[o ..< o + L]))
                 precondition(v.count == L, "an activation override must return one value per input")
                 for l in 0..<L { g[o + l] = s * v[l] }
@@ -105,12 +112,8 @@ extension ActivationHead {
                 for l in 0..<L { g[o + l] = s * form.value(y[o + l]) }                     // g = m·GELU(y)
             }
         } }
-        let (weight, bias, rows): ([Double], [Double], Int)
-        switch self {
-        case .gelu: return (g, g, [], [])
-        case .gatedGELU(let p): (weight, bias, rows) = (p.weight, p.bias, 2 * H)
-        case .halfGated(let p): (weight, bias, rows) = (p.weight, p.bias, H)
-        }
+        if case .gelu = self { return (g, g, [], []) }
+        let rows = weight.count / H                                                       // 2H or H
         var z = [Double](repeating: 0, count: B * rows * L)
         g.withUnsafeBufferPointer { gb in weight.withUnsafeBufferPointer { wb in z.withUnsafeMutableBufferPointer { zb in
             for b in 0..<B {                                                              // Z_b = W G_b + bias
@@ -118,11 +121,14 @@ extension ActivationHead {
                                    b: gb.baseAddress! + b * H * L, ldb: L, beta: 0, c: zb.baseAddress! + b * rows * L, ldc: L)
             }
         } } }
+        let bias = self.bias
         for b in 0..<B { for r in 0..<rows { let o = (b * rows + r) * L, v = bias[r]; for l in 0..<L { z[o + l] += v } } }
         var gate = [Double](repeating: 0, count: B * H * L), out = gate
         for b in 0..<B { for h in 0..<H {
             let z2 = (b * rows + rows - H + h) * L, o = (b * H + h) * L
-            if let f = pointwise?.overrides.gate {                                         // s = f(i, h, z₂)
+            if bilinear {
+                for l in 0..<L { gate[o + l] = z[z2 + l] }                                  // the second factor z₂
+            } else if let f = pointwise?.overrides.gate {                                  // s = f(i, h, z₂)
                 let v = f(pointwise!.layer, h, Array(z[z2 ..< z2 + L]))
                 precondition(v.count == L, "a gate override must return one value per input")
                 for l in 0..<L { gate[o + l] = v[l] }
@@ -130,7 +136,9 @@ extension ActivationHead {
                 for l in 0..<L { gate[o + l] = Activation.sigmoid(z[z2 + l]) }
             }
             switch self {
-            case .gatedGELU: let z1 = (b * rows + h) * L; for l in 0..<L { out[o + l] = z[z1 + l] * gate[o + l] }  // z₁ ⊙ σ(z₂)
+            case .gatedGELU, .bilinear:
+                let z1 = (b * rows + h) * L
+                for l in 0..<L { out[o + l] = z[z1 + l] * gate[o + l] }                    // z₁ ⊙ σ(z₂)  or  z₁ ⊙ z₂
             case .halfGated(let p):
                 let v = p.gatesActivation ? g : y
                 for l in 0..<L { out[o + l] = v[o + l] * gate[o + l] }                     // v ⊙ σ(z₂)
@@ -146,27 +154,25 @@ extension ActivationHead {
         var dy = [Double](repeating: 0, count: t.y.count), dg = dy
         var headGradient = self                                                             // gelu: no parameters
         if case .gelu = self { dg = go }
-        let rows: Int, weight: [Double]
-        switch self {
-        case .gelu: rows = 0; weight = []
-        case .gatedGELU(let p): rows = 2 * H; weight = p.weight
-        case .halfGated(let p): rows = H; weight = p.weight
-        }
+        let weight = self.weight, rows = weight.count / H
         if rows > 0 {
             var dz = [Double](repeating: 0, count: B * rows * L)
             for b in 0..<B { for h in 0..<H {
                 let o = (b * H + h) * L, z2 = (b * rows + rows - H + h) * L
                 for l in 0..<L {
-                    let s = t.gate[o + l], gv = go[o + l], ds = s * (1 - s)
+                    let s = t.gate[o + l], gv = go[o + l]
                     switch self {
                     case .gatedGELU:
                         let z1 = (b * rows + h) * L
                         dz[z1 + l] = gv * s                                                  // ∂z₁ = ∂out σ(z₂)
-                        dz[z2 + l] = gv * t.z[z1 + l] * ds                                   // ∂z₂ = ∂out z₁ σ′
+                        dz[z2 + l] = gv * t.z[z1 + l] * s * (1 - s)                          // ∂z₂ = ∂out z₁ σ′
+                    case .bilinear:
+                        let z1 = (b * rows + h) * L
+                        dz[z1 + l] = gv * s; dz[z2 + l] = gv * t.z[z1 + l]                    // ∂z₁ = ∂out z₂, ∂z₂ = ∂out z₁
                     case .halfGated(let p):
                         let v = p.gatesActivation ? t.g[o + l] : t.y[o + l]
                         if p.gatesActivation { dg[o + l] = gv * s } else { dy[o + l] = gv * s }  // ∂v = ∂out σ(z₂)
-                        dz[z2 + l] = gv * v * ds                                             // ∂z₂ = ∂out v σ′
+                        dz[z2 + l] = gv * v * s * (1 - s)                                    // ∂z₂ = ∂out v σ′
                     case .gelu: break
                     }
                 }
@@ -185,54 +191,14 @@ extension ActivationHead {
                 } }
             } } }
             for b in 0..<B { for r in 0..<rows { let o = (b * rows + r) * L; for l in 0..<L { dBias[r] += dz[o + l] } } }
-            switch self {
-            case .gatedGELU(let p): headGradient = .gatedGELU(try GatedGELUHead(channels: H, weight: dW, bias: dBias, gelu: p.gelu))
-            case .halfGated(let p):
-                headGradient = .halfGated(try HalfGatedHead(channels: H, weight: dW, bias: dBias, gelu: p.gelu,
-                                                            gatesActivation: p.gatesActivation))
-            case .gelu: break
-            }
+            headGradient.weight = dW; headGradient.bias = dBias
         }
-        let form = geluForm
+        let form = geluForm, bilinear = kind == .bilinear
         for b in 0..<B { for h in 0..<H {
             let o = (b * H + h) * L, s = t.mask?[b * H + h] ?? 1
+            if bilinear { for l in 0..<L { dy[o + l] += dg[o + l] * s }; continue }          // g = m·y
             for l in 0..<L { dy[o + l] += dg[o + l] * s * form.derivative(t.y[o + l]) }     // ∂y += ∂g m GELU′(y)
         } }
         return (dy, headGradient)
-    }
-}
-
-/// What a norm's backward pass needs.
-enum NormTape: Sendable {
-    case none
-    case layer(LayerNorm.Tape)
-
-    /// LayerNorm's gains 1/√(σ² + ε), (B, L) (empty for other norms or none run).
-    var gains: [Double] {
-        if case .layer(let t) = self { return t.inverseStd }
-        return []
-    }
-}
-
-extension Norm {
-    /// The norm of x (B, H, L); `gains` (B·L) freeze a LayerNorm's 1/√(σ² + ε) (the operator's exact linearisation).
-    func forward(_ x: [Double], batch: Int, channels H: Int, length L: Int, gains: [Double]?) throws -> ([Double], NormTape) {
-        switch self {
-        case .layer(let p):
-            let (y, t) = LayerNorm.forward(x, weight: p.weight, bias: p.bias, batch: batch, channels: H, length: L,
-                                           gains: gains, epsilon: p.epsilon)
-            return (y, .layer(t))
-        }
-    }
-
-    /// ∂L/∂x and the norm's parameter gradients (a norm of the same kind holding them).
-    func backward(_ g: [Double], tape: NormTape, batch: Int, channels H: Int, length L: Int) throws -> (input: [Double], gradient: Norm) {
-        switch (self, tape) {
-        case let (.layer(p), .layer(t)):
-            let r = LayerNorm.backward(g, tape: t, weight: p.weight, batch: batch, channels: H, length: L)
-            return (r.input, .layer(try LayerNormParameters(weight: r.weight, bias: r.bias, epsilon: p.epsilon)))
-        default:
-            preconditionFailure("a norm's tape comes from its own forward pass")
-        }
     }
 }

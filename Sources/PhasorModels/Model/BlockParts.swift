@@ -1,11 +1,11 @@
 // The typed parts of an S4Model (DESIGN.md §3): encoder → blocks → masked mean → decoder, each residual block
 //     x ← x + dropout(head(core(norm(x))))     (pre-norm)      or      x ← norm(x + dropout(head(core(x))))     (post-norm)
-// with a sequence-mixing core (S4D, S5, LRU), an activation head (S5's four: GELU → GLU of two maps — example.py's
-// GELU → 1×1 conv to 2H → GLU is this one —, the two half GLUs, GELU alone) and a norm (LayerNorm). Each kind is an
-// enum with one case per implementation, so a new kind is a new case and the compiler lists every place that must
-// handle it. Planned, NOT implemented here: norms `batch` and `none`; a `bilinear` head (1×1 conv to 2H → a ⊙ b, no
-// GELU, no sigmoid); cores LinOSS and S6 — each with its reference implementation's key names in one layout file per
-// family (as CheckpointLayout.swift holds example.py's).
+// with a sequence-mixing core (S4D, S5, LRU), an activation head (S5's four — GELU → GLU of a map to 2H
+// (example.py's GELU → 1×1 conv → GLU is this one), the two half GLUs, GELU alone — or the bilinear 1×1 conv to 2H →
+// a ⊙ b of BilinearHead.swift) and a norm (LayerNorm, BatchNorm of BatchNormParameters.swift, or none). Each kind is
+// an enum with one case per implementation, so a new kind is a new case and the compiler lists every place that must
+// handle it. Planned, NOT implemented here: cores LinOSS and S6 — each with its reference implementation's key names
+// in one layout file per family (as CheckpointLayout.swift holds example.py's).
 // The parts are views of the model's ParameterStore (the optimiser's and the checkpoint's flat form); the mapping
 // between the two is CheckpointLayout.swift.
 
@@ -48,15 +48,22 @@ public enum NormPlacement: String, Sendable, CaseIterable, Codable {
     case post
 }
 
-/// The kind of a block's norm (a configuration's choice; `Norm` holds its parameters). (Planned: `batch`, `none`.)
-public enum NormKind: String, Sendable, CaseIterable, Codable {
-    case layer
-}
-
-/// A block's norm. (Planned: `batch`, `none`.)
+/// A block's norm.
 public enum Norm: Sendable, Equatable {
     /// LayerNorm over the channel axis (ε = 1e-5, as PyTorch).
     case layer(LayerNormParameters)
+    /// BatchNorm over the channel axis (nn.BatchNorm1d: ε = 1e-5, momentum 0.1; padding left out of the statistics).
+    case batch(BatchNormParameters)
+    /// No norm (the identity).
+    case none
+
+    public var kind: NormKind {
+        switch self {
+        case .layer: return .layer
+        case .batch: return .batch
+        case .none: return .none
+        }
+    }
 }
 
 /// A block's sequence-mixing core, a linear map (B, H, L) → (B, H, L). (Planned: LinOSS, S6, each with its own key
@@ -132,25 +139,96 @@ public struct HalfGatedHead: Sendable, Equatable {
     }
 }
 
-/// A block's activation head. (Planned: `bilinear`, a 1×1 conv to 2H then a ⊙ b.)
+/// A block's activation head. Both kinds start with the same 1×1 convolution to 2H (W, b).
 public enum ActivationHead: Sendable, Equatable {
+    /// GELU → 1×1 conv → GLU (out = z₁ ⊙ σ(z₂)).
     case gatedGELU(GatedGELUHead)
+    /// 1×1 conv → out = z₁ ⊙ z₂ (no GELU, no sigmoid).
+    case bilinear(BilinearHead)
+    /// S5's half GLUs: v ⊙ σ(W₂·gelu(y) + b₂), v = gelu(y) or y.
     case halfGated(HalfGatedHead)
     /// GELU alone (S5's `gelu` activation), no parameters.
     case gelu(GELUForm)
 
-    /// The activation's name (S5's).
-    public var kind: ActivationKind {
+    public var kind: HeadKind {
         switch self {
-        case .gatedGELU: return .fullGLU
+        case .gatedGELU: return .glu
+        case .bilinear: return .bilinear
         case .halfGated(let h): return h.gatesActivation ? .halfGLU1 : .halfGLU2
         case .gelu: return .gelu
         }
     }
 
-    /// The GELU form it applies.
+    public var channels: Int {
+        switch self {
+        case .gatedGELU(let h): return h.channels
+        case .bilinear(let h): return h.channels
+        case .halfGated(let h): return h.channels
+        case .gelu: return 0
+        }
+    }
+
+    /// The GELU form it applies (a bilinear head has none: erf is reported).
     public var geluForm: GELUForm {
-        switch self { case .gatedGELU(let h): return h.gelu; case .halfGated(let h): return h.gelu; case .gelu(let f): return f }
+        switch self {
+        case .gatedGELU(let h): return h.gelu
+        case .halfGated(let h): return h.gelu
+        case .gelu(let f): return f
+        case .bilinear: return .erf
+        }
+    }
+
+    /// The head's map: W (2H, H) of the GLU and bilinear heads' 1×1 convolution, W₂ (H, H) of a half GLU; none for
+    /// GELU alone.
+    public var weight: [Double] {
+        get {
+            switch self {
+            case .gatedGELU(let h): return h.weight
+            case .bilinear(let h): return h.weight
+            case .halfGated(let h): return h.weight
+            case .gelu: return []
+            }
+        }
+        set {
+            switch self {
+            case .gatedGELU(var h): h.weight = newValue; self = .gatedGELU(h)
+            case .bilinear(var h): h.weight = newValue; self = .bilinear(h)
+            case .halfGated(var h): h.weight = newValue; self = .halfGated(h)
+            case .gelu: break
+            }
+        }
+    }
+
+    /// The map's b: (2H) or (H); none for GELU alone.
+    public var bias: [Double] {
+        get {
+            switch self {
+            case .gatedGELU(let h): return h.bias
+            case .bilinear(let h): return h.bias
+            case .halfGated(let h): return h.bias
+            case .gelu: return []
+            }
+        }
+        set {
+            switch self {
+            case .gatedGELU(var h): h.bias = newValue; self = .gatedGELU(h)
+            case .bilinear(var h): h.bias = newValue; self = .bilinear(h)
+            case .halfGated(var h): h.bias = newValue; self = .halfGated(h)
+            case .gelu: break
+            }
+        }
+    }
+
+    /// A head of `kind` with this map (shapes checked; ignored by GELU alone).
+    public init(kind: HeadKind, channels: Int, weight: [Double], bias: [Double], gelu: GELUForm = .erf) throws {
+        switch kind {
+        case .glu: self = .gatedGELU(try GatedGELUHead(channels: channels, weight: weight, bias: bias, gelu: gelu))
+        case .bilinear: self = .bilinear(try BilinearHead(channels: channels, weight: weight, bias: bias))
+        case .halfGLU1, .halfGLU2:
+            self = .halfGated(try HalfGatedHead(channels: channels, weight: weight, bias: bias, gelu: gelu,
+                                                gatesActivation: kind == .halfGLU1))
+        case .gelu: self = .gelu(gelu)
+        }
     }
 }
 
@@ -164,16 +242,21 @@ public struct ResidualBlock: Sendable, Equatable {
         self.norm = norm; self.core = core; self.head = head
     }
 
-    /// The LayerNorm parameters (every norm is a LayerNorm today).
-    public var layerNorm: LayerNormParameters {
-        switch norm { case .layer(let p): return p }
+    /// The LayerNorm parameters, when the norm is a LayerNorm.
+    public var layerNorm: LayerNormParameters? {
+        if case .layer(let p) = norm { return p }
+        return nil
     }
 
-    /// The fused executor of an S4D core with example.py's head (GELU erf → 1×1 conv → GLU); nil for other blocks,
-    /// which run part by part (BlockExecution.swift).
+    /// The fused executor of an S4D core with example.py's head (GELU erf → 1×1 conv → GLU) or the bilinear head;
+    /// nil for other blocks, which run part by part (BlockExecution.swift).
     public var fused: S4DLayer? {
-        guard case .s4d(let c) = core, case .gatedGELU(let h) = head, h.gelu == .erf else { return nil }
-        return try? S4DLayer(core: c, head: h)                                  // same channels by construction
+        guard case .s4d(let c) = core else { return nil }
+        switch head {
+        case .gatedGELU(let h) where h.gelu == .erf: return try? S4DLayer(core: c, head: head)   // same channels by construction
+        case .bilinear: return try? S4DLayer(core: c, head: head)
+        default: return nil
+        }
     }
 
     /// The fused S4D block; an error for a block that is not example.py's.

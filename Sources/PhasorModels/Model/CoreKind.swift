@@ -53,10 +53,27 @@ public enum ReferenceSkeleton: String, Sendable, CaseIterable, Codable {
     /// LayerNorm's ε: PyTorch 1e-5, Flax 1e-6.
     public var layerNormEpsilon: Double { self == .stateSpaces ? 1e-5 : 1e-6 }
 
-    /// The activations the reference offers (`activation` metadata).
-    public var activations: [ActivationKind] {
-        self == .s5Flax ? ActivationKind.allCases : [.fullGLU]
+    /// The heads the reference offers (S5's four activations; example.py's GLU or Phasor's bilinear head).
+    public var heads: [HeadKind] {
+        switch self {
+        case .stateSpaces: return [.glu, .bilinear]
+        case .s5Flax: return [.glu, .halfGLU1, .halfGLU2, .gelu]
+        case .minimalLRU, .linossRepo: return [.glu]
+        }
     }
+
+    /// The norms the reference offers (example.py's LayerNorm, or Phasor's BatchNorm and none; the Flax classifiers'
+    /// LayerNorm or BatchNorm; the LinOSS repository's BatchNorm without scale and bias).
+    public var norms: [NormKind] {
+        switch self {
+        case .stateSpaces: return NormKind.allCases
+        case .s5Flax, .minimalLRU: return [.layer, .batch]
+        case .linossRepo: return [.batch]
+        }
+    }
+
+    /// Whether a BatchNorm has a scale and a bias (not in the LinOSS repository).
+    public var batchNormAffine: Bool { self != .linossRepo }
 
     /// The poolings the reference offers.
     public var poolings: [Pooling] {
@@ -68,18 +85,6 @@ public enum ReferenceSkeleton: String, Sendable, CaseIterable, Codable {
 
     /// Whether the model is Flax's (Dense kernels stored (in, out), collections `params.` / `batch_stats.`).
     public var isFlax: Bool { self == .s5Flax || self == .minimalLRU }
-}
-
-/// The block's activation after the core (S5's names, `s5/layers.py`), with g = GELU(y):
-///   full_glu   W₁g + b₁ ⊙ σ(W₂g + b₂)   (example.py's GELU → Conv1d(H, 2H, 1) → GLU is this, with W = [W₁; W₂])
-///   half_glu1  g ⊙ σ(W₂g + b₂)
-///   half_glu2  y ⊙ σ(W₂g + b₂)          (the un-activated y is gated)
-///   gelu       g
-public enum ActivationKind: String, Sendable, CaseIterable, Codable {
-    case fullGLU = "full_glu"
-    case halfGLU1 = "half_glu1"
-    case halfGLU2 = "half_glu2"
-    case gelu
 }
 
 /// GELU's form: erf ½x(1 + erf(x/√2)) (PyTorch's default) or tanh ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (JAX's).

@@ -2,7 +2,7 @@
 //   cores   S5: HiPPO-N blocks (S5Initialisation.swift);  LRU: the ring initialisation (LRULayer.swift)
 //   maps    Flax Dense (lindermanlab/S5, minimal-LRU): kernel lecun-normal (fan-in = inputs), bias 0;
 //           Equinox Linear (LinOSS repository): weight and bias U(−1/√in, 1/√in)
-//   norms   LayerNorm scale 1, bias 0
+//   norms   LayerNorm scale 1, bias 0; BatchNorm scale 1, bias 0, running mean 0, running variance 1
 // Draws in order: encoder, then per block the core and the head's maps (W₁ then W₂), then the decoder.
 import PhasorNumerics
 
@@ -38,22 +38,29 @@ enum ReferenceInitialisation {
                 throw ModelError.invalidConfiguration("an S4D core is initialised as example.py's (S4Model.init)")
             }
             let head: ActivationHead
-            switch c.activation {
-            case .fullGLU:
+            switch c.head {
+            case .glu:
                 let v = try map(inputs: h, outputs: h), w = try map(inputs: h, outputs: h)
                 head = .gatedGELU(try GatedGELUHead(channels: h, weight: v.weight + w.weight, bias: v.bias + w.bias, gelu: c.gelu))
             case .halfGLU1, .halfGLU2:
                 let w = try map(inputs: h, outputs: h)
-                head = .halfGated(try HalfGatedHead(channels: h, weight: w.weight, bias: w.bias, gelu: c.gelu,
-                                                    gatesActivation: c.activation == .halfGLU1))
+                head = try ActivationHead(kind: c.head, channels: h, weight: w.weight, bias: w.bias, gelu: c.gelu)
             case .gelu:
                 head = .gelu(c.gelu)
+            case .bilinear:
+                throw ModelError.invalidConfiguration("the \(c.skeleton.rawValue) block has no bilinear head")
             }
             let norm: Norm
             switch c.norm {
             case .layer:
                 norm = .layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h), bias: [Double](repeating: 0, count: h),
                                                       epsilon: c.normEpsilon))
+            case .batch:
+                var p = BatchNormParameters(channels: h)                                     // γ 1, β 0, mean 0, var 1
+                p.momentum = c.batchMomentum; p.unbiasedRunningVariance = false
+                norm = .batch(p)
+            case .none:
+                throw ModelError.invalidConfiguration("the \(c.skeleton.rawValue) block has a norm")
             }
             blocks.append(ResidualBlock(norm: norm, core: core, head: head))
         }

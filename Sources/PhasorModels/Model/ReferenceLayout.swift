@@ -9,12 +9,15 @@
 //   params.encoder.layers_{i}.seq.…                          core
 //   params.encoder.layers_{i}.out1.{kernel (H, H), bias}     full_glu's value map W₁ (full_glu only)
 //   params.encoder.layers_{i}.out2.{kernel (H, H), bias}     the gate's map W₂ (every GLU)
-//   params.encoder.layers_{i}.<norm>.{scale, bias}           LayerNorm (<norm> = `norm` in S5, `normalization` in
-//                                                            minimal-LRU)
+//   params.encoder.layers_{i}.<norm>.{scale, bias}           LayerNorm or BatchNorm (<norm> = `norm` in S5,
+//                                                            `normalization` in minimal-LRU)
+//   batch_stats.encoder.layers_{i}.<norm>.{mean, var}        BatchNorm's running statistics (buffers; biased variance)
 //   params.decoder.{kernel (H, classes), bias}               decoder
 // LinOSS repository (Equinox attribute paths; Linear weights are (out, in)):
 //   linear_encoder.{weight (H, d_in), bias}; blocks.{i}.<core>.… (<core> = `ssm` for S5, `lru` for LRU);
-//   blocks.{i}.glu.w1.{weight, bias} (W₁), blocks.{i}.glu.w2.{weight, bias} (W₂); linear_layer.{weight, bias}
+//   blocks.{i}.glu.w1.{weight, bias} (W₁), blocks.{i}.glu.w2.{weight, bias} (W₂); linear_layer.{weight, bias};
+//   state.blocks.{i}.norm.{mean, var}: the BatchNorm's running statistics, its only tensors (no scale, no bias:
+//   γ = 1, β = 0 fixed, their gradients dropped)
 // Typed parts: the GLU head's W is [W₁; W₂] (2H, H) (GatedGELUHead), a half GLU's is W₂ (HalfGatedHead).
 import PhasorNumerics
 
@@ -22,12 +25,13 @@ enum ReferenceLayout {
     // Flax
     static let flaxParameters = "params.", flaxEncoder = "params.encoder.encoder.", flaxDecoder = "params.decoder."
     static let flaxKernel = "kernel", flaxBias = "bias", flaxScale = "scale", flaxCore = "seq."
+    static let flaxStatistics = "batch_stats.", runningMean = "mean", runningVariance = "var"
     static let flaxValue = "out1.", flaxGate = "out2."
     static func flaxBlock(_ i: Int) -> String { "encoder.layers_\(i)." }
     static func flaxNorm(_ s: ReferenceSkeleton) -> String { s == .minimalLRU ? "normalization." : "norm." }
     // Equinox (LinOSS repository)
     static let eqxEncoder = "linear_encoder.", eqxDecoder = "linear_layer.", eqxWeight = "weight", eqxBias = "bias"
-    static let eqxValue = "glu.w1.", eqxGate = "glu.w2."
+    static let eqxValue = "glu.w1.", eqxGate = "glu.w2.", eqxState = "state.", eqxNorm = "norm."
     static func eqxBlock(_ i: Int) -> String { "blocks.\(i)." }
     static func eqxCore(_ core: CoreKind) -> String { core == .lru ? "lru." : "ssm." }
 
@@ -60,10 +64,15 @@ enum ReferenceLayout {
             transposed ? (flaxParameters + flaxBlock(i) + flax + flaxKernel, flaxParameters + flaxBlock(i) + flax + flaxBias)
                 : (eqxBlock(i) + eqx + eqxWeight, eqxBlock(i) + eqx + eqxBias)
         }
-        /// LayerNorm's (scale, bias) of block i (Flax only: the LinOSS repository's norm is a BatchNorm).
-        func layerNorm(_ i: Int) -> (String, String) {
+        /// The norm's (scale, bias) of block i (Flax only: the LinOSS repository's BatchNorm has none).
+        func affine(_ i: Int) -> (String, String) {
             let p = flaxParameters + flaxBlock(i) + flaxNorm(skeleton)
             return (p + flaxScale, p + flaxBias)
+        }
+        /// A BatchNorm's running (mean, var) of block i.
+        func statistics(_ i: Int) -> (String, String) {
+            let p = transposed ? flaxStatistics + flaxBlock(i) + flaxNorm(skeleton) : eqxState + eqxBlock(i) + eqxNorm
+            return (p + runningMean, p + runningVariance)
         }
     }
 
@@ -80,11 +89,10 @@ enum ReferenceLayout {
             case .lru: out += LRULayout.shapes(prefix: n.corePrefix(i), c)
             case .s4d: break                                                          // example.py: CheckpointLayout
             }
-            if c.activation == .fullGLU { out += linear(n.value(i), inputs: h, outputs: h) }
-            if c.activation != .gelu { out += linear(n.gate(i), inputs: h, outputs: h) }
-            switch c.norm {
-            case .layer: let ln = n.layerNorm(i); out += [(ln.0, [h]), (ln.1, [h])]
-            }
+            if c.head == .glu { out += linear(n.value(i), inputs: h, outputs: h) }
+            if c.head.hasGate { out += linear(n.gate(i), inputs: h, outputs: h) }
+            if c.norm == .layer || c.skeleton.batchNormAffine { let a = n.affine(i); out += [(a.0, [h]), (a.1, [h])] }
+            if c.norm == .batch { let st = n.statistics(i); out += [(st.0, [h]), (st.1, [h])] }
         }
         out += linear((n.decoderWeight, n.decoderBias), inputs: h, outputs: c.classes)
         return out
@@ -132,22 +140,38 @@ enum ReferenceLayout {
             (weight(try value(names.0), inputs: h, outputs: h, transposed: n.transposed), try value(names.1))
         }
         let head: ActivationHead
-        switch c.activation {
-        case .fullGLU:
+        switch c.head {
+        case .glu:
             let v = try map(n.value(i)), g = try map(n.gate(i))
             head = .gatedGELU(try GatedGELUHead(channels: h, weight: v.w + g.w, bias: v.b + g.b, gelu: c.gelu))   // [W₁; W₂]
         case .halfGLU1, .halfGLU2:
             let g = try map(n.gate(i))
-            head = .halfGated(try HalfGatedHead(channels: h, weight: g.w, bias: g.b, gelu: c.gelu,
-                                                gatesActivation: c.activation == .halfGLU1))
+            head = try ActivationHead(kind: c.head, channels: h, weight: g.w, bias: g.b, gelu: c.gelu)
         case .gelu:
             head = .gelu(c.gelu)
+        case .bilinear:
+            throw ModelError.invalidConfiguration("the \(c.skeleton.rawValue) block has no bilinear head")
         }
         let norm: Norm
         switch c.norm {
         case .layer:
-            let ln = n.layerNorm(i)
-            norm = .layer(try LayerNormParameters(weight: try value(ln.0), bias: try value(ln.1), epsilon: c.normEpsilon))
+            let a = n.affine(i)
+            norm = .layer(try LayerNormParameters(weight: try value(a.0), bias: try value(a.1), epsilon: c.normEpsilon))
+        case .batch:
+            let a = n.affine(i), st = n.statistics(i)
+            let ones = [Double](repeating: 1, count: h), zeros = [Double](repeating: 0, count: h)
+            let affine = c.skeleton.batchNormAffine
+            var p: BatchNormParameters
+            do {
+                p = try BatchNormParameters(weight: affine ? try value(a.0) : ones, bias: affine ? try value(a.1) : zeros,
+                                            runningMean: try value(st.0), runningVariance: try value(st.1), batchesTracked: 0)
+            } catch ModelError.invalidConfiguration(let why) {
+                throw ModelError.invalidConfiguration("\(st.1): \(why)")
+            }
+            p.momentum = c.batchMomentum; p.unbiasedRunningVariance = false                  // Flax, Equinox
+            norm = .batch(p)
+        case .none:
+            throw ModelError.invalidConfiguration("the \(c.skeleton.rawValue) block has a norm")
         }
         return ResidualBlock(norm: norm, core: core, head: head)
     }
@@ -167,6 +191,7 @@ enum ReferenceLayout {
             case .s4d: throw ModelError.invalidConfiguration("an S4D core is laid out by example.py's names (CheckpointLayout)")
             }
             switch b.head {
+            case .bilinear: throw ModelError.invalidConfiguration("the \(c.skeleton.rawValue) block has no bilinear head")
             case .gatedGELU(let p):
                 let v = n.value(i), g = n.gate(i)
                 out[v.0] = stored(Array(p.weight[0 ..< h * h]), inputs: h, outputs: h, transposed: n.transposed)
@@ -178,7 +203,11 @@ enum ReferenceLayout {
             case .gelu: break
             }
             switch b.norm {
-            case .layer(let p): let ln = n.layerNorm(i); out[ln.0] = p.weight; out[ln.1] = p.bias
+            case .layer(let p): let a = n.affine(i); out[a.0] = p.weight; out[a.1] = p.bias
+            case .batch(let p):
+                if c.skeleton.batchNormAffine { let a = n.affine(i); out[a.0] = p.weight; out[a.1] = p.bias }
+                let st = n.statistics(i); out[st.0] = p.runningMean; out[st.1] = p.runningVariance
+            case .none: break
             }
         }
         return out
@@ -198,6 +227,9 @@ enum ReferenceLayout {
         }
         return false
     }
+
+    /// True for a BatchNorm running statistic (Flax `batch_stats.…`, Equinox `state.…`).
+    static func isBuffer(_ key: String) -> Bool { key.hasPrefix(flaxStatistics) || key.hasPrefix(eqxState) }
 
     // MARK: reading a checkpoint's key set
 
@@ -264,9 +296,10 @@ enum ReferenceLayout {
         case .s4d: throw ModelError.invalidConfiguration("an S4D key set is read by CheckpointLayout")
         }
         let hasValue = keys.contains(n.value(0).0), hasGate = keys.contains(n.gate(0).0)
-        let activation: ActivationKind = hasValue ? .fullGLU : (hasGate ? .halfGLU1 : .gelu)
+        let activation: HeadKind = hasValue ? .glu : (hasGate ? .halfGLU1 : .gelu)
+        let norm: NormKind = skeleton.isFlax && !keys.contains(n.statistics(0).0) ? .layer : .batch
         probe = S4ModelConfiguration(core: core, skeleton: skeleton, dInput: dIn, dModel: h, dState: dState, layers: layers,
-                                     classes: classes, dropout: 0, activation: activation)
+                                     classes: classes, dropout: 0, head: activation, norm: norm)
         probe.s5.bidirectional = bidirectional
         if bidirectional, oneC { probe.s5.cInit = .complexNormal }
         return (probe, hasValue || !hasGate)

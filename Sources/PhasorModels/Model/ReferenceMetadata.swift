@@ -1,9 +1,11 @@
-// THE one place where a checkpoint's reference flags (`__metadata__`, docs/architectures-reference.md §1.2) are read
+// THE one place where a checkpoint's block flags (`__metadata__`, docs/architectures-reference.md §1.2) are read
 // and written — what the tensors cannot show:
 //   family         s5 | lru                           (absent: an example.py S4D checkpoint, or told by the tensors)
-//   block          s5-flax | minimal-lru | linoss-repo
+//   block          s5-flax | minimal-lru | linoss-repo — in an example.py S4D checkpoint: its head, glu | bilinear
 //   activation     full_glu | half_glu1 | half_glu2 | gelu     (half_glu1 vs half_glu2 cannot be told from tensors)
-//   gelu           tanh | erf                          norm  layer        norm_affine  true     norm_eps  e.g. 1e-06
+//   gelu           tanh | erf
+//   norm           layer | batch | none (checked against the tensors, which show it)
+//   norm_affine    true | false (the LinOSS repository's BatchNorm has no scale and bias)     norm_eps  e.g. 1e-06
 //   prenorm        true | false (ModelFile's key)      pooling  mean | last
 //   discretization zoh | bilinear (ModelFile's key)
 //   conj_sym, clip_eigs, bidirectional  true | false   step_rescale  a positive number          (S5)
@@ -16,10 +18,12 @@ public enum ReferenceMetadata {
     public static let normAffine = "norm_affine", normEps = "norm_eps", pooling = "pooling", conjSym = "conj_sym"
     public static let clipEigs = "clip_eigs", bidirectional = "bidirectional", stepRescale = "step_rescale"
     public static let keyRule = "key_rule", framework = "framework", output = "output", cInit = "C_init"
+    /// Flax's BatchNorm momentum μ_F (the decay: a new batch weighs 1 − μ_F; `S4ModelConfiguration.batchMomentum`).
+    public static let bnMomentum = "bn_momentum"
 
     /// The keys written from a configuration (a loaded file's values of them are not kept as extra metadata).
     static let owned = [family, block, activation, gelu, norm, normAffine, normEps, pooling, conjSym, clipEigs,
-                        bidirectional, stepRescale, keyRule, framework, output, cInit]
+                        bidirectional, stepRescale, keyRule, framework, output, cInit, bnMomentum]
 
     static func bool(_ metadata: [String: String], _ key: String) throws -> Bool? {
         guard let text = metadata[key] else { return nil }
@@ -50,7 +54,15 @@ public enum ReferenceMetadata {
     /// The core and skeleton of a key set: from the tensors, checked against metadata family/block; nil when the
     /// keys are example.py's (or nobody's) and the metadata names no family.
     static func kinds(_ metadata: [String: String], keys: Set<String>) throws -> (core: CoreKind, skeleton: ReferenceSkeleton)? {
-        let stated = (try choice(metadata, family, CoreKind.self), try choice(metadata, block, ReferenceSkeleton.self))
+        var statedSkeleton: ReferenceSkeleton?
+        if let text = metadata[block]?.trimmingCharacters(in: .whitespaces), HeadKind(rawValue: text.lowercased()) == nil {
+            guard let sk = ReferenceSkeleton(rawValue: text) else {
+                throw ModelError.invalidConfiguration("metadata block is '\(text)'; use a head (glu, bilinear) for an example.py "
+                    + "model or a reference skeleton (\(ReferenceSkeleton.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            statedSkeleton = sk
+        }
+        let stated = (try choice(metadata, family, CoreKind.self), statedSkeleton)
         guard let found = ReferenceLayout.kinds(keys) else {
             if let f = stated.0, f != .s4d {
                 throw ModelError.invalidConfiguration("metadata family = \(f.rawValue)\(stated.1.map { ", block = \($0.rawValue)" } ?? ""), "
@@ -72,14 +84,17 @@ public enum ReferenceMetadata {
     static func apply(_ m: [String: String], to c: inout S4ModelConfiguration, activationShown: Bool, s5Modes: Int?,
                       notes: inout [String]) throws {
         let sk = c.skeleton
-        if let a = try choice(m, activation, ActivationKind.self) {
-            let tensorsSay = c.activation
+        if let text = m[activation] {
+            guard let a = HeadKind(s5Name: text.trimmingCharacters(in: .whitespaces)) else {
+                throw ModelError.invalidConfiguration("metadata activation is '\(text)'; use full_glu, half_glu1, half_glu2 or gelu")
+            }
+            let tensorsSay = c.head
             let agree = activationShown ? a == tensorsSay : (a == .halfGLU1 || a == .halfGLU2)
             guard agree else {
-                throw ModelError.invalidConfiguration("metadata activation = \(a.rawValue) contradicts the tensors (they hold "
-                    + (tensorsSay == .fullGLU ? "out1 and out2: full_glu" : tensorsSay == .gelu ? "no GLU maps: gelu" : "only the gate's map: half_glu1 or half_glu2") + ")")
+                throw ModelError.invalidConfiguration("metadata activation = \(a.s5Name) contradicts the tensors (they hold "
+                    + (tensorsSay == .glu ? "both GLU maps: full_glu" : tensorsSay == .gelu ? "no GLU maps: gelu" : "only the gate's map: half_glu1 or half_glu2") + ")")
             }
-            c.activation = a
+            c.head = a
         } else if !activationShown {
             notes.append("assuming half_glu1 (lindermanlab/S5's default): the tensors cannot tell half_glu1 from half_glu2 and the checkpoint has no 'activation' metadata")
         }
@@ -87,10 +102,22 @@ public enum ReferenceMetadata {
         if let k = try choice(m, norm, NormKind.self), k != c.norm {
             throw ModelError.invalidConfiguration("metadata norm = \(k.rawValue) contradicts the tensors (a \(c.norm.rawValue) norm)")
         }
-        if let affine = try bool(m, normAffine), !affine, c.norm == .layer {
-            throw ModelError.invalidConfiguration("metadata norm_affine = false contradicts the tensors (the LayerNorm has a scale and a bias)")
+        let affine = c.norm == .layer || sk.batchNormAffine
+        if let v = try bool(m, normAffine), v != affine {
+            throw ModelError.invalidConfiguration("metadata norm_affine = \(v) contradicts the tensors (the \(sk.rawValue) "
+                + "\(c.norm == .layer ? "LayerNorm" : "BatchNorm") has \(affine ? "a scale and a bias" : "no scale or bias"))")
         }
-        c.normEpsilon = try number(m, normEps) ?? c.normEpsilon
+        if c.norm == .batch {
+            if sk.isFlax, let v = try number(m, bnMomentum) {
+                guard v < 1 else { throw ModelError.invalidConfiguration("metadata bn_momentum = \(v); Flax's momentum is below 1") }
+                c.batchMomentum = 1 - v
+            }
+            if let v = try number(m, normEps), v != BatchNorm.epsilon {
+                throw ModelError.invalidConfiguration("metadata norm_eps = \(v): Phasor's BatchNorm has ε = \(BatchNorm.epsilon), as every reference's")
+            }
+        } else {
+            c.normEpsilon = try number(m, normEps) ?? c.normEpsilon
+        }
         if let p = try choice(m, pooling, Pooling.self) {
             c.pooling = p
         } else if sk.poolings.count > 1 {
@@ -115,15 +142,41 @@ public enum ReferenceMetadata {
         }
     }
 
+    /// An example.py model's metadata "block" (its head; default glu) and "norm" (checked against the tensors).
+    static func applyStateSpaces(_ m: [String: String], to c: inout S4ModelConfiguration) throws {
+        if let text = m[block] {
+            guard let kind = HeadKind(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()), kind == .glu || kind == .bilinear else {
+                throw ModelError.invalidConfiguration("metadata block is '\(text)'; an example.py model's is \"glu\" or \"bilinear\"")
+            }
+            c.head = kind
+        }
+        guard let text = m[norm] else { return }
+        guard let stated = NormKind(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw ModelError.invalidConfiguration("metadata norm is '\(text)'; use \"layer\", \"batch\" or \"none\"")
+        }
+        guard stated == c.norm else {
+            let shown: String
+            switch c.norm {
+            case .layer: shown = "LayerNorms (norms.{i}.weight and bias, no running statistics)"
+            case .batch: shown = "BatchNorms (norms.{i}.running_mean …)"
+            case .none: shown = "no norms (no norms.{i} keys)"
+            }
+            throw ModelError.invalidConfiguration("metadata norm = \(text) but the tensors hold \(shown); fix the metadata or the file")
+        }
+    }
+
     /// The metadata of a configuration (with ModelFile's prenorm and discretization).
     static func write(_ c: S4ModelConfiguration) -> [String: String] {
-        guard c.skeleton != .stateSpaces else { return [:] }
-        var m = [family: c.core.rawValue, block: c.skeleton.rawValue, activation: c.activation.rawValue,
-                 gelu: c.gelu.rawValue, norm: c.norm.rawValue, normAffine: "true", normEps: "\(c.normEpsilon)",
+        guard c.skeleton != .stateSpaces else { return [block: c.head.rawValue, norm: c.norm.rawValue] }
+        let affine = c.norm == .layer || c.skeleton.batchNormAffine
+        var m = [family: c.core.rawValue, block: c.skeleton.rawValue, activation: c.head.s5Name,
+                 gelu: c.gelu.rawValue, norm: c.norm.rawValue, normAffine: "\(affine)",
+                 normEps: c.norm == .batch ? "\(BatchNorm.epsilon)" : "\(c.normEpsilon)",
                  pooling: c.pooling.rawValue,
                  keyRule: c.skeleton.isFlax ? "flax-flatten-dot" : "equinox-path",
                  framework: c.skeleton.isFlax ? "flax" : "equinox",
                  output: c.skeleton.isFlax ? "log_softmax" : "softmax"]
+        if c.norm == .batch, c.skeleton.isFlax { m[bnMomentum] = "\(1 - c.batchMomentum)" }
         if c.core == .s5 {
             m[conjSym] = "\(c.s5.conjugateSymmetric)"; m[clipEigs] = "\(c.s5.clipEigenvalues)"
             m[bidirectional] = "\(c.s5.bidirectional)"; m[stepRescale] = "\(c.s5.stepRescale)"; m[cInit] = c.s5.cInit.rawValue

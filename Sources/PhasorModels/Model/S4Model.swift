@@ -6,6 +6,8 @@
 // Backward (residual): prenorm: ∂x_in = ∂x_out + N′(block′(drop′(∂x_out)));  postnorm: s = N′(∂x_out), ∂x_in = s + block′(drop′(s)).
 // example.py's block (S4D, GELU erf → 1×1 conv → GLU) runs fused in S4DLayer (in Float when training asks for it);
 // every other block part by part in Double (BlockExecution.swift).
+// N_i is the block's norm (NormForward.swift): LayerNorm, BatchNorm (batch statistics while training — the forward
+// pass returns them and `updateRunningStatistics` moves the running buffers — running statistics otherwise) or none.
 // The evaluation pass (`evaluate`, S4ModelEvaluation.swift) is this same forward in Double, with optional per-layer,
 // per-channel replacements of the head's pointwise functions and frozen LayerNorm gains.
 import Foundation
@@ -23,9 +25,10 @@ public struct S4Model: Sendable {
     public var blockPrecision: ComputePrecision = .f64
 
     /// Random initialisation. example.py: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)),
-    /// D ~ N(0,1), kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0;
-    /// the draws come in state_dict order: encoder, then per block D, kernel, 1×1 conv; then the decoder. The other
-    /// references as their code initialises (ReferenceInitialisation.swift).
+    /// D ~ N(0,1), kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0,
+    /// BatchNorm as PyTorch's (γ = 1, β = 0, running mean 0, running variance 1); the draws come in state_dict order:
+    /// encoder, then per block D, kernel, 1×1 conv; then the decoder — the same for either head and any norm. The
+    /// other references as their code initialises (ReferenceInitialisation.swift).
     public init(configuration: S4ModelConfiguration, seed: UInt64) throws {
         try configuration.validate()
         var g = SeededGenerator(seed: seed)
@@ -47,10 +50,14 @@ public struct S4Model: Sendable {
             let d = (0..<h).map { _ in g.normal() }
             let kernel = try S4DKernelParameters(channels: h, state: c.dState, initialisation: c.initialisation, generator: &g)
             let weight = uniform(2 * h * h, fanIn: h), bias = uniform(2 * h, fanIn: h)
-            blocks.append(ResidualBlock(
-                norm: .layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h), bias: [Double](repeating: 0, count: h))),
-                core: .s4d(try S4DCore(kernel: kernel, D: d, discretization: c.discretization)),
-                head: .gatedGELU(try GatedGELUHead(channels: h, weight: weight, bias: bias))))
+            let norm: Norm
+            switch c.norm {
+            case .layer: norm = .layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h), bias: [Double](repeating: 0, count: h)))
+            case .batch: norm = .batch(BatchNormParameters(channels: h))
+            case .none: norm = .none
+            }
+            blocks.append(ResidualBlock(norm: norm, core: .s4d(try S4DCore(kernel: kernel, D: d, discretization: c.discretization)),
+                                        head: try ActivationHead(kind: c.head, channels: h, weight: weight, bias: bias)))
         }
         let decoderWeight = uniform(c.classes * h, fanIn: h), decoderBias = uniform(c.classes, fanIn: h)
         let decoder = try LinearMap(inputs: h, outputs: c.classes, weight: decoderWeight, bias: decoderBias)
@@ -58,8 +65,9 @@ public struct S4Model: Sendable {
         self.parameters = try Self.layout(c, encoder: encoder, blocks: blocks, decoder: decoder)
     }
 
-    /// A model from existing parameters; checks that exactly the configuration's keys are present with its shapes
-    /// and that every value is finite. Parameters are stored in `state_dict` order whatever order they came in.
+    /// A model from existing parameters; checks that exactly the configuration's keys are present with its shapes,
+    /// that every value is finite and that BatchNorm buffers are possible (variances ≥ 0, integer batch counts).
+    /// Parameters are stored in `state_dict` order whatever order they came in.
     public init(configuration: S4ModelConfiguration, parameters: ParameterStore) throws {
         try configuration.validate()
         let shapes = configuration.parameterShapes
@@ -76,6 +84,7 @@ public struct S4Model: Sendable {
         try store.requireFinite()
         self.configuration = configuration
         self.parameters = store
+        try checkNorms()
     }
 
     /// The fused S4D block `i` (its core and head); an error when block i is not example.py's.
@@ -95,9 +104,20 @@ public struct S4Model: Sendable {
     }
 
     /// Mean cross-entropy over the batch, the number of correct argmax predictions, and ∂loss/∂parameters (same
-    /// names and shapes as `parameters`). With `training`, dropout masks are drawn from `generator`.
+    /// names and shapes as `parameters`; zero for BatchNorm's buffers). With `training`, dropout masks are drawn from
+    /// `generator` and BatchNorm uses the batch's statistics (the running buffers are not moved: see `trainingPass`).
     public func lossAndGradients(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, labels: [Int],
                                  training: Bool, generator: inout SeededGenerator) throws -> (loss: Double, correct: Int, gradients: ParameterStore) {
+        let r = try trainingPass(inputs: inputs, batch: batch, length: length, lengths: lengths, labels: labels,
+                                 training: training, generator: &generator)
+        return (r.loss, r.correct, r.gradients)
+    }
+
+    /// `lossAndGradients` and, per layer, the BatchNorm batch statistics of a training pass (nil for other norms and
+    /// in evaluation) for `updateRunningStatistics`.
+    func trainingPass(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, labels: [Int], training: Bool,
+                      generator: inout SeededGenerator)
+        throws -> (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?]) {
         let c = configuration
         guard labels.count == batch else {
             throw ModelError.invalidConfiguration("got \(labels.count) labels for a batch of \(batch)")
@@ -115,12 +135,12 @@ public struct S4Model: Sendable {
         var blockGradients: [ResidualBlock?] = Array(repeating: nil, count: c.layers)
         for i in stride(from: c.layers - 1, through: 0, by: -1) {
             let t = fwd.layers[i]
-            var normGradient: Norm? = nil
+            var normGradient = t.block.norm
             var dBlockOut: [Double], dResidual: [Double]
             if c.prenorm {
                 dBlockOut = dx; dResidual = dx
             } else {
-                let nb = try t.block.norm.backward(dx, tape: t.normTape, batch: batch, channels: h, length: L)
+                let nb = t.block.norm.backward(dx, tape: t.normTape, batch: batch, channels: h, length: L)
                 normGradient = nb.gradient
                 dBlockOut = nb.input; dResidual = nb.input
             }
@@ -144,11 +164,11 @@ public struct S4Model: Sendable {
             }
             var dIn = dBlockIn
             if c.prenorm {
-                let nb = try t.block.norm.backward(dBlockIn, tape: t.normTape, batch: batch, channels: h, length: L)
+                let nb = t.block.norm.backward(dBlockIn, tape: t.normTape, batch: batch, channels: h, length: L)
                 normGradient = nb.gradient
                 dIn = nb.input
             }
-            blockGradients[i] = ResidualBlock(norm: normGradient!, core: coreGradient, head: headGradient)
+            blockGradients[i] = ResidualBlock(norm: normGradient, core: coreGradient, head: headGradient)
             addInPlace(&dIn, dResidual)
             dx = dIn
         }
@@ -157,7 +177,21 @@ public struct S4Model: Sendable {
         let grads = try Self.layout(c, encoder: encoderGradient, blocks: blockGradients.map { $0! }, decoder: decoderGradient)
         try requireFinite(ce.loss, "training loss")
         try grads.requireFinite()
-        return (ce.loss, ce.correct, grads)
+        return (ce.loss, ce.correct, grads, fwd.layers.map(\.statistics))
+    }
+
+    /// Moves the BatchNorm running buffers by one training batch's statistics (PyTorch's momentum update, one more
+    /// batch tracked); `statistics[i]` nil leaves layer i as it is (other norms have no buffers).
+    package mutating func updateRunningStatistics(_ statistics: [BatchNorm.Statistics?]) throws {
+        if statistics.allSatisfy({ $0 == nil }) { return }
+        let precision = blockPrecision
+        for (i, s) in statistics.enumerated() {
+            guard let s, i < configuration.layers, case .batch(let p) = block(i).norm else { continue }
+            var b = block(i)
+            b.norm = .batch(p.updated(with: s))
+            try setBlock(i, b)
+        }
+        blockPrecision = precision
     }
 
     // MARK: forward with saved activations
@@ -172,6 +206,8 @@ public struct S4Model: Sendable {
         var block: ResidualBlock
         var tape: BlockTape
         var normTape: NormTape
+        /// BatchNorm's batch statistics (training only).
+        var statistics: BatchNorm.Statistics?
         var outerMask: [Double]?
         var blockOutput: [Double]
         var residualOutput: [Double]
@@ -191,7 +227,7 @@ public struct S4Model: Sendable {
         let kernel = try S4DKernelParameters(channels: h, modes: c.dState / 2, logDt: lg.kernel.logDt, C: lg.kernel.C,
                                              logAReal: lg.kernel.logAReal, AImag: lg.kernel.AImag)
         return (.s4d(try S4DCore(kernel: kernel, D: lg.D, discretization: c.discretization)),
-                .gatedGELU(try GatedGELUHead(channels: h, weight: lg.outputWeight, bias: lg.outputBias)))
+                try ActivationHead(kind: c.head, channels: h, weight: lg.outputWeight, bias: lg.outputBias))
     }
 
     /// The forward pass. `options` (evaluation only, Double blocks): replaced pointwise functions and frozen gains.
@@ -209,8 +245,9 @@ public struct S4Model: Sendable {
         if let bad = lens.first(where: { $0 < 1 || $0 > length }) {
             throw ModelError.invalidConfiguration("sequence length \(bad) is outside 1…\(length)")
         }
-        if let gains = options?.frozenGains, gains.count != c.layers || gains.contains(where: { $0.count != batch * L }) {
-            throw ModelError.invalidConfiguration("frozen LayerNorm gains must be \(c.layers) arrays of B·L = \(batch * L) values")
+        if let gains = options?.frozenGains,
+           gains.count != c.layers || gains.contains(where: { $0.count != batch * L && (c.norm == .layer || !$0.isEmpty) }) {
+            throw ModelError.invalidConfiguration("frozen LayerNorm gains must be \(c.layers) arrays of B·L = \(batch * L) values (empty for layers without a LayerNorm)")
         }
         let input = self.encoder
         var x = EncoderLayer.forward(inputs, weight: input.weight, bias: input.bias, batch: batch, length: L, dInput: c.dInput, channels: h)
@@ -222,14 +259,15 @@ public struct S4Model: Sendable {
         for i in 0..<c.layers {
             let block = self.block(i)
             let fused = block.fused
-            let gains = options?.frozenGains?[i]
+            let gains = c.norm == .layer ? options?.frozenGains?[i] : nil
             let pointwise = options.map { BlockPointwise(layer: i, overrides: $0.pointwise) }
             let innerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
             let outerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
             var z = x
-            var normTape = NormTape.none
+            var normTape = NormTape.none, statistics: BatchNorm.Statistics?
             if c.prenorm {
-                (z, normTape) = try block.norm.forward(x, batch: batch, channels: h, length: L, gains: gains)
+                (z, normTape, statistics) = try block.norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
+                                                                   training: training, gains: gains)
             }
             var out: [Double]
             let blockTape: BlockTape
@@ -244,7 +282,7 @@ public struct S4Model: Sendable {
                 }
             } else {
                 let (y, coreTape) = try block.core.forwardTape(z, batch: batch, length: L, lengths: lens)
-                let head = block.head.forward(y, batch: batch, channels: h, length: L, mask: innerMask, pointwise: pointwise)
+                let head = try block.head.forward(y, batch: batch, channels: h, length: L, mask: innerMask, pointwise: pointwise)
                 try requireFinite(head.out, "block \(i) output")
                 out = head.out
                 blockTape = .parts(PartsTape(input: z, core: coreTape, y: y, g: head.g, z: head.z, gate: head.gate,
@@ -253,10 +291,11 @@ public struct S4Model: Sendable {
             if let outerMask { scaleRows(&out, outerMask, length: L) }
             addInPlace(&x, out)                                                       // residual
             if !c.prenorm {
-                (x, normTape) = try block.norm.forward(x, batch: batch, channels: h, length: L, gains: gains)
+                (x, normTape, statistics) = try block.norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
+                                                                   training: training, gains: gains)
             }
-            tapes.append(LayerTape(block: block, tape: blockTape, normTape: normTape, outerMask: outerMask,
-                                   blockOutput: keep ? out : [], residualOutput: keep ? x : []))
+            tapes.append(LayerTape(block: block, tape: blockTape, normTape: normTape, statistics: statistics,
+                                   outerMask: outerMask, blockOutput: keep ? out : [], residualOutput: keep ? x : []))
         }
         let pooled = SequencePooling.forward(x, kind: c.pooling, lengths: lens, batch: batch, channels: h, length: L)
         let output = self.decoder

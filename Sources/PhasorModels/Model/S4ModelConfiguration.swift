@@ -77,39 +77,46 @@ public struct S4ModelConfiguration: Sendable, Equatable, Codable {
     public var core: CoreKind
     /// The reference classifier (key names and block details).
     public var skeleton: ReferenceSkeleton
-    /// The activation after the core.
-    public var activation: ActivationKind
+    /// Every block's norm (LayerNorm: example.py's).
+    public var norm: NormKind
+    /// Every block's activation head (GELU → GLU: example.py's).
+    public var head: HeadKind
+    /// GELU's form in the head (erf: PyTorch's; tanh: JAX's).
     public var gelu: GELUForm
     public var pooling: Pooling
-    /// The norm of every block.
-    public var norm: NormKind
-    /// The norm's ε (PyTorch 1e-5; Flax LayerNorm 1e-6).
+    /// A LayerNorm's ε (PyTorch 1e-5; Flax 1e-6). (BatchNorm's is 1e-5 in every reference.)
     public var normEpsilon: Double
+    /// A BatchNorm's weight m of a new training batch in its running statistics: PyTorch 0.1; lindermanlab/S5
+    /// 1 − bn_momentum = 0.05; minimal-LRU (Flax's default 0.99) and the LinOSS repository (Equinox 0.99) 0.01.
+    public var batchMomentum: Double
     public var s5: S5Options
     public var lru: LRUOptions
 
     public init(dInput: Int, dModel: Int = 128, dState: Int = 64, layers: Int = 4, classes: Int, prenorm: Bool = false,
-                dropout: Double = 0.1, initialisation: S4DInit = .lin, discretization: Discretization = .zoh) {
+                dropout: Double = 0.1, initialisation: S4DInit = .lin, discretization: Discretization = .zoh,
+                norm: NormKind = .layer, head: HeadKind = .glu) {
         self.dInput = dInput; self.dModel = dModel; self.dState = dState; self.layers = layers; self.classes = classes
         self.prenorm = prenorm; self.dropout = dropout; self.initialisation = initialisation; self.discretization = discretization
-        core = .s4d; skeleton = .stateSpaces; activation = .fullGLU; gelu = .erf; pooling = .mean; norm = .layer
-        normEpsilon = 1e-5
+        self.norm = norm; self.head = head
+        core = .s4d; skeleton = .stateSpaces; gelu = .erf; pooling = .mean; normEpsilon = 1e-5; batchMomentum = 0.1
         s5 = S5Options(); lru = LRUOptions()
     }
 
     /// A model with `core` in `skeleton` (default: the core's own reference), with that reference's GELU form,
-    /// LayerNorm ε and pre-norm default (lindermanlab/S5, minimal-LRU and the LinOSS repository all default to prenorm).
+    /// LayerNorm ε, head, norm and pre-norm defaults (lindermanlab/S5: half_glu1, BatchNorm, prenorm; minimal-LRU:
+    /// BatchNorm, prenorm; the LinOSS repository: BatchNorm without affine, always prenorm).
     public init(core: CoreKind, skeleton: ReferenceSkeleton? = nil, dInput: Int, dModel: Int, dState: Int, layers: Int,
-                classes: Int, prenorm: Bool? = nil, dropout: Double, activation: ActivationKind? = nil,
+                classes: Int, prenorm: Bool? = nil, dropout: Double, head: HeadKind? = nil, norm: NormKind? = nil,
                 pooling: Pooling = .mean, discretization: Discretization = .zoh, initialisation: S4DInit = .lin,
                 s5: S5Options = S5Options(), lru: LRUOptions = LRUOptions()) {
         let sk = skeleton ?? .default(for: core)
         self.init(dInput: dInput, dModel: dModel, dState: dState, layers: layers, classes: classes,
                   prenorm: prenorm ?? (sk != .stateSpaces), dropout: dropout, initialisation: initialisation,
-                  discretization: discretization)
+                  discretization: discretization, norm: norm ?? (sk == .stateSpaces ? .layer : .batch),
+                  head: head ?? (sk == .s5Flax ? .halfGLU1 : .glu))                  // run_train.py's defaults
         self.core = core; self.skeleton = sk
-        self.activation = activation ?? (sk == .s5Flax ? .halfGLU1 : .fullGLU)   // run_train.py's default
         gelu = sk.gelu; self.pooling = pooling; normEpsilon = sk.layerNormEpsilon
+        batchMomentum = sk == .stateSpaces ? 0.1 : (sk == .s5Flax ? 0.05 : 0.01)
         self.s5 = s5; self.lru = lru
         if sk == .linossRepo { self.s5.clipEigenvalues = true }                // models/generate_model.py fixes it
     }
@@ -123,11 +130,15 @@ public struct S4ModelConfiguration: Sendable, Equatable, Codable {
         guard classes >= 2 else { throw bad("classes must be ≥ 2 (got \(classes))") }
         guard dropout >= 0, dropout < 1 else { throw bad("dropout must be in [0, 1) (got \(dropout))") }
         guard normEpsilon > 0, normEpsilon.isFinite else { throw bad("the norm's ε must be positive (got \(normEpsilon))") }
+        guard batchMomentum > 0, batchMomentum <= 1 else { throw bad("a BatchNorm's momentum must be in (0, 1] (got \(batchMomentum))") }
         guard skeleton.cores.contains(core) else {
             throw bad("the \(skeleton.rawValue) classifier has no \(core.rawValue) core (it builds \(skeleton.cores.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard skeleton.activations.contains(activation) else {
-            throw bad("the \(skeleton.rawValue) block has no activation \(activation.rawValue) (it has \(skeleton.activations.map(\.rawValue).joined(separator: ", ")))")
+        guard skeleton.heads.contains(head) else {
+            throw bad("the \(skeleton.rawValue) block has no \(head.rawValue) head (it has \(skeleton.heads.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard skeleton.norms.contains(norm) else {
+            throw bad("the \(skeleton.rawValue) block has no \(norm.rawValue) norm (it has \(skeleton.norms.map(\.rawValue).joined(separator: ", ")))")
         }
         guard skeleton.poolings.contains(pooling) else {
             throw bad("the \(skeleton.rawValue) classifier pools by \(skeleton.poolings.map(\.rawValue).joined(separator: " or ")), not \(pooling.rawValue)")
@@ -166,10 +177,10 @@ public struct S4ModelConfiguration: Sendable, Equatable, Codable {
     /// Stored complex modes of an S5 core (d_state/2 with conjugate symmetry).
     public var s5Modes: Int { s5.conjugateSymmetric ? dState / 2 : dState }
 
-    // Decoding accepts configurations written before the core kinds existed (an S4D model then).
+    // Decoding accepts configurations written before the core and block kinds existed (example.py's S4D model then).
     enum CodingKeys: String, CodingKey {
         case dInput, dModel, dState, layers, classes, prenorm, dropout, initialisation, discretization, core, skeleton
-        case activation, gelu, pooling, norm, normEpsilon, s5, lru
+        case norm, head, gelu, pooling, normEpsilon, batchMomentum, s5, lru
     }
 
     public init(from decoder: Decoder) throws {
@@ -179,14 +190,15 @@ public struct S4ModelConfiguration: Sendable, Equatable, Codable {
                   classes: try c.decode(Int.self, forKey: .classes), prenorm: try c.decode(Bool.self, forKey: .prenorm),
                   dropout: try c.decode(Double.self, forKey: .dropout),
                   initialisation: try c.decode(S4DInit.self, forKey: .initialisation),
-                  discretization: try c.decode(Discretization.self, forKey: .discretization))
+                  discretization: try c.decode(Discretization.self, forKey: .discretization),
+                  norm: try c.decodeIfPresent(NormKind.self, forKey: .norm) ?? .layer,
+                  head: try c.decodeIfPresent(HeadKind.self, forKey: .head) ?? .glu)
         core = try c.decodeIfPresent(CoreKind.self, forKey: .core) ?? core
         skeleton = try c.decodeIfPresent(ReferenceSkeleton.self, forKey: .skeleton) ?? skeleton
-        activation = try c.decodeIfPresent(ActivationKind.self, forKey: .activation) ?? activation
         gelu = try c.decodeIfPresent(GELUForm.self, forKey: .gelu) ?? gelu
         pooling = try c.decodeIfPresent(Pooling.self, forKey: .pooling) ?? pooling
-        norm = try c.decodeIfPresent(NormKind.self, forKey: .norm) ?? norm
         normEpsilon = try c.decodeIfPresent(Double.self, forKey: .normEpsilon) ?? normEpsilon
+        batchMomentum = try c.decodeIfPresent(Double.self, forKey: .batchMomentum) ?? batchMomentum
         s5 = try c.decodeIfPresent(S5Options.self, forKey: .s5) ?? s5
         lru = try c.decodeIfPresent(LRUOptions.self, forKey: .lru) ?? lru
     }

@@ -6,7 +6,10 @@ import PhasorNumerics
 // samples; batch b is split into `threads` contiguous parts, part t draws its dropout masks from G_e.fork(b·threads + t)
 // and runs forward + backward on its own thread; the part gradients are combined in part order,
 //   g = Σ_t (n_t / n) g_t   (each g_t is the gradient of the part's MEAN loss, so g is that of the batch mean),
-// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the cosine schedule. Because every random draw is a
+// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the cosine schedule. A model with BatchNorm
+// runs each batch as ONE part (its statistics are the whole batch's, as nn.BatchNorm1d's; the work inside a part still
+// runs on every core), and after the step the batch statistics move the running buffers (PyTorch's momentum update).
+// Because every random draw is a
 // function of (seed, epoch, batch, part), a resumed run needs no saved generator state: model, optimiser moments,
 // epoch and best validation result (TrainingState.swift) make epoch e + 1 identical to an uninterrupted run.
 //
@@ -120,25 +123,28 @@ public enum Trainer {
             let epochGenerator = g
             var lossSum = 0.0, correct = 0, seen = 0
             for (b, indices) in source.batches(order: order, size: options.batchSize).enumerated() {
-                let parts = split(indices, parts: options.threads)
+                let parts = split(indices, parts: state.model.configuration.norm == .batch ? 1 : options.threads)
                 var stepModel = state.model
                 stepModel.blockPrecision = options.precision
                 let model = stepModel
-                let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore), Error>>(count: parts.count)
+                let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore,
+                                                statistics: [BatchNorm.Statistics?]), Error>>(count: parts.count)
                 DispatchQueue.concurrentPerform(iterations: parts.count) { t in
                     var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
                     let batch = source.batch(parts[t])
                     slots.set(t, Result {
-                        try model.lossAndGradients(inputs: batch.inputs, batch: batch.batch, length: batch.length,
-                                                   lengths: batch.lengths, labels: batch.labels, training: true,
-                                                   generator: &dropout)
+                        try model.trainingPass(inputs: batch.inputs, batch: batch.batch, length: batch.length,
+                                               lengths: batch.lengths, labels: batch.labels, training: true,
+                                               generator: &dropout)
                     })
                 }
                 // g = Σ_t (n_t/n) g_t, in part order.
                 var gradients = state.model.parameters.zeros()
                 var batchLoss = 0.0
+                var statistics: [BatchNorm.Statistics?] = []
                 for (t, slot) in slots.values.enumerated() {
                     let r = try slot!.get()
+                    statistics = r.statistics                                 // BatchNorm: the one part's
                     let w = Double(parts[t].count) / Double(indices.count)
                     batchLoss += w * r.loss
                     correct += r.correct
@@ -154,6 +160,7 @@ public enum Trainer {
                 // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
                 try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
                 state.model.step(&state.optimizer, gradients: gradients, learningRateScale: schedule.scale(step: step))
+                try state.model.updateRunningStatistics(statistics)
                 lossSum += batchLoss * Double(indices.count)
                 seen += indices.count
                 onBatch?(BatchProgress(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batchesPerEpoch,

@@ -1,12 +1,17 @@
 // An S4Model read once for the explicit operator: its typed parts (encoder, blocks, decoder). Every linear map of the
-// graded evaluation is the model's own primitive applied to each degree — Encoder, LayerNorm (frozen gains), the
-// head's maps (MatrixProduct), the pooling, Decoder: PhasorModels' `package` layers — and the core is the model's own
-// (`SequenceCore.output`: S4D's convolution, S5's and the LRU's scans; every core is linear). The operator adds only
-// what is new: degrees, Cauchy products and the expansions of the nonlinearities.
+// graded evaluation is the model's own primitive applied to each degree — Encoder, LayerNorm (frozen gains),
+// BatchNorm (evaluation: affine), the head's maps (MatrixProduct), the pooling, Decoder: PhasorModels' `package`
+// layers — and the core is the model's own (`SequenceCore.output`: S4D's convolution, S5's and the LRU's scans; every
+// core is linear). The operator adds only what is new: degrees, Cauchy products and the expansions of the
+// nonlinearities.
 //   encoder   x[b,h,l] = Σ_i W[h,i]·in[b,l,i] (+ bias[h] on degree 0)
 //   1×1 conv  z[b,o,l] = Σ_h W[o,h]·a[b,h,l]  (+ bias[o] on degree 0)
 //   pool      p[b,h]   = (1/n_b) Σ_{l<n_b} x[b,h,l]
 //   decoder   logit[b,c] = Σ_h W[c,h]·p[b,h]  (+ bias[c] on degree 0)
+// Exact by construction: when every head is bilinear (no GELU, no sigmoid) each block maps a polynomial of degree d
+// to one of degree 2d (x + (W₁N(x) + b₁)⊙(W₂N(x) + b₂) with N affine), so the model is a polynomial of degree 2ⁿ in
+// its input (n blocks) — with BatchNorm or no norm; with LayerNorm only once its gains are frozen at the input, since
+// the gain 1/√(var + ε) is not polynomial. The graded evaluation at order 2ⁿ then IS the model, with no surrogate.
 import PhasorModels
 import PhasorNumerics
 
@@ -32,6 +37,19 @@ public struct OperatorModel: Sendable {
 
     /// The model's own gate (σ) of each layer, as an expansion.
     public var exactGate: [PointwiseExpansion] { [PointwiseExpansion](repeating: .sigmoid, count: blocks.count) }
+
+    /// The largest 2ⁿ the exact graded evaluation runs at (6 bilinear blocks); its cost grows as (2ⁿ)² per element.
+    public static let maximumExactDegree = 64
+
+    /// The model's degree as a polynomial in its input when every head is bilinear, 2ⁿ for n blocks (1: no blocks);
+    /// nil when a head has GELU and a sigmoid (then only surrogates are polynomial).
+    public var exactDegree: Int? {
+        guard blocks.allSatisfy({ $0.head.kind == .bilinear }) else { return nil }
+        return blocks.count < 62 ? 1 << blocks.count : Int.max
+    }
+
+    /// Whether the exact operator needs the LayerNorm gains frozen at the input (true when some norm is a LayerNorm).
+    public var exactNeedsFrozenGains: Bool { blocks.contains { $0.norm.kind == .layer } }
 
     /// The encoder's linear part W·in (no bias): (B, L, d_in) → (B, H, L).
     func encode(_ input: [Double], batch: Int, length L: Int) -> [Double] {

@@ -11,7 +11,7 @@ import PhasorNumerics
 public struct ForwardRecord: Sendable {
     /// (B, classes).
     public var logits: [Double]
-    /// LayerNorm gains 1/√(var + eps) per layer, each (B, L).
+    /// LayerNorm gains 1/√(var + eps) per layer, each (B, L) (empty for a layer without a LayerNorm).
     public var gains: [[Double]]
     /// Inputs of each layer's GELU (B, H, L) and of its GLU sigmoid (B, H, L) — kept when recording.
     public var geluInputs: [[Double]]
@@ -54,8 +54,8 @@ extension OperatorModel {
         let lens = try checkedLengths(inputs: inputs, batch: B, length: L, lengths: lengths)
         let nl = blocks.count
         guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
-        if let g = frozenGains, g.count != nl || g.contains(where: { $0.count != B * L }) {
-            throw OperatorError.invalid("frozen gains must be \(nl) arrays of B·L = \(B * L) values")
+        if let g = frozenGains, g.count != nl || zip(g, blocks.map(\.norm)).contains(where: { $0.count != B * L && ($1.kind == .layer || !$0.isEmpty) }) {
+            throw OperatorError.invalid("frozen gains must be \(nl) arrays of B·L = \(B * L) values (empty for a layer without a LayerNorm)")
         }
         let options = EvaluationOptions(pointwise: overrides(gelu: gelu, sigmoid: sigmoid), frozenGains: frozenGains,
                                         record: record)

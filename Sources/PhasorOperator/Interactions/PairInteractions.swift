@@ -8,6 +8,9 @@
 // (a product with a degree-2 factor and any degree ≥ 1 factor has degree ≥ 3), so we evaluate the graded network
 // at order 2 with u = ū (degree-1 parts vanish) and layer 0's GELU output replaced by [a^[0], 0, T_ij]: the result
 // ℓ^[2] is T_ij's whole contribution to the order-2 logits, and Σ_{i≤j} of them is layer 0's GELU share of ℓ^[2].
+// A bilinear layer 0 (out = z₁⊙z₂, z = W y + b) has out^[2] = (W₁y^[1])⊙(W₂y^[1]) = Σ_{i≤j} T_ij with
+// T_ij = (W₁c_i)⊙(W₂c_j) + (W₁c_j)⊙(W₂c_i) (i < j), T_ii = (W₁c_i)⊙(W₂c_i), injected in place of its product: the
+// pair terms then sum to layer 0's whole share of ℓ^[2] exactly (and, for one layer, to ℓ^[2] itself).
 import Foundation
 import PhasorCorrespondence
 import PhasorModels
@@ -163,7 +166,7 @@ extension OperatorModel {
         var result = PairInteractions(basis: basis, labels: [], pairs: [], contributions: [], classes: C)
         for b in 0..<B {
             let u = Array(inputs[b * L * d ..< (b + 1) * L * d])
-            let gains = frozenGains.map { Array($0[b * L ..< (b + 1) * L]) }
+            let gains = frozenGains.map { $0.isEmpty ? [] : Array($0[b * L ..< (b + 1) * L]) }   // empty: no LayerNorm
             // degree-0 and degree-1 of layer 0's SSM input, by the graded machinery at order 1 up to that point
             let ref = reference ?? [Double](repeating: 0, count: L * d)
             guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values") }
@@ -176,23 +179,37 @@ extension OperatorModel {
                 let n = try normaliseGraded(xs, layer: 0, samples: 1, length: L, gain: .frozen, frozen: gains[0], run: &run)
                 z0 = n.component(0); z1 = n.component(1)
             }
-            let y0 = try blocks[0].core.output(z0, batch: 1, length: L, lengths: [lens[b]])
-            let a2 = gelu[0].table(order: 2).coefficients(at: y0[...])            // a_k(y0), k = 0, 1, 2
             let (labels, parts) = try layer0Components(z1, length: L, basis: basis)
             let K = parts.count
             var pairs: [(Int, Int)] = []
             for i in 0..<K { for j in i..<K { pairs.append((i, j)) } }
             let S = pairs.count, n = H * L
             var inject = [Double](repeating: 0, count: S * n)
-            for (k, (i, j)) in pairs.enumerated() {
-                let w = i == j ? 1.0 : 2.0
-                for e in 0..<n { inject[k * n + e] = w * a2[2 * n + e] * parts[i][e] * parts[j][e] }   // T_ij
+            if blocks[0].head.kind == .bilinear {
+                // (W₁c_i, W₂c_i) for every component: rows 0..<H and H..<2H of W·c_i
+                let wc = OperatorModel.channelMap(parts.flatMap { $0 }, weight: blocks[0].head.weight, samples: K,
+                                                  inChannels: H, outChannels: 2 * H, length: L)
+                for (k, (i, j)) in pairs.enumerated() {
+                    let ai = i * 2 * n, aj = j * 2 * n
+                    for e in 0..<n {
+                        var t = wc[ai + e] * wc[aj + n + e]                                       // (W₁c_i)(W₂c_j)
+                        if i != j { t += wc[aj + e] * wc[ai + n + e] }                             // + (W₁c_j)(W₂c_i)
+                        inject[k * n + e] = t
+                    }
+                }
+            } else {
+                let y0 = try blocks[0].core.output(z0, batch: 1, length: L, lengths: [lens[b]])
+                let a2 = gelu[0].table(order: 2).coefficients(at: y0[...])        // a_k(y0), k = 0, 1, 2
+                for (k, (i, j)) in pairs.enumerated() {
+                    let w = i == j ? 1.0 : 2.0
+                    for e in 0..<n { inject[k * n + e] = w * a2[2 * n + e] * parts[i][e] * parts[j][e] }   // T_ij
+                }
             }
             let rep = gains.map { g in (0..<S).flatMap { _ in g } }
             let run = try gradedForward(inputs: (0..<S).flatMap { _ in ref }, batch: S, length: L,
                                         lengths: [Int](repeating: lens[b], count: S), order: 2, gelu: gelu, sigmoid: sigmoid,
                                         gain: .frozen, frozenGains: rep, reference: ref,
-                                        layer0GELU: { a in
+                                        layer0Nonlinearity: { a in
                                             var out = a
                                             for e in 0..<(S * n) { out.data[S * n + e] = 0; out.data[2 * S * n + e] = inject[e] }
                                             return out

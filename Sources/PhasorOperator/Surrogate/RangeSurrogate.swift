@@ -32,7 +32,7 @@ public struct RangeSurrogate: Sendable {
     /// The gates' fits, for the layers whose head has a gate.
     public var sigmoid: [FittedNonlinearity]
     /// Each layer's activation (which decides where the gate sits and the degree it gives).
-    public var activations: [ActivationKind]
+    public var activations: [HeadKind]
 
     /// The smallest and largest end over all fitted intervals.
     public var range: (lower: Double, upper: Double) {
@@ -96,9 +96,10 @@ public struct RangeSurrogate: Sendable {
             let dg = gelu[i].series.degree, ds = sigmoid.first { $0.layer == i }?.series.degree ?? 0
             let a = dg * deg                                                  // GELU output
             switch activations[i] {
-            case .fullGLU, .halfGLU1: deg = max(deg, a + ds * a)              // z1·σ(z2): a + d_σ·a
+            case .glu, .halfGLU1: deg = max(deg, a + ds * a)                  // z1·σ(z2): a + d_σ·a
             case .halfGLU2: deg = max(deg, deg + ds * a)                      // y·σ(z2)
             case .gelu: deg = max(deg, a)
+            case .bilinear: deg = max(deg, 2 * deg)                           // z1·z2 of y
             }
             if deg > 1_000_000 { return deg }
         }

@@ -32,7 +32,11 @@ struct Train: ParsableCommand {
     @Option(help: "Learning rate of log_dt, log_A_real, A_imag.") var ssmLr = 0.001
     @Option(help: "AdamW weight decay (not applied to SSM parameters).") var weightDecay = 0.01
     @Option(help: "Dropout rate.") var dropout = 0.1
-    @Flag(help: "LayerNorm before each S4D block instead of after.") var prenorm = false
+    @Flag(help: "The norm before each S4D block instead of after.") var prenorm = false
+    @Option(help: "Activation head of every block: glu (GELU → 1×1 conv → GLU, example.py's) or bilinear (1×1 conv → a ⊙ b: no GELU, no sigmoid; the explicit operator is then exact).")
+    var block: HeadKind = .glu
+    @Option(help: "Norm of every block: layer (LayerNorm), batch (BatchNorm1d: an exact affine map at inference) or none.")
+    var norm: NormKind = .layer
     @Option(name: .customLong("init"), help: "S4D initialisation: lin, inv or real.") var initialisation: S4DInit = .lin
     @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
     @Option(help: "Global gradient-norm clip (0: off).") var clip = 1.0
@@ -57,7 +61,8 @@ struct Train: ParsableCommand {
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
                                          classes: trainSet.classNames.count, prenorm: prenorm, dropout: dropout,
-                                         initialisation: initialisation, discretization: discretization)
+                                         initialisation: initialisation, discretization: discretization,
+                                         norm: norm, head: block)
         let options = TrainingOptions(epochs: epochs, batchSize: batch, learningRate: lr, ssmLearningRate: min(lr, ssmLr),
                                       weightDecay: weightDecay, gradientClip: clip, warmupFraction: warmup,
                                       validationFraction: validationFraction, seed: seed, threads: threads,

@@ -6,3 +6,5 @@ import PhasorModels
 extension S4DInit: ExpressibleByArgument {}
 extension Discretization: ExpressibleByArgument {}
 extension ComputePrecision: ExpressibleByArgument {}
+extension HeadKind: ExpressibleByArgument {}
+extension NormKind: ExpressibleByArgument {}
