@@ -12,13 +12,20 @@
 //             linoss-repo   tk-rusch/linoss (= log-neural-cdes) S5/LRU: BatchNorm without affine → core → GELU (tanh)
 //                           → GLU of two Linear maps → residual; always pre-norm, mean
 
-import PhasorNumerics
-
 /// The sequence-mixing core of a model's residual blocks.
 public enum CoreKind: String, Sendable, CaseIterable, Codable {
     case s4d
     case s5
     case lru
+
+    /// The name of the state size in this family (for messages and help): what `S4ModelConfiguration.dState` counts.
+    public var stateDescription: String {
+        switch self {
+        case .s4d: return "N (N/2 complex modes per channel)"
+        case .s5: return "ssm_size N (N/2 stored modes with conjugate symmetry)"
+        case .lru: return "N complex states"
+        }
+    }
 }
 
 /// The reference classifier a model follows: its checkpoint key names and its block's details.
@@ -85,22 +92,6 @@ public enum ReferenceSkeleton: String, Sendable, CaseIterable, Codable {
 
     /// Whether the model is Flax's (Dense kernels stored (in, out), collections `params.` / `batch_stats.`).
     public var isFlax: Bool { self == .s5Flax || self == .minimalLRU }
-}
-
-/// GELU's form: erf ½x(1 + erf(x/√2)) (PyTorch's default) or tanh ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (JAX's).
-public enum GELUForm: String, Sendable, CaseIterable, Codable {
-    case erf
-    case tanh
-
-    /// g(x).
-    @inline(__always) public func value(_ x: Double) -> Double {
-        self == .erf ? Activation.gelu(x) : GELUTanh.value(x)
-    }
-
-    /// g'(x).
-    @inline(__always) public func derivative(_ x: Double) -> Double {
-        self == .erf ? Activation.geluDerivative(x) : GELUTanh.derivative(x)
-    }
 }
 
 /// How the sequence is reduced before the decoder: the mean over the valid steps, or the last valid step.
