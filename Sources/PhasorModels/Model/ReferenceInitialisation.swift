@@ -37,19 +37,8 @@ enum ReferenceInitialisation {
             case .s4d:
                 throw ModelError.invalidConfiguration("an S4D core is initialised as example.py's (S4Model.init)")
             }
-            let head: ActivationHead
-            switch c.head {
-            case .glu:
-                let v = try map(inputs: h, outputs: h), w = try map(inputs: h, outputs: h)
-                head = .gatedGELU(try GatedGELUHead(channels: h, weight: v.weight + w.weight, bias: v.bias + w.bias, gelu: c.gelu))
-            case .halfGLU1, .halfGLU2:
-                let w = try map(inputs: h, outputs: h)
-                head = try ActivationHead(kind: c.head, channels: h, weight: w.weight, bias: w.bias, gelu: c.gelu)
-            case .gelu:
-                head = .gelu(c.gelu)
-            case .bilinear:
-                throw ModelError.invalidConfiguration("the \(c.skeleton.rawValue) block has no bilinear head")
-            }
+            let head = try ReferenceLayout.head(c, value: { let m = try map(inputs: h, outputs: h); return (m.weight, m.bias) },
+                                                gate: { let m = try map(inputs: h, outputs: h); return (m.weight, m.bias) })
             let norm: Norm
             switch c.norm {
             case .layer:

@@ -139,19 +139,7 @@ enum ReferenceLayout {
         func map(_ names: (String, String)) throws -> (w: [Double], b: [Double]) {
             (weight(try value(names.0), inputs: h, outputs: h, transposed: n.transposed), try value(names.1))
         }
-        let head: ActivationHead
-        switch c.head {
-        case .glu:
-            let v = try map(n.value(i)), g = try map(n.gate(i))
-            head = .gatedGELU(try GatedGELUHead(channels: h, weight: v.w + g.w, bias: v.b + g.b, gelu: c.gelu))   // [W₁; W₂]
-        case .halfGLU1, .halfGLU2:
-            let g = try map(n.gate(i))
-            head = try ActivationHead(kind: c.head, channels: h, weight: g.w, bias: g.b, gelu: c.gelu)
-        case .gelu:
-            head = .gelu(c.gelu)
-        case .bilinear:
-            throw ModelError.invalidConfiguration("the \(c.skeleton.rawValue) block has no bilinear head")
-        }
+        let head = try Self.head(c, value: { try map(n.value(i)) }, gate: { try map(n.gate(i)) })
         let norm: Norm
         switch c.norm {
         case .layer:
@@ -174,6 +162,24 @@ enum ReferenceLayout {
             throw ModelError.invalidConfiguration("the \(c.skeleton.rawValue) block has a norm")
         }
         return ResidualBlock(norm: norm, core: core, head: head)
+    }
+
+    /// The head of `c` from its maps, asked for in this order: (W₁, b₁) for glu, then (W₂, b₂) for every gated head.
+    static func head(_ c: S4ModelConfiguration, value: () throws -> (w: [Double], b: [Double]),
+                     gate: () throws -> (w: [Double], b: [Double])) throws -> ActivationHead {
+        let h = c.dModel
+        switch c.head {
+        case .glu:
+            let v = try value(), g = try gate()
+            return .gatedGELU(try GatedGELUHead(channels: h, weight: v.w + g.w, bias: v.b + g.b, gelu: c.gelu))   // [W₁; W₂]
+        case .halfGLU1, .halfGLU2:
+            let g = try gate()
+            return try ActivationHead(kind: c.head, channels: h, weight: g.w, bias: g.b, gelu: c.gelu)
+        case .gelu:
+            return .gelu(c.gelu)
+        case .bilinear:
+            throw ModelError.invalidConfiguration("the \(c.skeleton.rawValue) block has no bilinear head")
+        }
     }
 
     /// The tensors of typed parts (parameters or gradients), named as `parameterShapes` names them.
