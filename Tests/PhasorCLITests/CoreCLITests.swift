@@ -4,8 +4,9 @@
 //     bidirectional S5 through its second, anti-causal ring;
 //   • `phasor train --core s5|lru` (every skeleton) writes a checkpoint that `eval`, `map`, `ring`, `analyze`,
 //     `operator` and `predict` read, with the surrogate's identity ≤ 1e-12, and a resume state that reads back;
-//   • bad options are one line on stderr.
+//   • bad options, and reference exports with contradicting flags or impossible tensors, are one line on stderr.
 import Foundation
+import PhasorData
 import Testing
 
 enum ArchitectureFixtures {
@@ -101,4 +102,41 @@ func badCoreOptionsAreOneLine(extra: [String], mention: String) throws {
     let lines = r.stderr.split(separator: "\n").filter { !$0.isEmpty }
     #expect(lines.count <= 2 && r.stderr.contains(mention), "\(r.stderr)")         // ArgumentParser adds a usage line
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.safetensors").path))
+}
+
+/// A reference export altered the ways a wrong file is wrong: each is refused with one line naming the real cause.
+@Test(arguments: [
+    ("s5/s5_full_glu_layernorm_postnorm_bilinear_last", "metadata activation", "half_glu2", "contradicts the tensors"),
+    ("s5/s5_default", "metadata family", "lru", "contradicts the tensors"),
+    ("s5/s5_default", "metadata bidirectional", "true", "contradicts the tensors"),
+    ("s5/s5_default", "metadata conj_sym", "maybe", "use true/false"),
+    ("s5/s5_default", "metadata block", "s5-torch", "reference skeleton"),
+    ("lru/lru_minimal", "metadata norm", "layer", "contradicts the tensors"),
+    ("lru/lru_linoss", "metadata norm_affine", "true", "no scale or bias"),
+    ("lru/lru_minimal", "tensor params.encoder.layers_0.seq.nu_log", "-800", "≥ 1"),
+    ("s5/s5_linoss", "tensor state.blocks.1.norm.var", "-1", "variance"),
+    ("s5/s5_default", "drop params.encoder.layers_1.out2.kernel", "", "out2.kernel"),
+])
+func brokenReferenceExportsAreOneLine(_ id: String, change: String, value: String, mention: String) throws {
+    let parts = id.split(separator: "/").map(String.init)
+    let dir = cliTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var file = try SafeTensorsFile(contentsOf: ArchitectureFixtures.path(parts[0], parts[1] + ".safetensors"))
+    let words = change.split(separator: " ").map(String.init)
+    switch words[0] {
+    case "metadata": file.metadata[words[1]] = value
+    case "tensor":
+        let t = try #require(file.tensors[words[1]])
+        var v = t.asDoubles()
+        v[0] = Double(value)!
+        file.tensors[words[1]] = try Tensor(shape: t.shape, float64: v)
+    default: file.tensors[words[1]] = nil
+    }
+    let model = dir.appendingPathComponent("m.safetensors").path
+    try file.write(to: model)
+    let r = try CLI.run(["predict", "--model", model, "--input", ArchitectureFixtures.path(parts[0], parts[1] + ".input.npy"),
+                         "--output", dir.appendingPathComponent("y.npy").path])
+    #expect(r.status != 0)
+    #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(mention), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("y.npy").path))
 }

@@ -71,7 +71,7 @@ public enum ReferenceMetadata {
             return nil
         }
         if let f = stated.0, f != found.core {
-            throw ModelError.invalidConfiguration("metadata family = \(f.rawValue) contradicts the tensors, which hold a \(found.core.rawValue) core")
+            throw ModelError.invalidConfiguration("metadata family = \(f.rawValue) contradicts the tensors, which hold the \(found.core.rawValue) core")
         }
         if let b = stated.1, b != found.skeleton {
             throw ModelError.invalidConfiguration("metadata block = \(b.rawValue) contradicts the tensors, which are named as \(found.skeleton.rawValue)'s")
