@@ -79,7 +79,7 @@ public struct PACBayesBound: Codable, Sendable, Equatable {
             throw AnalysisError.invalid("the initial parameters do not have the trained model's keys and shapes")
         }
         // running statistics (a BatchNorm's buffers) are not parameters: neither perturbed nor counted
-        let trained = model.parameters.parameters.indices.filter { !model.isStatistic(model.parameters[$0].name) }
+        let trained = model.parameters.parameters.indices.filter { !S4ModelConfiguration.isBuffer(model.parameters[$0].name) }
         let n = data.count, count = trained.reduce(0) { $0 + model.parameters[$1].values.count }
         var distance2 = 0.0
         for i in trained {

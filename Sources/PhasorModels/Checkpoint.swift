@@ -3,10 +3,13 @@ import PhasorData
 import PhasorNumerics
 
 // An S4Model ⇄ a safetensors file (DESIGN.md §9). The tensors are exactly a PyTorch `state_dict` of state-spaces
-// `example.py`'s S4Model (keys and shapes in CheckpointLayout.swift), F64, F32, F16 or BF16 (read exactly, computed in
-// Double); the configuration is read from the tensor shapes. `__metadata__` (all optional, strings):
+// `example.py`'s S4Model (keys and shapes in CheckpointLayout.swift) — or the flattened variables of an S5/LRU
+// reference classifier (ReferenceLayout.swift, flags in ReferenceMetadata.swift) —, F64, F32, F16 or BF16 (read
+// exactly, computed in Double); the configuration is read from the tensor shapes. `__metadata__` (all optional, strings):
 //   "prenorm"        "true" | "false" (also True/False/1/0; default false: example.py's default)
 //   "discretization" "zoh" | "bilinear" (default zoh: s4d.py's S4DKernel)
+//   "block"          "glu" | "bilinear" (default glu: example.py's GELU → Conv1d → GLU)
+//   "norm"           "layer" | "batch" | "none" (optional: the norms' keys show it; checked against them)
 //   "input_mean", "input_std"   JSON arrays, per-channel standardisation applied before the encoder
 //   "class_names"    JSON array of strings, the dataset's class names in logit order
 //   anything else (training provenance) is kept and written back unchanged.
@@ -58,9 +61,10 @@ public struct Checkpoint: Sendable {
     public func file(precision: TensorPrecision) throws -> SafeTensorsFile {
         try model.parameters.requireFinite()
         let tensors = try model.parameters.tensors(precision: precision)
-        var metadata = extraMetadata
-        let c = model.configuration
-        metadata.merge(c.core.layout.metadata(c)) { _, skeleton in skeleton }   // the configuration's switches
+        var metadata = extraMetadata.merging(ReferenceMetadata.write(model.configuration)) { _, new in new }   // block, norm, …
+        metadata[ModelFile.prenormKey] = model.configuration.prenorm ? "true" : "false"
+        metadata[ModelFile.discretizationKey] = model.configuration.core.linossScheme?.rawValue   // LinOSS: IM | IMEX
+            ?? model.configuration.discretization.rawValue
         if let names = classNames {
             metadata[ModelFile.classNamesKey] = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
         }
@@ -93,10 +97,15 @@ public struct Checkpoint: Sendable {
 }
 
 extension ParameterStore {
-    /// Every parameter as a tensor of its shape, named as in the store (F64 exact, or F32 rounded).
+    /// Every parameter as a tensor of its shape, named as in the store (F64 exact, or F32 rounded); counters
+    /// (BatchNorm's num_batches_tracked) as int64, as PyTorch has them.
     public func tensors(precision: TensorPrecision = .f64, prefix: String = "") throws -> [String: Tensor] {
         var out: [String: Tensor] = [:]
         for p in parameters {
+            if S4ModelKeys.isCounter(p.name) {
+                out[prefix + p.name] = try Tensor(shape: p.shape, int64: p.values.map { Int64($0) })   // whole, ≥ 0
+                continue
+            }
             switch precision {
             case .f64: out[prefix + p.name] = try Tensor(shape: p.shape, float64: p.values)
             case .f32: out[prefix + p.name] = try Tensor(shape: p.shape, float32: p.values.map { Float($0) })

@@ -8,12 +8,18 @@
 // kernel.A_imag (H, N/2), output_linear.0 (Conv1d: weight (2H, H, 1), bias (2H)) — GELU, DropoutNd and GLU have no
 // tensors; norms.{i} (LayerNorm: weight (H), bias (H)); decoder (Linear: weight (classes, H), bias (classes)).
 // `S4DKernel.register` makes buffers instead of parameters when lr = 0, and buffers are in `state_dict` too, so the
-// key set is the same either way; there are no other buffers. Nothing is ignored.
+// key set is the same either way. Nothing is ignored.
+// The other block kinds keep these names (BilinearHead.swift, BatchNormParameters.swift): the bilinear head is the
+// same Conv1d at output_linear.0 (its product has no tensors); a BatchNorm1d at norms.{i} has weight (H), bias (H)
+// and the buffers running_mean (H), running_var (H), num_batches_tracked () (int64); a model without norms has no
+// norms.{i} keys at all.
 //
 // A checkpoint carries no configuration file: the architecture is implied by the tensors. Layers = number of distinct
 // s4_layers.{i} / norms.{i} indices (contiguous from 0), d_model H and d_input from encoder.weight, d_state
-// N = 2·(N/2) from s4_layers.0.kernel.A_imag, classes from decoder.weight. Every tensor must then have exactly the
-// shape this architecture implies; missing or extra keys are errors (an extra key means a different model).
+// N = 2·(N/2) from s4_layers.0.kernel.A_imag, classes from decoder.weight, the norm kind from the norms' keys
+// (running_mean: BatchNorm; weight only: LayerNorm; none: no norm). Every tensor must then have exactly the shape this
+// architecture implies; missing or extra keys are errors (an extra key means a different model). The head kind cannot
+// be seen in the tensors (both heads are one Conv1d): it is the metadata's "block" (ModelFile.swift).
 
 /// The key names of example.py's S4Model.
 public enum S4ModelKeys {
@@ -27,6 +33,8 @@ public enum S4ModelKeys {
     /// The names of block i's tensors.
     public struct Block: Sendable, Equatable {
         public let d, c, logDt, logAReal, aImag, outputWeight, outputBias, normWeight, normBias: String
+        /// BatchNorm's buffers.
+        public let normRunningMean, normRunningVariance, normBatchesTracked: String
 
         init(_ i: Int) {
             let p = S4ModelKeys.blockPrefix + "\(i).", n = S4ModelKeys.normPrefix + "\(i)."
@@ -39,6 +47,18 @@ public enum S4ModelKeys {
             outputBias = p + "output_linear.0.bias"
             normWeight = n + "weight"
             normBias = n + "bias"
+            normRunningMean = n + "running_mean"
+            normRunningVariance = n + "running_var"
+            normBatchesTracked = n + "num_batches_tracked"
+        }
+
+        /// The norm's tensors in state_dict order.
+        public func norm(_ kind: NormKind) -> [String] {
+            switch kind {
+            case .layer: return [normWeight, normBias]
+            case .batch: return [normWeight, normBias, normRunningMean, normRunningVariance, normBatchesTracked]
+            case .none: return []
+            }
         }
 
         /// The S4D core's tensors (the whole content of a designed layer file).
@@ -64,6 +84,28 @@ public enum S4ModelKeys {
         return key == b.logDt || key == b.logAReal || key == b.aImag
     }
 
+    /// True for a buffer of a norm (BatchNorm's running_mean, running_var, num_batches_tracked): saved in checkpoints
+    /// and resume states like every tensor, updated by training batches, never stepped by the optimiser.
+    public static func isBuffer(_ key: String) -> Bool {
+        guard let i = layerIndex(key) else { return false }
+        let b = block(i)
+        return key == b.normRunningMean || key == b.normRunningVariance || key == b.normBatchesTracked
+    }
+
+    /// True for the integer tensor of a model (BatchNorm's num_batches_tracked, int64 in PyTorch).
+    public static func isCounter(_ key: String) -> Bool { layerIndex(key).map { block($0).normBatchesTracked == key } ?? false }
+
+    /// The norm kind a key set shows: BatchNorm when a norm has running statistics, LayerNorm when norms have
+    /// tensors, none without norms.{i} keys.
+    static func normKind<S: Sequence>(_ keys: S) -> NormKind where S.Element == String {
+        var kind = NormKind.none
+        for key in keys where key.hasPrefix(normPrefix) {
+            if key.hasSuffix(".running_mean") { return .batch }
+            kind = .layer
+        }
+        return kind
+    }
+
     /// True for a key of example.py's S4Model (a block, a norm, the encoder or the decoder).
     public static func isModelKey(_ key: String) -> Bool {
         layerIndex(key) != nil || [encoderWeight, encoderBias, decoderWeight, decoderBias].contains(key)
@@ -74,71 +116,39 @@ public enum S4ModelKeys {
 }
 
 extension S4ModelConfiguration {
-    /// Every parameter name with its shape, in the reference's order (PyTorch `state_dict` order for S4D).
-    public var parameterShapes: [(name: String, shape: [Int])] { core.layout.parameterShapes(self) }
-
-    /// True for the SSM parameters (see `S4ModelKeys.isSSMParameter`).
-    public static func isSSMParameter(_ name: String) -> Bool { S4ModelKeys.isSSMParameter(name) }
-}
-
-/// example.py's S4Model as a `ModelLayout` (the names above).
-enum S4DLayout: ModelLayout {
-    static let encoderWeight = S4ModelKeys.encoderWeight
-    static let encoderBias = S4ModelKeys.encoderBias
-    static let decoderWeight = S4ModelKeys.decoderWeight
-    static let decoderBias = S4ModelKeys.decoderBias
-
-    static func parameterShapes(_ c: S4ModelConfiguration) -> [(name: String, shape: [Int])] {
-        let h = c.dModel, m = c.dState / 2
-        var out: [(String, [Int])] = [(S4ModelKeys.encoderWeight, [h, c.dInput]), (S4ModelKeys.encoderBias, [h])]
-        for i in 0..<c.layers {
+    /// Every parameter name with its shape, in PyTorch `state_dict` order (other references: ReferenceLayout.swift).
+    public var parameterShapes: [(name: String, shape: [Int])] {
+        if skeleton != .stateSpaces { return ReferenceLayout.parameterShapes(self) }
+        let h = dModel, m = dState / 2
+        var out: [(String, [Int])] = [(S4ModelKeys.encoderWeight, [h, dInput]), (S4ModelKeys.encoderBias, [h])]
+        for i in 0..<layers {
             let k = S4ModelKeys.block(i)
             out += [(k.d, [h]), (k.c, [h, m, 2]), (k.logDt, [h]), (k.logAReal, [h, m]), (k.aImag, [h, m]),
                     (k.outputWeight, [2 * h, h, 1]), (k.outputBias, [2 * h])]
         }
-        for i in 0..<c.layers { let k = S4ModelKeys.block(i); out += [(k.normWeight, [h]), (k.normBias, [h])] }
-        out += [(S4ModelKeys.decoderWeight, [c.classes, h]), (S4ModelKeys.decoderBias, [c.classes])]
+        for i in 0..<layers {
+            let k = S4ModelKeys.block(i)
+            out += k.norm(norm).map { ($0, $0 == k.normBatchesTracked ? [] : [h]) }    // num_batches_tracked: a scalar
+        }
+        out += [(S4ModelKeys.decoderWeight, [classes, h]), (S4ModelKeys.decoderBias, [classes])]
         return out
     }
 
-    static func block(_ i: Int, _ c: S4ModelConfiguration, value: (String) throws -> [Double]) throws -> ResidualBlock {
-        let k = S4ModelKeys.block(i)
-        let kernel = try S4DKernelParameters(channels: c.dModel, modes: c.dState / 2, logDt: value(k.logDt), C: value(k.c),
-                                             logAReal: value(k.logAReal), AImag: value(k.aImag))
-        return ResidualBlock(
-            norm: .layer(try LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias))),
-            core: .s4d(try S4DCore(kernel: kernel, D: value(k.d), discretization: c.discretization)),
-            head: .gatedGELU(try GatedGELUHead(channels: c.dModel, weight: value(k.outputWeight), bias: value(k.outputBias))))
-    }
+    /// True for a buffer (a BatchNorm's running statistics: example.py's `S4ModelKeys.isBuffer`, the other
+    /// references' `ReferenceLayout.isBuffer`): saved, moved by training batches, never stepped by the optimiser.
+    public static func isBuffer(_ name: String) -> Bool { S4ModelKeys.isBuffer(name) || ReferenceLayout.isBuffer(name) }
 
-    static func tensors(of b: ResidualBlock, index i: Int) throws -> [String: [Double]] {
-        guard let core = b.core.s4d, let norm = b.layerNorm else {
-            throw ModelError.invalidConfiguration("block \(i) of an S4D model has another core or norm")
-        }
-        let k = S4ModelKeys.block(i), head = b.head.gatedGELU
-        return [k.d: core.D, k.c: core.kernel.C, k.logDt: core.kernel.logDt, k.logAReal: core.kernel.logAReal,
-                k.aImag: core.kernel.AImag, k.outputWeight: head.weight, k.outputBias: head.bias,
-                k.normWeight: norm.weight, k.normBias: norm.bias]
-    }
-
-    static func recognises(_ keys: Set<String>) -> Bool { CheckpointLayout.recognises(keys) }
-
-    static func configuration(shapes: [String: [Int]], metadata: ReferenceMetadata, options: ModelLoadOptions,
-                              notes: inout [String]) throws -> S4ModelConfiguration {
-        var c = try CheckpointLayout.configuration(shapes: shapes)
-        c.prenorm = try metadata.normPlacement(options: options, notes: &notes) == .pre
-        c.discretization = try metadata.s4dDiscretization()
-        return c
-    }
-
-    static func metadata(_ c: S4ModelConfiguration) -> [String: String] {
-        [ReferenceMetadata.prenormKey: c.prenorm ? "true" : "false", ReferenceMetadata.discretizationKey: c.discretization.rawValue]
+    /// True for the SSM parameters: example.py's (see `S4ModelKeys.isSSMParameter`) and each reference's
+    /// (`ReferenceLayout.isSSMParameter`).
+    public static func isSSMParameter(_ name: String) -> Bool {
+        S4ModelKeys.isSSMParameter(name) || ReferenceLayout.isSSMParameter(name)
     }
 }
 
 public enum CheckpointLayout {
-    /// Reads the sizes from tensor shapes and checks that the key set and every shape agree with them. The result has
-    /// the switches a `state_dict` cannot show at their example.py defaults (post-norm, ZOH, S4D-Lin, dropout 0).
+    /// Reads the sizes and the norm kind from tensor shapes and checks that the key set and every shape agree with
+    /// them. The result has the switches a `state_dict` cannot show at their example.py defaults (post-norm, ZOH,
+    /// S4D-Lin, dropout 0, the gated GELU head).
     /// Throws `ModelError.missingKey`, `.unexpectedKeys`, `.shapeMismatch` or `.invalidConfiguration`.
     public static func configuration(shapes: [String: [Int]]) throws -> S4ModelConfiguration {
         func shape(_ key: String, rank: Int) throws -> [Int] {
@@ -154,7 +164,7 @@ public enum CheckpointLayout {
         let decoder = try shape(S4ModelKeys.decoderWeight, rank: 2)
         let c = S4ModelConfiguration(dInput: encoder[1], dModel: encoder[0], dState: 2 * modes[1], layers: layers,
                                      classes: decoder[0], prenorm: false, dropout: 0, initialisation: .lin,
-                                     discretization: .zoh)
+                                     discretization: .zoh, norm: S4ModelKeys.normKind(shapes.keys), head: .glu)
         let expected = c.parameterShapes
         let expectedNames = Set(expected.map(\.name))
         let extra = shapes.keys.filter { !expectedNames.contains($0) }
@@ -185,9 +195,10 @@ public enum CheckpointLayout {
         return keys == expected ? n : nil
     }
 
-    /// Whether `keys` hold a whole model or a designed layer file (used to find a common prefix to strip).
+    /// Whether `keys` hold a whole model (example.py's or another reference's) or a designed layer file (used to
+    /// find a common prefix to strip).
     static func recognises(_ keys: Set<String>) -> Bool {
-        keys.contains(S4ModelKeys.encoderWeight) || coreLayerCount(keys) != nil
+        keys.contains(S4ModelKeys.encoderWeight) || coreLayerCount(keys) != nil || ReferenceLayout.recognises(keys)
     }
 
     /// The S4D cores of a designed layer file's tensors (shapes (H), (H, M, 2), (H, M) as a state_dict has them).
@@ -232,37 +243,68 @@ public enum CheckpointLayout {
 extension S4Model {
     /// The encoder Linear(d_input → H).
     public var encoder: LinearMap {
-        let c = configuration, k = c.core.layout
-        return try! LinearMap(inputs: c.dInput, outputs: c.dModel, weight: value(k.encoderWeight),
-                              bias: value(k.encoderBias))        // shapes fixed by init
+        let c = configuration
+        if c.skeleton != .stateSpaces { return try! ReferenceLayout.encoder(c, value: value) }   // shapes fixed by init
+        return try! LinearMap(inputs: c.dInput, outputs: c.dModel, weight: value(S4ModelKeys.encoderWeight),
+                              bias: value(S4ModelKeys.encoderBias))        // shapes fixed by init
     }
 
     /// The decoder Linear(H → classes).
     public var decoder: LinearMap {
-        let c = configuration, k = c.core.layout
-        return try! LinearMap(inputs: c.dModel, outputs: c.classes, weight: value(k.decoderWeight),
-                              bias: value(k.decoderBias))
+        let c = configuration
+        if c.skeleton != .stateSpaces { return try! ReferenceLayout.decoder(c, value: value) }
+        return try! LinearMap(inputs: c.dModel, outputs: c.classes, weight: value(S4ModelKeys.decoderWeight),
+                              bias: value(S4ModelKeys.decoderBias))
     }
 
     /// Block i (0 ≤ i < layers).
     public func block(_ i: Int) -> ResidualBlock {
         precondition(i >= 0 && i < configuration.layers, "block \(i) of a model with \(configuration.layers)")
-        // Shapes and counts were checked when the store was made, so the constructors cannot fail.
-        return try! configuration.core.layout.block(i, configuration, value: value)
+        let c = configuration
+        // Shapes, counts and finiteness were checked when the store was made, so these constructors cannot fail.
+        if c.skeleton != .stateSpaces { return try! ReferenceLayout.block(i, c, value: value) }
+        let k = S4ModelKeys.block(i)
+        let kernel = try! S4DKernelParameters(channels: c.dModel, modes: c.dState / 2, logDt: value(k.logDt), C: value(k.c),
+                                              logAReal: value(k.logAReal), AImag: value(k.aImag))
+        return ResidualBlock(
+            norm: try! norm(i),                                     // buffers were checked by `checkNorms`
+            core: .s4d(try! S4DCore(kernel: kernel, D: value(k.d), discretization: c.discretization)),
+            head: try! ActivationHead(kind: c.head, channels: c.dModel, weight: value(k.outputWeight), bias: value(k.outputBias)))
+    }
+
+    /// Block i's norm of the configuration's kind; throws when BatchNorm buffers are impossible (a negative running
+    /// variance, a negative or fractional batch count).
+    func norm(_ i: Int) throws -> Norm {
+        let k = S4ModelKeys.block(i)
+        switch configuration.norm {
+        case .layer: return .layer(try LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias),
+                                                           epsilon: configuration.normEpsilon))
+        case .batch:
+            let count = value(k.normBatchesTracked)[0]
+            guard count >= 0, count == count.rounded(), count < 0x1p62 else {
+                throw ModelError.invalidConfiguration("\(k.normBatchesTracked) is \(count); it counts batches (an integer ≥ 0)")
+            }
+            do {
+                return .batch(try BatchNormParameters(weight: value(k.normWeight), bias: value(k.normBias),
+                                                      runningMean: value(k.normRunningMean),
+                                                      runningVariance: value(k.normRunningVariance), batchesTracked: Int(count)))
+            } catch ModelError.invalidConfiguration(let why) {
+                throw ModelError.invalidConfiguration("\(k.normRunningVariance): \(why)")
+            }
+        case .none: return .none
+        }
+    }
+
+    /// Checks every block's norm buffers (see `norm(_:)`; the other references' through their layout); called when
+    /// a model is made from a store.
+    func checkNorms() throws {
+        for i in 0..<configuration.layers {
+            if configuration.skeleton == .stateSpaces { _ = try norm(i) } else { _ = try ReferenceLayout.block(i, configuration, value: value) }
+        }
     }
 
     /// Every block, in order.
     public var blocks: [ResidualBlock] { (0..<configuration.layers).map(block) }
-
-    /// Every block's S4D core; throws for a model with another core (for readers written for S4D only).
-    public func s4dCores() throws -> [S4DCore] {
-        try blocks.map { b in
-            guard let c = b.core.s4d else {
-                throw ModelError.invalidConfiguration("the model's blocks have \(configuration.core.rawValue) cores, not S4D")
-            }
-            return c
-        }
-    }
 
     /// A model assembled from typed parts (their sizes must be the configuration's; values must be finite).
     public init(configuration: S4ModelConfiguration, encoder: LinearMap, blocks: [ResidualBlock], decoder: LinearMap) throws {
@@ -280,38 +322,45 @@ extension S4Model {
         self = try S4Model(configuration: configuration, encoder: encoder, blocks: all, decoder: decoder)
     }
 
-    /// The flat store of typed parts in the layout's order — the model's parameters, or a gradient with their layout.
+    /// The flat store of typed parts in state_dict order — the model's parameters, or a gradient with their layout.
     static func layout(_ c: S4ModelConfiguration, encoder: LinearMap, blocks: [ResidualBlock],
                        decoder: LinearMap) throws -> ParameterStore {
         guard blocks.count == c.layers else {
             throw ModelError.invalidConfiguration("\(blocks.count) blocks for a model with \(c.layers) layers")
         }
-        let k = c.core.layout
-        var values: [String: [Double]] = [k.encoderWeight: encoder.weight, k.encoderBias: encoder.bias,
-                                          k.decoderWeight: decoder.weight, k.decoderBias: decoder.bias]
-        for (i, b) in blocks.enumerated() { values.merge(try k.tensors(of: b, index: i)) { a, _ in a } }
+        var values: [String: [Double]]
+        if c.skeleton != .stateSpaces {
+            values = try ReferenceLayout.values(c, encoder: encoder, blocks: blocks, decoder: decoder)
+        } else {
+        values = [S4ModelKeys.encoderWeight: encoder.weight, S4ModelKeys.encoderBias: encoder.bias,
+                  S4ModelKeys.decoderWeight: decoder.weight, S4ModelKeys.decoderBias: decoder.bias]
+        for (i, b) in blocks.enumerated() {
+            guard b.norm.kind == c.norm, b.head.kind == c.head else {
+                throw ModelError.invalidConfiguration("block \(i) has a \(b.norm.kind.rawValue) norm and a \(b.head.kind.rawValue) head; "
+                    + "the model's are \(c.norm.rawValue) and \(c.head.rawValue)")
+            }
+            guard case .s4d(let core) = b.core else {
+                throw ModelError.invalidConfiguration("block \(i) has a \(b.core.kind.rawValue) core; example.py's blocks are S4D")
+            }
+            let k = S4ModelKeys.block(i)
+            values[k.d] = core.D; values[k.c] = core.kernel.C; values[k.logDt] = core.kernel.logDt
+            values[k.logAReal] = core.kernel.logAReal; values[k.aImag] = core.kernel.AImag
+            values[k.outputWeight] = b.head.weight; values[k.outputBias] = b.head.bias
+            switch b.norm {
+            case .layer(let p): values[k.normWeight] = p.weight; values[k.normBias] = p.bias
+            case .batch(let p):
+                values[k.normWeight] = p.weight; values[k.normBias] = p.bias
+                values[k.normRunningMean] = p.runningMean; values[k.normRunningVariance] = p.runningVariance
+                values[k.normBatchesTracked] = [Double(p.batchesTracked)]
+            case .none: break
+            }
+        }
+        }
         var store = ParameterStore()
         for (name, shape) in c.parameterShapes {
             try store.append(Parameter(name: name, shape: shape, values: values[name] ?? []))
         }
         return store
-    }
-
-    /// Whether the tensor `name` is a running statistic (a buffer the optimiser never steps).
-    public func isStatistic(_ name: String) -> Bool { configuration.core.layout.isStatistic(name) }
-
-    /// Each BatchNorm's running statistics after one training step whose batch statistics are `statistics` (one per
-    /// block; nil leaves the block as it is): r ← (1 − m)·r + m·batch (BatchNormParameters.updated).
-    mutating func updateRunningStatistics(_ statistics: [BatchNorm.Statistics?]) throws {
-        for (i, s) in statistics.enumerated() {
-            guard let s else { continue }
-            var b = block(i)
-            guard case .batch(let p) = b.norm else { continue }
-            b.norm = .batch(p.updated(with: s))
-            for (key, values) in try configuration.core.layout.tensors(of: b, index: i) where isStatistic(key) {
-                try parameters.setValues(key, values)
-            }
-        }
     }
 
     /// The values of a key the store is known to hold.

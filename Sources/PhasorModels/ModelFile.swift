@@ -7,9 +7,12 @@
 //     --postnorm) that contradicts the metadata is an ERROR (one of the two is wrong, and guessing gives wrong
 //     numbers); without metadata a stated placement is used, and without either the model is read as post-norm
 //     (example.py's default) with a note — the shapes cannot tell.
-//   • discretisation: metadata "discretization" (zoh | bilinear; default zoh, s4d.py's).
-//   • the skeleton: the key set says which reference classifier the file is (example.py's S4D, tk-rusch/linoss's
-//     LinOSS, log-neural-cdes' S6: ModelLayout.swift); the metadata (ReferenceMetadata.swift) gives its switches.
+//   • discretisation: metadata "discretization" (zoh | bilinear; default zoh, s4d.py's) — for LinOSS its scheme,
+//     IM | IMEX (ReferenceMetadata.swift).
+//   • block kinds: metadata "block" (glu | bilinear; default glu, example.py's) — the only way to tell the heads apart,
+//     both being one Conv1d — and "norm" (layer | batch | none): the norms' keys show the kind (CheckpointLayout.swift),
+//     so "norm" is optional and an ERROR when it contradicts the tensors. Without norms the placement does not matter
+//     (no note). BatchNorm's num_batches_tracked may be int64 (PyTorch's) or floating point; it must be an integer.
 //   • precision: F64, F32, F16 and BF16 tensors are read exactly (each value converted to Double) and run in Double.
 // A file may also hold only S4D cores (the kernel tensors and D of layers 0…n−1, as `phasor design --out` writes; other
 // tensors of a state dict without an encoder are ignored with a note): `loadCores` accepts it for readers that need
@@ -40,18 +43,22 @@ public struct LoadedModel: Sendable {
     public var notes: [String]
 }
 
-/// The S4D cores of a model file — a whole model's (then `checkpoint` is set) or a designed layer file's. A whole model
-/// with another core has no S4D cores (`cores` empty; its blocks are the checkpoint's).
+/// The cores of a model file — a whole model's (then `checkpoint` is set; any core kind) or a designed layer file's
+/// (S4D cores).
 public struct LoadedCores: Sendable {
-    public var cores: [S4DCore]
+    public var cores: [SequenceCore]
     public var checkpoint: Checkpoint?
     public var notes: [String]
 }
 
 public enum ModelFile {
-    public static let prenormKey = ReferenceMetadata.prenormKey
-    public static let discretizationKey = ReferenceMetadata.discretizationKey
+    public static let prenormKey = "prenorm"
+    public static let discretizationKey = "discretization"
     public static let classNamesKey = "class_names"
+    /// The activation head of every block of an example.py model: "glu" or "bilinear" (another reference's skeleton).
+    public static let blockKey = ReferenceMetadata.block
+    /// The norm of every block: "layer", "batch" or "none".
+    public static let normKey = ReferenceMetadata.norm
 
     /// Reads the checkpoint at `path`.
     public static func load(path: String, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedModel {
@@ -70,7 +77,7 @@ public enum ModelFile {
         return LoadedModel(checkpoint: checkpoint, notes: notes)
     }
 
-    /// Reads the S4D cores at `path`: every layer of a whole model, or a designed layer file.
+    /// Reads the cores at `path`: every layer of a whole model, or a designed layer file.
     public static func loadCores(path: String, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedCores {
         let file = try SafeTensorsFile(contentsOf: path)
         var notes: [String] = []
@@ -82,14 +89,13 @@ public enum ModelFile {
             if !ignored.isEmpty {
                 notes.append("read the \(layers) S4D layer(s)' kernel and D only; \(ignored.count) other tensor(s) ignored")
             }
-            let discretization = try ReferenceMetadata(file.metadata).s4dDiscretization()
+            let discretization = try self.discretization(file.metadata)
             let read = try tensors.mapValues { t in (shape: t.shape, values: try floatingValues(t.tensor, key: t.key)) }
-            return LoadedCores(cores: try CheckpointLayout.cores(values: read, layers: layers, discretization: discretization),
+            return LoadedCores(cores: try CheckpointLayout.cores(values: read, layers: layers, discretization: discretization).map { .s4d($0) },
                                checkpoint: nil, notes: notes)
         }
         let checkpoint = try checkpoint(tensors: tensors, metadata: file.metadata, options: options, notes: &notes)
-        let cores = checkpoint.model.configuration.core == .s4d ? try checkpoint.model.s4dCores() : []
-        return LoadedCores(cores: cores, checkpoint: checkpoint, notes: notes)
+        return LoadedCores(cores: checkpoint.model.blocks.map(\.core), checkpoint: checkpoint, notes: notes)
     }
 
     // MARK: the steps
@@ -107,9 +113,9 @@ public enum ModelFile {
                     + Self.sample(file.tensors.keys))
             }
             strip = p
-        } else if !recognises(Set(names)) {
+        } else if !CheckpointLayout.recognises(Set(names)) {
             let common = commonPrefix(names)
-            if !common.isEmpty, recognises(Set(names.map { String($0.dropFirst(common.count)) })) {
+            if !common.isEmpty, CheckpointLayout.recognises(Set(names.map { String($0.dropFirst(common.count)) })) {
                 strip = common
                 notes.append("stripped the prefix '\(common)' shared by every tensor name (a DataParallel/DDP, "
                     + "torch.compile or Lightning wrapper)")
@@ -124,9 +130,6 @@ public enum ModelFile {
         }
         return out
     }
-
-    /// Whether some skeleton's layout recognises `keys` as a model (or S4D's as a designed layer file).
-    static func recognises(_ keys: Set<String>) -> Bool { CoreKind.layouts.contains { $0.recognises(keys) } }
 
     /// The dotted prefix ("a.b.") that every name shares, leaving at least one component of each name.
     static func commonPrefix(_ names: [String]) -> String {
@@ -143,11 +146,9 @@ public enum ModelFile {
 
     /// The prefixes under which a model's encoder weight sits, when the file is larger than one model ("a", "a.b").
     static func prefixHint(_ names: [String]) -> String? {
-        var found: [String] = []
-        for weight in Set(CoreKind.layouts.map { $0.encoderWeight }) {
-            found += names.filter { $0.hasSuffix("." + weight) }.map { String($0.dropLast(weight.count + 1)) }
-        }
-        return found.isEmpty ? nil : found.sorted().map { "'\($0)'" }.joined(separator: ", ")
+        let found = names.filter { $0.hasSuffix("." + S4ModelKeys.encoderWeight) }
+            .map { String($0.dropLast(S4ModelKeys.encoderWeight.count + 1)) }.sorted()
+        return found.isEmpty ? nil : found.map { "'\($0)'" }.joined(separator: ", ")
     }
 
     static func sample<S: Sequence>(_ keys: S) -> String where S.Element == String {
@@ -165,24 +166,32 @@ public enum ModelFile {
         return values
     }
 
-    /// The checkpoint of selected tensors: the skeleton from the key set, sizes from the shapes, switches from the
-    /// metadata and options; every key and shape must then be the configuration's.
+    /// The checkpoint of selected tensors: layout from the shapes, switches from metadata and options.
     static func checkpoint(tensors: [String: (key: String, shape: [Int], tensor: Tensor)], metadata: [String: String],
                            options: ModelLoadOptions, notes: inout [String]) throws -> Checkpoint {
-        let keys = Set(tensors.keys), reference = ReferenceMetadata(metadata)
-        // example.py's S4D is the default: a file no skeleton recognises gets its (missing-key) errors
-        let layout = CoreKind.layouts.first { $0.recognises(keys) } ?? S4DLayout.self
         let shapes = tensors.mapValues(\.shape)
-        let configuration = try layout.configuration(shapes: shapes, metadata: reference, options: options, notes: &notes)
-        let expected = configuration.parameterShapes
-        let expectedNames = Set(expected.map(\.name))
-        let unknown = keys.filter { !expectedNames.contains($0) }
-        if !unknown.isEmpty { throw ModelError.unexpectedKeys(unknown.sorted()) }
+        var configuration: S4ModelConfiguration
+        if let kinds = try ReferenceMetadata.kinds(metadata, keys: Set(shapes.keys)) {
+            let read = try ReferenceLayout.configuration(shapes: shapes, core: kinds.core, skeleton: kinds.skeleton)
+            configuration = read.configuration
+            configuration.prenorm = try normPlacement(metadata, options: options, reference: kinds.skeleton, notes: &notes) == .pre
+            if kinds.core.linossScheme == nil { configuration.discretization = try discretization(metadata) }   // LinOSS: IM/IMEX
+            try ReferenceMetadata.apply(metadata, to: &configuration, activationShown: read.activationShown,
+                                        s5Modes: kinds.core == .s5 ? configuration.dState : nil, notes: &notes)
+            try requireKeySet(configuration, shapes)
+            try configuration.validate()
+        } else {
+            configuration = try CheckpointLayout.configuration(shapes: shapes)
+            try ReferenceMetadata.applyStateSpaces(metadata, to: &configuration)
+            var placementOptions = options
+            if configuration.norm == .none { placementOptions.normPlacementMatters = false }        // nothing to place
+            configuration.prenorm = try normPlacement(metadata, options: placementOptions, reference: .stateSpaces, notes: &notes) == .pre
+            configuration.discretization = try discretization(metadata)
+        }
         var store = ParameterStore()
-        for (key, shape) in expected {
+        for (key, shape) in configuration.parameterShapes {
             guard let t = tensors[key] else { throw ModelError.missingKey(key) }
-            guard t.shape == shape else { throw ModelError.shapeMismatch(key: t.key, expected: shape, found: t.shape) }
-            let values = try floatingValues(t.tensor, key: t.key)
+            let values = S4ModelKeys.isCounter(key) ? try counterValues(t.tensor, key: t.key) : try floatingValues(t.tensor, key: t.key)
             if S4ModelKeys.isStep(key) {
                 for v in values {
                     let dt = Foundation.exp(v)                                // Δ_h = exp(log_dt_h)
@@ -192,6 +201,7 @@ public enum ModelFile {
             try store.append(Parameter(name: key, shape: shape, values: values))
         }
         let model = try S4Model(configuration: configuration, parameters: store)
+        try model.checkCores()
         var names: [String]?
         if let text = metadata[classNamesKey] {
             guard let decoded = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
@@ -200,11 +210,76 @@ public enum ModelFile {
             names = decoded
         }
         var extra = metadata
-        for key in ReferenceMetadata.structuralKeys.union([classNamesKey, InputStandardisation.meanKey, InputStandardisation.stdKey]) {
+        for key in [prenormKey, discretizationKey, classNamesKey, InputStandardisation.meanKey, InputStandardisation.stdKey]
+            + ReferenceMetadata.owned {
             extra[key] = nil
         }
         return try Checkpoint(model: model, standardisation: try InputStandardisation.load(from: SafeTensorsFile(metadata: metadata)),
                               classNames: names,
                               extraMetadata: extra)
+    }
+
+    /// The key set and every shape must be exactly the configuration's (an extra key means a different model).
+    static func requireKeySet(_ c: S4ModelConfiguration, _ shapes: [String: [Int]]) throws {
+        let expected = c.parameterShapes
+        let names = Set(expected.map(\.name))
+        let extra = shapes.keys.filter { !names.contains($0) }
+        if !extra.isEmpty { throw ModelError.unexpectedKeys(extra.sorted()) }
+        for (key, want) in expected {
+            guard let found = shapes[key] else { throw ModelError.missingKey(key) }
+            guard found == want else { throw ModelError.shapeMismatch(key: key, expected: want, found: found) }
+        }
+    }
+
+    /// Metadata "prenorm" against the stated placement (see the file header). Without either, the reference's
+    /// default: post-norm for example.py, pre-norm for the others.
+    static func normPlacement(_ metadata: [String: String], options: ModelLoadOptions, reference: ReferenceSkeleton,
+                              notes: inout [String]) throws -> NormPlacement {
+        var recorded: NormPlacement?
+        if let text = metadata[prenormKey] {
+            switch text.trimmingCharacters(in: .whitespaces) {
+            case "true", "True", "TRUE", "1": recorded = .pre
+            case "false", "False", "FALSE", "0": recorded = .post
+            default: throw ModelError.invalidConfiguration("metadata prenorm is '\(text)'; use true/false (or True/False, 1/0)")
+            }
+        }
+        switch (recorded, options.normPlacement) {
+        case let (r?, stated?) where r != stated:
+            throw ModelError.invalidConfiguration("--\(stated == .pre ? "prenorm" : "postnorm") contradicts the checkpoint's "
+                + "metadata prenorm = \(metadata[prenormKey]!); drop the flag, or fix the metadata if it is wrong")
+        case let (r?, _): return r
+        case let (nil, stated?): return stated
+        case (nil, nil):
+            guard reference == .stateSpaces else {
+                if options.normPlacementMatters {
+                    notes.append("assuming pre-norm (\(reference.rawValue)'s default): the checkpoint has no 'prenorm' metadata; "
+                        + "pass --postnorm if the model was trained with prenorm=False (or --prenorm to silence this note)")
+                }
+                return .pre
+            }
+            if options.normPlacementMatters {
+                notes.append("assuming post-norm (example.py's default): the checkpoint has no 'prenorm' metadata; pass "
+                    + "--prenorm if the model was trained with prenorm=True (or --postnorm to silence this note)")
+            }
+            return .post
+        }
+    }
+
+    /// The values of an integer tensor (a batch count): any integer or floating dtype, whole numbers ≥ 0.
+    static func counterValues(_ tensor: Tensor, key: String) throws -> [Double] {
+        let values = tensor.asDoubles()
+        guard values.allSatisfy({ $0.isFinite && $0 >= 0 && $0 == $0.rounded() }) else {
+            throw ModelError.invalidConfiguration("tensor '\(key)' must hold a whole number ≥ 0 (it counts batches); got \(values)")
+        }
+        return values
+    }
+
+    /// Metadata "discretization" (default zoh).
+    static func discretization(_ metadata: [String: String]) throws -> Discretization {
+        guard let text = metadata[discretizationKey] else { return .zoh }
+        guard let d = Discretization(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()), d != .euler else {
+            throw ModelError.invalidConfiguration("metadata discretization is '\(text)'; use \"zoh\" or \"bilinear\"")
+        }
+        return d
     }
 }

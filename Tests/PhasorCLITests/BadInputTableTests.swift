@@ -92,7 +92,8 @@ enum BadFiles {
 
     /// A full S4Model checkpoint (state-spaces keys, F64; d_input 1, H = 2, N/2 = 1, one layer, classes a, b) with
     /// optional replaced or removed tensors.
-    static func checkpoint(_ dir: URL, replacing: [String: ([Int], [Double])] = [:], removing: Set<String> = []) throws -> String {
+    static func checkpoint(_ dir: URL, replacing: [String: ([Int], [Double])] = [:], removing: Set<String> = [],
+                           adding: [(String, [Int], [Double])] = [], metadata: [String: String] = [:]) throws -> String {
         let h = 2
         var tensors: [(String, [Int], [Double])] = [
             ("encoder.weight", [h, 1], [0.5, -0.3]), ("encoder.bias", [h], [0.1, 0]),
@@ -107,7 +108,8 @@ enum BadFiles {
         ]
         tensors.removeAll { removing.contains($0.0) }
         for (i, t) in tensors.enumerated() { if let r = replacing[t.0] { tensors[i] = (t.0, r.0, r.1) } }
-        try TestFiles.safetensors(tensors, metadata: ["class_names": "[\\\"a\\\",\\\"b\\\"]"],
+        tensors += adding
+        try TestFiles.safetensors(tensors, metadata: metadata.merging(["class_names": "[\\\"a\\\",\\\"b\\\"]"]) { a, _ in a },
                                   to: dir.appendingPathComponent("model.safetensors"))
         return path(dir, "model.safetensors")
     }
@@ -350,6 +352,12 @@ enum BadInputTable {
         BadInputCase("train --epochs 0", "epochs") { dir in
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--epochs", "0", "--out", BadFiles.path(dir, "m.safetensors")]
         },
+        BadInputCase("train --norm group (not a norm kind)", "--norm") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--norm", "group", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --block swiglu (not a head kind)", "--block") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--block", "swiglu", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
         BadInputCase("train on an empty CSV", "no rows") { dir in
             ["train", "--data", try BadFiles.write("", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
         },
@@ -367,6 +375,17 @@ enum BadInputTable {
         },
         BadInputCase("eval with a checkpoint holding NaN", "NaN") { dir in
             ["eval", "--model", try BadFiles.checkpoint(dir, replacing: ["decoder.bias": ([2], [.nan, 0])]),
+             "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with metadata norm = batch on a LayerNorm model", "metadata norm = batch") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, metadata: ["norm": "batch"]), "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with an unknown metadata block", "metadata block") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, metadata: ["block": "swiglu"]), "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("eval with a BatchNorm whose running variance is negative", "running_var") { dir in
+            ["eval", "--model", try BadFiles.checkpoint(dir, adding: [("norms.0.running_mean", [2], [0, 0]), ("norms.0.running_var", [2], [1, -2]),
+                                                                      ("norms.0.num_batches_tracked", [], [3])]),
              "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
         },
         BadInputCase("eval with a checkpoint missing the decoder", "decoder.weight") { dir in

@@ -61,8 +61,9 @@ private func mixedLayer(_ scheme: LinOSSScheme, seed: UInt64) throws -> LinOSSLa
             for layer in 0..<2 {
                 guard case .linoss(let core) = checkpoint.model.block(layer).core else { Issue.record("not LinOSS"); return }
                 let t = trace.layers[layer]
-                let report = try LayerRingReport(layer: layer, core: core, sample: b, input: t.blockInput,
-                                                 reference: t.ssmOutput, fromModelInput: true)
+                let report = try MIMORingReport(layer: layer, channel: 3, core: .linoss(core.scheme),
+                                                systems: try SequenceCore.linoss(core).diagonalSystems(), sample: b,
+                                                input: t.blockInput, length: L, reference: t.ssmOutput, fromModelInput: true)
                 #expect(report.maxAbsDifferenceVsModel <= 1e-12)
                 #expect(report.integratorOscillators == (layer == 1 ? [1] : []))   // the fixture's clamped oscillator
                 #expect(report.nodesCount == 2 * (6 - report.integratorOscillators.count))
@@ -72,25 +73,29 @@ private func mixedLayer(_ scheme: LinOSSScheme, seed: UInt64) throws -> LinOSSLa
 
     @Test func mapListsModesAndIntegrators() throws {
         let checkpoint = try ModelFile.load(path: fixtures.appendingPathComponent("linoss_im.safetensors").path).checkpoint
-        let map = try CoreMap(source: "fixture", model: checkpoint.model)
-        #expect(map.core == .linossIM && map.linossLayers.count == 2 && map.allModes.count == 22)
-        let clamped = map.linossLayers[1].oscillators[1]
+        let map = try ModelMap(source: "fixture", cores: checkpoint.model.blocks.map(\.core))
+        #expect(map.layers.count == 2 && map.layers.allSatisfy { $0.core == .linossIM } && map.allModes.count == 22)
+        let clamped = try #require(map.layers[1].oscillators?[1])
         #expect(clamped.integrator && clamped.modes == nil && clamped.a == 0 && clamped.aDiag < 0)
+        #expect(map.warnings.contains { $0.hasPrefix("layer 1 oscillator 1:") && $0.contains("double integrator") })
         // IM: ω Δ = atan(Δ√A) and γΔ = ½ log(1 + Δ²A) for every mode (the scheme's dispersion and damping)
-        for layer in map.linossLayers { for o in layer.oscillators where !o.integrator {
-            for m in try #require(o.modes) {
-                let w = o.step * abs(m.timescales.frequency), damping = o.step * m.timescales.damping
-                #expect(abs(w - Double.atan(o.step * o.naturalFrequency)) <= 1e-13)
-                #expect(abs(damping - 0.5 * Double.log(onePlus: o.step * o.step * o.a)) <= 1e-13)
+        for layer in map.layers {
+            let modes = try #require(layer.modes)
+            for o in try #require(layer.oscillators) where !o.integrator {
+                for k in try #require(o.modes) {
+                    let t = modes[k].timescales
+                    #expect(abs(o.step * abs(t.frequency) - Double.atan(o.step * o.naturalFrequency)) <= 1e-13)
+                    #expect(abs(o.step * t.damping - 0.5 * Double.log(onePlus: o.step * o.step * o.a)) <= 1e-13)
+                }
             }
-        } }
+        }
     }
 }
 
 @Suite struct SelectiveClassifierRingTests {
     @Test(arguments: [0, 3])
     func ringOfAnS6ChannelIsTheModelsLayer(channel: Int) throws {
-        let c = S4ModelConfiguration(dInput: 2, dModel: 4, dState: 5, layers: 2, classes: 2, prenorm: true, dropout: 0, core: .s6)
+        let c = S4ModelConfiguration(core: .s6, dInput: 2, dModel: 4, dState: 5, layers: 2, classes: 2, dropout: 0)
         let model = try S4Model(configuration: c, seed: 3), L = 25
         var g = SeededGenerator(seed: 4)
         let x = (0..<(2 * L)).map { _ in 2 * g.normal() }

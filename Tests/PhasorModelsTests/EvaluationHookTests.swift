@@ -18,10 +18,10 @@ import PhasorNumerics
     static let B = 3, L = 11
     static let x = randomVector(B * L * 2, seed: 13)
 
-    static func replacingHead(_ model: S4Model, layer i: Int, _ change: (inout GatedGELUHead) -> Void) throws -> S4Model {
-        var m = model, block = model.block(i), head = block.head.gatedGELU
+    static func replacingHead(_ model: S4Model, layer i: Int, _ change: (inout ActivationHead) -> Void) throws -> S4Model {
+        var m = model, block = model.block(i), head = block.head
         change(&head)
-        block.head = .gatedGELU(head)
+        block.head = head
         try m.setBlock(i, block)
         return m
     }
@@ -82,7 +82,7 @@ import PhasorNumerics
         for i in 0..<2 {
             let layer = try m.layer(i), t = own.layers[i]
             #expect(maxAbsDiff(t.ssmOutput, try layer.ssmOutput(input: t.blockInput, batch: B, length: L)) <= 1e-14)
-            let H = 4, a = t.ssmOutput.map(GELU.value), head = m.block(i).head.gatedGELU
+            let H = 4, a: [Double] = t.ssmOutput.map(GELU.value), head = m.block(i).head
             var worst = 0.0
             for b in 0..<B { for h in 0..<H { for l in 0..<L {
                 var z2 = head.bias[H + h]

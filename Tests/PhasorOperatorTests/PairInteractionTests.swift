@@ -7,9 +7,9 @@ import PhasorNumerics
 @testable import PhasorOperator
 
 @Suite struct PairInteractionTests {
-    @Test(arguments: InteractionBasis.allCases, [CoreKind.s4d, .linossIM, .linossIMEX])
-    func componentsSumToTheSSMOutput(basis: InteractionBasis, core: CoreKind) throws {
-        let m = try tinyModel(layers: 1, h: 3, n: 6, core: core)
+    @Test(arguments: InteractionBasis.allCases)
+    func componentsSumToTheSSMOutput(basis: InteractionBasis) throws {
+        let m = try tinyModel(layers: 1, h: 3, n: 6)
         let L = 11, z = randomInputs(3 * L, seed: 12)
         let (_, parts) = try m.layer0Components(z, length: L, basis: basis)
         var sum = [Double](repeating: 0, count: z.count)
@@ -18,11 +18,10 @@ import PhasorNumerics
         #expect(maxAbsDiff(sum, ref) <= 1e-12)
     }
 
-    @Test(arguments: [(false, false, CoreKind.s4d), (true, false, .s4d), (false, true, .s4d), (true, true, .linossIM)],
-          InteractionBasis.allCases)
-    func pairsSumToTheDegreeTwoLogits(options: (prenorm: Bool, centred: Bool, core: CoreKind), basis: InteractionBasis) throws {
+    @Test(arguments: [(false, false), (true, false), (false, true)], InteractionBasis.allCases)
+    func pairsSumToTheDegreeTwoLogits(options: (prenorm: Bool, centred: Bool), basis: InteractionBasis) throws {
         let prenorm = options.prenorm
-        let m = try tinyModel(layers: 1, prenorm: prenorm, h: 3, n: 4, core: options.core)
+        let m = try tinyModel(layers: 1, prenorm: prenorm, h: 3, n: 4)
         let B = 2, L = 9, u = randomInputs(B * L * 2, seed: 13)
         let ref: [Double]? = options.centred ? randomInputs(L * 2, seed: 14) : nil
         let sur = try RangeSurrogate(model: m, inputs: u, batch: B, length: L, degree: 3)

@@ -8,8 +8,7 @@ import PhasorNumerics
 @Suite struct SelectiveClassifierOperatorTests {
     @Test(arguments: [0, 1])
     func kernelSumIsTheModelsLayer(layer: Int) throws {
-        let c = S4ModelConfiguration(dInput: 2, dModel: 6, dState: 4, layers: 2, classes: 3, prenorm: true, dropout: 0,
-                                     core: .s6)
+        let c = S4ModelConfiguration(core: .s6, dInput: 2, dModel: 6, dState: 4, layers: 2, classes: 3, dropout: 0)
         let model = try S4Model(configuration: c, seed: 5), L = 30
         let u = randomInputs(L * 2, seed: 6, scale: 2)
         let report = try HiddenAttentionReport(source: "test", model: model, input: u, length: L, layer: layer, groups: 3, mass: 0.9)

@@ -61,7 +61,7 @@ extension LinOSSLayer {
     }
 
     /// out (B, H, L) from u (B, H, L), each sample by the oscillators' recurrence from a zero state.
-    func forward(batch u: [Double], count batch: Int, length L: Int) throws -> ([Double], BatchTape) {
+    func forwardTape(_ u: [Double], batch: Int, length L: Int) throws -> ([Double], BatchTape) {
         let H = channels, P = oscillators
         guard batch > 0, L > 0, u.count == batch * H * L else {
             throw ModelError.shapeMismatch(key: "LinOSS input (B, H, L)", expected: [batch, H, L], found: [u.count])

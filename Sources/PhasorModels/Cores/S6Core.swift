@@ -26,7 +26,7 @@ extension SelectiveLayer {
     }
 
     /// y (B, H, L) from u (B, H, L), each sample by the selective scan from a zero state.
-    func forward(batch u: [Double], count batch: Int, length L: Int) throws -> ([Double], BatchTape) {
+    func forwardTape(_ u: [Double], batch: Int, length L: Int) throws -> ([Double], BatchTape) {
         let H = channels
         guard batch > 0, L > 0, u.count == batch * H * L else {
             throw ModelError.shapeMismatch(key: "S6 input (B, H, L)", expected: [batch, H, L], found: [u.count])

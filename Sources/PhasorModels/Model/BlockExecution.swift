@@ -1,199 +1,218 @@
-// A residual block's core and head run as separate parts, in Double, forward with its tape and backward side by side
-// (layout (B, H, L)) — how every block whose core is not S4D runs (S4D blocks run fused, S4DLayer.swift, in Double or
-// Float; this path gives the same numbers for them, which the tests use):
-//   y = core(u)                          (SequenceCore: S4D y = K * u + D⊙u; LinOSS, LinOSSCore.swift; S6 the
-//                                         selective scan, S6Core.swift)
-//   a = m ⊙ gelu(y)                      (erf or tanh form; dropout mask m[b,h] ∈ {0, 1/(1−p)} tied along L)
-//   z = W a + b                          (W: 2H×H — example.py's 1×1 conv, log-neural-cdes' glu.linear,
-//                                         tk-rusch/linoss's [glu.w1; glu.w2])
-//   out = z[0..<H] ⊙ σ(z[H..<2H])        (GLU over channels)
-// Backward (g = ∂L/∂out):  ∂z₁ = g σ(z₂),  ∂z₂ = g z₁ σ(z₂)(1 − σ(z₂));  ∂a = Wᵀ∂z,  ∂W = Σ_b ∂z aᵀ,  ∂b = Σ_{b,l} ∂z;
-//                          ∂y = ∂a ⊙ m ⊙ gelu′(y);  then the core's own backward.
-// The evaluation hooks (S4ModelEvaluation.swift) replace gelu and σ per (layer, channel) exactly as in the fused S4D
-// block. The norm and the residual are the model's (S4Model.swift), since their placement is the model's.
-import Foundation
+// A residual block's core and activation head run part by part in Double, forward and backward side by side — every
+// block except example.py's S4D + GELU(erf) → 1×1 conv → GLU, which S4DLayer runs fused (and in Float for training).
+// On (B, H, L) with y = core(u) and the dropout mask m[b, h] ∈ {0, 1/(1−p)} tied along L:
+//   g = m·GELU(y)                                      (erf or tanh form)
+//   full_glu   z = W g + b (2H),  out = z₁ ⊙ σ(z₂)      ∂z₁ = ∂out⊙σ(z₂), ∂z₂ = ∂out⊙z₁⊙σ′(z₂), ∂g = Wᵀ∂z
+//   half_glu1  z₂ = W₂g + b₂,     out = g ⊙ σ(z₂)       ∂g = ∂out⊙σ(z₂) + W₂ᵀ∂z₂, ∂z₂ = ∂out⊙g⊙σ′(z₂)
+//   half_glu2  z₂ = W₂g + b₂,     out = y ⊙ σ(z₂)       ∂y = ∂out⊙σ(z₂) + …,     ∂z₂ = ∂out⊙y⊙σ′(z₂), ∂g = W₂ᵀ∂z₂
+//   gelu       out = g                                  ∂g = ∂out
+//   bilinear   g = m·y (no GELU), z = W g + b (2H),  out = z₁ ⊙ z₂   ∂z₁ = ∂out⊙z₂, ∂z₂ = ∂out⊙z₁
+//   then ∂y += ∂g·m·GELU′(y) (bilinear: ∂g·m);  ∂W = ∂z gᵀ, ∂b = Σ ∂z over samples and steps
+// The evaluation hooks (S4ModelEvaluation.swift) replace GELU and σ per layer and channel here as in the fused block.
 import PhasorNumerics
 
-/// What a core's backward needs from its forward pass.
-enum CoreTape {
-    case s4d(input: [Double], kernel: [Double], discrete: DiscreteS4D)
+/// The saved activations of a core, per kind.
+enum CoreTape: Sendable {
+    case s4d(discrete: DiscreteS4D, kernel: [Double])
+    case s5(S5Layer.CoreTape)
+    case lru(system: DiagonalMIMOSystem, scan: ScanTape)
     case linoss(LinOSSLayer.BatchTape)
     case s6(SelectiveLayer.BatchTape)
 }
 
-/// What the head's backward needs: its input y, a = m ⊙ gelu(y), z = W a + b (B, 2H, L) and the mask.
-struct HeadTape {
-    var y: [Double]
-    var a: [Double]
-    var z: [Double]
-    var mask: [Double]?
-}
-
-/// The tape of a block run as core then head.
-struct CoreHeadTape {
-    var batch: Int, length: Int
-    /// What the core saw.
-    var input: [Double]
+/// The saved activations of a block run part by part.
+struct PartsTape: Sendable {
+    var input: [Double]          // what the core saw, (B, H, L)
     var core: CoreTape
-    var head: HeadTape
+    var y: [Double]              // core output = GELU input, (B, H, L)
+    var g: [Double]              // m·GELU(y)
+    var z: [Double]              // full_glu (B, 2H, L); half GLUs (B, H, L) = z₂; gelu: empty
+    var gate: [Double]           // σ(z₂) (or the gate override's values), (B, H, L); gelu: empty
+    var mask: [Double]?
+    var lengths: [Int]
 }
 
 extension SequenceCore {
-    /// y = core(u) for u of shape (B, H, L): the core exactly as the model runs it.
-    public func output(_ u: [Double], batch: Int, length: Int) throws -> [Double] {
-        try forwardTape(u, batch: batch, length: length).0
-    }
-
-    /// y = core(u) for u of shape (B, H, L), with the tape for `backward`.
-    func forwardTape(_ u: [Double], batch: Int, length: Int) throws -> ([Double], CoreTape) {
+    /// y (B, H, L) = core(u) with what its backward needs. `lengths` bound an anti-causal (bidirectional) scan.
+    func forwardTape(_ u: [Double], batch: Int, length: Int, lengths: [Int]) throws -> ([Double], CoreTape) {
         switch self {
         case .s4d(let c):
             try c.checkInput(u, batch: batch, length: length)
             let d = try c.discretised()
             let k = d.kernel(length: length)
             var y = CausalConvolution.forward(kernel: k, input: u, batch: batch, channels: c.channels, length: length)
-            c.addSkip(&y, u, batch: batch, length: length)                       // y = K * u + D⊙u
-            try requireFinite(y, "S4D output y")
-            return (y, .s4d(input: u, kernel: k, discrete: d))
+            c.addSkip(&y, u, batch: batch, length: length)                             // y = K * u + D⊙u
+            return (y, .s4d(discrete: d, kernel: k))
+        case .s5(let c):
+            let (y, t) = try c.forwardTape(u, batch: batch, length: length, lengths: lengths)
+            return (y, .s5(t))
+        case .lru(let c):
+            let (y, s, t) = try c.forwardTape(u, batch: batch, length: length)
+            return (y, .lru(system: s, scan: t))
         case .linoss(let c):
-            let (y, tape) = try c.forward(batch: u, count: batch, length: length)
-            return (y, .linoss(tape))
+            let (y, t) = try c.forwardTape(u, batch: batch, length: length)
+            return (y, .linoss(t))
         case .s6(let c):
-            let (y, tape) = try c.forward(batch: u, count: batch, length: length)
-            return (y, .s6(tape))
+            let (y, t) = try c.forwardTape(u, batch: batch, length: length)
+            return (y, .s6(t))
         }
     }
 
-    /// ∂L/∂u and ∂L/∂(core parameters) — the gradient as a core of the same kind and sizes.
-    func backward(_ tape: CoreTape, outputGradient g: [Double], batch: Int, length L: Int) throws -> (input: [Double], gradient: SequenceCore) {
+    /// y of u without a tape (the operator applies the core to every degree of a graded signal: it is linear).
+    public func output(_ u: [Double], batch: Int, length: Int, lengths: [Int]? = nil) throws -> [Double] {
+        if case .s4d(let c) = self { return try c.ssmOutput(input: u, batch: batch, length: length) }
+        let lens = lengths ?? [Int](repeating: length, count: batch)
+        guard lens.count == batch else { throw ModelError.invalidConfiguration("got \(lens.count) lengths for a batch of \(batch)") }
+        guard batch > 0, length > 0, u.count == batch * channels * length else {
+            throw ModelError.shapeMismatch(key: "core input (B, H, L)", expected: [batch, channels, length], found: [u.count])
+        }
+        return try forwardTape(u, batch: batch, length: length, lengths: lens).0
+    }
+
+    /// ∂L/∂u and the core's parameter gradients (a core of the same kind holding them).
+    func backward(_ tape: CoreTape, input u: [Double], outputGradient gy: [Double], batch: Int, length: Int,
+                  lengths: [Int]) throws -> ([Double], SequenceCore) {
         switch (self, tape) {
-        case (.s4d(let c), .s4d(let u, let k, let d)):
-            let H = c.channels
-            let conv = CausalConvolution.backward(kernel: k, input: u, outputGradient: g, batch: batch, channels: H, length: L)
+        case let (.s4d(c), .s4d(d, k)):
+            let conv = CausalConvolution.backward(kernel: k, input: u, outputGradient: gy, batch: batch, channels: c.channels,
+                                                  length: length)
             var du = conv.input
-            var dD = [Double](repeating: 0, count: H)
-            for b in 0..<batch { for h in 0..<H {
-                let o = (b * H + h) * L
-                var s = 0.0
-                for l in 0..<L { du[o + l] += c.D[h] * g[o + l]; s += g[o + l] * u[o + l] }   // ∂u += D ∂y, ∂D = Σ ∂y u
-                dD[h] += s
+            var dD = [Double](repeating: 0, count: c.channels)
+            for b in 0..<batch { for h in 0..<c.channels {
+                let o = (b * c.channels + h) * length
+                for l in 0..<length { du[o + l] += c.D[h] * gy[o + l]; dD[h] += gy[o + l] * u[o + l] }   // D⊙u
             } }
-            let kg = c.kernel.backward(kernelGradient: conv.kernel, length: L, discrete: d)
-            let kernel = try S4DKernelParameters(channels: H, modes: c.modes, logDt: kg.logDt, C: kg.C,
+            let kg = c.kernel.backward(kernelGradient: conv.kernel, length: length, discrete: d)
+            let kernel = try S4DKernelParameters(channels: c.channels, modes: c.modes, logDt: kg.logDt, C: kg.C,
                                                  logAReal: kg.logAReal, AImag: kg.AImag)
             return (du, .s4d(try S4DCore(kernel: kernel, D: dD, discretization: c.discretization)))
-        case (.linoss(let c), .linoss(let t)):
-            let (du, grad) = try c.backward(t, outputGradient: g)
-            return (du, .linoss(grad))
-        case (.s6(let c), .s6(let t)):
-            let (du, grad) = try c.backward(t, outputGradient: g)
-            return (du, .s6(grad))
+        case let (.s5(c), .s5(t)):
+            let (du, g) = try c.backward(t, input: u, outputGradient: gy, batch: batch, length: length, lengths: lengths)
+            return (du, .s5(g))
+        case let (.lru(c), .lru(s, t)):
+            let (du, g) = try c.backward(system: s, tape: t, input: u, outputGradient: gy, batch: batch, length: length)
+            return (du, .lru(g))
+        case let (.linoss(c), .linoss(t)):
+            let (du, g) = try c.backward(t, outputGradient: gy)
+            return (du, .linoss(g))
+        case let (.s6(c), .s6(t)):
+            let (du, g) = try c.backward(t, outputGradient: gy)
+            return (du, .s6(g))
         default:
-            preconditionFailure("a core's backward got another core's tape")
+            preconditionFailure("a core's tape comes from its own forward pass")
         }
     }
 }
 
-extension GatedGELUHead {
-    /// out = z₁ ⊙ σ(z₂), z = W (m ⊙ gelu(y)) + b for y of shape (B, H, L); `pointwise` replaces gelu and/or σ per
-    /// channel (the evaluation hooks).
-    func forwardTape(_ y: [Double], batch B: Int, length L: Int, mask: [Double]?, pointwise: BlockPointwise?) throws
-        -> ([Double], HeadTape) {
-        let H = channels
-        var a = [Double](repeating: 0, count: B * H * L), z = [Double](repeating: 0, count: B * 2 * H * L)
-        var out = [Double](repeating: 0, count: B * H * L)
-        for b in 0..<B {
-            for h in 0..<H {
-                let o = (b * H + h) * L, s = mask?[b * H + h] ?? 1
-                if let f = pointwise?.overrides.activation {                                  // a = f(i, h, y)
-                    let v = f(pointwise!.layer, h, Array(y[o ..< o + L]))
-                    precondition(v.count == L, "an activation override must return one value per input")
-                    for l in 0..<L { a[o + l] = s * v[l] }
-                } else {
-                    for l in 0..<L { a[o + l] = s * gelu.value(y[o + l]) }                    // a = m·gelu(y)
-                }
-            }
-            a.withUnsafeBufferPointer { ab in weight.withUnsafeBufferPointer { wb in z.withUnsafeMutableBufferPointer { zb in
-                MatrixProduct.gemm(transA: false, transB: false, m: 2 * H, n: L, k: H, alpha: 1, a: wb.baseAddress!, lda: H,
-                                   b: ab.baseAddress! + b * H * L, ldb: L, beta: 0,
-                                   c: zb.baseAddress! + b * 2 * H * L, ldc: L)                 // z_b = W a_b
-            } } }
-            for r in 0..<(2 * H) { let o = (b * 2 * H + r) * L; for l in 0..<L { z[o + l] += bias[r] } }   // + b
-            for h in 0..<H {
-                let z1 = (b * 2 * H + h) * L, z2 = (b * 2 * H + H + h) * L, o = (b * H + h) * L
-                if let f = pointwise?.overrides.gate {                                        // s = f(i, h, z₂)
-                    let v = f(pointwise!.layer, h, Array(z[z2 ..< z2 + L]))
-                    precondition(v.count == L, "a gate override must return one value per input")
-                    for l in 0..<L { out[o + l] = z[z1 + l] * v[l] }
-                } else {
-                    for l in 0..<L { out[o + l] = z[z1 + l] * Activation.sigmoid(z[z2 + l]) }  // GLU: z₁ ⊙ σ(z₂)
-                }
-            }
+extension ActivationHead {
+    /// out (B, H, L) of the core output y, with the tape's g, z, σ filled in. `mask` (B·H) is the dropout after GELU
+    /// (after the core for the bilinear head).
+    func forward(_ y: [Double], batch B: Int, channels H: Int, length L: Int, mask: [Double]?,
+                 pointwise: BlockPointwise?) throws -> (out: [Double], g: [Double], z: [Double], gate: [Double]) {
+        let form = geluForm, bilinear = kind == .bilinear
+        if bilinear, let p = pointwise, p.overrides.activation != nil || p.overrides.gate != nil {
+            throw ModelError.invalidConfiguration("layer \(p.layer) has a bilinear head: it has no GELU or gate to replace")
         }
-        try requireFinite(out, "block output")
-        return (out, HeadTape(y: y, a: a, z: z, mask: mask))
+        var g = [Double](repeating: 0, count: y.count)
+        for b in 0..<B { for h in 0..<H {
+            let o = (b * H + h) * L, s = mask?[b * H + h] ?? 1
+            if bilinear {
+                for l in 0..<L { g[o + l] = s * y[o + l] }                                 // g = m·y
+            } else if let f = pointwise?.overrides.activation {                            // g = f(i, h, y)
+                let v = f(pointwise!.layer, h, Array(y[o ..< o + L]))
+                precondition(v.count == L, "an activation override must return one value per input")
+                for l in 0..<L { g[o + l] = s * v[l] }
+            } else {
+                for l in 0..<L { g[o + l] = s * form.value(y[o + l]) }                     // g = m·GELU(y)
+            }
+        } }
+        if case .gelu = self { return (g, g, [], []) }
+        let rows = weight.count / H                                                       // 2H or H
+        var z = [Double](repeating: 0, count: B * rows * L)
+        g.withUnsafeBufferPointer { gb in weight.withUnsafeBufferPointer { wb in z.withUnsafeMutableBufferPointer { zb in
+            for b in 0..<B {                                                              // Z_b = W G_b + bias
+                MatrixProduct.gemm(transA: false, transB: false, m: rows, n: L, k: H, alpha: 1, a: wb.baseAddress!, lda: H,
+                                   b: gb.baseAddress! + b * H * L, ldb: L, beta: 0, c: zb.baseAddress! + b * rows * L, ldc: L)
+            }
+        } } }
+        let bias = self.bias
+        for b in 0..<B { for r in 0..<rows { let o = (b * rows + r) * L, v = bias[r]; for l in 0..<L { z[o + l] += v } } }
+        var gate = [Double](repeating: 0, count: B * H * L), out = gate
+        for b in 0..<B { for h in 0..<H {
+            let z2 = (b * rows + rows - H + h) * L, o = (b * H + h) * L
+            if bilinear {
+                for l in 0..<L { gate[o + l] = z[z2 + l] }                                  // the second factor z₂
+            } else if let f = pointwise?.overrides.gate {                                  // s = f(i, h, z₂)
+                let v = f(pointwise!.layer, h, Array(z[z2 ..< z2 + L]))
+                precondition(v.count == L, "a gate override must return one value per input")
+                for l in 0..<L { gate[o + l] = v[l] }
+            } else {
+                for l in 0..<L { gate[o + l] = Activation.sigmoid(z[z2 + l]) }
+            }
+            switch self {
+            case .gatedGELU, .bilinear:
+                let z1 = (b * rows + h) * L
+                for l in 0..<L { out[o + l] = z[z1 + l] * gate[o + l] }                    // z₁ ⊙ σ(z₂)  or  z₁ ⊙ z₂
+            case .halfGated(let p):
+                let v = p.gatesActivation ? g : y
+                for l in 0..<L { out[o + l] = v[o + l] * gate[o + l] }                     // v ⊙ σ(z₂)
+            case .gelu: break
+            }
+        } }
+        return (out, g, z, gate)
     }
 
-    /// ∂L/∂y and ∂L/∂(W, b) (as a head of the same form) given ∂L/∂out.
-    func backward(_ t: HeadTape, outputGradient g: [Double], batch B: Int, length L: Int) throws -> (input: [Double], gradient: GatedGELUHead) {
-        let H = channels
-        var dz = [Double](repeating: 0, count: B * 2 * H * L), da = [Double](repeating: 0, count: B * H * L)
-        var dW = [Double](repeating: 0, count: 2 * H * H), dBias = [Double](repeating: 0, count: 2 * H)
-        var dy = [Double](repeating: 0, count: B * H * L)
-        for b in 0..<B {
-            for h in 0..<H {
-                let z1 = (b * 2 * H + h) * L, z2 = (b * 2 * H + H + h) * L, o = (b * H + h) * L
+    /// ∂L/∂y and the head's parameter gradients (a head of the same kind holding them) given ∂L/∂out.
+    func backward(_ t: PartsTape, outputGradient go: [Double], batch B: Int, channels H: Int, length L: Int) throws
+        -> ([Double], ActivationHead) {
+        var dy = [Double](repeating: 0, count: t.y.count), dg = dy
+        var headGradient = self                                                             // gelu: no parameters
+        if case .gelu = self { dg = go }
+        let weight = self.weight, rows = weight.count / H
+        if rows > 0 {
+            var dz = [Double](repeating: 0, count: B * rows * L)
+            for b in 0..<B { for h in 0..<H {
+                let o = (b * H + h) * L, z2 = (b * rows + rows - H + h) * L
                 for l in 0..<L {
-                    let s = Activation.sigmoid(t.z[z2 + l]), gv = g[o + l]
-                    dz[z1 + l] = gv * s                                                       // ∂z₁ = g σ(z₂)
-                    dz[z2 + l] = gv * t.z[z1 + l] * s * (1 - s)                               // ∂z₂ = g z₁ σ(1 − σ)
+                    let s = t.gate[o + l], gv = go[o + l]
+                    switch self {
+                    case .gatedGELU:
+                        let z1 = (b * rows + h) * L
+                        dz[z1 + l] = gv * s                                                  // ∂z₁ = ∂out σ(z₂)
+                        dz[z2 + l] = gv * t.z[z1 + l] * s * (1 - s)                          // ∂z₂ = ∂out z₁ σ′
+                    case .bilinear:
+                        let z1 = (b * rows + h) * L
+                        dz[z1 + l] = gv * s; dz[z2 + l] = gv * t.z[z1 + l]                    // ∂z₁ = ∂out z₂, ∂z₂ = ∂out z₁
+                    case .halfGated(let p):
+                        let v = p.gatesActivation ? t.g[o + l] : t.y[o + l]
+                        if p.gatesActivation { dg[o + l] = gv * s } else { dy[o + l] = gv * s }  // ∂v = ∂out σ(z₂)
+                        dz[z2 + l] = gv * v * s * (1 - s)                                    // ∂z₂ = ∂out v σ′
+                    case .gelu: break
+                    }
                 }
-            }
-            for r in 0..<(2 * H) { let o = (b * 2 * H + r) * L; for l in 0..<L { dBias[r] += dz[o + l] } }
-            dz.withUnsafeBufferPointer { zb in t.a.withUnsafeBufferPointer { ab in weight.withUnsafeBufferPointer { wb in
-                da.withUnsafeMutableBufferPointer { db in dW.withUnsafeMutableBufferPointer { gw in
-                    MatrixProduct.gemm(transA: true, transB: false, m: H, n: L, k: 2 * H, alpha: 1, a: wb.baseAddress!, lda: H,
-                                       b: zb.baseAddress! + b * 2 * H * L, ldb: L, beta: 0,
-                                       c: db.baseAddress! + b * H * L, ldc: L)                 // ∂a_b = Wᵀ ∂z_b
-                    MatrixProduct.gemm(transA: false, transB: true, m: 2 * H, n: H, k: L, alpha: 1,
-                                       a: zb.baseAddress! + b * 2 * H * L, lda: L, b: ab.baseAddress! + b * H * L, ldb: L,
-                                       beta: 1, c: gw.baseAddress!, ldc: H)                    // ∂W += ∂z_b a_bᵀ
+            } }
+            var dW = [Double](repeating: 0, count: rows * H), dBias = [Double](repeating: 0, count: rows)
+            dz.withUnsafeBufferPointer { zb in t.g.withUnsafeBufferPointer { gb in weight.withUnsafeBufferPointer { wb in
+                dg.withUnsafeMutableBufferPointer { db in dW.withUnsafeMutableBufferPointer { wgb in
+                    for b in 0..<B {
+                        MatrixProduct.gemm(transA: true, transB: false, m: H, n: L, k: rows, alpha: 1, a: wb.baseAddress!, lda: H,
+                                           b: zb.baseAddress! + b * rows * L, ldb: L, beta: 1,
+                                           c: db.baseAddress! + b * H * L, ldc: L)                   // ∂g += Wᵀ ∂z
+                        MatrixProduct.gemm(transA: false, transB: true, m: rows, n: H, k: L, alpha: 1,
+                                           a: zb.baseAddress! + b * rows * L, lda: L, b: gb.baseAddress! + b * H * L, ldb: L,
+                                           beta: 1, c: wgb.baseAddress!, ldc: H)                     // ∂W += ∂z gᵀ
+                    }
                 } }
             } } }
-            for h in 0..<H {
-                let o = (b * H + h) * L, s = t.mask?[b * H + h] ?? 1
-                for l in 0..<L { dy[o + l] = da[o + l] * s * gelu.derivative(t.y[o + l]) }     // ∂y = ∂a m gelu′(y)
-            }
+            for b in 0..<B { for r in 0..<rows { let o = (b * rows + r) * L; for l in 0..<L { dBias[r] += dz[o + l] } } }
+            headGradient.weight = dW; headGradient.bias = dBias
         }
-        try requireFinite(dy, "head input gradient")
-        return (dy, try GatedGELUHead(channels: H, weight: dW, bias: dBias, gelu: gelu))
-    }
-}
-
-extension ResidualBlock {
-    /// head(core(u)) for the block input u (after a pre-norm) of shape (B, H, L), with its tape.
-    func forwardCoreHead(_ u: [Double], batch: Int, length: Int, mask: [Double]?, pointwise: BlockPointwise?) throws
-        -> ([Double], CoreHeadTape) {
-        let (y, coreTape) = try core.forwardTape(u, batch: batch, length: length)
-        let (out, headTape) = try head.gatedGELU.forwardTape(y, batch: batch, length: length, mask: mask, pointwise: pointwise)
-        return (out, CoreHeadTape(batch: batch, length: length, input: u, core: coreTape, head: headTape))
-    }
-
-    /// ∂L/∂u and the gradients of the core and the head, given ∂L/∂(block output).
-    func backwardCoreHead(_ t: CoreHeadTape, outputGradient g: [Double]) throws
-        -> (input: [Double], core: SequenceCore, head: ActivationHead) {
-        let (dy, headGradient) = try head.gatedGELU.backward(t.head, outputGradient: g, batch: t.batch, length: t.length)
-        let (du, coreGradient) = try core.backward(t.core, outputGradient: dy, batch: t.batch, length: t.length)
-        return (du, coreGradient, .gatedGELU(headGradient))
-    }
-}
-
-extension S4DLayer {
-    /// The fused block's gradients as typed parts (a core and a head of this block's sizes).
-    func gradientParts(_ g: S4DLayerGradients) throws -> (core: SequenceCore, head: ActivationHead) {
-        let kernel = try S4DKernelParameters(channels: channels, modes: core.modes, logDt: g.kernel.logDt, C: g.kernel.C,
-                                             logAReal: g.kernel.logAReal, AImag: g.kernel.AImag)
-        return (.s4d(try S4DCore(kernel: kernel, D: g.D, discretization: discretization)),
-                .gatedGELU(try GatedGELUHead(channels: channels, weight: g.outputWeight, bias: g.outputBias, gelu: head.gelu)))
+        let form = geluForm, bilinear = kind == .bilinear
+        for b in 0..<B { for h in 0..<H {
+            let o = (b * H + h) * L, s = t.mask?[b * H + h] ?? 1
+            if bilinear { for l in 0..<L { dy[o + l] += dg[o + l] * s }; continue }          // g = m·y
+            for l in 0..<L { dy[o + l] += dg[o + l] * s * form.derivative(t.y[o + l]) }     // ∂y += ∂g m GELU′(y)
+        } }
+        return (dy, headGradient)
     }
 }

@@ -1,11 +1,13 @@
-// The classifier of state-spaces `example.py` (and of the other cores' reference skeletons, CoreKind.swift), forward
-// and backward, over its typed parts (BlockParts.swift):
+// The classifier skeleton — state-spaces `example.py`'s S4Model and the S5/LRU reference classifiers (CoreKind.swift)
+// — forward and backward, over its typed parts (BlockParts.swift):
 //   x = encoder(in)                                      (B, L, d_in) → (B, H, L)
-//   per block i:  z = prenorm ? LN_i(x) : x;  z = head_i(core_i(z));  z = dropout(z);  x = z + x;  if !prenorm: x = LN_i(x)
-//   p = mean over l < n_b of x;  logits = decoder(p)
-// Backward (residual): prenorm: ∂x_in = ∂x_out + LN′(S4D′(drop′(∂x_out)));  postnorm: s = LN′(∂x_out), ∂x_in = s + S4D′(drop′(s)).
-// An S4D block's core and head run fused (S4DLayer, Double or Float); any other core's block runs as core then head in
-// Double (BlockExecution.swift).
+//   per block i:  z = prenorm ? N_i(x) : x;  z = head_i(core_i(z));  z = dropout(z);  x = z + x;  if !prenorm: x = N_i(x)
+//   p = mean over l < n_b of x (or x at l = n_b − 1);  logits = decoder(p)
+// Backward (residual): prenorm: ∂x_in = ∂x_out + N′(block′(drop′(∂x_out)));  postnorm: s = N′(∂x_out), ∂x_in = s + block′(drop′(s)).
+// example.py's block (S4D, GELU erf → 1×1 conv → GLU) runs fused in S4DLayer (in Float when training asks for it);
+// every other block part by part in Double (BlockExecution.swift).
+// N_i is the block's norm (NormForward.swift): LayerNorm, BatchNorm (batch statistics while training — the forward
+// pass returns them and `updateRunningStatistics` moves the running buffers — running statistics otherwise) or none.
 // The evaluation pass (`evaluate`, S4ModelEvaluation.swift) is this same forward in Double, with optional per-layer,
 // per-channel replacements of the head's pointwise functions and frozen LayerNorm gains.
 import Foundation
@@ -22,15 +24,21 @@ public struct S4Model: Sendable {
     /// speed; the kernel, LayerNorm, encoder, pooling, decoder, loss and all parameter gradients stay Double.
     public var blockPrecision: ComputePrecision = .f64
 
-    /// Random initialisation: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)), each core as its
-    /// reference initialises it (S4D: D ~ N(0,1) and `S4DKernelParameters(channels:state:initialisation:generator:)`;
-    /// LinOSS: `LinOSSLayer(channels:oscillators:scheme:generator:)`; S6: `SelectiveLayer(channels:states:dtRank:
-    /// generator:)`), LayerNorm γ = 1, β = 0, BatchNorm running mean 0 and variance 1. The draws come in order:
-    /// encoder, then per block the core and the head's linear map; then the decoder.
+    /// Random initialisation. example.py: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)),
+    /// D ~ N(0,1), kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0,
+    /// BatchNorm as PyTorch's (γ = 1, β = 0, running mean 0, running variance 1); the draws come in state_dict order:
+    /// encoder, then per block D, kernel, 1×1 conv; then the decoder — the same for either head and any norm. The
+    /// other references as their code initialises (ReferenceInitialisation.swift).
     public init(configuration: S4ModelConfiguration, seed: UInt64) throws {
         try configuration.validate()
         var g = SeededGenerator(seed: seed)
         let c = configuration, h = c.dModel
+        guard c.skeleton == .stateSpaces else {
+            let parts = try ReferenceInitialisation.parts(c, generator: &g)
+            self.configuration = configuration
+            self.parameters = try Self.layout(c, encoder: parts.encoder, blocks: parts.blocks, decoder: parts.decoder)
+            return
+        }
         func uniform(_ count: Int, fanIn: Int) -> [Double] {
             let bound = 1 / Double(fanIn).squareRoot()
             return (0..<count).map { _ in (2 * g.uniform() - 1) * bound }
@@ -38,26 +46,18 @@ public struct S4Model: Sendable {
         let encoderWeight = uniform(h * c.dInput, fanIn: c.dInput), encoderBias = uniform(h, fanIn: c.dInput)
         let encoder = try LinearMap(inputs: c.dInput, outputs: h, weight: encoderWeight, bias: encoderBias)
         var blocks: [ResidualBlock] = []
-        let layerNorm = Norm.layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h),
-                                                           bias: [Double](repeating: 0, count: h)))
         for _ in 0..<c.layers {
-            let core: SequenceCore, norm: Norm, gelu: GELUForm
-            switch c.core {
-            case .s4d:
-                let d = (0..<h).map { _ in g.normal() }
-                let kernel = try S4DKernelParameters(channels: h, state: c.dState, initialisation: c.initialisation, generator: &g)
-                core = .s4d(try S4DCore(kernel: kernel, D: d, discretization: c.discretization))
-                norm = layerNorm; gelu = .erf
-            case .linossIM, .linossIMEX:
-                core = .linoss(try LinOSSLayer(channels: h, oscillators: c.dState, scheme: c.core.linossScheme!, generator: &g))
-                norm = .batch(BatchNormParameters(channels: h)); gelu = .tanh      // BatchNorm without scale and bias
-            case .s6:
-                core = .s6(try SelectiveLayer(channels: h, states: c.dState, dtRank: c.dtRank, generator: &g))
-                norm = layerNorm; gelu = .erf
-            }
+            let d = (0..<h).map { _ in g.normal() }
+            let kernel = try S4DKernelParameters(channels: h, state: c.dState, initialisation: c.initialisation, generator: &g)
             let weight = uniform(2 * h * h, fanIn: h), bias = uniform(2 * h, fanIn: h)
-            blocks.append(ResidualBlock(norm: norm, core: core,
-                                        head: .gatedGELU(try GatedGELUHead(channels: h, weight: weight, bias: bias, gelu: gelu))))
+            let norm: Norm
+            switch c.norm {
+            case .layer: norm = .layer(try LayerNormParameters(weight: [Double](repeating: 1, count: h), bias: [Double](repeating: 0, count: h)))
+            case .batch: norm = .batch(BatchNormParameters(channels: h))
+            case .none: norm = .none
+            }
+            blocks.append(ResidualBlock(norm: norm, core: .s4d(try S4DCore(kernel: kernel, D: d, discretization: c.discretization)),
+                                        head: try ActivationHead(kind: c.head, channels: h, weight: weight, bias: bias)))
         }
         let decoderWeight = uniform(c.classes * h, fanIn: h), decoderBias = uniform(c.classes, fanIn: h)
         let decoder = try LinearMap(inputs: h, outputs: c.classes, weight: decoderWeight, bias: decoderBias)
@@ -65,8 +65,9 @@ public struct S4Model: Sendable {
         self.parameters = try Self.layout(c, encoder: encoder, blocks: blocks, decoder: decoder)
     }
 
-    /// A model from existing parameters; checks that exactly the configuration's keys are present with its shapes
-    /// and that every value is finite. Parameters are stored in `state_dict` order whatever order they came in.
+    /// A model from existing parameters; checks that exactly the configuration's keys are present with its shapes,
+    /// that every value is finite and that BatchNorm buffers are possible (variances ≥ 0, integer batch counts).
+    /// Parameters are stored in `state_dict` order whatever order they came in.
     public init(configuration: S4ModelConfiguration, parameters: ParameterStore) throws {
         try configuration.validate()
         let shapes = configuration.parameterShapes
@@ -83,9 +84,10 @@ public struct S4Model: Sendable {
         try store.requireFinite()
         self.configuration = configuration
         self.parameters = store
+        try checkNorms()
     }
 
-    /// The fused S4D block `i` (its core and head).
+    /// The fused S4D block `i` (its core and head); an error when block i is not example.py's.
     public func layer(_ i: Int) throws -> S4DLayer {
         guard i >= 0, i < configuration.layers else {
             throw ModelError.invalidConfiguration("layer \(i) does not exist (the model has \(configuration.layers))")
@@ -102,17 +104,18 @@ public struct S4Model: Sendable {
     }
 
     /// Mean cross-entropy over the batch, the number of correct argmax predictions, and ∂loss/∂parameters (same
-    /// names and shapes as `parameters`). With `training`, dropout masks are drawn from `generator`.
+    /// names and shapes as `parameters`; zero for BatchNorm's buffers). With `training`, dropout masks are drawn from
+    /// `generator` and BatchNorm uses the batch's statistics (the running buffers are not moved: see `trainingPass`).
     public func lossAndGradients(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, labels: [Int],
                                  training: Bool, generator: inout SeededGenerator) throws -> (loss: Double, correct: Int, gradients: ParameterStore) {
-        let r = try trainingStep(inputs: inputs, batch: batch, length: length, lengths: lengths, labels: labels,
+        let r = try trainingPass(inputs: inputs, batch: batch, length: length, lengths: lengths, labels: labels,
                                  training: training, generator: &generator)
         return (r.loss, r.correct, r.gradients)
     }
 
-    /// `lossAndGradients` and, in training, each BatchNorm's batch statistics (nil for other norms): what a training
-    /// step needs to update the running statistics (`updatingStatistics`). The gradients of the statistics are zero.
-    func trainingStep(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, labels: [Int], training: Bool,
+    /// `lossAndGradients` and, per layer, the BatchNorm batch statistics of a training pass (nil for other norms and
+    /// in evaluation) for `updateRunningStatistics`.
+    func trainingPass(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, labels: [Int], training: Bool,
                       generator: inout SeededGenerator)
         throws -> (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?]) {
         let c = configuration
@@ -128,40 +131,44 @@ public struct S4Model: Sendable {
         let output = self.decoder
         let dec = DecoderLayer.backward(ce.gradient, pooled: fwd.pooled, weight: output.weight, batch: batch, channels: h, classes: c.classes)
         let decoderGradient = try LinearMap(inputs: h, outputs: c.classes, weight: dec.weight, bias: dec.bias)
-        var dx = MaskedMeanPool.backward(dec.input, lengths: fwd.lengths, batch: batch, channels: h, length: L)
+        var dx = SequencePooling.backward(dec.input, kind: c.pooling, lengths: fwd.lengths, batch: batch, channels: h, length: L)
         var blockGradients: [ResidualBlock?] = Array(repeating: nil, count: c.layers)
         for i in stride(from: c.layers - 1, through: 0, by: -1) {
             let t = fwd.layers[i]
-            var normGradient: Norm?
+            var normGradient = t.block.norm
             var dBlockOut: [Double], dResidual: [Double]
             if c.prenorm {
                 dBlockOut = dx; dResidual = dx
             } else {
-                let n = try t.block.norm.backward(dx, tape: t.normTape, batch: batch, channels: h, length: L)
-                normGradient = n.gradient
-                dBlockOut = n.input; dResidual = n.input
+                let nb = t.block.norm.backward(dx, tape: t.normTape, batch: batch, channels: h, length: L)
+                normGradient = nb.gradient
+                dBlockOut = nb.input; dResidual = nb.input
             }
             if let mask = t.outerMask { scaleRows(&dBlockOut, mask, length: L) }
-            let dBlockIn: [Double], core: SequenceCore, head: ActivationHead
+            let dBlockIn: [Double]
+            let coreGradient: SequenceCore, headGradient: ActivationHead
             switch t.tape {
-            case .f64(let tape):
-                let lg: S4DLayerGradients
-                (dBlockIn, lg) = t.layer!.backward(tape, outputGradient: dBlockOut)
-                (core, head) = try t.layer!.gradientParts(lg)
-            case .f32(let tape):
-                let r = t.layer!.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
+            case .f64(let tape, let layer):
+                let (d, lg) = layer.backward(tape, outputGradient: dBlockOut)
+                dBlockIn = d
+                (coreGradient, headGradient) = try Self.fusedGradients(lg, c)
+            case .f32(let tape, let layer):
+                let r = layer.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
                 dBlockIn = converted(r.input, to: Double.self)
-                (core, head) = try t.layer!.gradientParts(r.gradients)
+                (coreGradient, headGradient) = try Self.fusedGradients(r.gradients, c)
             case .parts(let tape):
-                (dBlockIn, core, head) = try t.block.backwardCoreHead(tape, outputGradient: dBlockOut)
+                let (dy, hg) = try t.block.head.backward(tape, outputGradient: dBlockOut, batch: batch, channels: h, length: L)
+                let (du, cg) = try t.block.core.backward(tape.core, input: tape.input, outputGradient: dy, batch: batch,
+                                                         length: L, lengths: tape.lengths)
+                dBlockIn = du; coreGradient = cg; headGradient = hg
             }
             var dIn = dBlockIn
             if c.prenorm {
-                let n = try t.block.norm.backward(dBlockIn, tape: t.normTape, batch: batch, channels: h, length: L)
-                normGradient = n.gradient
-                dIn = n.input
+                let nb = t.block.norm.backward(dBlockIn, tape: t.normTape, batch: batch, channels: h, length: L)
+                normGradient = nb.gradient
+                dIn = nb.input
             }
-            blockGradients[i] = ResidualBlock(norm: normGradient!, core: core, head: head)
+            blockGradients[i] = ResidualBlock(norm: normGradient, core: coreGradient, head: headGradient)
             addInPlace(&dIn, dResidual)
             dx = dIn
         }
@@ -173,23 +180,33 @@ public struct S4Model: Sendable {
         return (ce.loss, ce.correct, grads, fwd.layers.map(\.statistics))
     }
 
+    /// Moves the BatchNorm running buffers by one training batch's statistics (PyTorch's momentum update, one more
+    /// batch tracked); `statistics[i]` nil leaves layer i as it is (other norms have no buffers).
+    package mutating func updateRunningStatistics(_ statistics: [BatchNorm.Statistics?]) throws {
+        if statistics.allSatisfy({ $0 == nil }) { return }
+        let precision = blockPrecision
+        for (i, s) in statistics.enumerated() {
+            guard let s, i < configuration.layers, case .batch(let p) = block(i).norm else { continue }
+            var b = block(i)
+            b.norm = .batch(p.updated(with: s))
+            try setBlock(i, b)
+        }
+        blockPrecision = precision
+    }
+
     // MARK: forward with saved activations
 
     enum BlockTape {
-        /// A fused S4D block in Double or Float.
-        case f64(S4DLayer.Tape<Double>)
-        case f32(S4DLayer.Tape<Float>)
-        /// Any other block, core then head in Double.
-        case parts(CoreHeadTape)
+        case f64(S4DLayer.Tape<Double>, S4DLayer)
+        case f32(S4DLayer.Tape<Float>, S4DLayer)
+        case parts(PartsTape)
     }
 
     struct LayerTape {
         var block: ResidualBlock
-        /// The fused executor of an S4D block (nil for another core).
-        var layer: S4DLayer?
         var tape: BlockTape
         var normTape: NormTape
-        /// The batch statistics of a BatchNorm in training (nil otherwise).
+        /// BatchNorm's batch statistics (training only).
         var statistics: BatchNorm.Statistics?
         var outerMask: [Double]?
         var blockOutput: [Double]
@@ -202,6 +219,15 @@ public struct S4Model: Sendable {
         var pooled: [Double]
         var logits: [Double]
         var lengths: [Int]
+    }
+
+    /// The typed gradients of a fused S4D block.
+    static func fusedGradients(_ lg: S4DLayerGradients, _ c: S4ModelConfiguration) throws -> (SequenceCore, ActivationHead) {
+        let h = c.dModel
+        let kernel = try S4DKernelParameters(channels: h, modes: c.dState / 2, logDt: lg.kernel.logDt, C: lg.kernel.C,
+                                             logAReal: lg.kernel.logAReal, AImag: lg.kernel.AImag)
+        return (.s4d(try S4DCore(kernel: kernel, D: lg.D, discretization: c.discretization)),
+                try ActivationHead(kind: c.head, channels: h, weight: lg.outputWeight, bias: lg.outputBias))
     }
 
     /// The forward pass. `options` (evaluation only, Double blocks): replaced pointwise functions and frozen gains.
@@ -219,9 +245,9 @@ public struct S4Model: Sendable {
         if let bad = lens.first(where: { $0 < 1 || $0 > length }) {
             throw ModelError.invalidConfiguration("sequence length \(bad) is outside 1…\(length)")
         }
-        if let gains = options?.frozenGains, gains.count != c.layers
-            || gains.enumerated().contains(where: { block($0.offset).layerNorm != nil && $0.element.count != batch * L }) {
-            throw ModelError.invalidConfiguration("frozen LayerNorm gains must be \(c.layers) arrays of B·L = \(batch * L) values (empty for a BatchNorm)")
+        if let gains = options?.frozenGains,
+           gains.count != c.layers || gains.contains(where: { $0.count != batch * L && (c.norm == .layer || !$0.isEmpty) }) {
+            throw ModelError.invalidConfiguration("frozen LayerNorm gains must be \(c.layers) arrays of B·L = \(batch * L) values (empty for layers without a LayerNorm)")
         }
         let input = self.encoder
         var x = EncoderLayer.forward(inputs, weight: input.weight, bias: input.bias, batch: batch, length: L, dInput: c.dInput, channels: h)
@@ -232,30 +258,35 @@ public struct S4Model: Sendable {
         let precision = options == nil ? blockPrecision : .f64
         for i in 0..<c.layers {
             let block = self.block(i)
-            let layer = block.core.s4d == nil ? nil : try block.layer()
-            let gains = block.layerNorm == nil ? nil : options?.frozenGains?[i]
+            let fused = block.fused
+            let gains = c.norm == .layer ? options?.frozenGains?[i] : nil
             let pointwise = options.map { BlockPointwise(layer: i, overrides: $0.pointwise) }
             let innerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
             let outerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
             var z = x
-            var normTape = NormTape.layer(LayerNorm.Tape(normalised: [], inverseStd: []))
-            var statistics: BatchNorm.Statistics?
+            var normTape = NormTape.none, statistics: BatchNorm.Statistics?
             if c.prenorm {
                 (z, normTape, statistics) = try block.norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
                                                                    training: training, gains: gains)
             }
             var out: [Double]
             let blockTape: BlockTape
-            switch (layer, precision) {
-            case (let layer?, .f64):
-                let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask, pointwise: pointwise)
-                out = o; blockTape = .f64(t)
-            case (let layer?, .f32):
-                let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask)
-                out = converted(o, to: Double.self); blockTape = .f32(t)
-            case (nil, _):                                                            // another core: Double, as parts
-                let (o, t) = try block.forwardCoreHead(z, batch: batch, length: L, mask: innerMask, pointwise: pointwise)
-                out = o; blockTape = .parts(t)
+            if let layer = fused {
+                switch precision {
+                case .f64:
+                    let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask, pointwise: pointwise)
+                    out = o; blockTape = .f64(t, layer)
+                case .f32:
+                    let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask)
+                    out = converted(o, to: Double.self); blockTape = .f32(t, layer)
+                }
+            } else {
+                let (y, coreTape) = try block.core.forwardTape(z, batch: batch, length: L, lengths: lens)
+                let head = try block.head.forward(y, batch: batch, channels: h, length: L, mask: innerMask, pointwise: pointwise)
+                try requireFinite(head.out, "block \(i) output")
+                out = head.out
+                blockTape = .parts(PartsTape(input: z, core: coreTape, y: y, g: head.g, z: head.z, gate: head.gate,
+                                             mask: innerMask, lengths: lens))
             }
             if let outerMask { scaleRows(&out, outerMask, length: L) }
             addInPlace(&x, out)                                                       // residual
@@ -263,15 +294,28 @@ public struct S4Model: Sendable {
                 (x, normTape, statistics) = try block.norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
                                                                    training: training, gains: gains)
             }
-            tapes.append(LayerTape(block: block, layer: layer, tape: blockTape, normTape: normTape, statistics: statistics,
-                                   outerMask: outerMask,
-                                   blockOutput: keep ? out : [], residualOutput: keep ? x : []))
+            tapes.append(LayerTape(block: block, tape: blockTape, normTape: normTape, statistics: statistics,
+                                   outerMask: outerMask, blockOutput: keep ? out : [], residualOutput: keep ? x : []))
         }
-        let pooled = MaskedMeanPool.forward(x, lengths: lens, batch: batch, channels: h, length: L)
+        let pooled = SequencePooling.forward(x, kind: c.pooling, lengths: lens, batch: batch, channels: h, length: L)
         let output = self.decoder
         let logits = DecoderLayer.forward(pooled, weight: output.weight, bias: output.bias, batch: batch, channels: h, classes: c.classes)
         try requireFinite(logits, "logits")
         return ForwardTape(encoded: encoded, layers: tapes, pooled: pooled, logits: logits, lengths: lens)
+    }
+
+    /// Discretises every block's core once, so that a core without a valid discrete form (an LRU with |λ| ≥ 1, a step
+    /// Δ that is not positive) is refused when the model is read, not at its first input.
+    func checkCores() throws {
+        for i in 0..<configuration.layers {
+            switch block(i).core {
+            case .s4d(let c): _ = try c.discretised()
+            case .s5(let c): _ = try c.discrete()
+            case .lru(let c): _ = try c.discrete()
+            case .linoss(let c): _ = try c.blocks(requireStable: false)             // Δ = sigmoid(steps) > 0
+            case .s6: break                                                        // its steps depend on the input
+            }
+        }
     }
 
     /// One Bernoulli(1−p) draw per (b, h), scaled by 1/(1−p) (inverted dropout; tied along L like `Dropout1d`).

@@ -3,8 +3,10 @@
 //   • per layer i and channel h, the head's pointwise functions may be replaced: a = f_act(i, h, y) instead of
 //     GELU(y) and s = f_gate(i, h, z₂) instead of σ(z₂) in out = z₁ ⊙ s (each called with one sample's sequence of
 //     that channel, length L, returning as many values);
-//   • LayerNorm gains G = 1/√(var_h x + ε) may be frozen (given per layer as (B, L)), making every norm a fixed
-//     linear map γ⊙G(x − mean_h x) + β;
+//   • LayerNorm gains G = 1/√(var_h x + ε) may be frozen (given per layer as (B, L)), making every LayerNorm a fixed
+//     linear map γ⊙G(x − mean_h x) + β (a BatchNorm is one already in evaluation, s⊙x + t; a layer without a
+//     LayerNorm has no gain: its entry is empty);
+//   • a bilinear head (no GELU, no gate) takes no replacements (an error if given);
 //   • every intermediate is recorded: encoder output, each block's input (after the pre-norm), its SSM output y (the
 //     GELU input), its gate input z₂, its output, the residual stream after it, and the gains used.
 // Everything else (encoder, kernel, convolution, 1×1 conv, pooling, decoder) is the model's own code, in Double.
@@ -28,7 +30,7 @@ public struct PointwiseOverrides: Sendable {
 /// How an evaluation pass runs and what it keeps.
 public struct EvaluationOptions: Sendable {
     public var pointwise: PointwiseOverrides
-    /// LayerNorm gains to use instead of computing them: one (B·L) array per layer.
+    /// LayerNorm gains to use instead of computing them: one (B·L) array per layer (empty without LayerNorms).
     public var frozenGains: [[Double]]?
     /// Keep every intermediate activation (gains and logits are always kept).
     public var record: Bool
@@ -49,17 +51,17 @@ struct BlockPointwise: Sendable {
 /// The intermediates of one evaluation pass; every activation is (B, H, L) row-major (empty unless recorded).
 public struct S4ModelTrace: Sendable {
     public struct Layer: Sendable {
-        /// What the core saw (after LayerNorm when prenorm).
+        /// What the core saw (after the norm when prenorm).
         public var blockInput: [Double]
-        /// The core's output (S4D: y = K * u + D⊙u), the activation's (GELU's) input.
+        /// The SSM output y = K * u + D⊙u, the activation's (GELU's) input (a bilinear head's 1×1 conv input).
         public var ssmOutput: [Double]
-        /// The gate's input z₂ = (W·a + b)[H..<2H].
+        /// The gate's input z₂ = (W·a + b)[H..<2H] (a bilinear head's second factor; empty for GELU alone).
         public var gateInput: [Double]
-        /// The block's output (after GLU).
+        /// The block's output (after GLU, or the bilinear product).
         public var blockOutput: [Double]
-        /// The residual stream after this layer (after LayerNorm when postnorm).
+        /// The residual stream after this layer (after the norm when postnorm).
         public var residualOutput: [Double]
-        /// The LayerNorm gains G = 1/√(var + ε) used, (B, L) (empty for a BatchNorm, affine in evaluation).
+        /// The LayerNorm gains G = 1/√(var + ε) used, (B, L); empty when the norm is not a LayerNorm.
         public var gains: [Double]
     }
     /// The encoder output.
@@ -83,24 +85,33 @@ extension S4Model {
                               generator: &none, options: options)
         let h = configuration.dModel, L = length
         let layers: [S4ModelTrace.Layer] = fwd.layers.map { t in
-            var input: [Double] = [], y: [Double] = [], z: [Double] = []
-            switch t.tape {
-            case .f64(let tape): input = tape.input; y = tape.y; z = tape.z
-            case .parts(let tape): input = tape.input; y = tape.head.y; z = tape.head.z
-            case .f32: preconditionFailure("an evaluation pass runs in Double")
-            }
-            var gate: [Double] = []
+            var input: [Double] = [], y: [Double] = [], gate: [Double] = []
             if options.record {
-                gate.reserveCapacity(batch * h * L)
-                let n = h * L
-                for b in 0..<batch {
-                    let start: Int = (2 * b + 1) * n                                 // z₂ of sample b
-                    gate += z[start ..< start + n]
+                switch t.tape {
+                case .f64(let tape, _):
+                    input = tape.input; y = tape.y
+                    gate.reserveCapacity(batch * h * L)
+                    let n = h * L
+                    for b in 0..<batch {
+                        let start: Int = (2 * b + 1) * n                             // z₂ of sample b
+                        gate += tape.z[start ..< start + n]
+                    }
+                case .parts(let tape):
+                    input = tape.input; y = tape.y
+                    if !tape.z.isEmpty {
+                        let rows = tape.z.count / (batch * L)                        // 2H (full GLU) or H (half GLU)
+                        gate.reserveCapacity(batch * h * L)
+                        for b in 0..<batch {
+                            let start = (b * rows + rows - h) * L                    // z₂ of sample b
+                            gate += tape.z[start ..< start + h * L]
+                        }
+                    }
+                case .f32:
+                    preconditionFailure("an evaluation pass runs in Double")
                 }
             }
-            return S4ModelTrace.Layer(blockInput: options.record ? input : [], ssmOutput: options.record ? y : [],
-                                      gateInput: gate, blockOutput: t.blockOutput, residualOutput: t.residualOutput,
-                                      gains: t.normTape.gains)
+            return S4ModelTrace.Layer(blockInput: input, ssmOutput: y, gateInput: gate, blockOutput: t.blockOutput,
+                                      residualOutput: t.residualOutput, gains: t.normTape.gains)
         }
         return S4ModelTrace(encoded: fwd.encoded, layers: layers, pooled: fwd.pooled, logits: fwd.logits)
     }

@@ -9,7 +9,6 @@ extension S4Model {
     /// Replaces the spectrum of every S4D block by the cores' (see the file comment).
     public mutating func initialiseSpectrum(from cores: [S4DCore]) throws {
         guard !cores.isEmpty else { throw ModelError.invalidConfiguration("the initialisation holds no S4D layer") }
-        let own = try s4dCores()                                              // a clear error for another core
         let h = configuration.dModel, modes = configuration.dState / 2
         for i in 0..<configuration.layers {
             let j = cores.count == 1 ? 0 : i  // the file layer that initialises block i
@@ -25,7 +24,7 @@ extension S4Model {
             }
             func tiled(_ values: [Double]) -> [Double] { source.channels == h ? values : (0..<h).flatMap { _ in values } }
             var block = self.block(i)
-            var core = own[i]
+            var core = try block.core.requireS4D(for: "--init-from (an S4D spectrum)")
             core.kernel.logDt = tiled(source.logDt)          // Δ and λ of every channel; C, D stay the seed's
             core.kernel.logAReal = tiled(source.logAReal)
             core.kernel.AImag = tiled(source.AImag)

@@ -4,6 +4,7 @@
 //   m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
 //   θ ← θ − η·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
 // Optional global-norm clipping first: g ← g·min(1, c/(‖g‖₂ + 1e-6)) (torch.nn.utils.clip_grad_norm_).
+// Buffers (BatchNorm's running statistics, `S4ModelConfiguration.isBuffer`) are not parameters: no moments, no decay, no step.
 import Foundation
 
 /// Hyper-parameters of `AdamW`. SSM parameters (log_dt, log_A_real, A_imag) form their own group.
@@ -40,18 +41,19 @@ public struct AdamW: Sendable {
     private var first: ParameterStore
     private var second: ParameterStore
 
-    /// A fresh optimiser for parameters with these names and shapes.
+    /// A fresh optimiser for parameters with these names and shapes (buffers among them are left out).
     public init(parameters: ParameterStore, configuration: AdamWConfiguration) {
         self.configuration = configuration
-        first = parameters.zeros()
-        second = parameters.zeros()
+        // Names are unique in `parameters`, so the subset's are too.
+        first = try! ParameterStore(parameters.parameters.filter { !S4ModelConfiguration.isBuffer($0.name) }).zeros()
+        second = first
     }
 
     /// Restores an optimiser from `state` (as produced by the `state` property) and its step count.
     public init(parameters: ParameterStore, configuration: AdamWConfiguration, state: ParameterStore, step: Int) throws {
         self.init(parameters: parameters, configuration: configuration)
         guard step >= 0 else { throw ModelError.invalidConfiguration("optimiser step count \(step) is negative") }
-        for p in parameters.parameters {
+        for p in parameters.parameters where !S4ModelConfiguration.isBuffer(p.name) {
             let m = try state.parameter("exp_avg." + p.name), v = try state.parameter("exp_avg_sq." + p.name)
             guard m.values.count == p.values.count else { throw ModelError.shapeMismatch(key: m.name, expected: p.shape, found: m.shape) }
             guard v.values.count == p.values.count else { throw ModelError.shapeMismatch(key: v.name, expected: p.shape, found: v.shape) }
@@ -70,20 +72,23 @@ public struct AdamW: Sendable {
         return out
     }
 
-    /// One update of `parameters` with `gradients` (same names), the learning rates multiplied by
-    /// `learningRateScale` (e.g. `CosineSchedule.scale(step:)`).
+    /// One update of `parameters` with `gradients` (same names, in the order the optimiser was made with), the learning
+    /// rates multiplied by `learningRateScale` (e.g. `CosineSchedule.scale(step:)`). Buffers are not touched.
     public mutating func step(_ parameters: inout ParameterStore, gradients: ParameterStore, learningRateScale: Double) {
         var grads = gradients
         if let c = configuration.gradientClip { _ = clipGradientNorm(&grads, maxNorm: c) }
         step += 1
         let c = configuration
         let bc1 = 1 - Foundation.pow(c.beta1, Double(step)), bc2 = 1 - Foundation.pow(c.beta2, Double(step))
+        var k = -1                                                              // position among the moments
         for i in 0..<parameters.count {
             var p = parameters[i]
+            if S4ModelConfiguration.isBuffer(p.name) { continue }
+            k += 1
             guard let g = try? grads.values(p.name) else { continue }   // a parameter without a gradient stays
             let (lr0, wd) = c.group(of: p.name)
             let lr = lr0 * learningRateScale
-            var m = first[i], v = second[i]
+            var m = first[k], v = second[k]
             for j in 0..<p.values.count {
                 p.values[j] *= 1 - lr * wd                                            // decoupled decay
                 m.values[j] = c.beta1 * m.values[j] + (1 - c.beta1) * g[j]
@@ -91,7 +96,7 @@ public struct AdamW: Sendable {
                 let mh = m.values[j] / bc1, vh = v.values[j] / bc2
                 p.values[j] -= lr * mh / (vh.squareRoot() + c.epsilon)
             }
-            parameters[i] = p; first[i] = m; second[i] = v
+            parameters[i] = p; first[k] = m; second[k] = v
         }
     }
 }

@@ -1,18 +1,19 @@
 // One S4D block (state-spaces `s4d.py` S4D, transposed (B, H, L) layout) — forward and backward side by side:
 //   y = K * u + D⊙u                (SSM: causal convolution, or the recurrence below)
-//   a = dropout(gelu(y))           (mask m[b,h] ∈ {0, 1/(1−p)}, tied along L)
+//   a = dropout(gelu(y))           (mask m[b,h] ∈ {0, 1/(1−p)}, tied along L)      bilinear head: a = dropout(y)
 //   z = W a + bias                 (1×1 convolution, W: 2H×H)
-//   out = z[0..<H] ⊙ σ(z[H..<2H])  (GLU over channels)
-// The SSM line is the block's core (S4DCore.swift, which also has the streaming recurrence); the rest is its gated
-// GELU head. They run fused here, in Double or (training) in Float.
+//   out = z[0..<H] ⊙ σ(z[H..<2H])  (GLU over channels)                              bilinear head: z[0..<H] ⊙ z[H..<2H]
+// The SSM line is the block's core (S4DCore.swift, which also has the streaming recurrence); the rest is its head
+// (gated GELU, or bilinear: BilinearHead.swift). They run fused here, in Double or (training) in Float.
 import Foundation
 import PhasorNumerics
 
-/// One S4D block: the sequence-mixing core (kernel + skip D) followed by the gated GELU head, run as one fused pass.
+/// One S4D block: the sequence-mixing core (kernel + skip D) followed by its head (gated GELU or bilinear), run as one
+/// fused pass.
 /// (The core and the head are the block's typed parts, BlockParts.swift; this type executes that combination.)
 public struct S4DLayer: Sendable, Equatable {
     public var core: S4DCore
-    public var head: GatedGELUHead
+    public var head: ActivationHead
 
     public var kernel: S4DKernelParameters {
         get { core.kernel }
@@ -43,10 +44,10 @@ public struct S4DLayer: Sendable, Equatable {
     public init(kernel: S4DKernelParameters, D: [Double], outputWeight: [Double], outputBias: [Double],
                 discretization: Discretization = .zoh) throws {
         try self.init(core: S4DCore(kernel: kernel, D: D, discretization: discretization),
-                      head: GatedGELUHead(channels: kernel.channels, weight: outputWeight, bias: outputBias))
+                      head: .gatedGELU(GatedGELUHead(channels: kernel.channels, weight: outputWeight, bias: outputBias)))
     }
 
-    public init(core: S4DCore, head: GatedGELUHead) throws {
+    public init(core: S4DCore, head: ActivationHead) throws {
         guard head.channels == core.channels else {
             throw ModelError.invalidConfiguration("an S4D core of \(core.channels) channels cannot feed a head of \(head.channels)")
         }
@@ -132,6 +133,10 @@ public struct S4DLayer: Sendable, Equatable {
     func forwardTape<T: BlockScalar>(input u: [T], batch: Int, length: Int, mask maskIn: [Double]?,
                                      pointwise: BlockPointwise? = nil) throws -> ([T], Tape<T>) {
         let H = channels, L = length
+        let bilinear = head.kind == .bilinear
+        if bilinear, let p = pointwise, p.overrides.activation != nil || p.overrides.gate != nil {
+            throw ModelError.invalidConfiguration("layer \(p.layer) has a bilinear head: it has no GELU or gate to replace")
+        }
         let d = try discretised()
         let k = d.kernel(length: L).map { T($0) }
         let mask = maskIn?.map { T($0) }
@@ -151,7 +156,9 @@ public struct S4DLayer: Sendable, Equatable {
                         let s = mask?[b * H + h] ?? 1, dh = dT[h]                       // dropout, tied along L
                         let yr = ya + h * L, ur = ua + h * L, ar = aa + h * L
                         for l in 0..<L { yr[l] += dh * ur[l] }                            // y = K*u + D⊙u
-                        if let f = pointwise?.overrides.activation {                      // a = f(i, h, y)
+                        if bilinear {                                                     // a = dropout(y)
+                            for l in 0..<L { ar[l] = s * yr[l] }
+                        } else if let f = pointwise?.overrides.activation {               // a = f(i, h, y)
                             let v = f(pointwise!.layer, h, (0..<L).map { Double(yr[$0]) })
                             precondition(v.count == L, "an activation override must return one value per input")
                             for l in 0..<L { ar[l] = s * T(v[l]) }
@@ -164,7 +171,9 @@ public struct S4DLayer: Sendable, Equatable {
                     for o in 0..<(2 * H) { let v = bias[o]; for l in 0..<L { zz[o * L + l] += v } }
                     for h in 0..<H {                                                     // GLU: z1 ⊙ σ(z2)
                         let z1 = zz + h * L, z2 = zz + (H + h) * L, dst = oo + h * L
-                        if let f = pointwise?.overrides.gate {                            // s = f(i, h, z2)
+                        if bilinear {                                                     // bilinear: z1 ⊙ z2
+                            for l in 0..<L { dst[l] = z2[l] }
+                        } else if let f = pointwise?.overrides.gate {                     // s = f(i, h, z2)
                             let v = f(pointwise!.layer, h, (0..<L).map { Double(z2[$0]) })
                             precondition(v.count == L, "a gate override must return one value per input")
                             for l in 0..<L { dst[l] = T(v[l]) }
@@ -185,9 +194,10 @@ public struct S4DLayer: Sendable, Equatable {
     @_specialize(where T == Float)
     func backward<T: BlockScalar>(_ tape: Tape<T>, outputGradient g: [T]) -> (input: [T], gradients: S4DLayerGradients) {
         let H = channels, L = tape.length, B = tape.batch
-        // GLU: ∂/∂z1 = g σ(z2); ∂/∂z2 = g z1 σ(z2)(1 − σ(z2))
+        let bilinear = head.kind == .bilinear
+        // GLU: ∂/∂z1 = g σ(z2); ∂/∂z2 = g z1 σ(z2)(1 − σ(z2))          bilinear: ∂/∂z1 = g z2; ∂/∂z2 = g z1
         // 1×1 conv: da_b = Wᵀ dz_b;  dW = Σ_b dz_b a_bᵀ;  dbias = Σ_{b,l} dz
-        // dropout and GELU: dy = da · m · gelu′(y)
+        // dropout and GELU: dy = da · m · gelu′(y)                      bilinear: dy = da · m
         var dz: [T] = uninitializedArray(count: B * 2 * H * L)         // every element written below
         var aT: [T] = uninitializedArray(count: B * H * L)
         var dy: [T] = uninitializedArray(count: B * H * L)
@@ -211,6 +221,10 @@ public struct S4DLayer: Sendable, Equatable {
                             let zz = zp.base + b * 2 * H * L, dd = dzp.base + b * 2 * H * L, gg = gp.base + b * H * L
                             for h in 0..<H {
                                 let z1 = zz + h * L, z2 = zz + (H + h) * L, d1 = dd + h * L, d2 = dd + (H + h) * L, gr = gg + h * L
+                                if bilinear {
+                                    for l in 0..<L { let gv = gr[l]; d1[l] = gv * z2[l]; d2[l] = gv * z1[l] }
+                                    continue
+                                }
                                 T.sigmoid(z2, d1, count: L)                           // d1 ← σ(z2), then scaled
                                 for l in 0..<L {
                                     let s = d1[l], gv = gr[l]
@@ -223,7 +237,7 @@ public struct S4DLayer: Sendable, Equatable {
                             for h in 0..<H {
                                 let s = mask?[b * H + h] ?? 1
                                 let yr = yp.base + b * H * L + h * L, dr = da + h * L
-                                T.scaleByGeluDerivative(yr, dr, scale: s, count: L)
+                                if bilinear { for l in 0..<L { dr[l] *= s } } else { T.scaleByGeluDerivative(yr, dr, scale: s, count: L) }
                             }
                             MatrixProduct.transpose(rows: H, cols: L, ap.base + b * H * L, atp.base + b * H * L)
                         }

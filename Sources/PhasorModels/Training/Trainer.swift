@@ -6,12 +6,12 @@ import PhasorNumerics
 // samples; batch b is split into `threads` contiguous parts, part t draws its dropout masks from G_e.fork(b·threads + t)
 // and runs forward + backward on its own thread; the part gradients are combined in part order,
 //   g = Σ_t (n_t / n) g_t   (each g_t is the gradient of the part's MEAN loss, so g is that of the batch mean),
-// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the schedule (cosine or constant); a
-// BatchNorm's running statistics are buffers, not stepped: they are updated from the step's batch statistics (pooled
-// over the parts, NormExecution.swift) with BatchNorm's momentum.
-// Because every random draw is a function of (seed, epoch, batch, part), a resumed run needs no saved generator
-// state: model, optimiser moments, epoch and best validation result (TrainingState.swift) make epoch e + 1 identical
-// to an uninterrupted run.
+// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the schedule (cosine or constant). A model with BatchNorm
+// runs each batch as ONE part (its statistics are the whole batch's, as nn.BatchNorm1d's; the work inside a part still
+// runs on every core), and after the step the batch statistics move the running buffers (PyTorch's momentum update).
+// Because every random draw is a
+// function of (seed, epoch, batch, part), a resumed run needs no saved generator state: model, optimiser moments,
+// epoch and best validation result (TrainingState.swift) make epoch e + 1 identical to an uninterrupted run.
 //
 // Model selection: after each epoch the model is evaluated on the validation split; the best validation accuracy
 // (ties: lower validation loss) is written to `output`. Without a validation split the last epoch is kept.
@@ -122,7 +122,7 @@ public enum Trainer {
             let epochGenerator = g
             var lossSum = 0.0, correct = 0, seen = 0
             for (b, indices) in source.batches(order: order, size: options.batchSize).enumerated() {
-                let parts = split(indices, parts: options.threads)
+                let parts = split(indices, parts: state.model.configuration.norm == .batch ? 1 : options.threads)
                 var stepModel = state.model
                 stepModel.blockPrecision = options.precision
                 let model = stepModel
@@ -132,7 +132,7 @@ public enum Trainer {
                     var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
                     let batch = source.batch(parts[t])
                     slots.set(t, Result {
-                        try model.trainingStep(inputs: batch.inputs, batch: batch.batch, length: batch.length,
+                        try model.trainingPass(inputs: batch.inputs, batch: batch.batch, length: batch.length,
                                                lengths: batch.lengths, labels: batch.labels, training: true,
                                                generator: &dropout)
                     })
@@ -140,10 +140,10 @@ public enum Trainer {
                 // g = Σ_t (n_t/n) g_t, in part order.
                 var gradients = state.model.parameters.zeros()
                 var batchLoss = 0.0
-                var partStatistics = [[BatchNorm.Statistics]](repeating: [], count: state.model.configuration.layers)
+                var statistics: [BatchNorm.Statistics?] = []
                 for (t, slot) in slots.values.enumerated() {
                     let r = try slot!.get()
-                    for (i, s) in r.statistics.enumerated() { if let s { partStatistics[i].append(s) } }
+                    statistics = r.statistics                                 // BatchNorm: the one part's
                     let w = Double(parts[t].count) / Double(indices.count)
                     batchLoss += w * r.loss
                     correct += r.correct
@@ -159,9 +159,8 @@ public enum Trainer {
                 // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
                 try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
                 let scale = options.schedule.scale(step: step, total: totalSteps, warmup: warmupSteps)
-                let trainable = try ParameterStore(gradients.parameters.filter { !model.isStatistic($0.name) })
-                state.model.step(&state.optimizer, gradients: trainable, learningRateScale: scale)   // buffers stay
-                try state.model.updateRunningStatistics(partStatistics.map(BatchNorm.Statistics.pooled))
+                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: scale)
+                try state.model.updateRunningStatistics(statistics)
                 lossSum += batchLoss * Double(indices.count)
                 seen += indices.count
                 onBatch?(BatchProgress(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batchesPerEpoch,

@@ -1,17 +1,19 @@
 // The forward pass on graded signals (DESIGN.md §7): every activation is Σ_{p≤P} ε^p y^[p].
 //   encoder:      x^[0] = bias + W·ū,  x^[1] = W·(in − ū),  x^[p≥2] = 0   (ū = the expansion point: 0 by default,
 //                 or a reference input (L, d_in) such as the data's mean; then ε scales the deviation in − ū)
-//   core:         y^[p] = core(x^[p])                (linear: S4D K * x + D x, LinOSS; all degrees as one batch
-//                                                     through the model's own core)
-//   GELU, σ:      f(y0 + δ) = Σ_k a_k(y0) δ^k        (PointwiseExpansion; Chebyshev polynomial or Taylor)
-//   head map:     z^[p] = W a^[p] (+ bias on p = 0)
-//   GLU:          out = z1 · σ(z2)                   (Cauchy product)
+//   core:         y^[p] = core(x^[p])                (each degree; all degrees as one batch through the model's own core:
+//                                                      S4D K * x + D x, S5's and the LRU's scans — all linear)
+//   GELU, σ:      f(y0 + δ) = Σ_k a_k(y0) δ^k        (PointwiseExpansion; Chebyshev polynomial or Taylor; erf or tanh GELU)
+//   maps:         z^[p] = W a^[p] (+ bias on p = 0)  (full GLU: W (2H, H); half GLUs: W₂ (H, H))
+//   GLU:          out = z1 · σ(z2),  half_glu1 a · σ(z2),  half_glu2 y · σ(z2),  gelu: out = a   (Cauchy products)
+//   bilinear:     a = y,  out = z1 · z2              (Cauchy product: exact, no expansion)
 //   residual:     x ← x + out
+//   BatchNorm:    out^[p] = s·x^[p] (+ t on p = 0), s = γ/√(r_σ² + ε), t = β − s·r_μ   (exact: evaluation is affine)
+//   no norm:      out = x
 //   LayerNorm:    frozen gain G (exact, default):   out^[p] = γ·G·(x^[p] − mean_h x^[p]) (+ β on p = 0)
 //                 series gain:  G(ε) = (v(ε) + eps)^{−1/2},  v = (1/H) Σ_h c², c = x − mean_h x, expanded at v^[0]:
 //                               a_k = binom(−1/2, k)·(v0 + eps)^{−1/2−k}   (radius |v − v0| < v0 + eps)
-//   BatchNorm:    affine in evaluation: out^[p] = s⊙x^[p] (+ t on p = 0), s = γ/√(r_σ² + ε), t = β − s⊙r_μ
-//   pool, decoder: per degree (+ decoder bias on p = 0)
+//   pool, decoder: per degree (mean or last step; + decoder bias on p = 0)
 import Foundation
 import PhasorModels
 import PhasorNumerics
@@ -43,21 +45,23 @@ public struct GradedRun: Sendable {
 }
 
 extension OperatorModel {
-    /// Graded evaluation truncated at `order`. `frozenGains[i]` has S·L values (S = samples) and is required for
-    /// `.frozen`. `layer0GELU` may replace layer 0's graded GELU output (used to propagate single interaction terms).
+    /// Graded evaluation truncated at `order`. `frozenGains[i]` has S·L values (S = samples; empty for a layer without a
+    /// LayerNorm) and is required for `.frozen`. `gelu[i]`, `sigmoid[i]` are not used by a bilinear layer.
+    /// `layer0Nonlinearity` may replace layer 0's graded GELU output, or a bilinear layer 0's product z1·z2 (used to
+    /// propagate single interaction terms).
     public func gradedForward(inputs: [Double], batch S: Int, length L: Int, lengths: [Int]? = nil, order P: Int,
                               gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion],
                               gain: GainTreatment = .frozen, frozenGains: [[Double]]? = nil,
                               reference: [Double]? = nil,
-                              layer0GELU: ((GradedSignal) -> GradedSignal)? = nil) throws -> GradedRun {
+                              layer0Nonlinearity: ((GradedSignal) -> GradedSignal)? = nil) throws -> GradedRun {
         guard P >= 0 else { throw OperatorError.invalidOrder(P, "the truncation order must be ≥ 0") }
         let lens = try checkedLengths(inputs: inputs, batch: S, length: L, lengths: lengths)
         let H = channels, nl = blocks.count, n = S * H * L
         guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
         if gain == .frozen {
             guard let g = frozenGains, g.count == nl,
-                  g.enumerated().allSatisfy({ blocks[$0.offset].layerNorm == nil || $0.element.count == S * L }) else {
-                throw OperatorError.invalid("frozen LayerNorm gains must be \(nl) arrays of S·L = \(S * L) values (empty for a BatchNorm)")
+                  zip(g, blocks.map(\.norm)).allSatisfy({ $0.count == S * L || ($1.kind != .layer && $0.isEmpty) }) else {
+                throw OperatorError.invalid("frozen LayerNorm gains must be \(nl) arrays of S·L = \(S * L) values (empty for a layer without a LayerNorm)")
             }
         }
         var run = GradedRun(logits: GradedSignal(order: P, count: S * configuration.classes))
@@ -77,43 +81,60 @@ extension OperatorModel {
             for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { x.data[o + l] = encoderMap.bias[h] } } }
             if P >= 1 { x.data.replaceSubrange(n ..< 2 * n, with: encode(inputs, batch: S, length: L)) }
         }
+        let allLengths = (0..<((P + 1) * S)).map { lens[$0 % S] }
         for i in 0..<nl {
-            let block = blocks[i], head = block.head.gatedGELU
+            let block = blocks[i]
             var z = x
             if configuration.prenorm { z = try normaliseGraded(x, layer: i, samples: S, length: L, gain: gain, frozen: frozenGains?[i], run: &run) }
-            // SSM on every degree at once: (P+1)·S samples
+            // the core on every degree at once: (P+1)·S samples
             var y = GradedSignal(order: P, count: n)
-            y.data = try ssm(i, z.data, samples: (P + 1) * S, length: L, quantity: "SSM output of layer \(i)")
-            var a = y.applying(gelu[i].table(order: P))
-            try a.requireFinite("GELU output of layer \(i)")
-            if i == 0, let replace = layer0GELU { a = replace(a) }
-            var zz = GradedSignal(order: P, count: 2 * n)
-            zz.data = OperatorModel.channelMap(a.data, weight: head.weight, samples: (P + 1) * S, inChannels: H, outChannels: 2 * H, length: L)
-            for s in 0..<S { for o in 0..<(2 * H) { let r = (s * 2 * H + o) * L; for l in 0..<L { zz.data[r + l] += head.bias[o] } } }
-            // split z = (z1, z2) per sample
-            var z1 = GradedSignal(order: P, count: n), z2 = GradedSignal(order: P, count: n)
-            for p in 0...P { for s in 0..<S {
-                let src = p * 2 * n + s * 2 * H * L, dst = p * n + s * H * L
-                z1.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src ..< src + H * L])
-                z2.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src + H * L ..< src + 2 * H * L])
-            } }
-            if case .sigmoid = sigmoid[i] { countPoleViolations(z2, run: &run) }
-            let g = z2.applying(sigmoid[i].table(order: P))
-            let out = z1 * g                                                  // GLU
-            try out.requireFinite("GLU output of layer \(i)")
+            y.data = try core(block.core, z.data, samples: (P + 1) * S, lengths: allLengths, length: L, quantity: "core output of layer \(i)")
+            let bilinear = block.head.kind == .bilinear
+            var a = y                                                          // bilinear: a = y
+            if !bilinear {
+                a = y.applying(gelu[i].table(order: P))
+                try a.requireFinite("GELU output of layer \(i)")
+                if i == 0, let replace = layer0Nonlinearity { a = replace(a) }
+            }
+            var out: GradedSignal
+            switch block.head {
+            case .gelu:
+                out = a
+            case .gatedGELU, .bilinear:
+                let zz = mapped(a, weight: block.head.weight, bias: block.head.bias, rows: 2 * H, samples: S, length: L)
+                // split z = (z1, z2) per sample
+                var z1 = GradedSignal(order: P, count: n), z2 = GradedSignal(order: P, count: n)
+                for p in 0...P { for s in 0..<S {
+                    let src = p * 2 * n + s * 2 * H * L, dst = p * n + s * H * L
+                    z1.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src ..< src + H * L])
+                    z2.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src + H * L ..< src + 2 * H * L])
+                } }
+                if bilinear {
+                    out = z1 * z2                                              // bilinear
+                    if i == 0, let replace = layer0Nonlinearity { out = replace(out) }
+                } else {
+                    if case .sigmoid = sigmoid[i] { countPoleViolations(z2, run: &run) }
+                    out = z1 * z2.applying(sigmoid[i].table(order: P))          // GLU
+                }
+            case .halfGated(let head):
+                let z2 = mapped(a, weight: head.weight, bias: head.bias, rows: H, samples: S, length: L)
+                if case .sigmoid = sigmoid[i] { countPoleViolations(z2, run: &run) }
+                out = (head.gatesActivation ? a : y) * z2.applying(sigmoid[i].table(order: P))   // v · σ(z2)
+            }
+            try out.requireFinite("\(bilinear ? "bilinear" : "GLU") output of layer \(i)")
             run.blockDegreeSquares.append((0...P).map { p in out.data[p * n ..< (p + 1) * n].reduce(0) { $0 + $1 * $1 } })
             x = x + out                                                       // residual
             if !configuration.prenorm { x = try normaliseGraded(x, layer: i, samples: S, length: L, gain: gain, frozen: frozenGains?[i], run: &run) }
         }
         var logits = GradedSignal(order: P, count: S * configuration.classes)
         run.channelDegreeShare = [[Double]](repeating: [Double](repeating: 0, count: H), count: P + 1)
-        for p in 0...P { for s in 0..<S { for h in 0..<H {
-            let o = p * n + (s * H + h) * L
-            var acc = 0.0
-            for l in 0..<lens[s] { acc += x.data[o + l] }
-            let pooled = acc / Double(lens[s])                                // pooled^[p][s,h]
-            for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoderMap.weight[c * H + h] * pooled) }
-        } } }
+        for p in 0...P {
+            let pooled = SequencePooling.forward(Array(x.data[p * n ..< (p + 1) * n]), kind: configuration.pooling, lengths: lens,
+                                                 batch: S, channels: H, length: L)    // pooled^[p][s,h]
+            for s in 0..<S { for h in 0..<H {
+                for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoderMap.weight[c * H + h] * pooled[s * H + h]) }
+            } }
+        }
         for p in 0...P {
             let comp = poolAndDecode(Array(x.data[p * n ..< (p + 1) * n]), samples: S, lengths: lens, length: L)
             logits.data.replaceSubrange(p * comp.count ..< (p + 1) * comp.count, with: comp)
@@ -124,15 +145,23 @@ extension OperatorModel {
         return run
     }
 
-    /// Layer i's core on every row (S4D: y = K * z + D z), through the model's own core code; overflow becomes
-    /// OperatorError.overflow.
-    func ssm(_ i: Int, _ z: [Double], samples: Int, length L: Int, quantity: String) throws -> [Double] {
+    /// y = core(z) for every row, through the model's own core code; overflow becomes OperatorError.overflow.
+    func core(_ core: SequenceCore, _ z: [Double], samples: Int, lengths: [Int], length L: Int, quantity: String) throws -> [Double] {
         if let bad = z.firstIndex(where: { !$0.isFinite }) {
             throw OperatorError.overflow(quantity: quantity, order: bad / (z.count / max(samples, 1)) / max(1, channels * L))
         }
-        do { return try blocks[i].core.output(z, batch: samples, length: L) } catch {
+        do { return try core.output(z, batch: samples, length: L, lengths: lengths) } catch {
             throw OperatorError.overflow(quantity: quantity, order: -1)
         }
+    }
+
+    /// W a (+ bias on degree 0) per sample: (rows × H) · (H × L), the head's maps on every degree.
+    func mapped(_ a: GradedSignal, weight: [Double], bias: [Double], rows: Int, samples S: Int, length L: Int) -> GradedSignal {
+        let H = channels, P = a.order
+        var z = GradedSignal(order: P, count: S * rows * L)
+        z.data = OperatorModel.channelMap(a.data, weight: weight, samples: (P + 1) * S, inChannels: H, outChannels: rows, length: L)
+        for s in 0..<S { for o in 0..<rows { let r = (s * rows + o) * L; for l in 0..<L { z.data[r + l] += bias[o] } } }
+        return z
     }
 
     /// Majorant test for the Taylor sigmoid: Σ_{p≥1} |δ^[p]| ≥ √(y0² + π²) means ε = 1 may lie outside its radius.
@@ -148,33 +177,34 @@ extension OperatorModel {
         }
     }
 
-    /// Graded LayerNorm of layer i (see the header for the two gain treatments), through the model's LayerNorm:
-    /// frozen, it is linear, so each degree goes through it with the given gains (β on degree 0 only); the series
-    /// gain centres each degree with gains 1 and γ 1 (c = x − mean_h x), then multiplies by the expanded gain.
+    /// Graded norm of layer i. A BatchNorm (evaluation) is affine: each degree goes through the model's BatchNorm with
+    /// r_μ = 0 and β = 0 (s·x^[p]), and t = β − s·r_μ is added to degree 0; no norm is the identity. A LayerNorm (see
+    /// the header for the two gain treatments) goes through the model's LayerNorm: frozen, it is linear, so each degree
+    /// goes through it with the given gains (β on degree 0 only); the series gain centres each degree with gains 1 and
+    /// γ 1 (c = x − mean_h x), then multiplies by the expanded gain.
     func normaliseGraded(_ x: GradedSignal, layer i: Int, samples S: Int, length L: Int, gain: GainTreatment,
                          frozen: [Double]?, run: inout GradedRun) throws -> GradedSignal {
         let H = channels, P = x.order, n = x.count, blocks = (P + 1) * S
-        let norm: LayerNormParameters
+        let zeros = [Double](repeating: 0, count: H)
+        var out = GradedSignal(order: P, count: n)
+        let gamma: [Double], beta: [Double], eps: Double
         switch self.blocks[i].norm {
-        case .layer(let p): norm = p
-        case .batch(let p):                                                   // exact: s⊙x^[p], + t on degree 0
-            let (scale, shift) = p.affine
-            var out = x
-            for q in 0...P { for s in 0..<S { for h in 0..<H {
-                let o = q * n + (s * H + h) * L
-                for l in 0..<L { out.data[o + l] = scale[h] * x.data[o + l] + (q == 0 ? shift[h] : 0) }
-            } } }
+        case .none: return x
+        case .batch(let p):
+            out.data = BatchNorm.forward(x.data, weight: p.weight, bias: zeros, runningMean: zeros, runningVariance: p.runningVariance,
+                                         batch: blocks, channels: H, length: L).0   // s·x^[p]
+            let t = p.affine.shift
+            for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { out.data[o + l] += t[h] } } }   // + t on degree 0
             try out.requireFinite("BatchNorm output of layer \(i)")
             return out
+        case .layer(let p): (gamma, beta, eps) = (p.weight, p.bias, p.epsilon)
         }
-        let gamma = norm.weight, zeros = [Double](repeating: 0, count: H)
-        var out = GradedSignal(order: P, count: n)
         switch gain {
         case .frozen:
             let G = frozen ?? []
             let repeated = (0...P).flatMap { _ in G }                        // the same gains for every degree
             out.data = LayerNorm.forward(x.data, weight: gamma, bias: zeros, batch: blocks, channels: H, length: L,
-                                         gains: repeated).0                  // γ G (x^[p] − mean_h x^[p])
+                                         gains: repeated, epsilon: eps).0             // γ G (x^[p] − mean_h x^[p])
         case .series:
             let ones = [Double](repeating: 1, count: H)
             var c = x
@@ -189,7 +219,7 @@ extension OperatorModel {
             } } }
             var a = [Double](repeating: 0, count: (P + 1) * S * L)
             for j in 0..<(S * L) {
-                let base = v.data[j] + LayerNorm.epsilon
+                let base = v.data[j] + eps
                 var coef = 1 / base.squareRoot()                              // binom(−1/2, 0)·base^{−1/2}
                 for k in 0...P {
                     a[k * S * L + j] = coef
@@ -213,7 +243,6 @@ extension OperatorModel {
                 for l in 0..<L { out.data[o + l] = w * gc.data[o + l] }
             } } }
         }
-        let beta = norm.bias
         for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { out.data[o + l] += beta[h] } } }   // + β on degree 0
         try out.requireFinite("LayerNorm output of layer \(i)")
         return out

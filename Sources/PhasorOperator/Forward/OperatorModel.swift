@@ -1,21 +1,23 @@
-// A classifier read once for the explicit operator: its typed parts (encoder, the blocks' norms, cores and heads,
-// decoder). Every linear map of the graded evaluation is the model's own primitive applied to each degree — Encoder,
-// LayerNorm (frozen gains) or BatchNorm (affine in evaluation), the head's linear map to 2H (MatrixProduct),
-// MaskedMeanPool, Decoder: PhasorModels' `package` layers — and the core is the model's own core (`SequenceCore.
-// output`), which is linear for the LTI cores (S4D, LinOSS), so it maps each degree on its own. The operator adds
-// only what is new: degrees, Cauchy products and the expansions of the nonlinearities. (S6 is not LTI: its operator
-// is the data-dependent kernel of one input, not this polynomial.)
+// An S4Model read once for the explicit operator: its typed parts (encoder, blocks, decoder). Every linear map of the
+// graded evaluation is the model's own primitive applied to each degree — Encoder, LayerNorm (frozen gains),
+// BatchNorm (evaluation: affine), the head's maps (MatrixProduct), the pooling, Decoder: PhasorModels' `package`
+// layers — and the core is the model's own (`SequenceCore.output`: S4D's convolution, S5's and the LRU's scans; every
+// core is linear). The operator adds only what is new: degrees, Cauchy products and the expansions of the
+// nonlinearities.
 //   encoder   x[b,h,l] = Σ_i W[h,i]·in[b,l,i] (+ bias[h] on degree 0)
-//   head      z[b,o,l] = Σ_h W[o,h]·a[b,h,l]  (+ bias[o] on degree 0)
+//   1×1 conv  z[b,o,l] = Σ_h W[o,h]·a[b,h,l]  (+ bias[o] on degree 0)
 //   pool      p[b,h]   = (1/n_b) Σ_{l<n_b} x[b,h,l]
 //   decoder   logit[b,c] = Σ_h W[c,h]·p[b,h]  (+ bias[c] on degree 0)
+// Exact by construction: when every head is bilinear (no GELU, no sigmoid) each block maps a polynomial of degree d
+// to one of degree 2d (x + (W₁N(x) + b₁)⊙(W₂N(x) + b₂) with N affine), so the model is a polynomial of degree 2ⁿ in
+// its input (n blocks) — with BatchNorm or no norm; with LayerNorm only once its gains are frozen at the input, since
+// the gain 1/√(var + ε) is not polynomial. The graded evaluation at order 2ⁿ then IS the model, with no surrogate.
 import PhasorModels
 import PhasorNumerics
 
-/// A classifier's parts, read once, with the linear maps of its forward pass on graded data.
+/// An S4Model's parts, read once, with the linear maps of its forward pass on graded data.
 public struct OperatorModel: Sendable {
     public let model: S4Model
-    /// The residual blocks (norm, core, head).
     public let blocks: [ResidualBlock]
     let encoderMap: LinearMap
     let decoderMap: LinearMap
@@ -36,15 +38,24 @@ public struct OperatorModel: Sendable {
         decoderMap = model.decoder
     }
 
-    /// The GELU form of each layer's head (erf or tanh), the function a surrogate of that layer approximates.
-    public var geluForms: [GELUForm] { blocks.map { $0.head.gatedGELU.gelu } }
+    /// The model's own GELU of each layer, as an expansion (erf or tanh form).
+    public var exactGELU: [PointwiseExpansion] { blocks.map { $0.head.geluForm == .erf ? .gelu : .geluTanh } }
 
-    /// The Taylor formulation expands GELU by the erf form's own series; a model with tanh-form heads has none here.
-    func requireErfGELU() throws {
-        guard geluForms.allSatisfy({ $0 == .erf }) else {
-            throw OperatorError.unsupported("the Taylor formulation of the tanh-form GELU (this model's heads; use the chebyshev formulation)")
-        }
+    /// The model's own gate (σ) of each layer, as an expansion.
+    public var exactGate: [PointwiseExpansion] { [PointwiseExpansion](repeating: .sigmoid, count: blocks.count) }
+
+    /// The largest 2ⁿ the exact graded evaluation runs at (6 bilinear blocks); its cost grows as (2ⁿ)² per element.
+    public static let maximumExactDegree = 64
+
+    /// The model's degree as a polynomial in its input when every head is bilinear, 2ⁿ for n blocks (1: no blocks);
+    /// nil when a head has GELU and a sigmoid (then only surrogates are polynomial).
+    public var exactDegree: Int? {
+        guard blocks.allSatisfy({ $0.head.kind == .bilinear }) else { return nil }
+        return blocks.count < 62 ? 1 << blocks.count : Int.max
     }
+
+    /// Whether the exact operator needs the LayerNorm gains frozen at the input (true when some norm is a LayerNorm).
+    public var exactNeedsFrozenGains: Bool { blocks.contains { $0.norm.kind == .layer } }
 
     /// The encoder's linear part W·in (no bias): (B, L, d_in) → (B, H, L).
     func encode(_ input: [Double], batch: Int, length L: Int) -> [Double] {
@@ -64,11 +75,11 @@ public struct OperatorModel: Sendable {
         return z
     }
 
-    /// Masked mean over L then the decoder without bias: (samples, H, L) → (samples, classes); sample s has length
-    /// `lengths[s % lengths.count]`.
+    /// The model's pooling (masked mean or last valid step) then the decoder without bias: (samples, H, L) →
+    /// (samples, classes); sample s has length `lengths[s % lengths.count]`.
     func poolAndDecode(_ x: [Double], samples: Int, lengths: [Int], length L: Int) -> [Double] {
         let lens = (0..<samples).map { lengths[$0 % lengths.count] }
-        let pooled = MaskedMeanPool.forward(x, lengths: lens, batch: samples, channels: channels, length: L)
+        let pooled = SequencePooling.forward(x, kind: configuration.pooling, lengths: lens, batch: samples, channels: channels, length: L)
         return DecoderLayer.forward(pooled, weight: decoderMap.weight, bias: [Double](repeating: 0, count: configuration.classes),
                                batch: samples, channels: channels, classes: configuration.classes)
     }

@@ -1,7 +1,9 @@
 // Per-order report of the explicit operator on a data set (DESIGN.md §7):
 //   ℓ_{≤p} = Σ_{q≤p} ℓ^[q]   (logits of the operator truncated at interaction order p, summed at ε = 1)
 //   relative error e_p = ‖ℓ_{≤p} − ℓ_model‖_F / ‖ℓ_model‖_F,   accuracy a_p = mean[argmax ℓ_{≤p} = label],
-//   explained accuracy = a_P / a_model.
+//   agreement g_p = mean[argmax ℓ_{≤p} = argmax ℓ_model],   explained accuracy = a_P / a_model.
+// Exact models (every head bilinear; OperatorModel.exactDegree = 2ⁿ): no surrogate — the graded evaluation at order
+// P = 2ⁿ is the model itself, so the identity is checked against the model's own forward pass (its logits ℓ_model).
 // Convergence at ε = 1 (Cauchy–Hadamard): for each logit, r̂ = min_{p ∈ [⌈P/2⌉, P]} |ℓ^[p]|^{−1/p} estimates the
 // radius of Σ_p ε^p ℓ^[p]; a median r̂ < 1 is reported as "radius < 1" (the printed partial sums then diverge).
 // Surrogate identity: with P ≥ the surrogate's total degree, Σ_p ℓ^[p] equals the surrogate's own plain forward;
@@ -16,6 +18,8 @@ public enum OperatorFormulation: Sendable {
     case chebyshev(RangeSurrogate)
     /// Taylor series of GELU and σ at the degree-0 values (may diverge at ε = 1; detected).
     case taylor
+    /// No nonlinearity to expand (every head bilinear): the model is a polynomial of this degree (2ⁿ) in its input.
+    case exact(degree: Int)
 }
 
 /// One row of the per-order table.
@@ -23,7 +27,9 @@ public struct OrderRow: Sendable, Codable, Equatable {
     public var order: Int
     public var relativeError: Double
     public var accuracy: Double
-    enum CodingKeys: String, CodingKey { case order, relativeError = "relative_error", accuracy }
+    /// Fraction of samples whose predicted class (argmax) is the model's.
+    public var agreement: Double
+    enum CodingKeys: String, CodingKey { case order, relativeError = "relative_error", accuracy, agreement }
 }
 
 /// Everything the per-order analysis measured.
@@ -40,7 +46,8 @@ public struct OperatorSummary: Sendable {
     public var sigmoidOutsideRadius: Double
     /// Max |ℓ^[p](ū + 0.3(u − ū)) − 0.3^p ℓ^[p](u)| / max|ℓ^[p](u)| over p (first chunk).
     public var homogeneityError: Double
-    /// Chebyshev only: ‖Σ_{p≤P} ℓ^[p] − ℓ_surrogate‖_∞ / ‖ℓ_surrogate‖_∞ (an identity only when P ≥ total degree).
+    /// Chebyshev: ‖Σ_{p≤P} ℓ^[p] − ℓ_surrogate‖_∞ / ‖ℓ_surrogate‖_∞ (an identity only when P ≥ total degree);
+    /// exact: the same against the model's own logits (P = 2ⁿ).
     public var identityError: Double?
     public var surrogateTotalDegree: Int?
     /// Chebyshev only: relative logits error of the surrogate itself and its accuracy.
@@ -61,16 +68,22 @@ public enum OperatorAnalysis {
                            labels: [Int], maxOrder P: Int, formulation: OperatorFormulation,
                            gain: GainTreatment = .frozen, reference: [Double]? = nil, chunk: Int = 64) throws -> OperatorSummary {
         guard P >= 1 else { throw OperatorError.invalidOrder(P, "the maximum order must be ≥ 1") }
-        guard P <= 25 else { throw OperatorError.invalidOrder(P, "orders above 25 are not evaluated (cost grows as P³ and the terms overflow); use ≤ 25") }
+        if case .exact = formulation {} else {
+            guard P <= 25 else { throw OperatorError.invalidOrder(P, "orders above 25 are not evaluated (cost grows as P³ and the terms overflow); use ≤ 25") }
+        }
         guard labels.count == batch else { throw OperatorError.invalid("got \(labels.count) labels for \(batch) samples") }
-        let d = model.configuration.dInput, C = model.configuration.classes, nl = model.blocks.count
+        let d = model.configuration.dInput, C = model.configuration.classes
         let lens = try model.checkedLengths(inputs: inputs, batch: batch, length: length, lengths: lengths)
-        if case .taylor = formulation { try model.requireErfGELU() }
-        let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
-        let (gelu, sig): ([PointwiseExpansion], [PointwiseExpansion])
-        switch formulation {
-        case .chebyshev(let s): (gelu, sig) = (s.geluExpansions, s.sigmoidExpansions)
-        case .taylor: (gelu, sig) = (exactG, exactS)
+        let exactG = model.exactGELU, exactS = model.exactGate
+        let (gelu, sig) = formulation.expansions(model: model)
+        var chunk = chunk
+        if case .exact(let degree) = formulation {
+            guard degree == model.exactDegree else {
+                throw OperatorError.invalid("the exact formulation needs a model whose every head is bilinear, at its degree 2ⁿ")
+            }
+            guard P == degree else { throw OperatorError.invalidOrder(P, "an exact model of degree \(degree) is evaluated at order \(degree)") }
+            // (P + 1)·chunk·H·L values per graded signal: at most ~2M (16 MB) of them
+            chunk = max(1, min(chunk, 2_000_000 / max(1, (P + 1) * model.channels * length)))
         }
         var full: [Double] = [], partial = [[Double]](repeating: [], count: P + 1), surrogate: [Double] = []
         var radii: [Double] = []
@@ -129,7 +142,8 @@ public enum OperatorAnalysis {
         let fullAcc = accuracy(full, labels: labels, classes: C)
         var rows: [OrderRow] = []
         for p in 1...P {
-            rows.append(OrderRow(order: p, relativeError: relativeError(partial[p], full), accuracy: accuracy(partial[p], labels: labels, classes: C)))
+            rows.append(OrderRow(order: p, relativeError: relativeError(partial[p], full), accuracy: accuracy(partial[p], labels: labels, classes: C),
+                                 agreement: agreement(partial[p], full, classes: C)))
         }
         let sortedR = radii.sorted()
         let median = sortedR.isEmpty ? .infinity : sortedR[sortedR.count / 2]
@@ -142,14 +156,37 @@ public enum OperatorAnalysis {
                                       layerDegreeRMS: blockSquares.map { $0.map { ($0 / Double(max(elements, 1))).squareRoot() } },
                                       channelDegreeShare: channelShare.map { $0.map { $0 / Double(batch) } },
                                       gradedSeconds: gradedTime, plainSeconds: plainTime)
-        if case .chebyshev(let s) = formulation {
+        switch formulation {
+        case .chebyshev(let s):
             let scale = max(surrogate.map { abs($0) }.max() ?? 0, Double.leastNormalMagnitude)
             summary.identityError = zip(partial[P], surrogate).map { abs($0 - $1) }.max()! / scale
             summary.surrogateTotalDegree = s.totalDegree
             summary.surrogateRelativeError = relativeError(surrogate, full)
             summary.surrogateAccuracy = accuracy(surrogate, labels: labels, classes: C)
+        case .exact(let degree):
+            let scale = max(full.map { abs($0) }.max() ?? 0, Double.leastNormalMagnitude)
+            summary.identityError = zip(partial[P], full).map { abs($0 - $1) }.max()! / scale   // against the model itself
+            summary.surrogateTotalDegree = degree
+            summary.radiusEstimate = .infinity; summary.radiusBelowOne = false            // a polynomial: no radius
+        case .taylor: break
         }
         return summary
+    }
+
+    /// Fraction of rows whose first argmax is the same in `a` and in `b` (the operator's predicted class is the model's).
+    public static func agreement(_ a: [Double], _ b: [Double], classes C: Int) -> Double {
+        let pa = predictions(a, classes: C), pb = predictions(b, classes: C)
+        guard !pa.isEmpty, pa.count == pb.count else { return 0 }
+        return Double(zip(pa, pb).filter { $0 == $1 }.count) / Double(pa.count)
+    }
+
+    /// The first argmax of each row of (rows, C) logits.
+    static func predictions(_ logits: [Double], classes C: Int) -> [Int] {
+        (0..<(logits.count / C)).map { b in
+            var arg = 0
+            for c in 1..<C where logits[b * C + c] > logits[b * C + arg] { arg = c }
+            return arg
+        }
     }
 
     /// ‖a − b‖_F / ‖b‖_F.
@@ -162,12 +199,6 @@ public enum OperatorAnalysis {
     /// Fraction of rows whose first argmax equals the label.
     public static func accuracy(_ logits: [Double], labels: [Int], classes C: Int) -> Double {
         guard !labels.isEmpty else { return 0 }
-        var correct = 0
-        for (b, y) in labels.enumerated() {
-            var arg = 0
-            for c in 1..<C where logits[b * C + c] > logits[b * C + arg] { arg = c }
-            if arg == y { correct += 1 }
-        }
-        return Double(correct) / Double(labels.count)
+        return Double(zip(predictions(logits, classes: C), labels).filter { $0 == $1 }.count) / Double(labels.count)
     }
 }

@@ -2,6 +2,8 @@
 // graded operator order by order on another (the test data), attribute layer-0 pair interactions in both bases on
 // the first few evaluated samples, optionally time the graded evaluation — and return the report. Inputs are batches
 // as the model sees them (`Checkpoint.modelInputs(_:)` cut by `BatchSource.batch`).
+// A model whose every head is bilinear is detected (OperatorModel.exactDegree): it gets no surrogate, whatever the
+// settings ask, and its table runs to its full order 2ⁿ, where the operator is the model (identity ~1e-12).
 import PhasorModels
 import PhasorNumerics
 
@@ -41,6 +43,15 @@ public enum OperatorPipeline {
         }
         guard evaluation.batch > 0 else { throw OperatorError.invalid("no samples to evaluate") }
         let op = try OperatorModel(model)
+        var maxOrder = settings.maxOrder
+        let exactDegree = op.exactDegree
+        if let degree = exactDegree {
+            guard degree <= OperatorModel.maximumExactDegree else {
+                throw OperatorError.unsupported("the exact operator of \(model.configuration.layers) bilinear blocks (a polynomial of degree 2^\(model.configuration.layers)): "
+                    + "the graded evaluation runs up to degree \(OperatorModel.maximumExactDegree) (6 blocks)")
+            }
+            maxOrder = degree
+        }
         let d = model.configuration.dInput
         var reference: [Double]? = nil
         if settings.centreOnMean {
@@ -53,6 +64,7 @@ public enum OperatorPipeline {
         }
         let formulation: OperatorFormulation
         switch settings.kind {
+        case _ where exactDegree != nil: formulation = .exact(degree: maxOrder)
         case .taylor: formulation = .taylor
         case .chebyshev:
             formulation = .chebyshev(try RangeSurrogate(model: op, inputs: fit.inputs, batch: fit.batch, length: fit.length,
@@ -62,28 +74,27 @@ public enum OperatorPipeline {
         }
         let summary = try OperatorAnalysis.run(model: op, inputs: evaluation.inputs, batch: evaluation.batch,
                                                length: evaluation.length, lengths: evaluation.lengths, labels: evaluation.labels,
-                                               maxOrder: settings.maxOrder, formulation: formulation, reference: reference)
+                                               maxOrder: maxOrder, formulation: formulation, reference: reference)
         var interactions: [PairInteractions] = []
         let k = min(settings.interactionSamples, evaluation.batch), n = evaluation.length * d
         if k > 0 {
             let x = Array(evaluation.inputs[0 ..< k * n]), lens = Array(evaluation.lengths[0 ..< k])
-            let nl = model.configuration.layers
-            let exactGELU = [PointwiseExpansion](repeating: .gelu, count: nl), exactGate = [PointwiseExpansion](repeating: .sigmoid, count: nl)
-            let gains = try op.plainForward(inputs: x, batch: k, length: evaluation.length, lengths: lens, gelu: exactGELU,
-                                            sigmoid: exactGate).gains
-            let (g, s) = formulation.expansions(layers: nl)
+            let gains = try op.plainForward(inputs: x, batch: k, length: evaluation.length, lengths: lens, gelu: op.exactGELU,
+                                            sigmoid: op.exactGate).gains
+            let (g, s) = formulation.expansions(model: op)
             for basis in InteractionBasis.allCases {
                 interactions.append(try op.pairInteractions(inputs: x, batch: k, length: evaluation.length, lengths: lens,
                                                             gelu: g, sigmoid: s, basis: basis, frozenGains: gains,
                                                             reference: reference))
             }
         }
-        var report = OperatorReport(summary: summary, formulation: formulation, interactions: interactions)
+        var report = OperatorReport(summary: summary, formulation: formulation, interactions: interactions,
+                                    frozenGains: op.exactNeedsFrozenGains)
         if settings.timing {
             let b = min(evaluation.batch, 64)
             report.timing = try OperatorTiming.ratios(model: op, inputs: Array(evaluation.inputs[0 ..< b * n]), batch: b,
                                                       length: evaluation.length, lengths: Array(evaluation.lengths[0 ..< b]),
-                                                      orders: Array(1...settings.maxOrder), formulation: formulation)
+                                                      orders: exactDegree.map { [$0] } ?? Array(1...maxOrder), formulation: formulation)
                 .map { OperatorReport.TimingRow(order: $0.order, ratio: $0.ratio) }
         }
         return OperatorOutcome(report: report, summary: summary, interactions: interactions)
@@ -92,10 +103,10 @@ public enum OperatorPipeline {
 
 extension OperatorFormulation {
     /// The per-layer expansions of GELU and the gate this formulation evaluates with.
-    public func expansions(layers nl: Int) -> (gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion]) {
+    public func expansions(model: OperatorModel) -> (gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion]) {
         switch self {
         case .chebyshev(let r): return (r.geluExpansions, r.sigmoidExpansions)
-        case .taylor: return ([PointwiseExpansion](repeating: .gelu, count: nl), [PointwiseExpansion](repeating: .sigmoid, count: nl))
+        case .taylor, .exact: return (model.exactGELU, model.exactGate)          // exact: bilinear layers use none
         }
     }
 }

@@ -13,11 +13,12 @@ public struct InteractionEntry: Sendable, Codable, Equatable {
     public var contribution: Double
 }
 
-/// Surrogate block of the report.
+/// Surrogate block of the report. For an exact model there is no surrogate (degree, sigmoid degree, range and the
+/// surrogate's own error and accuracy are absent): the identity is the graded sum at order 2ⁿ against the model's logits.
 public struct SurrogateEntry: Sendable, Codable, Equatable {
-    public var degree: Int
-    public var sigmoidDegree: Int
-    public var range: [Double]
+    public var degree: Int?
+    public var sigmoidDegree: Int?
+    public var range: [Double]?
     public var identityError: Double?
     public var totalDegree: Int?
     public var homogeneityError: Double
@@ -33,6 +34,13 @@ public struct SurrogateEntry: Sendable, Codable, Equatable {
 /// The whole report.
 public struct OperatorReport: Sendable, Codable {
     public var formulation: String
+    /// True when the model is a polynomial in its input (every head bilinear) and the operator at `exact_degree` is
+    /// the model itself, with no surrogate.
+    public var exact: Bool
+    /// 2ⁿ for an exact model of n blocks.
+    public var exactDegree: Int?
+    /// When exactness holds only under a condition (LayerNorm: gains frozen at the input), what it is.
+    public var exactCondition: String?
     public var samples: Int
     public var fullAccuracy: Double
     public var orders: [OrderRow]
@@ -55,15 +63,29 @@ public struct OperatorReport: Sendable, Codable {
         public var ratio: Double
     }
     enum CodingKeys: String, CodingKey {
-        case formulation, samples, fullAccuracy = "full_accuracy", orders, explainedAccuracy = "explained_accuracy"
+        case formulation, exact, exactDegree = "exact_degree", exactCondition = "exact_condition"
+        case samples, fullAccuracy = "full_accuracy", orders, explainedAccuracy = "explained_accuracy"
         case radiusEstimate = "radius_estimate", radiusBelowOne = "radius_below_one", sigmoidOutsideRadius = "sigmoid_outside_radius"
         case surrogate, interactions, gradedSeconds = "graded_seconds", plainSeconds = "plain_seconds"
         case layerDegreeRMS = "layer_degree_rms", channelDegreeShare = "channel_degree_share", timing
     }
 
-    public init(summary s: OperatorSummary, formulation: OperatorFormulation, interactions: [PairInteractions], topPerClass: Int = 3) {
+    /// The report of a run; `frozenGains` says that the model's LayerNorm gains were frozen at the input (what an
+    /// exact model with LayerNorms needs; see `exactCondition`).
+    public init(summary s: OperatorSummary, formulation: OperatorFormulation, interactions: [PairInteractions], topPerClass: Int = 3,
+                frozenGains: Bool = false) {
+        exact = false; exactDegree = nil; exactCondition = nil
         switch formulation {
         case .taylor: self.formulation = "taylor"; surrogate = nil
+        case .exact(let degree):
+            self.formulation = "exact"
+            exact = true; exactDegree = degree
+            if frozenGains {
+                exactCondition = "LayerNorm gains frozen at the input: the gain 1/√(var + ε) is not polynomial, so the operator is exact at each input but is not one polynomial of the input (BatchNorm or no norm makes it one)"
+            }
+            surrogate = SurrogateEntry(degree: nil, sigmoidDegree: nil, range: nil, identityError: s.identityError,
+                                       totalDegree: s.surrogateTotalDegree, homogeneityError: s.homogeneityError,
+                                       relativeError: nil, accuracy: nil, uniformErrors: [:])
         case .chebyshev(let r):
             self.formulation = "chebyshev"
             var errs: [String: Double] = [:]

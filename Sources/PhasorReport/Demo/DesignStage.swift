@@ -38,10 +38,9 @@ extension DemoPipeline {
         let config = settings.configuration(classes: trainSet.classNames.count, channels: trainSet.channels)
         var designed = try S4Model(configuration: config, seed: settings.seed)
         var allPeriods: [[Double]] = [], allMemories: [[Double]] = []
-        let cores = try designed.s4dCores()
         for i in 0..<config.layers {
             var block = designed.block(i)
-            var core = cores[i]
+            var core = try block.core.requireS4D(for: "the demo's spectrum design")
             let m = config.dState / 2
             for h in 0..<config.dModel {
                 let (periods, memories) = try designTargets(analysis.timescales.modes, layer: i, count: m,

@@ -5,17 +5,16 @@ import Foundation
 import PhasorCorrespondence
 import PhasorData
 import PhasorFigures
-import PhasorModels
 
 struct Map: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read an SSM as oscillators: frequency, damping, decay time, period, quality, drive, read-out per mode.",
         discussion: """
-        --model reads the S4D layers of a state-spaces checkpoint (or of a designed layer file from `phasor design`) \
-        with the layer's own discretisation (metadata "discretization": zoh or bilinear); each stored mode stands for \
-        itself and its implied conjugate. A LinOSS model is read per oscillator: A, Δ, √A and its two modes μ± \
-        (oscillators with relu(A_diag) = 0 have no eigen-reading: a double integrator); an S6 model by its rates \
-        A = −exp(A_log) at the resting step softplus(b_dt). --system reads tensors A, B, C, D (real, or complex with a trailing axis of \
+        --model reads the layers of a checkpoint — S4D (state-spaces), S5 or LRU — or of a designed layer file from \
+        `phasor design`, with the layer's own discretisation (metadata "discretization": zoh or bilinear). An S4D \
+        channel's stored modes stand for themselves and their implied conjugates; an S5 or LRU layer's modes are \
+        shared by all its channels (each mode's step, and a drive and read-out weight per channel; --channel keeps \
+        that channel's). --system reads tensors A, B, C, D (real, or complex with a trailing axis of \
         2) with __metadata__ {"dt": "…"} for a discrete system; a large κ(V) (> 1e8) flags the eigen-reading as \
         meaningless and adds the Schur reading. Undefined times are null. --model with --tokens (int64 ids, (L)) \
         reads a Mamba language model's selective layers along that sequence: per token and channel Δ_t, \
@@ -24,7 +23,7 @@ struct Map: ParsableCommand {
         """
     )
 
-    @Option(help: "A checkpoint (.safetensors) with S4D layers.") var model: String?
+    @Option(help: "A checkpoint (.safetensors): S4D, S5 or LRU layers.") var model: String?
     @OptionGroup var loading: LoadingOptions
     @Option(help: "A system file (.safetensors) with tensors A, B, C, D.") var system: String?
     @Option(help: "Only this layer (default: all).") var layer: Int?
@@ -47,37 +46,13 @@ struct Map: ParsableCommand {
     }
 
     private func runModel(_ path: String) throws {
-        let loaded = try loading.cores(path)
-        if let model = loaded.checkpoint?.model, model.configuration.core != .s4d {
-            return try runCore(path, model)
-        }
-        let result = try ModelMap(source: path, cores: loaded.cores, layer: layer, channel: channel)
+        let result = try ModelMap(source: path, cores: try loading.cores(path).cores, layer: layer, channel: channel)
         if let plot { try AtomicFile.write(try Charts.spectrum(result.allModes.map(\.lambda)), to: plot) }
         if json { try JSONOutput.print(result); return }
-        print("\(path): \(result.layers.count) layer(s), \(result.allModes.count) modes (each with its implied conjugate)")
-        print("  " + result.summary.text)
-        if result.summary.nonDecaying > 0 { print("  \(result.summary.nonDecaying) mode(s) do not decay") }
-        for w in result.warnings.prefix(10) { print("  warning: \(w)") }
-        if result.warnings.count > 10 { print("  … \(result.warnings.count - 10) more warning(s); see --json") }
-    }
-
-    /// A LinOSS model's oscillators (through its one conversion) or an S6 model's static reading.
-    private func runCore(_ path: String, _ model: S4Model) throws {
-        guard channel == nil else {
-            throw CLIError("--channel selects an S4D channel; a \(model.configuration.core.rawValue) layer is read as a whole")
-        }
-        let result = try CoreMap(source: path, model: model, layer: layer)
-        if let plot { try AtomicFile.write(try Charts.spectrum(result.allModes.map(\.lambda)), to: plot) }
-        if json { try JSONOutput.print(result); return }
-        let layers = result.core == .s6 ? result.s6Layers.count : result.linossLayers.count
-        switch result.core {
-        case .s6:
-            print("\(path): \(layers) S6 layer(s), \(result.allModes.count) (channel, state) rates A = −exp(A_log) at the resting step Δ₀ = softplus(b_dt); the step is data-dependent (ring/operator read it along an input)")
-        default:
-            let integrators = result.linossLayers.flatMap(\.oscillators).filter(\.integrator).count
-            print("\(path): \(layers) \(result.core.rawValue) layer(s), \(result.allModes.count) modes (two per oscillator)"
-                  + (integrators > 0 ? ", \(integrators) oscillator(s) without an eigen-reading" : ""))
-        }
+        let kinds = Set(result.layers.map(\.core.rawValue)).sorted().joined(separator: ", ")
+        let conjugates = result.layers.allSatisfy { $0.core == .s4d || $0.outputFactor == 2 }
+        print("\(path): \(result.layers.count) \(kinds) layer(s), \(result.allModes.count) modes"
+              + (conjugates ? " (each with its implied conjugate)" : ""))
         print("  " + result.summary.text)
         if result.summary.nonDecaying > 0 { print("  \(result.summary.nonDecaying) mode(s) do not decay") }
         for w in result.warnings.prefix(10) { print("  warning: \(w)") }

@@ -16,11 +16,14 @@ struct Operator: ParsableCommand {
         Each nonlinearity is replaced by a Chebyshev polynomial of --degree fitted on the range its inputs reach on the \
         training data (default; exact graded components), or expanded in its Taylor series (--formulation taylor, \
         divergence is detected and reported). LayerNorm gains are taken from the model's own forward pass (exact). \
+        A model whose every block has a bilinear head (phasor train --block bilinear) has no nonlinearity to replace: \
+        it is detected, no surrogate is used, and the table runs to its full order 2^layers, where the operator is \
+        the model itself ("exact": true; with LayerNorm, at the frozen gains). \
         With --tokens (int64 ids, (L)) the model is a Mamba language model and the operator is one selective layer's \
         hidden attention y_t = Σ_s K_{t,s} u_s + D u_t along the tokens: identity error against the scan, heat maps per \
         channel group (--plot), range of influence per token (docs/mamba.md). An S6 classifier is not LTI either: its \
         operator is the same kernel of layer --layer on the first evaluated sample of --data (the polynomial operator \
-        of the LTI cores, S4D and LinOSS, needs a fixed linear map per layer).
+        needs a fixed linear map per layer: S4D, S5, LRU, LinOSS).
         """
     )
 
@@ -95,15 +98,19 @@ struct Operator: ParsableCommand {
             try JSONOutput.print(report)
         } else {
             print("full model accuracy \(summary.fullAccuracy) on \(summary.samples) samples (\(report.formulation))")
-            if let sur = report.surrogate {
-                print("surrogate degree \(sur.degree) (gate \(sur.sigmoidDegree)), range [\(sur.range[0]), \(sur.range[1])], total degree \(sur.totalDegree ?? 0), surrogate accuracy \(sur.accuracy ?? 0), identity error at P=\(maxOrder): \(sur.identityError ?? .nan), homogeneity error \(sur.homogeneityError)")
+            if report.exact, let degree = report.exactDegree {
+                print("exact: every head is bilinear, so the model is a polynomial of degree \(degree) in its input; no surrogate, the table runs to order \(degree)"
+                      + (report.exactCondition.map { " (\($0))" } ?? ""))
+                print("identity error at P=\(degree) against the model's own logits: \(report.surrogate?.identityError ?? .nan), homogeneity error \(report.surrogate?.homogeneityError ?? .nan)")
+            } else if let sur = report.surrogate, let degree = sur.degree, let range = sur.range {
+                print("surrogate degree \(degree) (gate \(sur.sigmoidDegree ?? degree)), range [\(range[0]), \(range[1])], total degree \(sur.totalDegree ?? 0), surrogate accuracy \(sur.accuracy ?? 0), identity error at P=\(maxOrder): \(sur.identityError ?? .nan), homogeneity error \(sur.homogeneityError)")
             }
             if summary.radiusBelowOne {
                 print("radius < 1: the series in ε diverges at ε = 1 (estimated radius \(summary.radiusEstimate)); partial sums below are not converging")
             }
-            print("order  relative_error  accuracy")
-            for r in summary.orders { print("\(r.order)  \(r.relativeError)  \(r.accuracy)") }
-            print("explained accuracy (order \(maxOrder)): \(summary.explainedAccuracy)")
+            print("order  relative_error  accuracy  agreement")
+            for r in summary.orders { print("\(r.order)  \(r.relativeError)  \(r.accuracy)  \(r.agreement)") }
+            print("explained accuracy (order \(summary.orders.last?.order ?? maxOrder)): \(summary.explainedAccuracy)")
             for t in report.timing ?? [] { print("timing P=\(t.order): \(t.ratio)× the plain forward") }
             for f in written { print("wrote \(f)") }
         }

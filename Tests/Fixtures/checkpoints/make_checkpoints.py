@@ -132,50 +132,51 @@ def save(name, state, metadata=None, logits=None):
         np.save(os.path.join(HERE, "logits_" + name + ".npy"), logits)
 
 
-rng = np.random.default_rng(7)
-X = rng.normal(size=(B, L, D_INPUT))
-np.save(os.path.join(HERE, "x.npy"), X)
+if __name__ == "__main__":                                                  # (make_exact_checkpoints.py imports the modules above)
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(B, L, D_INPUT))
+    np.save(os.path.join(HERE, "x.npy"), X)
 
-plain = S4Model(seed=1)
-f32 = rounded(plain.state_dict(), torch.float32)
-plain_logits = logits_of(lambda: S4Model(seed=1), f32)
-save("plain", f32, logits=plain_logits)
+    plain = S4Model(seed=1)
+    f32 = rounded(plain.state_dict(), torch.float32)
+    plain_logits = logits_of(lambda: S4Model(seed=1), f32)
+    save("plain", f32, logits=plain_logits)
 
-wrapped = nn.DataParallel(plain)                                          # CPU: no device ids, keys "module."
-assert all(k.startswith("module.") for k in wrapped.state_dict())
-save("dataparallel", rounded(wrapped.state_dict(), torch.float32))
-compiled = torch.compile(plain)                                           # lazy: nothing is compiled here
-assert all(k.startswith("_orig_mod.") for k in compiled.state_dict())
-save("compiled", rounded(compiled.state_dict(), torch.float32))
-save("lightning", {"model." + k: v for k, v in f32.items()})
-nested = torch.compile(nn.DataParallel(plain))
-assert all(k.startswith("_orig_mod.module.") for k in nested.state_dict())
-save("nested", rounded(nested.state_dict(), torch.float32))
-teacher = S4Model(seed=9)
-bundle = {"student." + k: v for k, v in f32.items()}
-bundle.update({"teacher." + k: v for k, v in rounded(teacher.state_dict(), torch.float32).items()})
-bundle["step"] = torch.tensor([100.0])
-save("bundle", bundle)
+    wrapped = nn.DataParallel(plain)                                          # CPU: no device ids, keys "module."
+    assert all(k.startswith("module.") for k in wrapped.state_dict())
+    save("dataparallel", rounded(wrapped.state_dict(), torch.float32))
+    compiled = torch.compile(plain)                                           # lazy: nothing is compiled here
+    assert all(k.startswith("_orig_mod.") for k in compiled.state_dict())
+    save("compiled", rounded(compiled.state_dict(), torch.float32))
+    save("lightning", {"model." + k: v for k, v in f32.items()})
+    nested = torch.compile(nn.DataParallel(plain))
+    assert all(k.startswith("_orig_mod.module.") for k in nested.state_dict())
+    save("nested", rounded(nested.state_dict(), torch.float32))
+    teacher = S4Model(seed=9)
+    bundle = {"student." + k: v for k, v in f32.items()}
+    bundle.update({"teacher." + k: v for k, v in rounded(teacher.state_dict(), torch.float32).items()})
+    bundle["step"] = torch.tensor([100.0])
+    save("bundle", bundle)
 
-prenorm = S4Model(seed=2, prenorm=True)
-pre32 = rounded(prenorm.state_dict(), torch.float32)
-save("prenorm", pre32, logits=logits_of(lambda: S4Model(seed=2, prenorm=True), pre32))
+    prenorm = S4Model(seed=2, prenorm=True)
+    pre32 = rounded(prenorm.state_dict(), torch.float32)
+    save("prenorm", pre32, logits=logits_of(lambda: S4Model(seed=2, prenorm=True), pre32))
 
-bilinear = S4Model(seed=3, bilinear=True)
-bil32 = rounded(bilinear.state_dict(), torch.float32)
-save("bilinear", bil32, metadata={"discretization": "bilinear", "prenorm": "False"},
-     logits=logits_of(lambda: S4Model(seed=3, bilinear=True), bil32))
+    bilinear = S4Model(seed=3, bilinear=True)
+    bil32 = rounded(bilinear.state_dict(), torch.float32)
+    save("bilinear", bil32, metadata={"discretization": "bilinear", "prenorm": "False"},
+         logits=logits_of(lambda: S4Model(seed=3, bilinear=True), bil32))
 
-for name, dtype in [("half", torch.float16), ("bfloat16", torch.bfloat16)]:
-    low = rounded(plain.state_dict(), dtype)
-    save(name, low, logits=logits_of(lambda: S4Model(seed=1), low))
+    for name, dtype in [("half", torch.float16), ("bfloat16", torch.bfloat16)]:
+        low = rounded(plain.state_dict(), dtype)
+        save(name, low, logits=logits_of(lambda: S4Model(seed=1), low))
 
-# A tiny labelled set (CSV, label last) the commands that read data can run on.
-with open(os.path.join(HERE, "data.csv"), "w") as f:
-    for i in range(12):
-        label = "abc"[i % 3]
-        seq = np.sin((1 + i % 3) * 0.5 * np.arange(L) + 0.3 * i) + 0.1 * rng.normal(size=L)
-        f.write(",".join(f"{v:.6f}" for v in seq) + f",{label}\n")
+    # A tiny labelled set (CSV, label last) the commands that read data can run on.
+    with open(os.path.join(HERE, "data.csv"), "w") as f:
+        for i in range(12):
+            label = "abc"[i % 3]
+            seq = np.sin((1 + i % 3) * 0.5 * np.arange(L) + 0.3 * i) + 0.1 * rng.normal(size=L)
+            f.write(",".join(f"{v:.6f}" for v in seq) + f",{label}\n")
 
-print(json.dumps({n: list(np.load(os.path.join(HERE, f"logits_{n}.npy")).shape) for n in
-                  ["plain", "prenorm", "bilinear", "half", "bfloat16"]}))
+    print(json.dumps({n: list(np.load(os.path.join(HERE, f"logits_{n}.npy")).shape) for n in
+                      ["plain", "prenorm", "bilinear", "half", "bfloat16"]}))
