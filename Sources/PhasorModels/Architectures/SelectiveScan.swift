@@ -13,8 +13,6 @@
 // The state dimension is padded to a multiple of the SIMD width with A = B = C = 0 there (those states stay 0 and
 // read out nothing), so the inner loop over n is whole vectors. softplus(x) = max(x, 0) + log(1 + e^{−|x|}), exact
 // (PyTorch returns x itself above 20, a difference below 2.1e-9).
-import CLapack
-import Foundation
 import PhasorNumerics
 
 /// The arithmetic of the selective scan and of the Mamba block around it: Double (identities) or Float (speed).
@@ -41,8 +39,7 @@ extension Float: SelectiveScalar {
     @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> { FloatVectorMath.exp(x) }
     static func blasProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k), 1, a, blasint(k),
-                    b, blasint(n), 0, c, blasint(n))
+        RealProduct.gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: c, ldc: n)
     }
 }
 
