@@ -5,7 +5,7 @@ import PhasorNumerics
 // samples; batch b is split into `threads` contiguous parts, part t draws its dropout masks from G_e.fork(b·threads + t)
 // and runs forward + backward on its own thread; the part gradients are combined in part order,
 //   g = Σ_t (n_t / n) g_t   (each g_t is the gradient of the part's MEAN loss, so g is that of the batch mean),
-// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the cosine schedule. A model with BatchNorm
+// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the schedule (cosine or constant). A model with BatchNorm
 // runs each batch as ONE part (its statistics are the whole batch's, as nn.BatchNorm1d's; the work inside a part still
 // runs on every core), and after the step the batch statistics move the running buffers (PyTorch's momentum update).
 // Because every random draw is a
@@ -95,8 +95,7 @@ public enum Trainer {
             throw ModelError.invalidConfiguration("\(options.epochs) epochs × \(batchesPerEpoch) batches per epoch exceeds "
                 + "\(Int.max) optimiser steps; give fewer epochs")
         }
-        let schedule = CosineSchedule(totalSteps: totalSteps,
-                                      warmupSteps: Int((options.warmupFraction * Double(totalSteps)).rounded(.down)))
+        let warmupSteps = Int((options.warmupFraction * Double(totalSteps)).rounded(.down))
         var state: TrainingState
         let statePath = TrainingState.path(for: output)
         let fingerprint = data.fingerprint
@@ -172,7 +171,8 @@ public enum Trainer {
                 let step = (epoch - 1) * batchesPerEpoch + b
                 // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
                 try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
-                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: schedule.scale(step: step))
+                let scale = options.schedule.scale(step: step, total: totalSteps, warmup: warmupSteps)
+                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: scale)
                 stepsThisRun += 1
                 try state.model.updateRunningStatistics(statistics)
                 lossSum += batchLoss * Double(indices.count)
