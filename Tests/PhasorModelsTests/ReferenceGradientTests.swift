@@ -142,3 +142,56 @@ import PhasorNumerics
         }
     }
 }
+
+/// Each core's own backward (∂L/∂u and its parameters) against central differences of L = ⟨core(u), r⟩ — including
+/// the S4D core run part by part (with a head other than example.py's) and a padded bidirectional S5.
+@Suite struct CoreBackwardTests {
+    static func cores() throws -> [SequenceCore] {
+        var g = SeededGenerator(seed: 51)
+        var kernel = try S4DKernelParameters(channels: 2, state: 4, initialisation: .lin, generator: &g)
+        kernel.logDt = [Foundation.log(0.2), Foundation.log(0.7)]
+        let s4d = try S4DCore(kernel: kernel, D: [0.3, -0.8], discretization: .bilinear)
+        var s5 = try S5Layer(channels: 2, stateSize: 4, bidirectional: true, stepRescale: 5, generator: &g)
+        s5.logStep = s5.logStep.map { $0 + 1 }
+        let lru = try LRULayer(channels: 2, states: 3, rMin: 0.5, rMax: 0.95, maxPhase: 3, generator: &g)
+        return [.s4d(s4d), .s5(s5), .lru(lru)]
+    }
+
+    @Test(arguments: 0..<3)
+    func coreBackward(_ k: Int) throws {
+        let core = try Self.cores()[k]
+        let B = 2, H = 2, L = 9, lengths = [9, 6]
+        let u = randomVector(B * H * L, seed: 52), r = randomVector(B * H * L, seed: 53)
+        let (_, tape) = try core.forwardTape(u, batch: B, length: L, lengths: lengths)
+        let (du, grads) = try core.backward(tape, input: u, outputGradient: r, batch: B, length: L, lengths: lengths)
+        func loss(_ c: SequenceCore, _ x: [Double]) throws -> Double { dot(try c.forwardTape(x, batch: B, length: L, lengths: lengths).0, r) }
+        #expect(relativeError(du, try numericalGradient(u) { try loss(core, $0) }) <= 1e-6)
+        // the parameters, through the model layout of each core's tensors
+        func check(_ values: [Double], _ grad: [Double], _ set: @escaping ([Double]) throws -> SequenceCore) throws {
+            #expect(relativeError(grad, try numericalGradient(values) { try loss(try set($0), u) }) <= 1e-6)
+        }
+        switch (core, grads) {
+        case let (.s4d(c), .s4d(gc)):
+            try check(c.kernel.logDt, gc.kernel.logDt) { var x = c; x.kernel.logDt = $0; return .s4d(x) }
+            try check(c.kernel.C, gc.kernel.C) { var x = c; x.kernel.C = $0; return .s4d(x) }
+            try check(c.kernel.AImag, gc.kernel.AImag) { var x = c; x.kernel.AImag = $0; return .s4d(x) }
+            try check(c.D, gc.D) { var x = c; x.D = $0; return .s4d(x) }
+        case let (.s5(c), .s5(gc)):
+            try check(c.lambdaRe, gc.lambdaRe) { var x = c; x.lambdaRe = $0; return .s5(x) }
+            try check(c.lambdaIm, gc.lambdaIm) { var x = c; x.lambdaIm = $0; return .s5(x) }
+            try check(c.logStep, gc.logStep) { var x = c; x.logStep = $0; return .s5(x) }
+            try check(interleavedValues(c.b), interleavedValues(gc.b)) { var x = c; x.b = complexValues($0); return .s5(x) }
+            try check(interleavedValues(c.cReverse!), interleavedValues(gc.cReverse!)) { var x = c; x.cReverse = complexValues($0); return .s5(x) }
+        case let (.lru(c), .lru(gc)):
+            try check(c.nuLog, gc.nuLog) { var x = c; x.nuLog = $0; return .lru(x) }
+            try check(c.thetaLog, gc.thetaLog) { var x = c; x.thetaLog = $0; return .lru(x) }
+            try check(c.gammaLog, gc.gammaLog) { var x = c; x.gammaLog = $0; return .lru(x) }
+            try check(interleavedValues(c.c), interleavedValues(gc.c)) { var x = c; x.c = complexValues($0); return .lru(x) }
+        default:
+            Issue.record("a core's gradient is a core of the same kind")
+        }
+    }
+}
+
+func interleavedValues(_ z: [Complex<Double>]) -> [Double] { z.flatMap { [$0.real, $0.imaginary] } }
+func complexValues(_ v: [Double]) -> [Complex<Double>] { (0..<(v.count / 2)).map { Complex(v[2 * $0], v[2 * $0 + 1]) } }

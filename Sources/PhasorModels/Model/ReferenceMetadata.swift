@@ -14,6 +14,8 @@
 // A flag that contradicts the tensors is an error (one of the two is wrong); a missing flag the tensors cannot show
 // takes the reference's default with a note. Booleans accept true/false, True/False, 1/0.
 
+import Foundation
+
 public enum ReferenceMetadata {
     public static let family = "family", block = "block", activation = "activation", gelu = "gelu", norm = "norm"
     public static let normAffine = "norm_affine", normEps = "norm_eps", pooling = "pooling", conjSym = "conj_sym"
@@ -136,7 +138,7 @@ public enum ReferenceMetadata {
         if c.norm == .batch {
             if sk.isFlax, let v = try number(m, bnMomentum) {
                 guard v < 1 else { throw ModelError.invalidConfiguration("metadata bn_momentum = \(v); Flax's momentum is below 1") }
-                c.batchMomentum = 1 - v
+                c.batchMomentum = Double(String(format: "%.12g", 1 - v))!   // 1 − 0.95 read back as 0.05, not 0.05000000000000004
             }
             if let v = try number(m, normEps), v != BatchNorm.epsilon {
                 throw ModelError.invalidConfiguration("metadata norm_eps = \(v): Phasor's BatchNorm has ε = \(BatchNorm.epsilon), as every reference's")
