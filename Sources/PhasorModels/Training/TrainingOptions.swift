@@ -1,7 +1,8 @@
 // The knobs of a training run (DESIGN.md §3 training recipe): AdamW, lr 0.01 / weight decay 0.01 for ordinary
 // parameters and lr 0.001 / no decay for the SSM parameters (log_dt, log_A_real, A_imag), a cosine schedule over all
 // steps (optional linear warm-up), global-norm gradient clipping, a seeded stratified validation split for model
-// selection, and the number of threads a batch is split across.
+// selection and early stopping, and the number of threads a batch is split across. `phasor train` fills the options
+// a user leaves out from the data (TrainingDefaults.swift).
 
 /// Options of one training run. A resumed run must use the same options (they are stored with the training state).
 public struct TrainingOptions: Sendable, Codable, Equatable {
@@ -24,11 +25,14 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     /// Arithmetic of the S4D blocks while training (`S4Model.blockPrecision`): f32 is ~1.8× faster; validation,
     /// evaluation and every written number stay Double.
     public var precision: ComputePrecision
+    /// Early stopping: the run ends after this many epochs without a newly selected (best-validation) epoch; nil (or
+    /// no validation split) runs all `epochs`. Then `epochs` is a cap, and the schedule is laid over the cap.
+    public var patience: Int?
 
     public init(epochs: Int, batchSize: Int = 64, learningRate: Double = 0.01, ssmLearningRate: Double = 0.001,
                 weightDecay: Double = 0.01, gradientClip: Double = 1, warmupFraction: Double = 0,
                 validationFraction: Double = 0.2, seed: UInt64 = 0, threads: Int = 2,
-                precision: ComputePrecision = .f32) {
+                precision: ComputePrecision = .f32, patience: Int? = nil) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -40,6 +44,7 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
         self.seed = seed
         self.threads = threads
         self.precision = precision
+        self.patience = patience
     }
 
     /// Throws `ModelError.invalidConfiguration` naming the first option out of range.
@@ -54,6 +59,16 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
         guard (0..<1).contains(warmupFraction) else { throw bad("warm-up fraction must be in [0, 1) (got \(warmupFraction))") }
         guard (0..<1).contains(validationFraction) else { throw bad("validation fraction must be in [0, 1) (got \(validationFraction))") }
         guard (1...64).contains(threads) else { throw bad("threads must be in 1…64 (got \(threads))") }
+        if let patience, patience < 1 { throw bad("patience must be at least 1 epoch (got \(patience))") }
+    }
+}
+
+extension TrainingOptions {
+    /// Early stopping: true when `patience` epochs have passed since the selected epoch. Never without a validation
+    /// split (nothing would select), without `patience`, or before the first epoch.
+    public func stopsEarly(completedEpochs: Int, bestEpoch: Int, validates: Bool) -> Bool {
+        guard let patience, validates, completedEpochs > 0 else { return false }
+        return completedEpochs - bestEpoch >= patience
     }
 }
 

@@ -24,11 +24,14 @@ struct Train: ParsableCommand {
     @Option(help: "For a single file without test split: the stratified fraction held out as test set.")
     var testFraction: Double?
     @OptionGroup var dataset: DatasetOptions
-    @Option(help: "Number of S4D layers.") var layers = 4
-    @Option(help: "Model width H.") var dModel = 128
-    @Option(help: "State size N (N/2 complex modes per channel).") var dState = 64
-    @Option(help: "Epochs.") var epochs = 10
-    @Option(help: "Batch size.") var batch = 64
+    @Option(help: "Number of S4D layers (default: chosen from the data).") var layers: Int?
+    @Option(help: "Model width H (default: chosen from the data).") var dModel: Int?
+    @Option(help: "State size N, N/2 complex modes per channel (default: chosen).") var dState: Int?
+    @Option(help: "Most epochs to train; early stopping may end the run sooner (default: chosen from the data).")
+    var epochs: Int?
+    @Option(help: "Batch size (default: chosen from the number of training samples).") var batch: Int?
+    @Option(help: "Stop after this many epochs without a better validation result; 0: never (default: chosen).")
+    var patience: Int?
     @Option(help: "Learning rate (SSM parameters use min(lr, --ssm-lr)).") var lr = 0.01
     @Option(help: "Learning rate of log_dt, log_A_real, A_imag.") var ssmLr = 0.001
     @Option(help: "AdamW weight decay (not applied to SSM parameters).") var weightDecay = 0.01
@@ -39,7 +42,7 @@ struct Train: ParsableCommand {
     var initFrom: String?
     @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
     @Option(help: "Global gradient-norm clip (0: off).") var clip = 1.0
-    @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
+    @Option(help: "Fraction of the steps (of the epoch cap) spent in linear warm-up (default: chosen).") var warmup: Double?
     @Option(help: "Stratified validation fraction of the training data used to select the best epoch (0: keep the last).")
     var validationFraction = 0.2
     @Option(help: "Seed of initialisation, splits, shuffling and dropout.") var seed: UInt64 = 0
@@ -58,13 +61,18 @@ struct Train: ParsableCommand {
         try OutputPaths.requireWritable([out])  // before an epoch is spent: --out and its .resume file share the folder
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
-        let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
-                                         classes: trainSet.classNames.count, prenorm: prenorm, dropout: dropout,
-                                         initialisation: initialisation, discretization: discretization)
-        let options = TrainingOptions(epochs: epochs, batchSize: batch, learningRate: lr, ssmLearningRate: min(lr, ssmLr),
-                                      weightDecay: weightDecay, gradientClip: clip, warmupFraction: warmup,
-                                      validationFraction: validationFraction, seed: seed, threads: threads,
-                                      precision: precision)
+        // Options left out: from the resume state when resuming, else chosen from the data; given ones as given.
+        let given = TrainingSettings(layers: layers, dModel: dModel, dState: dState, batchSize: batch, epochs: epochs,
+                                     patience: patience, warmupFraction: warmup)
+        let settings = try (resume ? TrainingChoices.resumed(output: out) : nil)?.overridden(by: given)
+            ?? TrainingDefaults.choose(for: DataShape(trainingData), given: given)
+        let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: settings.dModel, dState: settings.dState,
+                                         layers: settings.layers, classes: trainSet.classNames.count, prenorm: prenorm,
+                                         dropout: dropout, initialisation: initialisation, discretization: discretization)
+        let options = TrainingOptions(epochs: settings.epochs, batchSize: settings.batchSize, learningRate: lr,
+                                      ssmLearningRate: min(lr, ssmLr), weightDecay: weightDecay, gradientClip: clip,
+                                      warmupFraction: settings.warmupFraction, validationFraction: validationFraction,
+                                      seed: seed, threads: threads, precision: precision, patience: settings.patience)
         try model.validate()
         try options.validate()
         var initial: S4Model?
@@ -77,7 +85,7 @@ struct Train: ParsableCommand {
         // computes the same statistics again).
         _ = try InputStandardisation(sequences: trainingData.train.sequences, lengths: trainingData.train.lengths,
                                      channels: trainingData.train.channels)
-        Terminal.error("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
+        Terminal.error("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength); \(settings.summary)")
         let tracker = try track.map { try TrainingTracker(directory: $0, every: trackEvery, configuration: model) }
         if resume, !FileManager.default.fileExists(atPath: Trainer.resumePath(for: out)) {
             Terminal.error("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
@@ -86,6 +94,7 @@ struct Train: ParsableCommand {
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
             resume: resume, initialModel: initial,
+            metadata: [TrainingChoices.metadataKey: String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)],
             onBatch: { p in
                 if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
                 bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
@@ -101,15 +110,19 @@ struct Train: ParsableCommand {
             } })
         var testResult: Evaluation?
         if let testSet {
-            testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: batch, threads: threads)
+            testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: settings.batchSize,
+                                                   threads: threads)
         }
-        let report = TrainingReport(output: out, outcome: outcome, test: testResult, seconds: Date().timeIntervalSince(started),
+        let report = TrainingReport(output: out, outcome: outcome, test: testResult, settings: settings,
+                                    seconds: Date().timeIntervalSince(started),
                                     command: CommandLine.arguments.joined(separator: " "))
         if json {
             try JSONOutput.print(report)
         } else {
             var text = "wrote \(out) (epoch \(outcome.bestEpoch)"
             if let v = report.validationAccuracy { text += String(format: ", validation accuracy %.4f", v) }
+            text += "; \(outcome.history.count) of ≤ \(settings.epochs) epochs run"
+            if outcome.stoppedEarly { text += ", stopped early" }
             text += ")"
             if let t = testResult { text += String(format: "\ntest accuracy %.4f (loss %.4f, %d samples)", t.accuracy, t.loss, t.count) }
             print(text)
