@@ -46,7 +46,8 @@ public struct TrainingSettings: Sendable, Codable, Equatable {
     public var batchSize: Int?
     /// The epoch cap.
     public var epochs: Int?
-    /// Early-stopping patience in epochs; 0 turns early stopping off.
+    /// Early-stopping patience in epochs; 0 turns early stopping off (a negative value is passed on, for
+    /// `TrainingOptions.validate` to refuse).
     public var patience: Int?
     public var warmupFraction: Double?
 
@@ -140,7 +141,7 @@ public enum TrainingDefaults {
         let patience = pick("patience", given.patience) { clamp((epochs + 3) / 4, patienceRange) }
         let warmup = pick("warmup", given.warmupFraction) { warmupFraction }
         return TrainingChoices(layers: layers, dModel: dModel, dState: dState, batchSize: batch, epochs: epochs,
-                               patience: patience > 0 ? patience : nil, warmupFraction: warmup,
+                               patience: patience == 0 ? nil : patience, warmupFraction: warmup,
                                chosen: TrainingChoices.names.filter { chosen.contains($0) })
     }
 
@@ -178,6 +179,19 @@ extension TrainingChoices {
                                chosen: written?.chosen ?? [])
     }
 
+    /// The settings of `given` that differ from these, as "--name value (the run has other)", in banner order.
+    public func contradictions(_ given: TrainingSettings) -> [String] {
+        let replaced = overridden(by: given)
+        let pairs: [(String, String, String)] = [
+            ("batch", "\(replaced.batchSize)", "\(batchSize)"), ("layers", "\(replaced.layers)", "\(layers)"),
+            ("d-model", "\(replaced.dModel)", "\(dModel)"), ("d-state", "\(replaced.dState)", "\(dState)"),
+            ("epochs", "\(replaced.epochs)", "\(epochs)"),
+            ("patience", "\(replaced.patience ?? 0)", "\(patience ?? 0)"),
+            ("warmup", "\(replaced.warmupFraction)", "\(warmupFraction)"),
+        ]
+        return pairs.filter { $0.1 != $0.2 }.map { "--\($0.0) \($0.1) (the run has \($0.2))" }
+    }
+
     /// These settings with every one in `given` replaced (and no longer counted as chosen).
     public func overridden(by given: TrainingSettings) -> TrainingChoices {
         var r = self
@@ -191,7 +205,7 @@ extension TrainingChoices {
         set("batch", given.batchSize, &r.batchSize)
         set("epochs", given.epochs, &r.epochs)
         set("warmup", given.warmupFraction, &r.warmupFraction)
-        if let p = given.patience { r.patience = p > 0 ? p : nil; replaced.append("patience") }
+        if let p = given.patience { r.patience = p == 0 ? nil : p; replaced.append("patience") }
         r.chosen.removeAll { replaced.contains($0) }
         return r
     }

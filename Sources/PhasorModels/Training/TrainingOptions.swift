@@ -59,7 +59,7 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
         guard (0..<1).contains(warmupFraction) else { throw bad("warm-up fraction must be in [0, 1) (got \(warmupFraction))") }
         guard (0..<1).contains(validationFraction) else { throw bad("validation fraction must be in [0, 1) (got \(validationFraction))") }
         guard (1...64).contains(threads) else { throw bad("threads must be in 1…64 (got \(threads))") }
-        if let patience, patience < 1 { throw bad("patience must be at least 1 epoch (got \(patience))") }
+        if let patience, patience < 1 { throw bad("patience must be at least 1 epoch, or 0 for no early stopping (got \(patience))") }
     }
 }
 

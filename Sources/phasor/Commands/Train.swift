@@ -64,8 +64,11 @@ struct Train: ParsableCommand {
         // Options left out: from the resume state when resuming, else chosen from the data; given ones as given.
         let given = TrainingSettings(layers: layers, dModel: dModel, dState: dState, batchSize: batch, epochs: epochs,
                                      patience: patience, warmupFraction: warmup)
-        let settings = try (resume ? TrainingChoices.resumed(output: out) : nil)?.overridden(by: given)
-            ?? TrainingDefaults.choose(for: DataShape(trainingData), given: given)
+        let startedWith = resume ? try TrainingChoices.resumed(output: out) : nil
+        if let startedWith, let clash = startedWith.contradictions(given).first {
+            throw CLIError("--resume: \(clash); rerun without that option or start a new run without --resume")
+        }
+        let settings = startedWith?.overridden(by: given) ?? TrainingDefaults.choose(for: DataShape(trainingData), given: given)
         let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: settings.dModel, dState: settings.dState,
                                          layers: settings.layers, classes: trainSet.classNames.count, prenorm: prenorm,
                                          dropout: dropout, initialisation: initialisation, discretization: discretization)
