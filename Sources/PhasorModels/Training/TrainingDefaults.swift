@@ -86,7 +86,7 @@ public struct TrainingChoices: Sendable, Codable, Equatable {
         func describe(_ name: String) -> String {
             switch name {
             case "batch": return "batch \(batchSize)"
-            case "layers": return "\(layers) layers"
+            case "layers": return layers == 1 ? "1 layer" : "\(layers) layers"
             case "d-model": return "d_model \(dModel)"
             case "d-state": return "d_state \(dState)"
             case "epochs": return "≤ \(epochs) epochs"
