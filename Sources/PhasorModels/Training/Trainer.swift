@@ -12,7 +12,8 @@ import PhasorNumerics
 //
 // Model selection: after each epoch the model is evaluated on the validation split; the best validation accuracy
 // (ties: lower validation loss) is written to `output`. Without a validation split the last epoch is kept.
-// Early stopping (`options.patience`): the run ends once `patience` epochs have passed without a newly selected epoch;
+// Early stopping (`options.patience`): the run ends once `patience` epochs have passed without an improvement on the
+// validation split (accuracy up, or loss down by more than 1e-3 at equal accuracy: TrainingOptions.lastImprovement);
 // `options.epochs` is then a cap, and the warm-up + cosine schedule is laid over the cap's steps, so an epoch's learning
 // rates do not depend on when the run will stop (a stopped run is a prefix of the uncapped one).
 
@@ -124,10 +125,8 @@ public enum Trainer {
             ? try Checkpoint.load(path: output) : nil
 
         let lastEpoch = min(options.epochs, stopAfterEpoch ?? options.epochs)
-        let validates = (data.validation?.count ?? 0) > 0
         var epoch = state.completedEpochs + 1
-        while epoch <= lastEpoch,
-              !options.stopsEarly(completedEpochs: state.completedEpochs, bestEpoch: state.bestEpoch, validates: validates) {
+        while epoch <= lastEpoch, !options.stopsEarly(history: state.history) {
             let started = Date()
             var g = SeededGenerator(seed: options.seed).fork(UInt64(epoch))
             let order = BatchSource.shuffled(count: source.count, generator: &g)
@@ -209,10 +208,8 @@ public enum Trainer {
         guard let best else {
             throw ModelError.invalidConfiguration("no epoch was trained: \(statePath) already records \(state.completedEpochs) of \(options.epochs) epochs and \(output) is missing")
         }
-        let stopped = state.completedEpochs < options.epochs
-            && options.stopsEarly(completedEpochs: state.completedEpochs, bestEpoch: state.bestEpoch, validates: validates)
         return TrainingOutcome(best: best, bestEpoch: state.bestEpoch, last: state.model, history: state.history,
-                               stoppedEarly: stopped)
+                               stoppedEarly: state.completedEpochs < options.epochs && options.stopsEarly(history: state.history))
     }
 
     /// AdamW with the state-spaces parameter groups (SSM parameters: their own rate, no weight decay) and the

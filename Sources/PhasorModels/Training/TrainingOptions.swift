@@ -25,8 +25,8 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     /// Arithmetic of the S4D blocks while training (`S4Model.blockPrecision`): f32 is ~1.8× faster; validation,
     /// evaluation and every written number stay Double.
     public var precision: ComputePrecision
-    /// Early stopping: the run ends after this many epochs without a newly selected (best-validation) epoch; nil (or
-    /// no validation split) runs all `epochs`. Then `epochs` is a cap, and the schedule is laid over the cap.
+    /// Early stopping: the run ends after this many epochs without an improvement on the validation split
+    /// (`lastImprovement`); nil (or no validation split) runs all `epochs`. Then `epochs` is a cap, and the schedule is laid over the cap.
     public var patience: Int?
 
     public init(epochs: Int, batchSize: Int = 64, learningRate: Double = 0.01, ssmLearningRate: Double = 0.001,
@@ -64,11 +64,31 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
 }
 
 extension TrainingOptions {
-    /// Early stopping: true when `patience` epochs have passed since the selected epoch. Never without a validation
-    /// split (nothing would select), without `patience`, or before the first epoch.
-    public func stopsEarly(completedEpochs: Int, bestEpoch: Int, validates: Bool) -> Bool {
-        guard let patience, validates, completedEpochs > 0 else { return false }
-        return completedEpochs - bestEpoch >= patience
+    /// At equal validation accuracy, the validation loss (mean cross-entropy, nats) must fall by more than this for an
+    /// epoch to count as an improvement for early stopping. Once a small validation split is classified perfectly,
+    /// its loss keeps creeping down by 1e-5 an epoch; that should not keep a run going.
+    public static let minimumLossImprovement = 1e-3
+
+    /// The last epoch of `history` that improved for early stopping (0: none): validation accuracy above the
+    /// reference, or equal to it with validation loss below the reference loss by more than `minimumLossImprovement`;
+    /// the reference moves only at such epochs (Keras' EarlyStopping with min_delta). The epoch written to `--out`
+    /// is still the best by accuracy, then loss, whatever the margin.
+    public static func lastImprovement(_ history: [EpochSummary]) -> Int {
+        var last = 0, accuracy = -Double.infinity, loss = Double.infinity
+        for e in history {
+            guard let a = e.validationAccuracy, let l = e.validationLoss else { continue }
+            if a > accuracy || (a == accuracy && l < loss - minimumLossImprovement) {
+                (last, accuracy, loss) = (e.epoch, a, l)
+            }
+        }
+        return last
+    }
+
+    /// Early stopping: true when `patience` epochs have passed since the last improvement. Never without `patience`
+    /// or without a validation result.
+    public func stopsEarly(history: [EpochSummary]) -> Bool {
+        guard let patience, let latest = history.last, latest.validationAccuracy != nil else { return false }
+        return latest.epoch - Self.lastImprovement(history) >= patience
     }
 }
 
