@@ -366,6 +366,15 @@ enum BadInputTable {
         BadInputCase("train --block swiglu (not a head kind)", "--block") { dir in
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--block", "swiglu", "--out", BadFiles.path(dir, "m.safetensors")]
         },
+        BadInputCase("train --patience -1", "patience") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--patience", "-1", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("baseline on data without a test part", "no test part") { dir in
+            ["baseline", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("baseline --window beyond 1", "window") { dir in
+            ["baseline", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--test-fraction", "0.5", "--window", "2"]
+        },
         BadInputCase("train on an empty CSV", "no rows") { dir in
             ["train", "--data", try BadFiles.write("", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
         },

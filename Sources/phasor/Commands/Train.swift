@@ -35,12 +35,16 @@ struct Train: ParsableCommand, WritesFiles {
     @Option(help: "The sequence-mixing core: s4d, s5, lru, linoss-im, linoss-imex or s6.") var core: CoreKind = .s4d
     @Option(help: "The reference classifier around the core: state-spaces (s4d), s5-flax (s5), minimal-lru (lru), linoss-repo (linoss-im, linoss-imex, s5, lru) or log-ncde-mamba (s6); default: the core's own.")
     var skeleton: ReferenceSkeleton?
-    @Option(help: "Number of blocks.") var layers = 4
-    @Option(help: "Model width H.") var dModel = 128
-    @Option(help: "State size: S4D N (N/2 complex modes per channel); S5 ssm_size (P = N/2 stored modes with conjugate symmetry); LRU N complex states.")
-    var dState = 64
-    @Option(help: "Epochs.") var epochs = 10
-    @Option(help: "Batch size (default: the reference's recipe).") var batch: Int?
+    @Option(help: "Number of blocks (default: chosen from the data).") var layers: Int?
+    @Option(help: "Model width H (default: chosen from the data).") var dModel: Int?
+    @Option(help: "State size: S4D N (N/2 complex modes per channel); S5 ssm_size (P = N/2 stored modes with conjugate symmetry); LRU N complex states (default: chosen).")
+    var dState: Int?
+    @Option(help: "Most epochs to train; early stopping may end the run sooner (default: chosen from the data).")
+    var epochs: Int?
+    @Option(help: "Batch size (default: chosen from the number of training samples, at most the reference recipe's).")
+    var batch: Int?
+    @Option(help: "Stop after this many epochs without a better validation result; 0: never (default: chosen).")
+    var patience: Int?
     @Option(help: "Learning rate (default: the reference's recipe; the SSM group uses min(lr, --ssm-lr)).") var lr: Double?
     @Option(help: "Learning rate of the SSM group (S4D log_dt, log_A_real, A_imag; S5 B, Λ, log_step; LRU ν, θ, γ, B), which has no weight decay (default: the recipe's).")
     var ssmLr: Double?
@@ -69,7 +73,7 @@ struct Train: ParsableCommand, WritesFiles {
     @Option(help: "LRU: largest initial phase of λ.") var maxPhase = 6.28
     @Option(help: "S6: rank R of the Δ projection (default ⌈H/16⌉).") var dtRank: Int?
     @Option(help: "Global gradient-norm clip (0: off; default: the reference's recipe).") var clip: Double?
-    @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
+    @Option(help: "Fraction of the steps (of the epoch cap) spent in linear warm-up (default: chosen).") var warmup: Double?
     @Option(help: "Stratified validation fraction of the training data used to select the best epoch (0: keep the last).")
     var validationFraction = 0.2
     @Option(help: "Seed of initialisation, splits, shuffling and dropout.") var seed: UInt64 = 0
@@ -108,11 +112,20 @@ struct Train: ParsableCommand, WritesFiles {
         let started = Date()
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
+        // Options left out: from the resume state when resuming, else chosen from the data; given ones as given.
         let sk = skeleton ?? .default(for: core)
         let recipe = TrainingRecipe.published(core: core, skeleton: sk)
+        let given = TrainingSettings(layers: layers, dModel: dModel, dState: dState, batchSize: batch, epochs: epochs,
+                                     patience: patience, warmupFraction: warmup)
+        let startedWith = resume ? try TrainingChoices.resumed(output: out) : nil
+        if let startedWith, let clash = startedWith.contradictions(given).first {
+            throw CLIError("--resume: \(clash); rerun without that option or start a new run without --resume")
+        }
+        let settings = startedWith?.overridden(by: given)
+            ?? TrainingDefaults.choose(for: DataShape(trainingData), given: given, largestBatch: recipe.batchSize)
         var model = S4ModelConfiguration(
-            core: core, skeleton: sk, dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
-            classes: trainSet.classNames.count, prenorm: prenorm ? true : (postnorm ? false : nil),
+            core: core, skeleton: sk, dInput: trainSet.channels, dModel: settings.dModel, dState: settings.dState,
+            layers: settings.layers, classes: trainSet.classNames.count, prenorm: prenorm ? true : (postnorm ? false : nil),
             dropout: dropout ?? recipe.dropout, head: block, norm: norm, pooling: pooling, discretization: discretization,
             initialisation: initialisation,
             s5: S5Options(conjugateSymmetric: conjSym, clipEigenvalues: clipEigs, bidirectional: bidirectional,
@@ -122,16 +135,16 @@ struct Train: ParsableCommand, WritesFiles {
         let lr = self.lr ?? recipe.learningRate
         // one-group recipes: the SSM group's rate is the rate
         let ssmLr = self.ssmLr ?? (recipe.ssmLearningRate == recipe.learningRate ? lr : recipe.ssmLearningRate)
-        let options = TrainingOptions(epochs: epochs, batchSize: batch ?? recipe.batchSize, learningRate: lr,
+        let options = TrainingOptions(epochs: settings.epochs, batchSize: settings.batchSize, learningRate: lr,
                                       ssmLearningRate: min(lr, ssmLr), weightDecay: weightDecay ?? recipe.weightDecay,
-                                      gradientClip: clip ?? recipe.gradientClip, warmupFraction: warmup,
+                                      gradientClip: clip ?? recipe.gradientClip, warmupFraction: settings.warmupFraction,
                                       validationFraction: validationFraction, seed: seed, threads: threads,
-                                      precision: precision, schedule: schedule ?? recipe.schedule)
+                                      precision: precision, schedule: schedule ?? recipe.schedule, patience: settings.patience)
         try model.validate()
         try options.validate()
         try ResourceLimits.require(
             model.jobEstimate(samples: trainSet.samples.count, batch: options.batchSize, length: trainSet.maxLength,
-                              work: .training(epochs: epochs, threads: threads), blockPrecision: precision),
+                              work: .training(epochs: options.epochs, threads: threads), blockPrecision: precision),
             job: "train", limitWork: false, fix: "lower --batch, --d-model, --d-state or --layers")
         var initial: S4Model?
         if let initFrom, !resume {
@@ -148,7 +161,7 @@ struct Train: ParsableCommand, WritesFiles {
         let tracker = try track.map {
             try TrainingTracker(directory: $0, every: trackEvery, configuration: model, continuing: resume && stateExists)
         }
-        Terminal.status("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
+        Terminal.status("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength); \(settings.summary)")
         if resume, !stateExists {
             Terminal.status("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
         }
@@ -156,6 +169,7 @@ struct Train: ParsableCommand, WritesFiles {
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
             resume: resume, initialModel: initial,
+            metadata: [TrainingChoices.metadataKey: try settings.metadataValue()],
             onBatch: { p in
                 if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
                 bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
@@ -173,13 +187,16 @@ struct Train: ParsableCommand, WritesFiles {
         if let testSet {
             testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: options.batchSize, threads: threads)
         }
-        let report = TrainingReport(output: out, outcome: outcome, test: testResult, seconds: Date().timeIntervalSince(started),
+        let report = TrainingReport(output: out, outcome: outcome, test: testResult, settings: settings,
+                                    seconds: Date().timeIntervalSince(started),
                                     command: CommandLine.arguments.joined(separator: " "))
         if json {
             try JSONOutput.print(report)
         } else {
             var text = "wrote \(out) (epoch \(outcome.bestEpoch)"
             if let v = report.validationAccuracy { text += String(format: ", validation accuracy %.4f", v) }
+            text += "; \(outcome.history.count) of ≤ \(settings.epochs) epochs run"
+            if outcome.stoppedEarly { text += ", stopped early" }
             text += ")"
             if let t = testResult { text += String(format: "\ntest accuracy %.4f (loss %.4f, %d samples)", t.accuracy, t.loss, t.count) }
             print(text)
