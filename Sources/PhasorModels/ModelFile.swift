@@ -67,6 +67,7 @@ public enum ModelFile {
 
     /// Reads a checkpoint from safetensors contents.
     public static func load(_ file: SafeTensorsFile, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedModel {
+        try refuseLanguageModel(file)
         var notes: [String] = []
         let tensors = try selectTensors(file, prefix: options.prefix, notes: &notes)
         if CheckpointLayout.coreLayerCount(Set(tensors.keys)) != nil {
@@ -80,6 +81,7 @@ public enum ModelFile {
     /// Reads the cores at `path`: every layer of a whole model, or a designed layer file.
     public static func loadCores(path: String, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedCores {
         let file = try SafeTensorsFile(contentsOf: path)
+        try refuseLanguageModel(file)
         var notes: [String] = []
         let tensors = try selectTensors(file, prefix: options.prefix, notes: &notes)
         let keys = Set(tensors.keys)
@@ -99,6 +101,15 @@ public enum ModelFile {
     }
 
     // MARK: the steps
+
+    /// A Mamba language model (layer 0's `mixer.A_log` under `backbone.`, with or without an outer prefix) is not a
+    /// classifier: say what reads it instead of reporting a missing example.py tensor.
+    static func refuseLanguageModel(_ file: SafeTensorsFile) throws {
+        let aLog = MambaKeys.mixer(0) + MambaKeys.Mixer.aLog
+        guard file.tensors.keys.contains(where: { $0 == aLog || $0.hasSuffix("." + aLog) }) else { return }
+        throw ModelError.invalidConfiguration("the file is a Mamba language model (\(aLog)), not a classifier: give it "
+            + "token ids with --tokens T.npy (phasor predict, map, ring, operator)")
+    }
 
     /// The tensors to read, keyed by their example.py names (prefix removed), each with its original name.
     static func selectTensors(_ file: SafeTensorsFile, prefix: String?, notes: inout [String])

@@ -43,7 +43,10 @@ struct Map: ParsableCommand, WritesFiles {
     var outputs: [OutputFile] { [.file("--plot", plot)] }
 
     func run() throws {
-        if let model, let tokens { return try MambaMap.run(model: model, tokens: tokens, layer: layer, channel: channel, json: json) }
+        if let model, let tokens {
+            try loading.requireNoneForLanguageModel()
+            return try MambaMap.run(model: model, tokens: tokens, layer: layer, channel: channel, json: json)
+        }
         if let model { try runModel(model) } else if let system { try runSystem(system) }
     }
 

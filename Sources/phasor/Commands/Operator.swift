@@ -61,6 +61,7 @@ struct Operator: ParsableCommand, WritesFiles {
 
     func run() throws {
         if let tokens {
+            try loading.requireNoneForLanguageModel()
             return try MambaOperatorCommand.run(model: model, tokens: tokens, layer: layer, groups: groups, mass: mass, plot: plot, json: json)
         }
         guard let data else { throw CLIError("give --data (or --tokens for a Mamba language model)") }

@@ -55,6 +55,7 @@ struct RingCommand: ParsableCommand, WritesFiles {
 
     func run() throws {
         if let tokens {
+            try loading.requireNoneForLanguageModel()
             return try MambaRing.run(model: model, tokens: tokens, layer: layer, channel: channel, sample: sample, plot: plot, json: json)
         }
         let x = try NpyArray(contentsOf: input)
