@@ -106,10 +106,46 @@ public enum ModelAnalysis {
         var warnings: [String] = []
         var modes: [ModeTimescale] = []
         var layers: [LayerAnalysis] = []
+        var oscillators = 0                                                  // real state dimension of all layers
         for i in 0..<c.layers {
-            let systems = try model.block(i).core.s4d.diagonalSystems()      // the one S4D → diagonal conversion
-            modes += try TimescaleAnalysis.modes(layer: i, channels: systems)
-            let channels = systems.map(\.ssm)
+            let channels: [DiagonalSSM], shared: Bool
+            if case .s6(let s6) = model.block(i).core {                      // not LTI: its rates at the resting step
+                modes += try SelectiveRestReading(s6).modes.enumerated().map { e, m in
+                    try ModeTimescale(layer: i, channel: e / c.dState, mode: e % c.dState, rate: m.lambda, step: m.timescales.step ?? 1)
+                }
+                oscillators += c.dModel * c.dState
+                warnings.append("layer \(i): S6 is not LTI — its timescales are read at the resting step Δ₀ = softplus(b_dt) "
+                    + "(the steps of real inputs differ); correlation, memory capacity and entropy need a fixed linear map")
+                layers.append(LayerAnalysis(layer: i, correlation: nil, memory: nil, entropy: nil, channelEntropies: []))
+                continue
+            }
+            switch try model.block(i).core.diagonalSystems() {              // the one conversion per core
+            case .channels(let systems):
+                modes += try TimescaleAnalysis.modes(layer: i, channels: systems)
+                channels = systems.map(\.ssm); shared = false
+                oscillators += c.dModel * c.dState
+            case .mimo(let causal, let anticausal):
+                // One state shared by all channels: channel h is the path input h → output h through it.
+                modes += try TimescaleAnalysis.modes(layer: i, reading: causal)
+                channels = try (0..<c.dModel).map { try causal.channelPath($0) }; shared = true
+                oscillators += 2 * causal.modes.count * (anticausal == nil ? 1 : 2)
+                if anticausal != nil {
+                    warnings.append("layer \(i): bidirectional S5 — correlation, memory capacity and entropy describe its causal half only")
+                }
+            case .oscillators(let reading, let systems):
+                oscillators += 4 * c.dState                                   // P oscillators: (z, y) complex each
+                if !systems.integratorOscillators.isEmpty {
+                    warnings.append("layer \(i): LinOSS oscillator(s) \(systems.integratorOscillators.map(String.init).joined(separator: ", ")) "
+                        + "have no eigen-reading (relu(A_diag) = 0: double integrators, whose memory does not fade); "
+                        + "timescales, correlation, memory capacity and entropy describe the other oscillators' modes")
+                }
+                guard let reading else {
+                    layers.append(LayerAnalysis(layer: i, correlation: nil, memory: nil, entropy: nil, channelEntropies: []))
+                    continue
+                }
+                modes += try TimescaleAnalysis.modes(layer: i, reading: reading)
+                channels = try (0..<c.dModel).map { try reading.channelPath($0) }; shared = true
+            }
             var correlation: LayerCorrelation?
             do {
                 correlation = try LayerCorrelation(layer: i, channels: channels, length: options.kernelLength, maxLag: options.maxLag)
@@ -140,11 +176,13 @@ public enum ModelAnalysis {
                                      meanPerLag: (0..<options.memoryLags).map { l in defined.reduce(0) { $0 + $1.perLag[l] } / k },
                                      meanTotal: defined.reduce(0) { $0 + $1.total } / k,
                                      meanRank: defined.reduce(0) { $0 + $1.total + $1.tail } / k,
-                                     stateDimension: c.dState)
+                                     stateDimension: defined[0].stateDimension)
             }
             var entropy: StateEntropy?
             if !stable.isEmpty {
-                do { entropy = try StateEntropy(channels: stable) } catch { warnings.append("layer \(i): entropy not computed: \(error)") }
+                do { entropy = shared ? try StateEntropy(sharedState: stable) : try StateEntropy(channels: stable) } catch {
+                    warnings.append("layer \(i): entropy not computed: \(error)")
+                }
             }
             layers.append(LayerAnalysis(layer: i, correlation: correlation, memory: memory, entropy: entropy,
                                         channelEntropies: entropies))
@@ -154,8 +192,8 @@ public enum ModelAnalysis {
         var heuristic: RademacherHeuristic?, rademacher: EmpiricalRademacher?, pacBayes: PACBayesBound?
         if let data {
             guard data.count > 0 else { throw AnalysisError.insufficientData("the data set for the analyses is empty") }
-            // n_osc = real state dimension of all layers (H·N each); S4D couples no modes within a layer (diagonal A).
-            heuristic = try RademacherHeuristic(oscillators: max(c.layers, 1) * c.dModel * c.dState, offDiagonalNorm: 0,
+            // n_osc = real state dimension of all layers (S4D H·N each, S5/LRU 2P); no core couples its modes (diagonal A).
+            heuristic = try RademacherHeuristic(oscillators: max(oscillators, 1), offDiagonalNorm: 0,
                                                 samples: data.count)
             let features = try ModelEvaluation.pooledFeatures(model: model, data: data)
             let readout = model.decoder, w = readout.weight

@@ -78,10 +78,12 @@ public struct PACBayesBound: Codable, Sendable, Equatable {
               zip(initial.parameters, model.parameters.parameters).allSatisfy({ $0.values.count == $1.values.count }) else {
             throw AnalysisError.invalid("the initial parameters do not have the trained model's keys and shapes")
         }
-        let n = data.count, count = model.parameters.scalarCount
+        // running statistics (a BatchNorm's buffers) are not parameters: neither perturbed nor counted
+        let trained = model.parameters.parameters.indices.filter { !S4ModelConfiguration.isBuffer(model.parameters[$0].name) }
+        let n = data.count, count = trained.reduce(0) { $0 + model.parameters[$1].values.count }
         var distance2 = 0.0
-        for (a, b) in zip(model.parameters.parameters, initial.parameters) {
-            for (x, y) in zip(a.values, b.values) { distance2 += (x - y) * (x - y) }     // ‖θ − θ₀‖²
+        for i in trained {
+            for (x, y) in zip(model.parameters[i].values, initial[i].values) { distance2 += (x - y) * (x - y) }     // ‖θ − θ₀‖²
         }
         let j = Double(sigmas.count)
         let delta1 = delta / (2 * j), delta2 = delta / (2 * j)                            // union bound over the grid
@@ -95,7 +97,7 @@ public struct PACBayesBound: Codable, Sendable, Equatable {
             DispatchQueue.concurrentPerform(iterations: draws) { j in
                 var g = base.fork(UInt64(si * draws + j))
                 var store = model.parameters
-                for i in 0..<store.count {
+                for i in trained {
                     var p = store[i]
                     for k in 0..<p.values.count { p.values[k] += sigma * g.normal() }      // θ_j = θ + σ ε
                     store[i] = p

@@ -42,6 +42,16 @@ public struct StateEntropy: Codable, Sendable, Equatable {
         try self.init(covarianceEigenvalues: try p.singularValues())  // PSD: singular values = eigenvalues
     }
 
+    /// One state shared by all channels (S5, LRU), driven by independent unit white noise on every input: the paths
+    /// `ArchitectureReading.channelPath(h)` have the same modes, so P = Σ_h P_h.
+    public init(sharedState paths: [DiagonalSSM]) throws {
+        guard var total = try paths.first.map({ try MemoryCapacity.covariance(RealDiagonalForm($0)) }) else {
+            throw AnalysisError.degenerate("no channel reaches the state: its entropy is undefined")
+        }
+        for ssm in paths.dropFirst() { total = try total + MemoryCapacity.covariance(RealDiagonalForm(ssm)) }
+        try self.init(covarianceEigenvalues: try total.singularValues())
+    }
+
     /// A layer of independent channels: the union of the channels' covariance spectra.
     public init(channels: [DiagonalSSM]) throws {
         var all: [Double] = []

@@ -137,6 +137,12 @@ public struct TimescaleAnalysis: Codable, Sendable, Equatable {
         self.warnings = warnings
     }
 
+    /// Timescales of every mode of a MIMO core (S5, LRU: `SequenceCore.diagonalSystems()`), with its own rates and
+    /// steps; the channel index is 0 (the modes are shared by all channels).
+    public static func modes(layer: Int, reading: ArchitectureReading) throws -> [ModeTimescale] {
+        try reading.modes.enumerated().map { try ModeTimescale(layer: layer, channel: 0, mode: $0, rate: $1.rate, step: $1.step) }
+    }
+
     /// Timescales of every mode of an S4D layer's channels (`S4DCore.diagonalSystems()`), with the model's own rates.
     public static func modes(layer: Int, channels: [S4DChannel]) throws -> [ModeTimescale] {
         var out: [ModeTimescale] = []

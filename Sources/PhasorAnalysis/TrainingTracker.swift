@@ -54,6 +54,9 @@ public final class TrainingTracker {
     /// (a resumed run), keeps the records already there, which must be of the same sizes and interval.
     public init(directory: String, every: Int, configuration: S4ModelConfiguration, continuing: Bool = false) throws {
         guard every >= 1 else { throw AnalysisError.invalid("--track-every must be ≥ 1 (got \(every))") }
+        guard configuration.core == .s4d else {
+            throw AnalysisError.invalid("--track records S4D spectra (γ, ω per mode); the model's core is \(configuration.core.rawValue)")
+        }
         try AtomicFile.createFolder(atPath: directory)   // one-line FileWriteError (a file in the way, permissions)
         self.directory = directory
         self.every = every

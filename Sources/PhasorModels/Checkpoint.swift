@@ -3,8 +3,9 @@ import PhasorData
 import PhasorNumerics
 
 // An S4Model ⇄ a safetensors file (DESIGN.md §9). The tensors are exactly a PyTorch `state_dict` of state-spaces
-// `example.py`'s S4Model (keys and shapes in CheckpointLayout.swift), F64, F32, F16 or BF16 (read exactly, computed in
-// Double); the configuration is read from the tensor shapes. `__metadata__` (all optional, strings):
+// `example.py`'s S4Model (keys and shapes in CheckpointLayout.swift) — or the flattened variables of an S5/LRU
+// reference classifier (ReferenceLayout.swift, flags in ReferenceMetadata.swift) —, F64, F32, F16 or BF16 (read
+// exactly, computed in Double); the configuration is read from the tensor shapes. `__metadata__` (all optional, strings):
 //   "prenorm"        "true" | "false" (also True/False/1/0; default false: example.py's default)
 //   "discretization" "zoh" | "bilinear" (default zoh: s4d.py's S4DKernel)
 //   "block"          "glu" | "bilinear" (default glu: example.py's GELU → Conv1d → GLU)
@@ -60,11 +61,10 @@ public struct Checkpoint: Sendable {
     public func file(precision: TensorPrecision) throws -> SafeTensorsFile {
         try model.parameters.requireFinite()
         let tensors = try model.parameters.tensors(precision: precision)
-        var metadata = extraMetadata
+        var metadata = extraMetadata.merging(ReferenceMetadata.write(model.configuration)) { _, new in new }   // block, norm, …
         metadata[ModelFile.prenormKey] = model.configuration.prenorm ? "true" : "false"
-        metadata[ModelFile.discretizationKey] = model.configuration.discretization.rawValue
-        metadata[ModelFile.blockKey] = model.configuration.head.rawValue
-        metadata[ModelFile.normKey] = model.configuration.norm.rawValue
+        metadata[ModelFile.discretizationKey] = model.configuration.core.linossScheme?.rawValue   // LinOSS: IM | IMEX
+            ?? model.configuration.discretization.rawValue
         if let names = classNames {
             metadata[ModelFile.classNamesKey] = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
         }

@@ -116,8 +116,9 @@ public enum S4ModelKeys {
 }
 
 extension S4ModelConfiguration {
-    /// Every parameter name with its shape, in PyTorch `state_dict` order.
+    /// Every parameter name with its shape, in PyTorch `state_dict` order (other references: ReferenceLayout.swift).
     public var parameterShapes: [(name: String, shape: [Int])] {
+        if skeleton != .stateSpaces { return ReferenceLayout.parameterShapes(self) }
         let h = dModel, m = dState / 2
         var out: [(String, [Int])] = [(S4ModelKeys.encoderWeight, [h, dInput]), (S4ModelKeys.encoderBias, [h])]
         for i in 0..<layers {
@@ -133,8 +134,15 @@ extension S4ModelConfiguration {
         return out
     }
 
-    /// True for the SSM parameters (see `S4ModelKeys.isSSMParameter`).
-    public static func isSSMParameter(_ name: String) -> Bool { S4ModelKeys.isSSMParameter(name) }
+    /// True for a buffer (a BatchNorm's running statistics: example.py's `S4ModelKeys.isBuffer`, the other
+    /// references' `ReferenceLayout.isBuffer`): saved, moved by training batches, never stepped by the optimiser.
+    public static func isBuffer(_ name: String) -> Bool { S4ModelKeys.isBuffer(name) || ReferenceLayout.isBuffer(name) }
+
+    /// True for the SSM parameters: example.py's (see `S4ModelKeys.isSSMParameter`) and each reference's
+    /// (`ReferenceLayout.isSSMParameter`).
+    public static func isSSMParameter(_ name: String) -> Bool {
+        S4ModelKeys.isSSMParameter(name) || ReferenceLayout.isSSMParameter(name)
+    }
 }
 
 public enum CheckpointLayout {
@@ -187,9 +195,10 @@ public enum CheckpointLayout {
         return keys == expected ? n : nil
     }
 
-    /// Whether `keys` hold a whole model or a designed layer file (used to find a common prefix to strip).
+    /// Whether `keys` hold a whole model (example.py's or another reference's) or a designed layer file (used to
+    /// find a common prefix to strip).
     static func recognises(_ keys: Set<String>) -> Bool {
-        keys.contains(S4ModelKeys.encoderWeight) || coreLayerCount(keys) != nil
+        keys.contains(S4ModelKeys.encoderWeight) || coreLayerCount(keys) != nil || ReferenceLayout.recognises(keys)
     }
 
     /// The S4D cores of a designed layer file's tensors (shapes (H), (H, M, 2), (H, M) as a state_dict has them).
@@ -239,6 +248,7 @@ extension S4Model {
     /// The encoder Linear(d_input → H).
     public var encoder: LinearMap {
         let c = configuration
+        if c.skeleton != .stateSpaces { return try! ReferenceLayout.encoder(c, value: value) }   // shapes fixed by init
         return try! LinearMap(inputs: c.dInput, outputs: c.dModel, weight: value(S4ModelKeys.encoderWeight),
                               bias: value(S4ModelKeys.encoderBias))        // shapes fixed by init
     }
@@ -246,6 +256,7 @@ extension S4Model {
     /// The decoder Linear(H → classes).
     public var decoder: LinearMap {
         let c = configuration
+        if c.skeleton != .stateSpaces { return try! ReferenceLayout.decoder(c, value: value) }
         return try! LinearMap(inputs: c.dModel, outputs: c.classes, weight: value(S4ModelKeys.decoderWeight),
                               bias: value(S4ModelKeys.decoderBias))
     }
@@ -253,8 +264,10 @@ extension S4Model {
     /// Block i (0 ≤ i < layers).
     public func block(_ i: Int) -> ResidualBlock {
         precondition(i >= 0 && i < configuration.layers, "block \(i) of a model with \(configuration.layers)")
-        let k = S4ModelKeys.block(i), c = configuration
-        // Shapes and counts were checked when the store was made, so these constructors cannot fail.
+        let c = configuration
+        // Shapes, counts and finiteness were checked when the store was made, so these constructors cannot fail.
+        if c.skeleton != .stateSpaces { return try! ReferenceLayout.block(i, c, value: value) }
+        let k = S4ModelKeys.block(i)
         let kernel = try! S4DKernelParameters(channels: c.dModel, modes: c.dState / 2, logDt: value(k.logDt), C: value(k.c),
                                               logAReal: value(k.logAReal), AImag: value(k.aImag))
         return ResidualBlock(
@@ -268,7 +281,8 @@ extension S4Model {
     func norm(_ i: Int) throws -> Norm {
         let k = S4ModelKeys.block(i)
         switch configuration.norm {
-        case .layer: return .layer(try LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias)))
+        case .layer: return .layer(try LayerNormParameters(weight: value(k.normWeight), bias: value(k.normBias),
+                                                           epsilon: configuration.normEpsilon))
         case .batch:
             let count = value(k.normBatchesTracked)[0]
             guard count >= 0, count == count.rounded(), count < 0x1p62 else {
@@ -285,8 +299,13 @@ extension S4Model {
         }
     }
 
-    /// Checks every block's norm buffers (see `norm(_:)`); called when a model is made from a store.
-    func checkNorms() throws { for i in 0..<configuration.layers { _ = try norm(i) } }
+    /// Checks every block's norm buffers (see `norm(_:)`; the other references' through their layout); called when
+    /// a model is made from a store.
+    func checkNorms() throws {
+        for i in 0..<configuration.layers {
+            if configuration.skeleton == .stateSpaces { _ = try norm(i) } else { _ = try ReferenceLayout.block(i, configuration, value: value) }
+        }
+    }
 
     /// Every block, in order.
     public var blocks: [ResidualBlock] { (0..<configuration.layers).map(block) }
@@ -313,14 +332,21 @@ extension S4Model {
         guard blocks.count == c.layers else {
             throw ModelError.invalidConfiguration("\(blocks.count) blocks for a model with \(c.layers) layers")
         }
-        var values: [String: [Double]] = [S4ModelKeys.encoderWeight: encoder.weight, S4ModelKeys.encoderBias: encoder.bias,
-                                          S4ModelKeys.decoderWeight: decoder.weight, S4ModelKeys.decoderBias: decoder.bias]
+        var values: [String: [Double]]
+        if c.skeleton != .stateSpaces {
+            values = try ReferenceLayout.values(c, encoder: encoder, blocks: blocks, decoder: decoder)
+        } else {
+        values = [S4ModelKeys.encoderWeight: encoder.weight, S4ModelKeys.encoderBias: encoder.bias,
+                  S4ModelKeys.decoderWeight: decoder.weight, S4ModelKeys.decoderBias: decoder.bias]
         for (i, b) in blocks.enumerated() {
             guard b.norm.kind == c.norm, b.head.kind == c.head else {
                 throw ModelError.invalidConfiguration("block \(i) has a \(b.norm.kind.rawValue) norm and a \(b.head.kind.rawValue) head; "
                     + "the model's are \(c.norm.rawValue) and \(c.head.rawValue)")
             }
-            let k = S4ModelKeys.block(i), core = b.core.s4d
+            guard case .s4d(let core) = b.core else {
+                throw ModelError.invalidConfiguration("block \(i) has a \(b.core.kind.rawValue) core; example.py's blocks are S4D")
+            }
+            let k = S4ModelKeys.block(i)
             values[k.d] = core.D; values[k.c] = core.kernel.C; values[k.logDt] = core.kernel.logDt
             values[k.logAReal] = core.kernel.logAReal; values[k.aImag] = core.kernel.AImag
             values[k.outputWeight] = b.head.weight; values[k.outputBias] = b.head.bias
@@ -332,6 +358,7 @@ extension S4Model {
                 values[k.normBatchesTracked] = [Double(p.batchesTracked)]
             case .none: break
             }
+        }
         }
         var store = ParameterStore()
         for (name, shape) in c.parameterShapes {

@@ -7,7 +7,8 @@
 //     --postnorm) that contradicts the metadata is an ERROR (one of the two is wrong, and guessing gives wrong
 //     numbers); without metadata a stated placement is used, and without either the model is read as post-norm
 //     (example.py's default) with a note — the shapes cannot tell.
-//   • discretisation: metadata "discretization" (zoh | bilinear; default zoh, s4d.py's).
+//   • discretisation: metadata "discretization" (zoh | bilinear; default zoh, s4d.py's) — for LinOSS its scheme,
+//     IM | IMEX (ReferenceMetadata.swift).
 //   • block kinds: metadata "block" (glu | bilinear; default glu, example.py's) — the only way to tell the heads apart,
 //     both being one Conv1d — and "norm" (layer | batch | none): the norms' keys show the kind (CheckpointLayout.swift),
 //     so "norm" is optional and an ERROR when it contradicts the tensors. Without norms the placement does not matter
@@ -42,9 +43,10 @@ public struct LoadedModel: Sendable {
     public var notes: [String]
 }
 
-/// The S4D cores of a model file — a whole model's (then `checkpoint` is set) or a designed layer file's.
+/// The cores of a model file — a whole model's (then `checkpoint` is set; any core kind) or a designed layer file's
+/// (S4D cores).
 public struct LoadedCores: Sendable {
-    public var cores: [S4DCore]
+    public var cores: [SequenceCore]
     public var checkpoint: Checkpoint?
     public var notes: [String]
 }
@@ -53,10 +55,10 @@ public enum ModelFile {
     public static let prenormKey = "prenorm"
     public static let discretizationKey = "discretization"
     public static let classNamesKey = "class_names"
-    /// The activation head of every block: "glu" or "bilinear".
-    public static let blockKey = "block"
+    /// The activation head of every block of an example.py model: "glu" or "bilinear" (another reference's skeleton).
+    public static let blockKey = ReferenceMetadata.block
     /// The norm of every block: "layer", "batch" or "none".
-    public static let normKey = "norm"
+    public static let normKey = ReferenceMetadata.norm
 
     /// Reads the checkpoint at `path`.
     public static func load(path: String, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedModel {
@@ -65,6 +67,7 @@ public enum ModelFile {
 
     /// Reads a checkpoint from safetensors contents.
     public static func load(_ file: SafeTensorsFile, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedModel {
+        try refuseLanguageModel(file)
         var notes: [String] = []
         let tensors = try selectTensors(file, prefix: options.prefix, notes: &notes)
         if CheckpointLayout.coreLayerCount(Set(tensors.keys)) != nil {
@@ -75,9 +78,10 @@ public enum ModelFile {
         return LoadedModel(checkpoint: checkpoint, notes: notes)
     }
 
-    /// Reads the S4D cores at `path`: every layer of a whole model, or a designed layer file.
+    /// Reads the cores at `path`: every layer of a whole model, or a designed layer file.
     public static func loadCores(path: String, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedCores {
         let file = try SafeTensorsFile(contentsOf: path)
+        try refuseLanguageModel(file)
         var notes: [String] = []
         let tensors = try selectTensors(file, prefix: options.prefix, notes: &notes)
         let keys = Set(tensors.keys)
@@ -89,14 +93,23 @@ public enum ModelFile {
             }
             let discretization = try self.discretization(file.metadata)
             let read = try tensors.mapValues { t in (shape: t.shape, values: try floatingValues(t.tensor, key: t.key)) }
-            return LoadedCores(cores: try CheckpointLayout.cores(values: read, layers: layers, discretization: discretization),
+            return LoadedCores(cores: try CheckpointLayout.cores(values: read, layers: layers, discretization: discretization).map { .s4d($0) },
                                checkpoint: nil, notes: notes)
         }
         let checkpoint = try checkpoint(tensors: tensors, metadata: file.metadata, options: options, notes: &notes)
-        return LoadedCores(cores: checkpoint.model.blocks.map(\.core.s4d), checkpoint: checkpoint, notes: notes)
+        return LoadedCores(cores: checkpoint.model.blocks.map(\.core), checkpoint: checkpoint, notes: notes)
     }
 
     // MARK: the steps
+
+    /// A Mamba language model (layer 0's `mixer.A_log` under `backbone.`, with or without an outer prefix) is not a
+    /// classifier: say what reads it instead of reporting a missing example.py tensor.
+    static func refuseLanguageModel(_ file: SafeTensorsFile) throws {
+        let aLog = MambaKeys.mixer(0) + MambaKeys.Mixer.aLog
+        guard file.tensors.keys.contains(where: { $0 == aLog || $0.hasSuffix("." + aLog) }) else { return }
+        throw ModelError.invalidConfiguration("the file is a Mamba language model (\(aLog)), not a classifier: give it "
+            + "token ids with --tokens T.npy (phasor predict, map, ring, operator)")
+    }
 
     /// The tensors to read, keyed by their example.py names (prefix removed), each with its original name.
     static func selectTensors(_ file: SafeTensorsFile, prefix: String?, notes: inout [String])
@@ -167,9 +180,25 @@ public enum ModelFile {
     /// The checkpoint of selected tensors: layout from the shapes, switches from metadata and options.
     static func checkpoint(tensors: [String: (key: String, shape: [Int], tensor: Tensor)], metadata: [String: String],
                            options: ModelLoadOptions, notes: inout [String]) throws -> Checkpoint {
-        var configuration = try CheckpointLayout.configuration(shapes: tensors.mapValues(\.shape))
-        configuration.head = try headKind(metadata)
-        try checkNormKind(metadata, found: configuration.norm)
+        let shapes = tensors.mapValues(\.shape)
+        var configuration: S4ModelConfiguration
+        if let kinds = try ReferenceMetadata.kinds(metadata, keys: Set(shapes.keys)) {
+            let read = try ReferenceLayout.configuration(shapes: shapes, core: kinds.core, skeleton: kinds.skeleton)
+            configuration = read.configuration
+            configuration.prenorm = try normPlacement(metadata, options: options, reference: kinds.skeleton, notes: &notes) == .pre
+            if kinds.core.linossScheme == nil { configuration.discretization = try discretization(metadata) }   // LinOSS: IM/IMEX
+            try ReferenceMetadata.apply(metadata, to: &configuration, activationShown: read.activationShown,
+                                        s5Modes: kinds.core == .s5 ? configuration.dState : nil, notes: &notes)
+            try requireKeySet(configuration, shapes)
+            try configuration.validate()
+        } else {
+            configuration = try CheckpointLayout.configuration(shapes: shapes)
+            try ReferenceMetadata.applyStateSpaces(metadata, to: &configuration)
+            var placementOptions = options
+            if configuration.norm == .none { placementOptions.normPlacementMatters = false }        // nothing to place
+            configuration.prenorm = try normPlacement(metadata, options: placementOptions, reference: .stateSpaces, notes: &notes) == .pre
+            configuration.discretization = try discretization(metadata)
+        }
         var store = ParameterStore()
         for (key, shape) in configuration.parameterShapes {
             guard let t = tensors[key] else { throw ModelError.missingKey(key) }
@@ -182,11 +211,8 @@ public enum ModelFile {
             }
             try store.append(Parameter(name: key, shape: shape, values: values))
         }
-        var placementOptions = options
-        if configuration.norm == .none { placementOptions.normPlacementMatters = false }        // nothing to place
-        configuration.prenorm = try normPlacement(metadata, options: placementOptions, notes: &notes) == .pre
-        configuration.discretization = try discretization(metadata)
         let model = try S4Model(configuration: configuration, parameters: store)
+        try model.checkCores()
         var names: [String]?
         if let text = metadata[classNamesKey] {
             guard let decoded = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
@@ -195,8 +221,8 @@ public enum ModelFile {
             names = decoded
         }
         var extra = metadata
-        for key in [prenormKey, discretizationKey, classNamesKey, blockKey, normKey, InputStandardisation.meanKey,
-                    InputStandardisation.stdKey] {
+        for key in [prenormKey, discretizationKey, classNamesKey, InputStandardisation.meanKey, InputStandardisation.stdKey]
+            + ReferenceMetadata.owned {
             extra[key] = nil
         }
         return try Checkpoint(model: model, standardisation: try InputStandardisation.load(from: SafeTensorsFile(metadata: metadata)),
@@ -204,8 +230,22 @@ public enum ModelFile {
                               extraMetadata: extra)
     }
 
-    /// Metadata "prenorm" against the stated placement (see the file header).
-    static func normPlacement(_ metadata: [String: String], options: ModelLoadOptions, notes: inout [String]) throws -> NormPlacement {
+    /// The key set and every shape must be exactly the configuration's (an extra key means a different model).
+    static func requireKeySet(_ c: S4ModelConfiguration, _ shapes: [String: [Int]]) throws {
+        let expected = c.parameterShapes
+        let names = Set(expected.map(\.name))
+        let extra = shapes.keys.filter { !names.contains($0) }
+        if !extra.isEmpty { throw ModelError.unexpectedKeys(extra.sorted()) }
+        for (key, want) in expected {
+            guard let found = shapes[key] else { throw ModelError.missingKey(key) }
+            guard found == want else { throw ModelError.shapeMismatch(key: key, expected: want, found: found) }
+        }
+    }
+
+    /// Metadata "prenorm" against the stated placement (see the file header). Without either, the reference's
+    /// default: post-norm for example.py, pre-norm for the others.
+    static func normPlacement(_ metadata: [String: String], options: ModelLoadOptions, reference: ReferenceSkeleton,
+                              notes: inout [String]) throws -> NormPlacement {
         var recorded: NormPlacement?
         if let text = metadata[prenormKey] {
             switch text.trimmingCharacters(in: .whitespaces) {
@@ -221,6 +261,13 @@ public enum ModelFile {
         case let (r?, _): return r
         case let (nil, stated?): return stated
         case (nil, nil):
+            guard reference == .stateSpaces else {
+                if options.normPlacementMatters {
+                    notes.append("assuming pre-norm (\(reference.rawValue)'s default): the checkpoint has no 'prenorm' metadata; "
+                        + "pass --postnorm if the model was trained with prenorm=False (or --prenorm to silence this note)")
+                }
+                return .pre
+            }
             if options.normPlacementMatters {
                 notes.append("assuming post-norm (example.py's default): the checkpoint has no 'prenorm' metadata; pass "
                     + "--prenorm if the model was trained with prenorm=True (or --postnorm to silence this note)")
@@ -236,32 +283,6 @@ public enum ModelFile {
             throw ModelError.invalidConfiguration("tensor '\(key)' must hold a whole number ≥ 0 (it counts batches); got \(values)")
         }
         return values
-    }
-
-    /// Metadata "block" (default glu).
-    static func headKind(_ metadata: [String: String]) throws -> HeadKind {
-        guard let text = metadata[blockKey] else { return .glu }
-        guard let kind = HeadKind(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
-            throw ModelError.invalidConfiguration("metadata block is '\(text)'; use \"glu\" or \"bilinear\"")
-        }
-        return kind
-    }
-
-    /// Metadata "norm", when present, against the kind the tensors show.
-    static func checkNormKind(_ metadata: [String: String], found: NormKind) throws {
-        guard let text = metadata[normKey] else { return }
-        guard let stated = NormKind(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
-            throw ModelError.invalidConfiguration("metadata norm is '\(text)'; use \"layer\", \"batch\" or \"none\"")
-        }
-        guard stated == found else {
-            let shown: String
-            switch found {
-            case .layer: shown = "LayerNorms (norms.{i}.weight and bias, no running statistics)"
-            case .batch: shown = "BatchNorms (norms.{i}.running_mean …)"
-            case .none: shown = "no norms (no norms.{i} keys)"
-            }
-            throw ModelError.invalidConfiguration("metadata norm = \(text) but the tensors hold \(shown); fix the metadata or the file")
-        }
     }
 
     /// Metadata "discretization" (default zoh).

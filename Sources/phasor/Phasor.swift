@@ -23,6 +23,7 @@ struct Phasor: ParsableCommand {
             Eval.self,
             Predict.self,
             Bench.self,
+            Baseline.self,
             // correspondence: oscillator reading, rings, design
             Map.self,
             RingCommand.self,

@@ -60,7 +60,7 @@ import Testing
         // The trained model's channels: 0 ≤ S ≤ ln N.
         let f = try TrainedFixture.make(steps: 3)
         for h in 0..<4 {
-            let s = try StateEntropy(f.trained.block(0).core.s4d.diagonalSystem(channel: h).ssm)
+            let s = try StateEntropy(f.trained.block(0).core.s4d!.diagonalSystem(channel: h).ssm)
             #expect(s.entropy >= 0 && s.entropy <= Double.log(4) + 1e-12)
             #expect(abs(s.spectrum.reduce(0, +) - 1) < 1e-12)
         }

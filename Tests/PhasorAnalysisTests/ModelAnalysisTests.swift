@@ -13,7 +13,7 @@ import Testing
         let config = S4ModelConfiguration(dInput: 1, dModel: 3, dState: 6, layers: 1, classes: 2, dropout: 0,
                                           discretization: method)
         let model = try S4Model(configuration: config, seed: 11)
-        let core = model.block(0).core.s4d
+        let core = model.block(0).core.s4d!
         let reference = try core.kernel.discretised(method).kernel(length: 40)   // the model's kernel, (H, L) row-major
         let channels = try core.diagonalSystems().map(\.ssm)                     // the conversion the analyses read
         for (h, ssm) in channels.enumerated() {
@@ -55,7 +55,7 @@ import Testing
         // γ = e^{−60}: μ = e^{−γΔ} rounds to exactly 1, so that channel has no stationary covariance.
         let f = try TrainedFixture.make(steps: 1)
         var model = f.trained
-        var block = model.block(0), core = block.core.s4d
+        var block = model.block(0), core = block.core.s4d!
         core.kernel.logAReal[2] = -60   // channel 1, mode 0
         block.core = .s4d(core)
         try model.setBlock(0, block)

@@ -162,6 +162,13 @@ enum Fixture {
         .appendingPathComponent("Fixtures/data")
 }
 
+/// The Mamba language model of Tests/Fixtures/mamba (written by make_mamba_fixtures.py).
+enum MambaFixture {
+    static let folder = Fixture.folder.deletingLastPathComponent().appendingPathComponent("mamba/hf_tied")
+    static let model = folder.appendingPathComponent("model.safetensors").path
+    static let tokens = folder.appendingPathComponent("tokens.npy").path
+}
+
 /// A test-setup failure.
 struct SetupError: Error, CustomStringConvertible {
     let description: String
@@ -365,6 +372,30 @@ enum BadInputTable {
         },
         BadInputCase("train --block swiglu (not a head kind)", "--block") { dir in
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--block", "swiglu", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --patience -1", "patience") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--patience", "-1", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("baseline on data without a test part", "no test part") { dir in
+            ["baseline", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("baseline --window beyond 1", "window") { dir in
+            ["baseline", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--test-fraction", "0.5", "--window", "2"]
+        },
+        BadInputCase("predict --input with a Mamba language model (was a missing example.py tensor)", "--tokens") { dir in
+            ["predict", "--model", MambaFixture.model, "--input", try BadFiles.npy(dir, shape: [1, 4, 1], values: [0, 1, 2, 3]), "--output", BadFiles.path(dir, "y.npy")]
+        },
+        BadInputCase("eval of a Mamba language model", "mamba language model") { dir in
+            ["eval", "--model", MambaFixture.model, "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv")]
+        },
+        BadInputCase("map of a Mamba language model without --tokens", "--tokens") { _ in
+            ["map", "--model", MambaFixture.model]
+        },
+        BadInputCase("predict --tokens with --prenorm (was ignored)", "--prenorm") { dir in
+            ["predict", "--model", MambaFixture.model, "--tokens", MambaFixture.tokens, "--prenorm", "--output", BadFiles.path(dir, "y.npy")]
+        },
+        BadInputCase("ring --tokens with --prefix (was ignored)", "--prefix") { _ in
+            ["ring", "--model", MambaFixture.model, "--tokens", MambaFixture.tokens, "--prefix", "backbone"]
         },
         BadInputCase("train on an empty CSV", "no rows") { dir in
             ["train", "--data", try BadFiles.write("", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]

@@ -304,7 +304,7 @@ enum HostileTable {
         BadInputCase("--resume with another --lr", "learningRate: 0.01 in the state, 0.02 now") { dir in
             try BadFiles.trained(dir) + ["--resume", "--lr", "0.02"]
         },
-        BadInputCase("--resume with other model sizes", "dModel: 2 in the state, 3 now") { dir in
+        BadInputCase("--resume with other model sizes", "--d-model 3 (the run has 2)") { dir in
             try BadFiles.trained(dir) + ["--resume", "--d-model", "3"]
         },
         BadInputCase("--resume state with completedEpochs −5", "completed epochs -5") { dir in
@@ -312,7 +312,7 @@ enum HostileTable {
             try BadFiles.editState(dir) { $0["completedEpochs"] = -5 }
             return arguments + ["--resume"]
         },
-        BadInputCase("--resume state whose configuration is 10⁶× the command line's (compared before it is built)", "dModel: 2000000 in the state") { dir in
+        BadInputCase("--resume state whose configuration is 10⁶× the command line's (compared before it is built)", "(the run has 2000000)") { dir in
             let arguments = try BadFiles.trained(dir)
             try BadFiles.editState(dir) { state in
                 var c = state["configuration"] as? [String: Any] ?? [:]

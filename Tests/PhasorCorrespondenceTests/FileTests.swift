@@ -28,8 +28,8 @@ import Testing
         try SafeTensorsFile(tensors: try CheckpointLayout.coreParameters([core]).tensors(),
                             metadata: [ModelFile.discretizationKey: "bilinear"]).write(to: path)
         let read = try ModelFile.loadCores(path: path)
-        #expect(read.cores == [core] && read.checkpoint == nil && read.notes.isEmpty)
-        #expect(try read.cores[0].diagonalSystem(channel: 1) == (try core.diagonalSystem(channel: 1)))
+        #expect(read.cores == [.s4d(core)] && read.checkpoint == nil && read.notes.isEmpty)
+        #expect(try read.cores[0].requireS4D(for: "this test").diagonalSystem(channel: 1) == (try core.diagonalSystem(channel: 1)))
         try SafeTensorsFile().write(to: path)
         #expect(throws: ModelError.self) { try ModelFile.loadCores(path: path) }
     }

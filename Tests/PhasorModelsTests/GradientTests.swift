@@ -96,7 +96,7 @@ func randomVector(_ n: Int, seed: UInt64, scale: Double = 1) -> [Double] {
         #expect(relativeError(a.bias, numericalGradient(b) { f(x, w, $0) }) <= 1e-6)
     }
 
-    @Test(arguments: [false, true], HeadKind.allCases)
+    @Test(arguments: [false, true], ReferenceSkeleton.stateSpaces.heads)
     func blockBackward(withDropout: Bool, head: HeadKind) throws {
         let H = 2, B = 2, L = 20     // direct path; the FFT path equals it (spectralConvolutionEqualsDirect)
         var layer = try randomLayer(channels: H, state: 4, head: head, seed: 31)

@@ -68,7 +68,7 @@ import PhasorNumerics
 }
 
 @Suite struct FloatPathTests {
-    @Test(arguments: HeadKind.allCases)
+    @Test(arguments: ReferenceSkeleton.stateSpaces.heads)
     func blockInFloatTracksDouble(head: HeadKind) throws {
         let layer = try randomLayer(channels: 4, state: 8, head: head, seed: 41)
         let B = 2, L = 40

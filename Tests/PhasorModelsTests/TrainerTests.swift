@@ -34,13 +34,19 @@ private func directory() -> String {
     return dir.path
 }
 
-/// Also with BatchNorm and the bilinear head: the running statistics are buffers the resume state must carry exactly.
-@Test(arguments: [(NormKind.layer, HeadKind.glu), (.batch, .bilinear)])
-func resumeAfterAnInterruptionIsBitIdentical(kinds: (NormKind, HeadKind)) throws {
-    var tiny = tiny
-    tiny.norm = kinds.0; tiny.head = kinds.1
+/// example.py's S4D; lindermanlab/S5 with BatchNorm (its buffers and momentum) and the constant schedule; the LinOSS
+/// repository's LRU and LinOSS-IM (BatchNorm without scale or bias); log-neural-cdes' S6.
+private let resumable = [tiny,
+    S4ModelConfiguration(core: .s5, dInput: 1, dModel: 4, dState: 4, layers: 1, classes: 2, dropout: 0.1),
+    S4ModelConfiguration(core: .lru, skeleton: .linossRepo, dInput: 1, dModel: 4, dState: 3, layers: 2, classes: 2, dropout: 0.1),
+    S4ModelConfiguration(core: .linossIM, dInput: 1, dModel: 4, dState: 3, layers: 2, classes: 2, dropout: 0.1),
+    S4ModelConfiguration(core: .s6, dInput: 1, dModel: 4, dState: 3, layers: 2, classes: 2, dropout: 0.1)]
+
+@Test(arguments: 0..<resumable.count)
+func resumeAfterAnInterruptionIsBitIdentical(_ k: Int) throws {
+    let tiny = resumable[k]
     let data = try rampData(count: 24, seed: 1)
-    let options = TrainingOptions(epochs: 3, batchSize: 6, seed: 42, threads: 2)
+    let options = TrainingOptions(epochs: 3, batchSize: 6, seed: 42, threads: 2, schedule: k == 1 ? .constant : .cosine)
     let a = directory(), b = directory()
     let full = try Trainer.train(configuration: tiny, options: options, data: data, output: a + "/m.safetensors")
     let first = try Trainer.train(configuration: tiny, options: options, data: data, output: b + "/m.safetensors",

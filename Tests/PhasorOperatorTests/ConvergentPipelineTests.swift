@@ -47,7 +47,7 @@ import PhasorNumerics
         #expect(a.orders.last!.relativeError <= 1e-12 && a.orders.last!.agreement == 1)
         #expect(a.dividendSumError <= 1e-12)
         #expect(a.layers.count == layers)
-        let bands = try WaveBands(m.layers[0], rule: .channel)
+        let bands = try WaveBands(m.blocks[0].core, rule: .channel)
         for p in a.layers[0].topPairs {
             #expect(p.first < p.second && p.second <= 4)
             let periods = bands.periods(band: p.first).filter(\.isFinite)
@@ -65,5 +65,31 @@ import PhasorNumerics
         #expect(orders.allSatisfy { $0["agreement"] is Double && $0["relative_error"] is Double && $0["accuracy"] is Double })
         #expect(abs(try #require((json["surrogate"] as? [String: Any])?["identity_error"] as? Double) - id.error) <= 1e-20)
         #expect(try report.figures().map(\.name).contains("band-pairs-layer0.svg"))
+    }
+
+    /// S5, LRU and LinOSS cores with every head (GLU, half GLUs, GELU alone), erf and tanh GELUs: the stage adapter
+    /// with the exact functions is the model, the convergent table runs, the pure surrogate's identity holds, and the
+    /// attribution is absent with its reason (bands are S4D's).
+    @Test(arguments: 0..<CoreOperatorTests.cases.count)
+    func otherLTICoresGetTheConvergentOrder(_ c: Int) throws {
+        let (core, sk, head, norm, pooling, prenorm, bidirectional) = CoreOperatorTests.cases[c]
+        let m = try CoreOperatorTests.model(core: core, skeleton: sk, head: head, norm: norm, pooling: pooling, prenorm: prenorm,
+                                            bidirectional: bidirectional)
+        let B = 6, L = 9, u = randomInputs(B * L * 2, seed: 91), lengths = [9, 6, 9, 9, 7, 9]
+        let forms = m.exactGELU
+        let exactStages = ForwardStages(gelu: { c in c.ssmOutput.map { forms[c.layer].value($0) } }, gate: { _, z2 in z2.map { Sigmoid.value($0) } })
+        let hooked = try m.plainForward(inputs: u, batch: B, length: L, lengths: lengths, gelu: m.exactGELU, sigmoid: m.exactGate,
+                                        stages: exactStages).logits
+        #expect(maxAbsDiff(hooked, try m.model.logits(inputs: u, batch: B, length: L, lengths: lengths)) <= 1e-12)
+        let source = try BatchSource(sequences: (0..<B).map { Array(u[$0 * L * 2 ..< ($0 * L + lengths[$0]) * 2]) }, lengths: lengths,
+                                     labels: (0..<B).map { $0 % 3 }, channels: 2)
+        let batch = source.batch(Array(0..<B)[...])
+        var settings = ConvergentSettings()
+        settings.maxOrder = 6
+        let report = try ConvergentPipeline.run(model: m.model, fit: batch, evaluation: batch, settings: settings)
+        #expect(report.orders.map(\.order) == Array(1...6))
+        #expect(report.orders.last!.relativeError < report.orders.first!.relativeError)
+        #expect(try #require(report.surrogate.identity).error <= 1e-12, "\(report.surrogate.identity!)")
+        #expect(report.attribution == nil && report.attributionNote?.contains("S4D") == true)
     }
 }

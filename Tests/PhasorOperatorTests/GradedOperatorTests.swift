@@ -17,7 +17,7 @@ func randomInputs(_ count: Int, seed: UInt64, scale: Double = 1) -> [Double] {
 }
 
 func exact(_ m: OperatorModel) -> ([PointwiseExpansion], [PointwiseExpansion]) {
-    ([PointwiseExpansion](repeating: .gelu, count: m.layers.count), [PointwiseExpansion](repeating: .sigmoid, count: m.layers.count))
+    (m.exactGELU, m.exactGate)
 }
 
 func maxAbsDiff(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0 - $1) }.max() ?? 0 }

@@ -14,7 +14,7 @@ import PhasorNumerics
         let (_, parts) = try m.layer0Components(z, length: L, basis: basis)
         var sum = [Double](repeating: 0, count: z.count)
         for p in parts { for i in sum.indices { sum[i] += p[i] } }
-        let ref = try m.layers[0].ssmOutput(input: z, batch: 1, length: L)
+        let ref = try m.blocks[0].core.output(z, batch: 1, length: L)
         #expect(maxAbsDiff(sum, ref) <= 1e-12)
     }
 

@@ -33,13 +33,27 @@ public struct SelectiveRingReport: Encodable, Sendable {
         guard (0..<c.dInner).contains(channel) else {
             throw CorrespondenceError.invalid("channel \(channel) does not exist: the layers have d_inner = \(c.dInner) channels (0..<\(c.dInner))")
         }
-        let l = ids.count
         let trace = try model.trace(tokens: ids).layers[layer]
-        let ring = try SelectiveRing(model.layers[layer].mixer.selective, tokens: trace.tokens, channel: channel)
-        let run = try ring.run(Array(trace.input[(channel * l)..<((channel + 1) * l)]))
-        let scan = trace.output[(channel * l)..<((channel + 1) * l)]
+        try self.init(layer: layer, selective: model.layers[layer].mixer.selective, input: trace.input, tokens: trace.tokens,
+                      output: trace.output, channel: channel)
+    }
+
+    /// Channel `channel` of `selective` (layer `layer` of some model) as a ring on its input u (H, L) with step
+    /// quantities `tokens`, checked against `output` (H, L), that layer's output in the model's own forward pass.
+    public init(layer: Int, selective: SelectiveLayer, input u: [Double], tokens: SelectiveTokens, output reference: [Double],
+                channel: Int) throws {
+        let e = selective.channels, l = tokens.length
+        guard (0..<e).contains(channel) else {
+            throw CorrespondenceError.invalid("channel \(channel) does not exist: the layer has \(e) channels (0..<\(e))")
+        }
+        guard u.count == e * l, reference.count == e * l else {
+            throw CorrespondenceError.shapeMismatch("input (\(u.count)) and output (\(reference.count)) must be (H, L) = (\(e), \(l))")
+        }
+        let ring = try SelectiveRing(selective, tokens: tokens, channel: channel)
+        let run = try ring.run(Array(u[(channel * l)..<((channel + 1) * l)]))
+        let scan = reference[(channel * l)..<((channel + 1) * l)]
         self.layer = layer; self.channel = channel; nodesCount = ring.nodeCount; length = l
-        steps = (0..<l).map { trace.tokens.delta[$0 * c.dInner + channel] }
+        steps = (0..<l).map { tokens.delta[$0 * e + channel] }
         nodeStates = run.nodes
         nodes = run.nodes.map { $0.map(realImaginary) }
         output = run.output

@@ -122,13 +122,33 @@ public struct ChannelMap: Encodable, Sendable {
     enum CodingKeys: String, CodingKey { case index, dt, kappa, d = "D", modes, warnings }
 }
 
+/// One layer: an S4D layer's channels, or a MIMO core's (S5, LRU, LinOSS) modes shared by all channels, or an S6
+/// layer's rates at rest.
 public struct LayerMap: Encodable, Sendable {
     public let index: Int
+    public let core: CoreKind
     public let discretization: Discretization
+    /// S4D: one reading per channel (empty for a MIMO core).
     public let channels: [ChannelMap]
+    /// S5, LRU: the modes, each with its own step and one drive/read-out weight per channel (nil for S4D).
+    public let modes: [ModeReport]?
+    /// S5, LRU: D per channel, and f in y = f·Re(C̃x) + D⊙u.
+    public let direct: [Double]?
+    public let outputFactor: Double?
+    /// A bidirectional S5's anti-causal system: the same μ and drives, read out by C̃₂ (nil otherwise).
+    public let anticausalModes: [ModeReport]?
+    /// LinOSS: every oscillator (its modes' indices in `modes`, or an integrator without an eigen-reading).
+    public var oscillators: [LinOSSOscillatorReport]? = nil
+    /// S6: the rates and steps at rest (not LTI: no modes).
+    public var selective: SelectiveRestReading? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case index, core, discretization, channels, modes, direct, outputFactor = "output_factor"
+        case anticausalModes = "anticausal_modes", oscillators, selective
+    }
 }
 
-/// The oscillator reading of S4D layers (a model's or a designed layer file's).
+/// The oscillator reading of a model's layers (any core) or of a designed layer file's S4D layers.
 public struct ModelMap: Encodable, Sendable {
     public let source: String
     public let layers: [LayerMap]
@@ -139,28 +159,70 @@ public struct ModelMap: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey { case source, layers, summary, warnings }
 
-    /// Reads layers `layers` (all when nil) and channels `channels` (all when nil) of `cores` through the one S4D →
-    /// diagonal-system conversion, with each layer's own discretisation.
-    public init(source: String, cores: [S4DCore], layer: Int? = nil, channel: Int? = nil) throws {
+    /// Reads layers `layers` (all when nil) and channels `channels` (all when nil) of `cores` through the one
+    /// conversion per core (CoreSystems.swift), with each layer's own discretisation. For a MIMO core (S5, LRU) a
+    /// channel selects the drive and read-out weights of that channel (the path input h → output h).
+    public init(source: String, cores: [SequenceCore], layer: Int? = nil, channel: Int? = nil) throws {
         if let layer, !(0..<cores.count).contains(layer) {
-            throw CorrespondenceError.invalid("layer \(layer) does not exist: the checkpoint has \(cores.count) S4D layer(s)")
+            throw CorrespondenceError.invalid("layer \(layer) does not exist: the checkpoint has \(cores.count) layer(s)")
         }
         var out: [LayerMap] = [], all: [OscillatorMode] = [], warnings: [String] = []
         for i in layer.map({ [$0] }) ?? Array(cores.indices) {
-            let core = cores[i]
-            if let channel, !(0..<core.channels).contains(channel) {
-                throw CorrespondenceError.invalid("channel \(channel) does not exist: layer \(i) has \(core.channels) channels (0..<\(core.channels))")
+            let core = cores[i], H = core.channels
+            if let channel, !(0..<H).contains(channel) {
+                throw CorrespondenceError.invalid("channel \(channel) does not exist: layer \(i) has \(H) channels (0..<\(H))")
             }
-            var channels: [ChannelMap] = []
-            for h in channel.map({ [$0] }) ?? Array(0..<core.channels) {
-                let system = try core.diagonalSystem(channel: h)
-                let reading = try OscillatorReading(s4d: system)
-                all += reading.modes
-                warnings += reading.warnings.map { "layer \(i) channel \(h): \($0)" }
-                channels.append(ChannelMap(index: h, dt: system.ssm.step, kappa: reading.kappa, d: system.ssm.direct,
-                                           modes: reading.modes.map(ModeReport.init), warnings: reading.warnings))
+            let chosen = channel.map { [$0] } ?? Array(0..<H)
+            if case .s6(let s6) = core {                                       // not LTI: its reading at rest
+                let rest = SelectiveRestReading(s6)
+                all += rest.modes
+                var map = LayerMap(index: i, core: .s6, discretization: .zoh, channels: [], modes: nil,
+                                   direct: chosen.map { s6.d[$0] }, outputFactor: nil, anticausalModes: nil)
+                map.selective = rest
+                out.append(map)
+                continue
             }
-            out.append(LayerMap(index: i, discretization: core.discretization, channels: channels))
+            func modes(_ r: ArchitectureReading) -> [OscillatorMode] {
+                r.modes.map { m in
+                    OscillatorMode(lambda: m.rate, mu: m.mu, drive: chosen.map { m.drive[$0] },
+                                   readout: chosen.map { m.readout[$0] }, step: m.step)
+                }
+            }
+            switch try core.diagonalSystems() {
+            case .channels(let systems):
+                guard case .s4d(let s4d) = core else { preconditionFailure("per-channel systems are S4D's") }
+                var channels: [ChannelMap] = []
+                for h in chosen {
+                    let system = systems[h]
+                    let reading = try OscillatorReading(s4d: system)
+                    all += reading.modes
+                    warnings += reading.warnings.map { "layer \(i) channel \(h): \($0)" }
+                    channels.append(ChannelMap(index: h, dt: system.ssm.step, kappa: reading.kappa, d: system.ssm.direct,
+                                               modes: reading.modes.map(ModeReport.init), warnings: reading.warnings))
+                }
+                out.append(LayerMap(index: i, core: .s4d, discretization: s4d.discretization, channels: channels, modes: nil,
+                                    direct: nil, outputFactor: nil, anticausalModes: nil))
+            case .oscillators(let reading, let systems):
+                guard case .linoss(let linoss) = core else { preconditionFailure("oscillator systems are LinOSS's") }
+                let read = reading.map(modes) ?? []
+                all += read
+                let (reports, notes) = try LinOSSOscillatorReport.oscillators(linoss, systems: systems, layer: i)
+                warnings += notes + (reading?.warnings ?? []).map { "layer \(i): \($0)" }
+                var map = LayerMap(index: i, core: core.kind, discretization: .zoh, channels: [], modes: read.map(ModeReport.init),
+                                   direct: chosen.map { linoss.d[$0] }, outputFactor: 1, anticausalModes: nil)
+                map.oscillators = reports
+                out.append(map)
+            case .mimo(let causal, let anticausal):
+                let causalModes = modes(causal)
+                all += causalModes
+                warnings += causal.warnings.map { "layer \(i): \($0)" }
+                let discretization: Discretization
+                if case .s5(let s5) = core { discretization = s5.discretization } else { discretization = .zoh }
+                out.append(LayerMap(index: i, core: core.kind, discretization: discretization, channels: [],
+                                    modes: causalModes.map(ModeReport.init), direct: chosen.map { causal.direct[$0] },
+                                    outputFactor: causal.outputFactor,
+                                    anticausalModes: anticausal.map { modes($0).map(ModeReport.init) }))
+            }
         }
         self.source = source
         layers = out

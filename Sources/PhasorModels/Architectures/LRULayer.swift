@@ -3,12 +3,11 @@
 //     λ_j = exp(−exp(ν_log_j) + i·exp(θ_log_j))          (|λ_j| = exp(−exp(ν_log_j)) < 1 by construction)
 //     γ_j = exp(γ_log_j), initialised to √(1 − |λ_j|²)   (the normalisation keeps E|x|² ≈ E|Bu|² for white input)
 //     x_k = λ ⊙ x_{k−1} + γ ⊙ (B u_k),    y_k = Re(C x_k) + D ⊙ u_k
-// B complex N×H (B_re + i B_im), C complex H×N, D real (H). Safetensors keys are the paper's parameter names:
-//     nu_log (N), theta_log (N), B_re (N, H), B_im (N, H), C_re (H, N), C_im (H, N), D (H), gamma_log (N).
+// B complex N×H (B_re + i B_im), C complex H×N, D real (H). γ is a free parameter after training (use the stored
+// gamma_log, never √(1 − |λ|²) again). Tensor names and the reading of a checkpoint's block are LRULayout.swift's.
 // Ring initialisation: u₁, u₂ ~ U[0,1); |λ| = √(u₁(r_max² − r_min²) + r_min²) uniform on the ring's area, so
 //     ν_log = log(−½ log(u₁(r_max² − r_min²) + r_min²)),  θ_log = log(max_phase·u₂),
 // B_re, B_im ~ N(0, 1/(2H)), C_re, C_im ~ N(0, 1/N), D ~ N(0, 1).
-import PhasorData
 import PhasorNumerics
 
 /// The LRU's diagonal recurrence with exponential parametrisation and γ-normalisation.
@@ -95,38 +94,5 @@ public struct LRULayer: Sendable, Equatable {
     /// y (H, L) by the causal convolution with K_l = Re(C diag(λ^l γ) B) (FFT, or the direct sum).
     public func forwardConvolution(_ u: [Double], length: Int, direct: Bool = false) throws -> [Double] {
         try discrete().convolve(u, length: length, direct: direct)
-    }
-
-    // MARK: safetensors
-
-    /// Reads nu_log, theta_log, B_re, B_im, C_re, C_im, D, gamma_log under `prefix`; N and H come from shapes.
-    public init(file: SafeTensorsFile, prefix: String = "") throws {
-        let nuTensor = try file.tensor(prefix + "nu_log"), dTensor = try file.tensor(prefix + "D")
-        guard nuTensor.shape.count == 1, dTensor.shape.count == 1 else {
-            throw ArchitectureError.shapeMismatch("nu_log \(nuTensor.shape) and D \(dTensor.shape) must be vectors (N) and (H)")
-        }
-        let n = nuTensor.shape[0], h = dTensor.shape[0]
-        let bRe = try ArchitectureTensors.read(file, prefix, "B_re", [n, h])
-        let bIm = try ArchitectureTensors.read(file, prefix, "B_im", [n, h])
-        let cRe = try ArchitectureTensors.read(file, prefix, "C_re", [h, n])
-        let cIm = try ArchitectureTensors.read(file, prefix, "C_im", [h, n])
-        try self.init(nuLog: try ArchitectureTensors.read(file, prefix, "nu_log", [n]),
-                      thetaLog: try ArchitectureTensors.read(file, prefix, "theta_log", [n]),
-                      b: zip(bRe, bIm).map { Complex($0, $1) }, c: zip(cRe, cIm).map { Complex($0, $1) },
-                      d: try ArchitectureTensors.read(file, prefix, "D", [h]),
-                      gammaLog: try ArchitectureTensors.read(file, prefix, "gamma_log", [n]))
-    }
-
-    /// Adds the layer's tensors (float64) to `file` under `prefix`.
-    public func write(to file: inout SafeTensorsFile, prefix: String = "") throws {
-        let n = states, h = channels
-        try ArchitectureTensors.put(&file, prefix, "nu_log", [n], nuLog)
-        try ArchitectureTensors.put(&file, prefix, "theta_log", [n], thetaLog)
-        try ArchitectureTensors.put(&file, prefix, "B_re", [n, h], b.map(\.real))
-        try ArchitectureTensors.put(&file, prefix, "B_im", [n, h], b.map(\.imaginary))
-        try ArchitectureTensors.put(&file, prefix, "C_re", [h, n], c.map(\.real))
-        try ArchitectureTensors.put(&file, prefix, "C_im", [h, n], c.map(\.imaginary))
-        try ArchitectureTensors.put(&file, prefix, "D", [h], d)
-        try ArchitectureTensors.put(&file, prefix, "gamma_log", [n], gammaLog)
     }
 }

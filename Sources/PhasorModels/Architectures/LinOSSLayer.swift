@@ -98,14 +98,15 @@ public struct LinOSSLayer: Sendable, Equatable {
         self.aDiag = aDiag; self.b = b; self.c = c; self.d = d; self.steps = steps; self.scheme = scheme
     }
 
-    /// The per-oscillator 2×2 blocks. Throws `nonPositiveStep` if sigmoid underflows to 0, `unstable` for IMEX with
-    /// Δ²A > 4 (real eigenvalues, one of modulus > 1).
-    public func blocks() throws -> [LinOSSBlock] {
+    /// The per-oscillator 2×2 blocks. Throws `nonPositiveStep` if sigmoid underflows to 0, and (when
+    /// `requireStable`) `unstable` for IMEX with Δ²A > 4 (real eigenvalues, one of modulus > 1) — the classifier's
+    /// forward runs such an oscillator as its reference does.
+    public func blocks(requireStable: Bool = true) throws -> [LinOSSBlock] {
         try (0..<oscillators).map { p in
             let a = max(aDiag[p], 0)                       // A = relu(Â)
             let step = 1 / (1 + Double.exp(-steps[p]))     // Δ = sigmoid(steps)
             guard step > 0 else { throw ArchitectureError.nonPositiveStep("Δ_\(p) = sigmoid(\(steps[p])) = 0") }
-            if scheme == .implicitExplicit, step * step * a > 4 {
+            if requireStable, scheme == .implicitExplicit, step * step * a > 4 {
                 throw ArchitectureError.unstable("IMEX oscillator \(p): Δ²A = \(step * step * a) > 4")
             }
             return LinOSSBlock(a: a, step: step, scheme: scheme)
@@ -116,7 +117,7 @@ public struct LinOSSLayer: Sendable, Equatable {
     public func forward(_ u: [Double], length: Int) throws -> [Double] {
         let h = channels, p = oscillators
         try ArchitectureCheck.input(u, channels: h, length: length)
-        let blocks = try blocks()
+        let blocks = try blocks(requireStable: false)
         var z = [Complex<Double>](repeating: .zero, count: p), y = z
         var out = [Double](repeating: 0, count: h * length)
         for k in 0..<length {
@@ -148,7 +149,7 @@ public struct LinOSSLayer: Sendable, Equatable {
     /// The LTI kernel K_l[i, j] = Σ_p g_p[l]·Re(C_ip B_pj), g_p[l] = (M_p^l F_p)_y (real), shape (L, H, H).
     public func kernel(length: Int) throws -> [Double] {
         guard length > 0 else { throw ArchitectureError.shapeMismatch("kernel length \(length) must be positive") }
-        let h = channels, p = oscillators, blocks = try blocks()
+        let h = channels, p = oscillators, blocks = try blocks(requireStable: false)
         var kernel = [Double](repeating: 0, count: length * h * h)
         for q in 0..<p {
             let blk = blocks[q]
@@ -177,7 +178,7 @@ public struct LinOSSLayer: Sendable, Equatable {
     ///   det V = m01 (μ₋ − μ₊);  read-out y = (μ₊ − m00) w₊ + (μ₋ − m00) w₋.
     /// Throws `defective` for A = 0 (M a Jordan block) and IMEX at Δ²A = 4 (double eigenvalue −1).
     public func diagonalised() throws -> DiagonalMIMOSystem {
-        let h = channels, p = oscillators, blocks = try blocks()
+        let h = channels, p = oscillators, blocks = try blocks(requireStable: false)
         var mu: [Complex<Double>] = [], bBar: [Complex<Double>] = [], cTilde = [Complex<Double>](repeating: .zero, count: h * 2 * p)
         for q in 0..<p {
             let blk = blocks[q], (plus, minus) = blk.eigenvalues

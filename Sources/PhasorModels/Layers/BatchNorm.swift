@@ -8,6 +8,8 @@
 //     ĝ = γ_h g;  ∂x = r_h·(ĝ − [x ∈ V]·((1/n) Σ ĝ + x̂·(1/n) Σ ĝ x̂));  ∂γ_h = Σ g x̂;  ∂β_h = Σ g
 //   running statistics (buffers; PyTorch's update, momentum m = 0.1, with the UNBIASED variance):
 //     r_μ ← (1 − m)·r_μ + m·μ_h,   r_σ² ← (1 − m)·r_σ² + m·σ²_h·n/(n − 1),   num_batches_tracked ← num_batches_tracked + 1
+//   — the JAX references (Flax BatchNorm, Equinox) track the BIASED variance σ²_h with their own m (Flax's momentum
+//   0.95/0.99 is the decay 1 − m): `updated(…, momentum:, unbiased: false)`.
 // Evaluation: an exact affine map per channel (what makes a BatchNorm model a polynomial in its input):
 //   out = s_h·x + t_h,   s_h = γ_h/√(r_σ²_h + ε),   t_h = β_h − s_h·r_μ_h
 //   backward: ∂x = s_h g;  ∂γ_h = Σ g·(x − r_μ_h)/√(r_σ²_h + ε);  ∂β_h = Σ g
@@ -136,8 +138,10 @@ package enum BatchNorm {
     }
 
     /// The running statistics after one training batch: (1 − m)·running + m·batch (unbiased variance).
-    package static func updated(mean: [Double], variance: [Double], with s: Statistics) -> (mean: [Double], variance: [Double]) {
-        ((0..<mean.count).map { (1 - momentum) * mean[$0] + momentum * s.mean[$0] },
-         (0..<variance.count).map { (1 - momentum) * variance[$0] + momentum * s.variance[$0] })
+    package static func updated(mean: [Double], variance: [Double], with s: Statistics, momentum m: Double = momentum,
+                                unbiased: Bool = true) -> (mean: [Double], variance: [Double]) {
+        let scale = unbiased ? 1 : Double(s.count - 1) / Double(s.count)          // σ² = unbiased·(n − 1)/n
+        return ((0..<mean.count).map { (1 - m) * mean[$0] + m * s.mean[$0] },
+                (0..<variance.count).map { (1 - m) * variance[$0] + m * s.variance[$0] * scale })
     }
 }

@@ -57,6 +57,31 @@ package enum MaskedMeanPool {
     }
 }
 
+/// The reduction over time before the decoder: the masked mean or the last valid step (S5's `mode = "last"`).
+package enum SequencePooling {
+    /// p[b,h] = mean_{l<n_b} x[b,h,l]  or  x[b,h,n_b − 1].
+    package static func forward(_ x: [Double], kind: Pooling, lengths: [Int], batch: Int, channels H: Int, length L: Int) -> [Double] {
+        switch kind {
+        case .mean: return MaskedMeanPool.forward(x, lengths: lengths, batch: batch, channels: H, length: L)
+        case .last:
+            var p = [Double](repeating: 0, count: batch * H)
+            for b in 0..<batch { for h in 0..<H { p[b * H + h] = x[(b * H + h) * L + lengths[b] - 1] } }
+            return p
+        }
+    }
+
+    /// ∂L/∂x: g[b,h]/n_b on l < n_b (mean), or g[b,h] at l = n_b − 1 (last); 0 elsewhere.
+    package static func backward(_ g: [Double], kind: Pooling, lengths: [Int], batch: Int, channels H: Int, length L: Int) -> [Double] {
+        switch kind {
+        case .mean: return MaskedMeanPool.backward(g, lengths: lengths, batch: batch, channels: H, length: L)
+        case .last:
+            var dx = [Double](repeating: 0, count: batch * H * L)
+            for b in 0..<batch { for h in 0..<H { dx[(b * H + h) * L + lengths[b] - 1] = g[b * H + h] } }
+            return dx
+        }
+    }
+}
+
 package enum DecoderLayer {
     /// logits[b,c] = Σ_h W[c,h]·p[b,h] + bias[c].
     package static func forward(_ p: [Double], weight: [Double], bias: [Double], batch: Int, channels H: Int, classes: Int) -> [Double] {

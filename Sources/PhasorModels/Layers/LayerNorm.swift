@@ -1,5 +1,5 @@
 // LayerNorm over the channel axis H of a (B, H, L) activation, at every (b, l) — forward and backward.
-//   μ = (1/H)Σ_h x_h,  σ² = (1/H)Σ_h (x_h − μ)²,  x̂ = (x − μ)/√(σ² + ε),  out = γ⊙x̂ + β   (ε = 1e-5, as PyTorch)
+//   μ = (1/H)Σ_h x_h,  σ² = (1/H)Σ_h (x_h − μ)²,  x̂ = (x − μ)/√(σ² + ε),  out = γ⊙x̂ + β   (ε = 1e-5 as PyTorch by default; Flax uses 1e-6)
 //   backward: ĝ = γ⊙g;  ∂L/∂x = (1/√(σ²+ε))·(ĝ − mean_h ĝ − x̂·mean_h(ĝ⊙x̂));  ∂L/∂γ = Σ g⊙x̂;  ∂L/∂β = Σ g
 // Samples run in parallel; ∂γ, ∂β are summed per sample and then over samples in order (thread-count independent).
 // Frozen gains (the operator's exact linearisation): G given per (b, l) instead of 1/√(σ² + ε), out = γ⊙G(x − μ) + β.
@@ -14,7 +14,7 @@ package struct LayerNorm {
 
     /// `gains` (B·L values), when given, replace the computed 1/√(σ²+ε) — a frozen LayerNorm, linear in x.
     package static func forward(_ x: [Double], weight: [Double], bias: [Double], batch: Int, channels H: Int, length L: Int,
-                                gains: [Double]? = nil) -> ([Double], Tape) {
+                                gains: [Double]? = nil, epsilon eps: Double = epsilon) -> ([Double], Tape) {
         var xhat = [Double](repeating: 0, count: x.count)
         var out = xhat
         var inv = [Double](repeating: 0, count: batch * L)
@@ -29,7 +29,7 @@ package struct LayerNorm {
                     for l in 0..<L { mean[l] /= Double(H) }
                     for h in 0..<H { let r = xs + h * L; for l in 0..<L { let c = r[l] - mean[l]; v[l] += c * c } }
                     if let gains { for l in 0..<L { iv[l] = gains[b * L + l] } }              // frozen G
-                    else { for l in 0..<L { iv[l] = 1 / (v[l] / Double(H) + epsilon).squareRoot() } }
+                    else { for l in 0..<L { iv[l] = 1 / (v[l] / Double(H) + eps).squareRoot() } }
                     for h in 0..<H {
                         let w = weight[h], bb = bias[h], r = xs + h * L, nr = ns + h * L, orow = os + h * L
                         for l in 0..<L {

@@ -14,6 +14,10 @@ public struct BatchNormParameters: Sendable, Equatable {
     public var runningVariance: [Double]
     /// Number of training batches seen (PyTorch's `num_batches_tracked`, an int64 buffer).
     public var batchesTracked: Int
+    /// The weight m of a new batch in the running statistics (PyTorch 0.1; Flax's momentum μ_F is m = 1 − μ_F).
+    public var momentum: Double = BatchNorm.momentum
+    /// Whether the running variance tracks the unbiased batch variance (PyTorch) or the biased one (Flax, Equinox).
+    public var unbiasedRunningVariance = true
 
     public init(weight: [Double], bias: [Double], runningMean: [Double], runningVariance: [Double], batchesTracked: Int) throws {
         let h = weight.count
@@ -45,10 +49,11 @@ public struct BatchNormParameters: Sendable, Equatable {
         BatchNorm.affine(weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance)
     }
 
-    /// The buffers after one training batch with statistics `s` (PyTorch's momentum update; one more batch tracked).
+    /// The buffers after one training batch with statistics `s` (the momentum update; one more batch tracked).
     package func updated(with s: BatchNorm.Statistics) -> BatchNormParameters {
         var out = self
-        (out.runningMean, out.runningVariance) = BatchNorm.updated(mean: runningMean, variance: runningVariance, with: s)
+        (out.runningMean, out.runningVariance) = BatchNorm.updated(mean: runningMean, variance: runningVariance, with: s,
+                                                                   momentum: momentum, unbiased: unbiasedRunningVariance)
         out.batchesTracked += 1
         return out
     }

@@ -41,10 +41,36 @@ public enum NormKind: String, Sendable, CaseIterable, Codable {
     case none
 }
 
-/// The activation head every block of a model has (`phasor train --block`, checkpoint metadata "block").
+/// The activation head every block of a model has (`phasor train --block`; checkpoint metadata "block" for an
+/// example.py model, "activation" for the S5/LRU references, whose names are S5's: full_glu = glu). With g = GELU(y):
+///   glu        W₁g + b₁ ⊙ σ(W₂g + b₂)       (example.py's GELU → 1×1 conv to 2H → GLU; S5's full_glu)
+///   bilinear   (W₁y + b₁) ⊙ (W₂y + b₂)
+///   half_glu1  g ⊙ σ(W₂g + b₂)              (S5)
+///   half_glu2  y ⊙ σ(W₂g + b₂)              (S5: the un-activated y is gated)
+///   gelu       g                            (S5)
 public enum HeadKind: String, Sendable, CaseIterable, Codable {
-    /// GELU → 1×1 conv → GLU (example.py's).
+    /// GELU → 1×1 conv → GLU (example.py's; S5's full_glu).
     case glu
     /// 1×1 conv → a ⊙ b.
     case bilinear
+    case halfGLU1 = "half_glu1"
+    case halfGLU2 = "half_glu2"
+    case gelu
+
+    /// S5's name of the activation (metadata "activation"): full_glu for glu.
+    public var s5Name: String { self == .glu ? "full_glu" : rawValue }
+
+    /// The kind S5's name denotes (full_glu, half_glu1, half_glu2, gelu).
+    public init?(s5Name: String) {
+        switch s5Name {
+        case "full_glu": self = .glu
+        case "half_glu1": self = .halfGLU1
+        case "half_glu2": self = .halfGLU2
+        case "gelu": self = .gelu
+        default: return nil
+        }
+    }
+
+    /// Whether a gate σ(W₂g + b₂) follows the GELU.
+    public var hasGate: Bool { self == .glu || self == .halfGLU1 || self == .halfGLU2 }
 }

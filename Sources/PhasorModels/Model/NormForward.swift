@@ -1,6 +1,7 @@
 // A block's norm on a (B, H, L) activation, forward and backward, whatever its kind (the primitives, with their
 // equations, are Layers/LayerNorm.swift and Layers/BatchNorm.swift):
-//   layer   out = γ⊙(x − mean_h x)·G + β,  G = 1/√(var_h x + ε) per (b, l) — or G given (frozen gains, evaluation)
+//   layer   out = γ⊙(x − mean_h x)·G + β,  G = 1/√(var_h x + ε) per (b, l) — or G given (frozen gains, evaluation);
+//           ε is the parameters' (PyTorch 1e-5, Flax 1e-6)
 //   batch   training: normalised with the batch statistics of the valid positions, which are returned for the
 //           running buffers; evaluation: the exact affine map s⊙x + t of the running statistics
 //   none    out = x
@@ -26,7 +27,8 @@ extension Norm {
                  gains: [Double]? = nil) throws -> (output: [Double], tape: NormTape, statistics: BatchNorm.Statistics?) {
         switch self {
         case .layer(let p):
-            let (out, tape) = LayerNorm.forward(x, weight: p.weight, bias: p.bias, batch: batch, channels: H, length: L, gains: gains)
+            let (out, tape) = LayerNorm.forward(x, weight: p.weight, bias: p.bias, batch: batch, channels: H, length: L,
+                                                gains: gains, epsilon: p.epsilon)
             return (out, .layer(tape), nil)
         case .batch(let p):
             if training {
@@ -47,7 +49,7 @@ extension Norm {
         switch (self, tape) {
         case (.layer(let p), .layer(let t)):
             let r = LayerNorm.backward(g, tape: t, weight: p.weight, batch: batch, channels: H, length: L)
-            return (r.input, .layer(try! LayerNormParameters(weight: r.weight, bias: r.bias)))   // H values each
+            return (r.input, .layer(try! LayerNormParameters(weight: r.weight, bias: r.bias, epsilon: p.epsilon)))   // H values each
         case (.batch(let p), .batch(let t)):
             let r = BatchNorm.backward(g, tape: t, weight: p.weight, batch: batch, channels: H, length: L)
             var d = BatchNormParameters(channels: H)

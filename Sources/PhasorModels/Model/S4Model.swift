@@ -1,8 +1,11 @@
-// The S4Model classifier of state-spaces `example.py`, forward and backward, over its typed parts (BlockParts.swift):
+// The classifier skeleton — state-spaces `example.py`'s S4Model and the S5/LRU reference classifiers (CoreKind.swift)
+// — forward and backward, over its typed parts (BlockParts.swift):
 //   x = encoder(in)                                      (B, L, d_in) → (B, H, L)
 //   per block i:  z = prenorm ? N_i(x) : x;  z = head_i(core_i(z));  z = dropout(z);  x = z + x;  if !prenorm: x = N_i(x)
-//   p = mean over l < n_b of x;  logits = decoder(p)
-// Backward (residual): prenorm: ∂x_in = ∂x_out + N′(S4D′(drop′(∂x_out)));  postnorm: s = N′(∂x_out), ∂x_in = s + S4D′(drop′(s)).
+//   p = mean over l < n_b of x (or x at l = n_b − 1);  logits = decoder(p)
+// Backward (residual): prenorm: ∂x_in = ∂x_out + N′(block′(drop′(∂x_out)));  postnorm: s = N′(∂x_out), ∂x_in = s + block′(drop′(s)).
+// example.py's block (S4D, GELU erf → 1×1 conv → GLU) runs fused in S4DLayer (in Float when training asks for it);
+// every other block part by part in Double (BlockExecution.swift).
 // N_i is the block's norm (NormForward.swift): LayerNorm, BatchNorm (batch statistics while training — the forward
 // pass returns them and `updateRunningStatistics` moves the running buffers — running statistics otherwise) or none.
 // The evaluation pass (`evaluate`, S4ModelEvaluation.swift) is this same forward in Double, with optional per-layer,
@@ -21,15 +24,22 @@ public struct S4Model: Sendable {
     /// speed; the kernel, LayerNorm, encoder, pooling, decoder, loss and all parameter gradients stay Double.
     public var blockPrecision: ComputePrecision = .f64
 
-    /// Random initialisation: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)), D ~ N(0,1),
-    /// kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0, BatchNorm
-    /// as PyTorch's (γ = 1, β = 0, running mean 0, running variance 1); a bilinear head's second half is then rescaled
-    /// (`BilinearHead.startAsLinearisedGLU`). The draws come in state_dict order: encoder, then per block D, kernel,
-    /// 1×1 conv; then the decoder — the same for either head and any norm.
+    /// Random initialisation. example.py: Linear/Conv1d as PyTorch (weight and bias U(−1/√fan_in, 1/√fan_in)),
+    /// D ~ N(0,1), kernel as `S4DKernelParameters(channels:state:initialisation:generator:)`, LayerNorm γ = 1, β = 0,
+    /// BatchNorm as PyTorch's (γ = 1, β = 0, running mean 0, running variance 1); a bilinear head's second half is then
+    /// rescaled (`BilinearHead.startAsLinearisedGLU`). The draws come in state_dict order: encoder, then per block D,
+    /// kernel, 1×1 conv; then the decoder — the same for either head and any norm. The other references as their code
+    /// initialises (ReferenceInitialisation.swift).
     public init(configuration: S4ModelConfiguration, seed: UInt64) throws {
         try configuration.validate()
         var g = SeededGenerator(seed: seed)
         let c = configuration, h = c.dModel
+        guard c.skeleton == .stateSpaces else {
+            let parts = try ReferenceInitialisation.parts(c, generator: &g)
+            self.configuration = configuration
+            self.parameters = try Self.layout(c, encoder: parts.encoder, blocks: parts.blocks, decoder: parts.decoder)
+            return
+        }
         func uniform(_ count: Int, fanIn: Int) -> [Double] {
             let bound = 1 / Double(fanIn).squareRoot()
             return (0..<count).map { _ in (2 * g.uniform() - 1) * bound }
@@ -79,7 +89,7 @@ public struct S4Model: Sendable {
         try checkNorms()
     }
 
-    /// The fused S4D block `i` (its core and head).
+    /// The fused S4D block `i` (its core and head); an error when block i is not example.py's.
     public func layer(_ i: Int) throws -> S4DLayer {
         guard i >= 0, i < configuration.layers else {
             throw ModelError.invalidConfiguration("layer \(i) does not exist (the model has \(configuration.layers))")
@@ -123,41 +133,44 @@ public struct S4Model: Sendable {
         let output = self.decoder
         let dec = DecoderLayer.backward(ce.gradient, pooled: fwd.pooled, weight: output.weight, batch: batch, channels: h, classes: c.classes)
         let decoderGradient = try LinearMap(inputs: h, outputs: c.classes, weight: dec.weight, bias: dec.bias)
-        var dx = MaskedMeanPool.backward(dec.input, lengths: fwd.lengths, batch: batch, channels: h, length: L)
+        var dx = SequencePooling.backward(dec.input, kind: c.pooling, lengths: fwd.lengths, batch: batch, channels: h, length: L)
         var blockGradients: [ResidualBlock?] = Array(repeating: nil, count: c.layers)
         for i in stride(from: c.layers - 1, through: 0, by: -1) {
             let t = fwd.layers[i]
-            var normGradient = t.norm
+            var normGradient = t.block.norm
             var dBlockOut: [Double], dResidual: [Double]
             if c.prenorm {
                 dBlockOut = dx; dResidual = dx
             } else {
-                let n = t.norm.backward(dx, tape: t.normTape, batch: batch, channels: h, length: L)
-                normGradient = n.gradient
-                dBlockOut = n.input; dResidual = n.input
+                let nb = t.block.norm.backward(dx, tape: t.normTape, batch: batch, channels: h, length: L)
+                normGradient = nb.gradient
+                dBlockOut = nb.input; dResidual = nb.input
             }
             if let mask = t.outerMask { scaleRows(&dBlockOut, mask, length: L) }
-            let dBlockIn: [Double], lg: S4DLayerGradients
-            switch t.block {
-            case .f64(let tape):
-                (dBlockIn, lg) = t.layer.backward(tape, outputGradient: dBlockOut)
-            case .f32(let tape):
-                let r = t.layer.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
-                dBlockIn = converted(r.input, to: Double.self); lg = r.gradients
+            let dBlockIn: [Double]
+            let coreGradient: SequenceCore, headGradient: ActivationHead
+            switch t.tape {
+            case .f64(let tape, let layer):
+                let (d, lg) = layer.backward(tape, outputGradient: dBlockOut)
+                dBlockIn = d
+                (coreGradient, headGradient) = try Self.fusedGradients(lg, c)
+            case .f32(let tape, let layer):
+                let r = layer.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
+                dBlockIn = converted(r.input, to: Double.self)
+                (coreGradient, headGradient) = try Self.fusedGradients(r.gradients, c)
+            case .parts(let tape):
+                let (dy, hg) = try t.block.head.backward(tape, outputGradient: dBlockOut, batch: batch, channels: h, length: L)
+                let (du, cg) = try t.block.core.backward(tape.core, input: tape.input, outputGradient: dy, batch: batch,
+                                                         length: L, lengths: tape.lengths)
+                dBlockIn = du; coreGradient = cg; headGradient = hg
             }
             var dIn = dBlockIn
             if c.prenorm {
-                let n = t.norm.backward(dBlockIn, tape: t.normTape, batch: batch, channels: h, length: L)
-                normGradient = n.gradient
-                dIn = n.input
+                let nb = t.block.norm.backward(dBlockIn, tape: t.normTape, batch: batch, channels: h, length: L)
+                normGradient = nb.gradient
+                dIn = nb.input
             }
-            let kg = lg.kernel
-            let kernel = try S4DKernelParameters(channels: h, modes: c.dState / 2, logDt: kg.logDt, C: kg.C,
-                                                 logAReal: kg.logAReal, AImag: kg.AImag)
-            blockGradients[i] = ResidualBlock(
-                norm: normGradient,
-                core: .s4d(try S4DCore(kernel: kernel, D: lg.D, discretization: c.discretization)),
-                head: try ActivationHead(kind: c.head, channels: h, weight: lg.outputWeight, bias: lg.outputBias))
+            blockGradients[i] = ResidualBlock(norm: normGradient, core: coreGradient, head: headGradient)
             addInPlace(&dIn, dResidual)
             dx = dIn
         }
@@ -186,14 +199,14 @@ public struct S4Model: Sendable {
     // MARK: forward with saved activations
 
     enum BlockTape {
-        case f64(S4DLayer.Tape<Double>)
-        case f32(S4DLayer.Tape<Float>)
+        case f64(S4DLayer.Tape<Double>, S4DLayer)
+        case f32(S4DLayer.Tape<Float>, S4DLayer)
+        case parts(PartsTape)
     }
 
     struct LayerTape {
-        var layer: S4DLayer
-        var norm: Norm
-        var block: BlockTape
+        var block: ResidualBlock
+        var tape: BlockTape
         var normTape: NormTape
         /// BatchNorm's batch statistics (training only).
         var statistics: BatchNorm.Statistics?
@@ -208,6 +221,15 @@ public struct S4Model: Sendable {
         var pooled: [Double]
         var logits: [Double]
         var lengths: [Int]
+    }
+
+    /// The typed gradients of a fused S4D block.
+    static func fusedGradients(_ lg: S4DLayerGradients, _ c: S4ModelConfiguration) throws -> (SequenceCore, ActivationHead) {
+        let h = c.dModel
+        let kernel = try S4DKernelParameters(channels: h, modes: c.dState / 2, logDt: lg.kernel.logDt, C: lg.kernel.C,
+                                             logAReal: lg.kernel.logAReal, AImag: lg.kernel.AImag)
+        return (.s4d(try S4DCore(kernel: kernel, D: lg.D, discretization: c.discretization)),
+                try ActivationHead(kind: c.head, channels: h, weight: lg.outputWeight, bias: lg.outputBias))
     }
 
     /// The forward pass. `options` (evaluation only, Double blocks): replaced pointwise functions and frozen gains.
@@ -238,7 +260,7 @@ public struct S4Model: Sendable {
         let precision = options == nil ? blockPrecision : .f64
         for i in 0..<c.layers {
             let block = self.block(i)
-            let layer = try block.layer(), norm = block.norm
+            let fused = block.fused
             let gains = c.norm == .layer ? options?.frozenGains?[i] : nil
             let pointwise = options.map { BlockPointwise(layer: i, overrides: $0.pointwise) }
             let innerMask = useDropout ? Self.dropoutMask(count: batch * h, p: c.dropout, generator: &generator) : nil
@@ -246,33 +268,56 @@ public struct S4Model: Sendable {
             var z = x
             var normTape = NormTape.none, statistics: BatchNorm.Statistics?
             if c.prenorm {
-                (z, normTape, statistics) = try norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
-                                                             training: training, gains: gains)
+                (z, normTape, statistics) = try block.norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
+                                                                   training: training, gains: gains)
             }
             var out: [Double]
             let blockTape: BlockTape
-            switch precision {
-            case .f64:
-                let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask, pointwise: pointwise)
-                out = o; blockTape = .f64(t)
-            case .f32:
-                let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask)
-                out = converted(o, to: Double.self); blockTape = .f32(t)
+            if let layer = fused {
+                switch precision {
+                case .f64:
+                    let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask, pointwise: pointwise)
+                    out = o; blockTape = .f64(t, layer)
+                case .f32:
+                    let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask)
+                    out = converted(o, to: Double.self); blockTape = .f32(t, layer)
+                }
+            } else {
+                let (y, coreTape) = try block.core.forwardTape(z, batch: batch, length: L, lengths: lens)
+                let head = try block.head.forward(y, batch: batch, channels: h, length: L, mask: innerMask, pointwise: pointwise)
+                try requireFinite(head.out, "block \(i) output")
+                out = head.out
+                blockTape = .parts(PartsTape(input: z, core: coreTape, y: y, g: head.g, z: head.z, gate: head.gate,
+                                             mask: innerMask, lengths: lens))
             }
             if let outerMask { scaleRows(&out, outerMask, length: L) }
             addInPlace(&x, out)                                                       // residual
             if !c.prenorm {
-                (x, normTape, statistics) = try norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
-                                                             training: training, gains: gains)
+                (x, normTape, statistics) = try block.norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
+                                                                   training: training, gains: gains)
             }
-            tapes.append(LayerTape(layer: layer, norm: norm, block: blockTape, normTape: normTape, statistics: statistics,
+            tapes.append(LayerTape(block: block, tape: blockTape, normTape: normTape, statistics: statistics,
                                    outerMask: outerMask, blockOutput: keep ? out : [], residualOutput: keep ? x : []))
         }
-        let pooled = MaskedMeanPool.forward(x, lengths: lens, batch: batch, channels: h, length: L)
+        let pooled = SequencePooling.forward(x, kind: c.pooling, lengths: lens, batch: batch, channels: h, length: L)
         let output = self.decoder
         let logits = DecoderLayer.forward(pooled, weight: output.weight, bias: output.bias, batch: batch, channels: h, classes: c.classes)
         try requireFinite(logits, "logits")
         return ForwardTape(encoded: encoded, layers: tapes, pooled: pooled, logits: logits, lengths: lens)
+    }
+
+    /// Discretises every block's core once, so that a core without a valid discrete form (an LRU with |λ| ≥ 1, a step
+    /// Δ that is not positive) is refused when the model is read, not at its first input.
+    func checkCores() throws {
+        for i in 0..<configuration.layers {
+            switch block(i).core {
+            case .s4d(let c): _ = try c.discretised()
+            case .s5(let c): _ = try c.discrete()
+            case .lru(let c): _ = try c.discrete()
+            case .linoss(let c): _ = try c.blocks(requireStable: false)             // Δ = sigmoid(steps) > 0
+            case .s6: break                                                        // its steps depend on the input
+            }
+        }
     }
 
     /// One Bernoulli(1−p) draw per (b, h), scaled by 1/(1−p) (inverted dropout; tied along L like `Dropout1d`).

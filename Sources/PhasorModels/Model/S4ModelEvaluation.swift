@@ -55,7 +55,7 @@ public struct S4ModelTrace: Sendable {
         public var blockInput: [Double]
         /// The SSM output y = K * u + D⊙u, the activation's (GELU's) input (a bilinear head's 1×1 conv input).
         public var ssmOutput: [Double]
-        /// The gate's input z₂ = (W·a + b)[H..<2H] (a bilinear head's second factor).
+        /// The gate's input z₂ = (W·a + b)[H..<2H] (a bilinear head's second factor; empty for GELU alone).
         public var gateInput: [Double]
         /// The block's output (after GLU, or the bilinear product).
         public var blockOutput: [Double]
@@ -85,19 +85,33 @@ extension S4Model {
                               generator: &none, options: options)
         let h = configuration.dModel, L = length
         let layers: [S4ModelTrace.Layer] = fwd.layers.map { t in
-            guard case .f64(let tape) = t.block else { preconditionFailure("an evaluation pass runs in Double") }
-            var gate: [Double] = []
+            var input: [Double] = [], y: [Double] = [], gate: [Double] = []
             if options.record {
-                gate.reserveCapacity(batch * h * L)
-                let n = h * L
-                for b in 0..<batch {
-                    let start: Int = (2 * b + 1) * n                                 // z₂ of sample b
-                    gate += tape.z[start ..< start + n]
+                switch t.tape {
+                case .f64(let tape, _):
+                    input = tape.input; y = tape.y
+                    gate.reserveCapacity(batch * h * L)
+                    let n = h * L
+                    for b in 0..<batch {
+                        let start: Int = (2 * b + 1) * n                             // z₂ of sample b
+                        gate += tape.z[start ..< start + n]
+                    }
+                case .parts(let tape):
+                    input = tape.input; y = tape.y
+                    if !tape.z.isEmpty {
+                        let rows = tape.z.count / (batch * L)                        // 2H (full GLU) or H (half GLU)
+                        gate.reserveCapacity(batch * h * L)
+                        for b in 0..<batch {
+                            let start = (b * rows + rows - h) * L                    // z₂ of sample b
+                            gate += tape.z[start ..< start + h * L]
+                        }
+                    }
+                case .f32:
+                    preconditionFailure("an evaluation pass runs in Double")
                 }
             }
-            return S4ModelTrace.Layer(blockInput: options.record ? tape.input : [], ssmOutput: options.record ? tape.y : [],
-                                      gateInput: gate, blockOutput: t.blockOutput, residualOutput: t.residualOutput,
-                                      gains: t.normTape.gains)
+            return S4ModelTrace.Layer(blockInput: input, ssmOutput: y, gateInput: gate, blockOutput: t.blockOutput,
+                                      residualOutput: t.residualOutput, gains: t.normTape.gains)
         }
         return S4ModelTrace(encoded: fwd.encoded, layers: layers, pooled: fwd.pooled, logits: fwd.logits)
     }

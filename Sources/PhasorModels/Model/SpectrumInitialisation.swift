@@ -24,7 +24,7 @@ extension S4Model {
             }
             func tiled(_ values: [Double]) -> [Double] { source.channels == h ? values : (0..<h).flatMap { _ in values } }
             var block = self.block(i)
-            var core = block.core.s4d
+            var core = try block.core.requireS4D(for: "--init-from (an S4D spectrum)")
             core.kernel.logDt = tiled(source.logDt)          // Δ and λ of every channel; C, D stay the seed's
             core.kernel.logAReal = tiled(source.logAReal)
             core.kernel.AImag = tiled(source.AImag)

@@ -4,7 +4,7 @@
 //   m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
 //   θ ← θ − η·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
 // Optional global-norm clipping first: g ← g·min(1, c/(‖g‖₂ + 1e-6)) (torch.nn.utils.clip_grad_norm_).
-// Buffers (BatchNorm's running statistics, `S4ModelKeys.isBuffer`) are not parameters: no moments, no decay, no step.
+// Buffers (BatchNorm's running statistics, `S4ModelConfiguration.isBuffer`) are not parameters: no moments, no decay, no step.
 import Foundation
 
 /// Hyper-parameters of `AdamW`. SSM parameters (log_dt, log_A_real, A_imag) form their own group.
@@ -45,7 +45,7 @@ public struct AdamW: Sendable {
     public init(parameters: ParameterStore, configuration: AdamWConfiguration) {
         self.configuration = configuration
         // Names are unique in `parameters`, so the subset's are too.
-        first = try! ParameterStore(parameters.parameters.filter { !S4ModelKeys.isBuffer($0.name) }).zeros()
+        first = try! ParameterStore(parameters.parameters.filter { !S4ModelConfiguration.isBuffer($0.name) }).zeros()
         second = first
     }
 
@@ -53,7 +53,7 @@ public struct AdamW: Sendable {
     public init(parameters: ParameterStore, configuration: AdamWConfiguration, state: ParameterStore, step: Int) throws {
         self.init(parameters: parameters, configuration: configuration)
         guard step >= 0 else { throw ModelError.invalidConfiguration("optimiser step count \(step) is negative") }
-        for p in parameters.parameters where !S4ModelKeys.isBuffer(p.name) {
+        for p in parameters.parameters where !S4ModelConfiguration.isBuffer(p.name) {
             let m = try state.parameter("exp_avg." + p.name), v = try state.parameter("exp_avg_sq." + p.name)
             guard m.values.count == p.values.count else { throw ModelError.shapeMismatch(key: m.name, expected: p.shape, found: m.shape) }
             guard v.values.count == p.values.count else { throw ModelError.shapeMismatch(key: v.name, expected: p.shape, found: v.shape) }
@@ -83,7 +83,7 @@ public struct AdamW: Sendable {
         var k = -1                                                              // position among the moments
         for i in 0..<parameters.count {
             var p = parameters[i]
-            if S4ModelKeys.isBuffer(p.name) { continue }
+            if S4ModelConfiguration.isBuffer(p.name) { continue }
             k += 1
             guard let g = try? grads.values(p.name) else { continue }   // a parameter without a gradient stays
             let (lr0, wd) = c.group(of: p.name)

@@ -46,6 +46,31 @@ public enum Discretization: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The derivatives of μ and of F = B̄/B with respect to λ (holomorphic) and Δ (real), for backward passes:
+    ///   ZOH:       ∂μ/∂λ = Δμ,  ∂μ/∂Δ = λμ,  ∂F/∂λ = Δ²·φ₂′(Δλ) with φ₂′(x) = (x e^x − e^x + 1)/x²,  ∂F/∂Δ = μ
+    ///   bilinear:  with d = 1 − Δλ/2:  ∂μ/∂λ = Δ/d²,  ∂μ/∂Δ = λ/d²,  ∂F/∂λ = Δ²/(2d²),  ∂F/∂Δ = 1/d²
+    ///   Euler:     ∂μ/∂λ = Δ,  ∂μ/∂Δ = λ,  ∂F/∂λ = 0,  ∂F/∂Δ = 1
+    public func derivatives(rate lambda: Complex<Double>, step dt: Double)
+        -> (poleRate: Complex<Double>, poleStep: Complex<Double>, factorRate: Complex<Double>, factorStep: Complex<Double>) {
+        let x = lambda * Complex(dt), delta = Complex(dt)
+        switch self {
+        case .zoh:
+            let mu = Complex.exp(x)
+            let q: Complex<Double>                                                  // (x e^x − e^x + 1)/x²
+            if x.length < 1e-4 {
+                q = Complex(0.5) + x * (Complex(1.0 / 3) + x * (Complex(1.0 / 8) + x * Complex(1.0 / 30)))
+            } else {
+                q = (x * mu - Complex.expMinusOne(x)) / (x * x)
+            }
+            return (delta * mu, lambda * mu, delta * delta * q, mu)
+        case .bilinear:
+            let den = 1 - x / 2, den2 = den * den
+            return (delta / den2, lambda / den2, delta * delta / (2 * den2), 1 / den2)
+        case .euler:
+            return (delta, lambda, .zero, .one)
+        }
+    }
+
     /// φ₁(x) = (e^x − 1)/x, by its Taylor series 1 + x/2 + x²/6 + x³/24 + x⁴/120 for |x| < 1e-4 (truncation < 1e-22)
     /// so that λ → 0 gives B̄ → Δ without cancellation.
     static func phi1(_ x: Complex<Double>) -> Complex<Double> {

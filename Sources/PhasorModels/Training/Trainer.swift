@@ -5,7 +5,7 @@ import PhasorNumerics
 // samples; batch b is split into `threads` contiguous parts, part t draws its dropout masks from G_e.fork(b·threads + t)
 // and runs forward + backward on its own thread; the part gradients are combined in part order,
 //   g = Σ_t (n_t / n) g_t   (each g_t is the gradient of the part's MEAN loss, so g is that of the batch mean),
-// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the cosine schedule. A model with BatchNorm
+// and AdamW (which first clips g to a global L2 norm) takes a step scaled by the schedule (cosine or constant). A model with BatchNorm
 // runs each batch as ONE part (its statistics are the whole batch's, as nn.BatchNorm1d's; the work inside a part still
 // runs on every core), and after the step the batch statistics move the running buffers (PyTorch's momentum update).
 // Because every random draw is a
@@ -14,6 +14,10 @@ import PhasorNumerics
 //
 // Model selection: after each epoch the model is evaluated on the validation split; the best validation accuracy
 // (ties: lower validation loss) is written to `output`. Without a validation split the last epoch is kept.
+// Early stopping (`options.patience`): the run ends once `patience` epochs have passed without an improvement on the
+// validation split (accuracy up, or loss down by more than 1e-3 at equal accuracy: TrainingOptions.lastImprovement);
+// `options.epochs` is then a cap, and the warm-up + cosine schedule is laid over the cap's steps, so an epoch's learning
+// rates do not depend on when the run will stop (a stopped run is a prefix of the uncapped one).
 
 /// Data for one run: the (raw) training samples, an optional validation split and the class names.
 public struct TrainingData: Sendable {
@@ -36,6 +40,8 @@ public struct TrainingOutcome: Sendable {
     /// The model after the last epoch trained.
     public var last: S4Model
     public var history: [EpochSummary]
+    /// True when early stopping ended the run before `options.epochs`.
+    public var stoppedEarly: Bool
 }
 
 /// A run as `phasor train --json` reports it: where the model went, the selected epoch, every epoch, the test
@@ -46,12 +52,18 @@ public struct TrainingReport: Sendable, Encodable {
     public var validationAccuracy: Double?
     public var test: Evaluation?
     public var epochs: [EpochSummary]
+    public var stoppedEarly: Bool
+    /// The sizes and schedule the run used, and which of them the automatic rule chose.
+    public var settings: TrainingChoices?
     public var seconds: Double
     public var command: String
 
-    public init(output: String, outcome: TrainingOutcome, test: Evaluation?, seconds: Double, command: String) {
+    public init(output: String, outcome: TrainingOutcome, test: Evaluation?, settings: TrainingChoices? = nil,
+                seconds: Double, command: String) {
         self.output = output
         bestEpoch = outcome.bestEpoch
+        stoppedEarly = outcome.stoppedEarly
+        self.settings = settings
         validationAccuracy = outcome.history.first(where: { $0.epoch == outcome.bestEpoch })?.validationAccuracy
         self.test = test
         epochs = outcome.history
@@ -70,6 +82,7 @@ public enum Trainer {
     public static func train(configuration: S4ModelConfiguration, options: TrainingOptions, data: TrainingData,
                              output: String, precision: TensorPrecision = .f32, resume: Bool = false,
                              stopAfterEpoch: Int? = nil, initialModel: S4Model? = nil,
+                             metadata: [String: String] = [:],
                              onBatch: ((BatchProgress) -> Void)? = nil,
                              onEpoch: ((EpochSummary) -> Void)? = nil,
                              onStep: ((_ step: Int, _ parameters: ParameterStore, _ gradients: ParameterStore,
@@ -95,8 +108,7 @@ public enum Trainer {
             throw ModelError.invalidConfiguration("\(options.epochs) epochs × \(batchesPerEpoch) batches per epoch exceeds "
                 + "\(Int.max) optimiser steps; give fewer epochs")
         }
-        let schedule = CosineSchedule(totalSteps: totalSteps,
-                                      warmupSteps: Int((options.warmupFraction * Double(totalSteps)).rounded(.down)))
+        let warmupSteps = Int((options.warmupFraction * Double(totalSteps)).rounded(.down))
         var state: TrainingState
         let statePath = TrainingState.path(for: output)
         let fingerprint = data.fingerprint
@@ -122,7 +134,7 @@ public enum Trainer {
         let lastEpoch = min(options.epochs, stopAfterEpoch ?? options.epochs)
         var epoch = state.completedEpochs + 1
         var stepsThisRun = 0
-        while epoch <= lastEpoch {
+        while epoch <= lastEpoch, !options.stopsEarly(history: state.history) {
             let started = Date()
             var g = SeededGenerator(seed: options.seed).fork(UInt64(epoch))
             let order = BatchSource.shuffled(count: source.count, generator: &g)
@@ -172,7 +184,8 @@ public enum Trainer {
                 let step = (epoch - 1) * batchesPerEpoch + b
                 // Tracking hook (phasor train --track): step counted from 1, parameters the gradient was taken at.
                 try onStep?(step + 1, state.model.parameters, gradients, batchLoss)
-                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: schedule.scale(step: step))
+                let scale = options.schedule.scale(step: step, total: totalSteps, warmup: warmupSteps)
+                state.model.step(&state.optimizer, gradients: gradients, learningRateScale: scale)
                 stepsThisRun += 1
                 try state.model.updateRunningStatistics(statistics)
                 lossSum += batchLoss * Double(indices.count)
@@ -200,8 +213,8 @@ public enum Trainer {
                 state.bestAccuracy = accuracy
                 state.bestLoss = loss
                 var chosen = current
-                chosen.extraMetadata = ["phasor.epoch": "\(epoch)",
-                                        "phasor.validation_accuracy": validation.map { "\($0.accuracy)" } ?? "none"]
+                chosen.extraMetadata = metadata.merging(["phasor.epoch": "\(epoch)",
+                                        "phasor.validation_accuracy": validation.map { "\($0.accuracy)" } ?? "none"]) { _, b in b }
                 try chosen.write(to: output, precision: precision)
                 best = chosen
             }
@@ -218,7 +231,8 @@ public enum Trainer {
         guard let best else {
             throw ModelError.invalidConfiguration("no epoch was trained: \(statePath) already records \(state.completedEpochs) of \(options.epochs) epochs and \(output) is missing")
         }
-        return TrainingOutcome(best: best, bestEpoch: state.bestEpoch, last: state.model, history: state.history)
+        return TrainingOutcome(best: best, bestEpoch: state.bestEpoch, last: state.model, history: state.history,
+                               stoppedEarly: state.completedEpochs < options.epochs && options.stopsEarly(history: state.history))
     }
 
     /// The error for a non-finite loss or parameters. Inputs are finite and standardised and the parameters were

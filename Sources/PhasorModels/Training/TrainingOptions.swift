@@ -1,7 +1,25 @@
 // The knobs of a training run (DESIGN.md §3 training recipe): AdamW, lr 0.01 / weight decay 0.01 for ordinary
 // parameters and lr 0.001 / no decay for the SSM parameters (log_dt, log_A_real, A_imag), a cosine schedule over all
-// steps (optional linear warm-up), global-norm gradient clipping, a seeded stratified validation split for model
-// selection, and the number of threads a batch is split across.
+// steps (optional linear warm-up) or a constant rate, global-norm gradient clipping, a seeded stratified validation
+// split for model selection and early stopping, and the number of threads a batch is split across. Each core's published defaults are
+// its `TrainingRecipe` (TrainingRecipe.swift); `phasor train` fills the options a user leaves out
+// from the data (TrainingDefaults.swift).
+
+/// How the learning rate moves over the run (after the optional linear warm-up).
+public enum LearningRateSchedule: String, Sendable, Codable, CaseIterable {
+    /// ½(1 + cos(π·progress)) down to 0 at the last step (state-spaces example.py, S5).
+    case cosine
+    /// The rate itself throughout (tk-rusch/linoss and log-neural-cdes train.py: `lr_scheduler = lambda lr: lr`).
+    case constant
+
+    /// The factor of step s (0-based) in a run of `total` steps with `warmup` warm-up steps.
+    public func scale(step: Int, total: Int, warmup: Int) -> Double {
+        switch self {
+        case .cosine: return CosineSchedule(totalSteps: total, warmupSteps: warmup).scale(step: step)
+        case .constant: return step < warmup ? Double(step + 1) / Double(warmup) : 1
+        }
+    }
+}
 
 /// Options of one training run. A resumed run must use the same options (they are stored with the training state).
 public struct TrainingOptions: Sendable, Codable, Equatable {
@@ -22,13 +40,18 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     /// so a run is a deterministic function of (seed, threads).
     public var threads: Int
     /// Arithmetic of the S4D blocks while training (`S4Model.blockPrecision`): f32 is ~1.8× faster; validation,
-    /// evaluation and every written number stay Double.
+    /// evaluation and every written number stay Double. (Blocks with another core always run in Double.)
     public var precision: ComputePrecision
+    /// The learning-rate schedule.
+    public var schedule: LearningRateSchedule
+    /// Early stopping: the run ends after this many epochs without an improvement on the validation split
+    /// (`lastImprovement`); nil (or no validation split) runs all `epochs`. Then `epochs` is a cap, and the schedule is laid over the cap.
+    public var patience: Int?
 
     public init(epochs: Int, batchSize: Int = 64, learningRate: Double = 0.01, ssmLearningRate: Double = 0.001,
                 weightDecay: Double = 0.01, gradientClip: Double = 1, warmupFraction: Double = 0,
                 validationFraction: Double = 0.2, seed: UInt64 = 0, threads: Int = 2,
-                precision: ComputePrecision = .f32) {
+                precision: ComputePrecision = .f32, schedule: LearningRateSchedule = .cosine, patience: Int? = nil) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -40,6 +63,30 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
         self.seed = seed
         self.threads = threads
         self.precision = precision
+        self.schedule = schedule
+        self.patience = patience
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case epochs, batchSize, learningRate, ssmLearningRate, weightDecay, gradientClip, warmupFraction, validationFraction
+        case seed, threads, precision, schedule, patience
+    }
+
+    /// Decodes stored options; a state written before schedules were named (no "schedule") was cosine, one written
+    /// before early stopping (no "patience") ran every epoch.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),
+                  learningRate: try c.decode(Double.self, forKey: .learningRate),
+                  ssmLearningRate: try c.decode(Double.self, forKey: .ssmLearningRate),
+                  weightDecay: try c.decode(Double.self, forKey: .weightDecay),
+                  gradientClip: try c.decode(Double.self, forKey: .gradientClip),
+                  warmupFraction: try c.decode(Double.self, forKey: .warmupFraction),
+                  validationFraction: try c.decode(Double.self, forKey: .validationFraction),
+                  seed: try c.decode(UInt64.self, forKey: .seed), threads: try c.decode(Int.self, forKey: .threads),
+                  precision: try c.decode(ComputePrecision.self, forKey: .precision),
+                  schedule: try c.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule) ?? .cosine,
+                  patience: try c.decodeIfPresent(Int.self, forKey: .patience))
     }
 
     /// Throws `ModelError.invalidConfiguration` naming the first option out of range.
@@ -54,6 +101,36 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
         guard (0..<1).contains(warmupFraction) else { throw bad("warm-up fraction must be in [0, 1) (got \(warmupFraction))") }
         guard (0..<1).contains(validationFraction) else { throw bad("validation fraction must be in [0, 1) (got \(validationFraction))") }
         guard (1...64).contains(threads) else { throw bad("threads must be in 1…64 (got \(threads))") }
+        if let patience, patience < 1 { throw bad("patience must be at least 1 epoch, or 0 for no early stopping (got \(patience))") }
+    }
+}
+
+extension TrainingOptions {
+    /// At equal validation accuracy, the validation loss (mean cross-entropy, nats) must fall by more than this for an
+    /// epoch to count as an improvement for early stopping. Once a small validation split is classified perfectly,
+    /// its loss keeps creeping down by 1e-5 an epoch; that should not keep a run going.
+    public static let minimumLossImprovement = 1e-3
+
+    /// The last epoch of `history` that improved for early stopping (0: none): validation accuracy above the
+    /// reference, or equal to it with validation loss below the reference loss by more than `minimumLossImprovement`;
+    /// the reference moves only at such epochs (Keras' EarlyStopping with min_delta). The epoch written to `--out`
+    /// is still the best by accuracy, then loss, whatever the margin.
+    public static func lastImprovement(_ history: [EpochSummary]) -> Int {
+        var last = 0, accuracy = -Double.infinity, loss = Double.infinity
+        for e in history {
+            guard let a = e.validationAccuracy, let l = e.validationLoss else { continue }
+            if a > accuracy || (a == accuracy && l < loss - minimumLossImprovement) {
+                (last, accuracy, loss) = (e.epoch, a, l)
+            }
+        }
+        return last
+    }
+
+    /// Early stopping: true when `patience` epochs have passed since the last improvement. Never without `patience`
+    /// or without a validation result.
+    public func stopsEarly(history: [EpochSummary]) -> Bool {
+        guard let patience, let latest = history.last, latest.validationAccuracy != nil else { return false }
+        return latest.epoch - Self.lastImprovement(history) >= patience
     }
 }
 

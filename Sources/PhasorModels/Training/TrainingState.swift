@@ -83,10 +83,16 @@ struct TrainingState {
         try SafeTensorsFile(tensors: tensors, metadata: [Self.metadataKey: json]).write(to: path)
     }
 
-    /// The state at `path` for the run `run`: validated, compared with `run`, then built (see the file comment).
-    static func load(path: String, for run: Run) throws -> TrainingState {
+    /// The configuration and options of the state at `path`, validated (step 1 of `load`) but not built: what a resumed
+    /// `phasor train` takes for the settings the user leaves out.
+    static func recordedSettings(path: String) throws -> (configuration: S4ModelConfiguration, options: TrainingOptions) {
+        let s = try validatedScalars(try SafeTensorsFile(contentsOf: path), path: path)
+        return (s.configuration, s.options)
+    }
+
+    /// Step 1 of `load`: the state's scalars, decoded, and its own numbers checked.
+    private static func validatedScalars(_ file: SafeTensorsFile, path: String) throws -> Scalars {
         func refuse(_ problem: String) -> ModelError { .cannotResume(path: path, reason: problem) }
-        let file = try SafeTensorsFile(contentsOf: path)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         guard let json = file.metadata[metadataKey],
@@ -110,6 +116,14 @@ struct TrainingState {
             s.bestLoss >= 0 ? nil : "best loss \(s.bestLoss) is not ≥ 0",
         ].compactMap { $0 }
         guard problems.isEmpty else { throw refuse("is corrupt: \(problems.joined(separator: "; ")); start without --resume") }
+        return s
+    }
+
+    /// The state at `path` for the run `run`: validated, compared with `run`, then built (see the file comment).
+    static func load(path: String, for run: Run) throws -> TrainingState {
+        func refuse(_ problem: String) -> ModelError { .cannotResume(path: path, reason: problem) }
+        let file = try SafeTensorsFile(contentsOf: path)
+        let s = try validatedScalars(file, path: path)
         // 2. The run asked for.
         var differences = fieldDifferences(s.configuration, run.configuration) + fieldDifferences(s.options, run.options)
         if s.dataFingerprint != run.dataFingerprint {

@@ -100,18 +100,19 @@ extension BandDecomposition {
             var out = [[Double]](repeating: [Double](repeating: 0, count: count), count: removed.count)
             var d = [Double](repeating: 0, count: n), fp = d
             var delta = [Double](repeating: 0, count: terms.count)
+            let gelu = geluForms[layer]
             for e in 0..<count {
                 var base = 0.0, total = 0.0
                 for p in 0..<n { base += a[p][e]; total += w[p][e]; d[p] = w[p][e] - a[p][e] }
-                let f0 = GELU.value(base)
-                for p in 0..<n { fp[p] = GELU.value(base + d[p]) }
+                let f0 = gelu.value(base)
+                for p in 0..<n { fp[p] = gelu.value(base + d[p]) }
                 for (k, m) in terms.enumerated() {
                     let p = m.trailingZeroBitCount
                     if m.nonzeroBitCount == 1 { delta[k] = fp[p] - f0; continue }
                     let q = (m & (m - 1)).trailingZeroBitCount
-                    delta[k] = GELU.value(base + d[p] + d[q]) - fp[p] - fp[q] + f0
+                    delta[k] = gelu.value(base + d[p] + d[q]) - fp[p] - fp[q] + f0
                 }
-                let value = GELU.value(total)
+                let value = gelu.value(total)
                 out[0][e] = value
                 var pairSum = 0.0
                 for k in terms.indices {
@@ -144,7 +145,7 @@ extension BandDecomposition {
             masks.map { mask in (0..<w[0].count).map { e in                     // GELU(x_T), x_T = A + Σ_{p∈T}(w_p − a_p)
                 var v = 0.0
                 for p in 0..<n { v += mask & (1 << p) != 0 ? w[p][e] : a[p][e] }
-                return GELU.value(v)
+                return self.geluForms[layer].value(v)
             } }
         }
         let C = model.configuration.classes
@@ -169,8 +170,8 @@ extension BandDecomposition {
                            replicas m: Int, chunk: Int,
                            gelu: @escaping ([[Double]], [[Double]]) -> [[Double]]) throws -> (logits: [[Double]], exact: [[Double]]) {
         let lens = try model.checkedLengths(inputs: inputs, batch: B, length: L, lengths: lengths)
-        let C = model.configuration.classes, d = model.configuration.dInput, nl = model.layers.count
-        let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+        let C = model.configuration.classes, d = model.configuration.dInput, forms = geluForms
+        let exactG = model.exactGELU, exactS = model.exactGate
         var logits: [[Double]] = [], exact: [[Double]] = []
         var start = 0
         while start < B {
@@ -178,7 +179,7 @@ extension BandDecomposition {
             let x = Array(inputs[start * L * d ..< (start + s) * L * d])
             let chunkLens = Array(lens[start ..< start + s])
             let stages = ForwardStages(gelu: { c in
-                guard c.layer == layer else { return c.ssmOutput.map { GELU.value($0) } }
+                guard c.layer == layer else { return c.ssmOutput.map { forms[c.layer].value($0) } }
                 let per = s * c.channels * L                                    // copy r occupies [r·per, (r+1)·per)
                 var first = c
                 first.batch = s; first.lengths = chunkLens

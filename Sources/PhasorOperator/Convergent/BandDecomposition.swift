@@ -21,6 +21,8 @@ public struct BandDecomposition: Sendable {
     public let anchors: [[[Double]]]
     /// The length L_fit of the anchors.
     public let anchorLength: Int
+    /// Each layer's own GELU (erf or tanh form, `OperatorModel.exactGELU`).
+    public let geluForms: [PointwiseExpansion]
 
     /// Bands by `rule` and anchors from the exact model on the (B, L, d_in) training inputs.
     public init(model: OperatorModel, inputs: [Double], batch: Int, length L: Int, lengths: [Int]? = nil,
@@ -28,9 +30,10 @@ public struct BandDecomposition: Sendable {
         guard (1...8).contains(maxBands) else { throw OperatorError.invalid("the number of bands must be in 1…8 (got \(maxBands))") }
         let lens = try model.checkedLengths(inputs: inputs, batch: batch, length: L, lengths: lengths)
         self.rule = rule
-        bands = try model.layers.map { try WaveBands($0, rule: rule, maxBands: maxBands) }
+        bands = try model.blocks.map { try WaveBands($0.core, rule: rule, maxBands: maxBands) }
         anchorLength = L
-        let H = model.channels, nl = model.layers.count, d = model.configuration.dInput
+        geluForms = model.exactGELU
+        let H = model.channels, d = model.configuration.dInput, forms = geluForms
         var sums = bands.map { [[Double]](repeating: [Double](repeating: 0, count: H * L), count: $0.players) }
         var counts = [Double](repeating: 0, count: L)
         for b in 0..<batch { for l in 0..<lens[b] { counts[l] += 1 } }
@@ -44,11 +47,10 @@ public struct BandDecomposition: Sendable {
                 for (k, w) in p.enumerated() { for b in 0..<c.batch { for h in 0..<H { for l in 0..<chunkLens[b] {
                     sums[c.layer][k][h * L + l] += w[(b * H + h) * L + l]
                 } } } }
-                return c.ssmOutput.map { GELU.value($0) }
+                return c.ssmOutput.map { forms[c.layer].value($0) }
             })
-            let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
             _ = try model.plainForward(inputs: Array(inputs[start * L * d ..< (start + s) * L * d]), batch: s, length: L,
-                                       lengths: chunkLens, gelu: exactG, sigmoid: exactS, stages: stages)
+                                       lengths: chunkLens, gelu: model.exactGELU, sigmoid: model.exactGate, stages: stages)
             start += s
         }
         anchors = sums.map { layer in layer.map { w in
@@ -84,19 +86,23 @@ public struct BandDecomposition: Sendable {
         let gelu: (StageContext) throws -> [Double] = { c in
             let (w, a) = players(layer: c.layer, context: c)
             last = (c.layer, w, a)
-            return try AnchoredDecomposition.elementwiseTruncation(players: w, anchors: a, order: k) { GELU.value($0) }
+            let f = geluForms[c.layer]
+            return try AnchoredDecomposition.elementwiseTruncation(players: w, anchors: a, order: k) { f.value($0) }
         }
         guard gate else { return ForwardStages(gelu: gelu) }
         return ForwardStages(gelu: gelu, gate: { c, _ in
             guard let p = last, p.layer == c.layer else { throw OperatorError.invalid("gate stage without its layer's players") }
-            let layer = model.layers[c.layer]
+            guard case .gatedGELU(let head) = model.blocks[c.layer].head else {
+                throw OperatorError.unsupported("the band decomposition of the gate needs the GLU head (GELU → 2H → z₁ ⊙ σ(z₂))")
+            }
+            let f = geluForms[c.layer]
             return try AnchoredDecomposition.truncation(players: p.players, anchors: p.anchors, order: k) { x in
-                let a = x.map { GELU.value($0) }
-                let zz = OperatorModel.channelMap(a, weight: layer.outputWeight, samples: c.batch, inChannels: H, outChannels: 2 * H, length: c.length)
+                let a = x.map { f.value($0) }
+                let zz = OperatorModel.channelMap(a, weight: head.weight, samples: c.batch, inChannels: H, outChannels: 2 * H, length: c.length)
                 var s = [Double](repeating: 0, count: x.count)
                 for b in 0..<c.batch { for h in 0..<H {
                     let go = (b * 2 * H + H + h) * c.length, oo = (b * H + h) * c.length
-                    for l in 0..<c.length { s[oo + l] = Sigmoid.value(zz[go + l] + layer.outputBias[H + h]) }   // σ(W2 a + b2)
+                    for l in 0..<c.length { s[oo + l] = Sigmoid.value(zz[go + l] + head.bias[H + h]) }   // σ(W2 a + b2)
                 } }
                 return s
             }

@@ -12,12 +12,9 @@ import Foundation
 import PhasorModels
 import PhasorNumerics
 
-/// The two pointwise functions of an S4D block.
+/// The two pointwise functions of a block.
 public enum BlockFunction: String, Sendable, CaseIterable, Codable {
     case gelu, gate
-
-    /// The exact function: GELU (erf form) or the logistic sigmoid.
-    public func exact(_ x: Double) -> Double { self == .gelu ? GELU.value(x) : Sigmoid.value(x) }
 }
 
 /// Counts of pointwise evaluations and of those outside the channel's range (valid positions only).
@@ -36,11 +33,19 @@ public struct ChannelSurrogates: Sendable {
     public let floor: Double
     /// fits[function][layer][channel].
     public let fits: [BlockFunction: [[OrthonormalExpansion]]]
+    /// Each layer's own GELU (erf or tanh form, `OperatorModel.exactGELU`).
+    public let geluForms: [PointwiseExpansion]
 
-    public init(maxOrder: Int, floor: Double, fits: [BlockFunction: [[OrthonormalExpansion]]]) {
+    public init(maxOrder: Int, floor: Double, fits: [BlockFunction: [[OrthonormalExpansion]]], geluForms: [PointwiseExpansion]) {
         self.maxOrder = maxOrder
         self.floor = floor
         self.fits = fits
+        self.geluForms = geluForms
+    }
+
+    /// The exact function f of layer i: the layer's GELU or the logistic sigmoid.
+    public func exact(_ f: BlockFunction, layer i: Int, _ x: Double) -> Double {
+        f == .gelu ? geluForms[i].value(x) : Sigmoid.value(x)
     }
 
     /// The fit of f in layer i, channel h.
@@ -57,10 +62,9 @@ public struct ChannelSurrogates: Sendable {
         guard (1...30).contains(K) else { throw OperatorError.invalidOrder(K, "the surrogate order must be in 1…30") }
         guard q >= 0, q < 0.5 else { throw OperatorError.invalid("the range quantile must be in [0, 0.5) (got \(q))") }
         let lens = try model.checkedLengths(inputs: inputs, batch: batch, length: L, lengths: lengths)
-        let H = model.channels, nl = model.layers.count, d = model.configuration.dInput
+        let H = model.channels, nl = model.blocks.count, d = model.configuration.dInput
         let total = lens.reduce(0, +)
         let stride = max(1, (total + maxSamples - 1) / maxSamples)
-        let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
         // samples[function][layer][channel], ranges likewise
         var samples = [BlockFunction: [[[Double]]]](), lower = [BlockFunction: [[Double]]](), upper = lower
         for f in BlockFunction.allCases {
@@ -72,11 +76,11 @@ public struct ChannelSurrogates: Sendable {
         while start < batch {
             let s = min(chunk, batch - start)
             let rec = try model.plainForward(inputs: Array(inputs[start * L * d ..< (start + s) * L * d]), batch: s, length: L,
-                                             lengths: Array(lens[start ..< start + s]), gelu: exactG, sigmoid: exactS, record: true)
+                                             lengths: Array(lens[start ..< start + s]), gelu: model.exactGELU, sigmoid: model.exactGate, record: true)
             for b in 0..<s {
                 let n = lens[start + b]
                 for (f, recorded) in [(BlockFunction.gelu, rec.geluInputs), (.gate, rec.sigmoidInputs)] {
-                    for i in 0..<nl { for h in 0..<H {
+                    for i in 0..<nl where !recorded[i].isEmpty { for h in 0..<H {          // empty: no such function
                         let o = (b * H + h) * L
                         for l in 0..<n {
                             let v = recorded[i][o + l]
@@ -90,9 +94,12 @@ public struct ChannelSurrogates: Sendable {
             start += s
         }
         var fits = [BlockFunction: [[OrthonormalExpansion]]]()
+        let forms = model.exactGELU
         for f in BlockFunction.allCases {
+            let exact: (Int) -> (Double) -> Double = { i in f == .gelu ? { forms[i].value($0) } : { Sigmoid.value($0) } }
             fits[f] = try (0..<nl).map { i in try (0..<H).map { h in
                 var lo = lower[f]![i][h], hi = upper[f]![i][h], x = samples[f]![i][h]
+                if x.isEmpty { lo = -1; hi = 1 }                                 // a layer without this function: unused
                 if q > 0, x.count > 1 {                                          // [q, 1 − q] quantiles; tails exact
                     let sorted = x.sorted()
                     lo = sorted[Int((q * Double(sorted.count - 1)).rounded())]
@@ -100,16 +107,16 @@ public struct ChannelSurrogates: Sendable {
                     x = x.filter { $0 >= lo && $0 <= hi }
                 }
                 if hi - lo < 1e-9 { lo -= 1e-3; hi += 1e-3 }                   // a constant channel: a small interval
-                return try EmpiricalOrthonormalPolynomials.fit(f.exact, samples: x, floor: floor, degree: K, lower: lo, upper: hi)
+                return try EmpiricalOrthonormalPolynomials.fit(exact(i), samples: x, floor: floor, degree: K, lower: lo, upper: hi)
             } }
         }
-        self.init(maxOrder: K, floor: floor, fits: fits)
+        self.init(maxOrder: K, floor: floor, fits: fits, geluForms: forms)
     }
 
     /// s_k(x) in the channel's range, f(x) outside (`exactOutside`), or the pure polynomial s_k everywhere.
     public func value(_ f: BlockFunction, layer i: Int, channel h: Int, _ x: Double, order k: Int, exactOutside: Bool = true) -> Double {
         let e = fits[f]![i][h]
-        if exactOutside, x < e.basis.lower || x > e.basis.upper { return f.exact(x) }
+        if exactOutside, x < e.basis.lower || x > e.basis.upper { return exact(f, layer: i, x) }
         return e(x, order: k)
     }
 
@@ -126,7 +133,7 @@ public struct ChannelSurrogates: Sendable {
                 let x = y[o + l]
                 let isOutside = x < lo || x > hi
                 if l < c.lengths[b] { evaluated += 1; if isOutside { outside += 1 } }
-                out[o + l] = exactOutside && isOutside ? f.exact(x) : e(x, order: k)
+                out[o + l] = exactOutside && isOutside ? exact(f, layer: i, x) : e(x, order: k)
             }
         } }
         counter?.add(evaluated: evaluated, outside: outside)

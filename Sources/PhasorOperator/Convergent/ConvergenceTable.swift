@@ -59,9 +59,9 @@ public struct ReplacedForward {
         self.gelu = gelu; self.sigmoid = sigmoid; self.stages = stages; self.counter = counter
     }
 
-    /// The exact model (no replacement).
-    public static func exact(layers: Int) -> ReplacedForward {
-        ReplacedForward(gelu: Array(repeating: .gelu, count: layers), sigmoid: Array(repeating: .sigmoid, count: layers))
+    /// The exact model (no replacement: each layer's own GELU form and σ).
+    public static func exact(_ model: OperatorModel) -> ReplacedForward {
+        ReplacedForward(gelu: model.exactGELU, sigmoid: model.exactGate)
     }
 }
 
@@ -94,8 +94,8 @@ extension ConvergenceTable {
             modelSeconds += Self.processCPUSeconds() - t0
             start += s
         }
-        var exact = try run(.exact(layers: model.layers.count))
-        for _ in 0..<2 { exact.seconds = min(exact.seconds, try run(.exact(layers: model.layers.count)).seconds) }   // best of 3
+        var exact = try run(.exact(model))
+        for _ in 0..<2 { exact.seconds = min(exact.seconds, try run(.exact(model)).seconds) }   // best of 3
         let full = OperatorAnalysis.accuracy(exact.logits, labels: labels, classes: C)
         let predicted = Self.argmax(exact.logits, classes: C)
         var rows: [ConvergenceRow] = []

@@ -39,9 +39,9 @@ public struct WaveBands: Sendable {
     /// The layer's channels as diagonal systems (μ_hn, C̃_hn, D_h).
     public let systems: [S4DChannel]
 
-    /// The bands of an S4D layer.
-    public init(_ layer: S4DLayer, rule: BandRule, maxBands: Int = 8) throws {
-        self.init(systems: try layer.core.diagonalSystems(), rule: rule, maxBands: maxBands)
+    /// The bands of a block's core (S4D: one diagonal system per channel; other cores throw).
+    public init(_ core: SequenceCore, rule: BandRule, maxBands: Int = 8) throws {
+        self.init(systems: try core.requireS4D(for: "the band decomposition").diagonalSystems(), rule: rule, maxBands: maxBands)
     }
 
     /// The bands of a layer given as its diagonal systems (`S4DCore.diagonalSystems()`, one per channel).

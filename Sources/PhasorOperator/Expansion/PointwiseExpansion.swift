@@ -1,10 +1,12 @@
 // How a pointwise nonlinearity is expanded on graded signals: its Taylor coefficients a_k(y0) = f^{(k)}(y0)/k! at
-// the actual degree-0 value y0, k = 0…P (consumed by `GradedSignal.composed`). Three kinds:
+// the actual degree-0 value y0, k = 0…P (consumed by `GradedSignal.composed`). Four kinds:
 //   • a Chebyshev polynomial p(x) = Σ c_j T_j(t(x)) of degree d (the range formulation), or one per channel (the
 //     per-channel surrogates): a_k = p^{(k)}(y0)/k!, exact and 0 for k > d — the derivative series by
 //     c'_{j−1} = c'_{j+1} + 2j·c_j (ChebyshevSeries.derivative);
 //   • GELU g = xΦ (Taylor formulation): g^{(k)} = x·Φ^{(k)} + k·Φ^{(k−1)},  Φ^{(j)} = (−1)^{j−1} He_{j−1}(x) φ(x) (j ≥ 1),
 //     He_{m+1} = x He_m − m He_{m−1} (probabilists' Hermite);
+//   • GELU, tanh form (the JAX codes' GELU; S5 and LRU reference models): GELUTanh.taylorCoefficients (tanh's series
+//     by T′ = (1 − T²)w′ on the cubic w), radius limited by tanh's poles;
 //   • sigmoid s = σ (Taylor formulation): s′ = s − s², so with s(y0 + t) = Σ a_k t^k:
 //     (k+1)·a_{k+1} = a_k − Σ_{j=0}^{k} a_j a_{k−j}.  Radius: the poles at ±iπ(2m+1) give √(y0² + π²).
 import Foundation
@@ -16,6 +18,8 @@ public enum PointwiseExpansion: Sendable {
     case polynomial(ChebyshevSeries)
     /// GELU (erf form), expanded by its own Taylor series at y0.
     case gelu
+    /// GELU (tanh form), expanded by its own Taylor series at y0.
+    case geluTanh
     /// The logistic sigmoid, expanded by its own Taylor series at y0 (radius √(y0² + π²)).
     case sigmoid
     /// One polynomial per channel h, applied to the elements (·, h, ·) of (B, H, L) arrays (the pure-polynomial form
@@ -27,6 +31,7 @@ public enum PointwiseExpansion: Sendable {
         switch self {
         case .polynomial(let p): return p(x)
         case .gelu: return GELU.value(x)
+        case .geluTanh: return GELUTanh.value(x)
         case .sigmoid: return Sigmoid.value(x)
         case .channelPolynomials(let p): return p[h](x)
         }
@@ -64,7 +69,7 @@ struct ExpansionTable {
         switch kind {
         case .polynomial(let p): polynomials = [p]
         case .channelPolynomials(let p): polynomials = p
-        case .gelu, .sigmoid: polynomials = []
+        case .gelu, .geluTanh, .sigmoid: polynomials = []
         }
         derivatives = polynomials.map(table)
         lower = polynomials.map(\.lower); upper = polynomials.map(\.upper)
@@ -103,6 +108,11 @@ struct ExpansionTable {
                     a[k * n + i] = x * dk + prev                             // (xΦ)^{(k)}/k!
                     prev = dk
                 }
+            }
+        case .geluTanh:
+            for i in 0..<n {
+                let c = GELUTanh.taylorCoefficients(at: y0[base + i], through: P)
+                for k in 0...P { a[k * n + i] = c[k] }
             }
         case .sigmoid:
             var s = [Double](repeating: 0, count: P + 1)

@@ -2,10 +2,11 @@
 //   encoder:      x^[0] = bias + W·ū,  x^[1] = W·(in − ū),  x^[p≥2] = 0   (ū = the expansion point: 0 by default,
 //                 or a reference input (L, d_in) such as the data's mean, or one per sample (S, L, d_in); then ε scales
 //                 the deviation in − ū — with ū = the input itself, order 0 is the forward pass at the input)
-//   SSM:          y^[p] = K * x^[p] + D x^[p]        (each degree; all degrees as one batch through S4DLayer.ssmOutput)
-//   GELU, σ:      f(y0 + δ) = Σ_k a_k(y0) δ^k        (PointwiseExpansion; Chebyshev polynomial or Taylor)
-//   1×1 conv:     z^[p] = W a^[p] (+ bias on p = 0)
-//   GLU:          out = z1 · σ(z2)                   (Cauchy product)
+//   core:         y^[p] = core(x^[p])                (each degree; all degrees as one batch through the model's own core:
+//                                                      S4D K * x + D x, S5's and the LRU's scans — all linear)
+//   GELU, σ:      f(y0 + δ) = Σ_k a_k(y0) δ^k        (PointwiseExpansion; Chebyshev polynomial or Taylor; erf or tanh GELU)
+//   maps:         z^[p] = W a^[p] (+ bias on p = 0)  (full GLU: W (2H, H); half GLUs: W₂ (H, H))
+//   GLU:          out = z1 · σ(z2),  half_glu1 a · σ(z2),  half_glu2 y · σ(z2),  gelu: out = a   (Cauchy products)
 //   bilinear:     a = y,  out = z1 · z2              (Cauchy product: exact, no expansion)
 //   residual:     x ← x + out
 //   BatchNorm:    out^[p] = s·x^[p] (+ t on p = 0), s = γ/√(r_σ² + ε), t = β − s·r_μ   (exact: evaluation is affine)
@@ -13,7 +14,7 @@
 //   LayerNorm:    frozen gain G (exact, default):   out^[p] = γ·G·(x^[p] − mean_h x^[p]) (+ β on p = 0)
 //                 series gain:  G(ε) = (v(ε) + eps)^{−1/2},  v = (1/H) Σ_h c², c = x − mean_h x, expanded at v^[0]:
 //                               a_k = binom(−1/2, k)·(v0 + eps)^{−1/2−k}   (radius |v − v0| < v0 + eps)
-//   pool, decoder: per degree (+ decoder bias on p = 0)
+//   pool, decoder: per degree (mean or last step; + decoder bias on p = 0)
 import Foundation
 import PhasorModels
 import PhasorNumerics
@@ -58,11 +59,11 @@ extension OperatorModel {
         guard P >= 0 else { throw OperatorError.invalidOrder(P, "the truncation order must be ≥ 0") }
         guard stages == nil || P == 0 else { throw OperatorError.invalid("replaced stages act on numbers: order 0 only") }
         let lens = try checkedLengths(inputs: inputs, batch: S, length: L, lengths: lengths)
-        let H = channels, nl = layers.count, n = S * H * L
+        let H = channels, nl = blocks.count, n = S * H * L
         guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
         if gain == .frozen {
             guard let g = frozenGains, g.count == nl,
-                  zip(g, norms).allSatisfy({ $0.count == S * L || ($1.kind != .layer && $0.isEmpty) }) else {
+                  zip(g, blocks.map(\.norm)).allSatisfy({ $0.count == S * L || ($1.kind != .layer && $0.isEmpty) }) else {
                 throw OperatorError.invalid("frozen LayerNorm gains must be \(nl) arrays of S·L = \(S * L) values (empty for a layer without a LayerNorm)")
             }
         }
@@ -86,40 +87,50 @@ extension OperatorModel {
             for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { x.data[o + l] = encoderMap.bias[h] } } }
             if P >= 1 { x.data.replaceSubrange(n ..< 2 * n, with: encode(inputs, batch: S, length: L)) }
         }
+        let allLengths = (0..<((P + 1) * S)).map { lens[$0 % S] }
         for i in 0..<nl {
-            let layer = layers[i]
+            let block = blocks[i]
             var z = x
             if configuration.prenorm { z = try normaliseGraded(x, layer: i, samples: S, length: L, gain: gain, frozen: frozenGains?[i], run: &run) }
-            // SSM on every degree at once: (P+1)·S samples
+            // the core on every degree at once: (P+1)·S samples
             var y = GradedSignal(order: P, count: n)
-            y.data = try ssm(layer, z.data, samples: (P + 1) * S, length: L, quantity: "SSM output of layer \(i)")
+            y.data = try core(block.core, z.data, samples: (P + 1) * S, lengths: allLengths, length: L, quantity: "core output of layer \(i)")
+            let bilinear = block.head.kind == .bilinear
             let context = StageContext(layer: i, batch: S, length: L, channels: H, lengths: lens, ssmInput: z.data, ssmOutput: y.data)
-            let bilinear = layer.head.kind == .bilinear
             var a = y                                                          // bilinear: a = y
             if !bilinear {
                 if let stage = stages?.gelu { a.data = try checkedStage(stage(context), n, "GELU", i) } else { a = y.applying(gelu[i].table(order: P, length: L)) }
                 try a.requireFinite("GELU output of layer \(i)")
                 if i == 0, let replace = layer0Nonlinearity { a = replace(a) }
             }
-            var zz = GradedSignal(order: P, count: 2 * n)
-            zz.data = OperatorModel.channelMap(a.data, weight: layer.outputWeight, samples: (P + 1) * S, inChannels: H, outChannels: 2 * H, length: L)
-            for s in 0..<S { for o in 0..<(2 * H) { let r = (s * 2 * H + o) * L; for l in 0..<L { zz.data[r + l] += layer.outputBias[o] } } }
-            // split z = (z1, z2) per sample
-            var z1 = GradedSignal(order: P, count: n), z2 = GradedSignal(order: P, count: n)
-            for p in 0...P { for s in 0..<S {
-                let src = p * 2 * n + s * 2 * H * L, dst = p * n + s * H * L
-                z1.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src ..< src + H * L])
-                z2.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src + H * L ..< src + 2 * H * L])
-            } }
             var out: GradedSignal
-            if bilinear {
-                out = z1 * z2                                                  // bilinear
-                if i == 0, let replace = layer0Nonlinearity { out = replace(out) }
-            } else {
+            switch block.head {
+            case .gelu:
+                out = a
+            case .gatedGELU, .bilinear:
+                let zz = mapped(a, weight: block.head.weight, bias: block.head.bias, rows: 2 * H, samples: S, length: L)
+                // split z = (z1, z2) per sample
+                var z1 = GradedSignal(order: P, count: n), z2 = GradedSignal(order: P, count: n)
+                for p in 0...P { for s in 0..<S {
+                    let src = p * 2 * n + s * 2 * H * L, dst = p * n + s * H * L
+                    z1.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src ..< src + H * L])
+                    z2.data.replaceSubrange(dst ..< dst + H * L, with: zz.data[src + H * L ..< src + 2 * H * L])
+                } }
+                if bilinear {
+                    out = z1 * z2                                              // bilinear
+                    if i == 0, let replace = layer0Nonlinearity { out = replace(out) }
+                } else {
+                    if case .sigmoid = sigmoid[i] { countPoleViolations(z2, run: &run) }
+                    var g = z2
+                    if let stage = stages?.gate { g.data = try checkedStage(stage(context, z2.data), n, "gate", i) } else { g = z2.applying(sigmoid[i].table(order: P, length: L)) }
+                    out = z1 * g                                               // GLU
+                }
+            case .halfGated(let head):
+                let z2 = mapped(a, weight: head.weight, bias: head.bias, rows: H, samples: S, length: L)
                 if case .sigmoid = sigmoid[i] { countPoleViolations(z2, run: &run) }
                 var g = z2
                 if let stage = stages?.gate { g.data = try checkedStage(stage(context, z2.data), n, "gate", i) } else { g = z2.applying(sigmoid[i].table(order: P, length: L)) }
-                out = z1 * g                                                   // GLU
+                out = (head.gatesActivation ? a : y) * g                       // v · σ(z2)
             }
             try out.requireFinite("\(bilinear ? "bilinear" : "GLU") output of layer \(i)")
             run.blockDegreeSquares.append((0...P).map { p in out.data[p * n ..< (p + 1) * n].reduce(0) { $0 + $1 * $1 } })
@@ -128,13 +139,13 @@ extension OperatorModel {
         }
         var logits = GradedSignal(order: P, count: S * configuration.classes)
         run.channelDegreeShare = [[Double]](repeating: [Double](repeating: 0, count: H), count: P + 1)
-        for p in 0...P { for s in 0..<S { for h in 0..<H {
-            let o = p * n + (s * H + h) * L
-            var acc = 0.0
-            for l in 0..<lens[s] { acc += x.data[o + l] }
-            let pooled = acc / Double(lens[s])                                // pooled^[p][s,h]
-            for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoderMap.weight[c * H + h] * pooled) }
-        } } }
+        for p in 0...P {
+            let pooled = SequencePooling.forward(Array(x.data[p * n ..< (p + 1) * n]), kind: configuration.pooling, lengths: lens,
+                                                 batch: S, channels: H, length: L)    // pooled^[p][s,h]
+            for s in 0..<S { for h in 0..<H {
+                for c in 0..<configuration.classes { run.channelDegreeShare[p][h] += abs(decoderMap.weight[c * H + h] * pooled[s * H + h]) }
+            } }
+        }
         for p in 0...P {
             let comp = poolAndDecode(Array(x.data[p * n ..< (p + 1) * n]), samples: S, lengths: lens, length: L)
             logits.data.replaceSubrange(p * comp.count ..< (p + 1) * comp.count, with: comp)
@@ -145,14 +156,23 @@ extension OperatorModel {
         return run
     }
 
-    /// y = K * z + D z for every row, through the model's own S4D code; overflow becomes OperatorError.overflow.
-    func ssm(_ layer: S4DLayer, _ z: [Double], samples: Int, length L: Int, quantity: String) throws -> [Double] {
+    /// y = core(z) for every row, through the model's own core code; overflow becomes OperatorError.overflow.
+    func core(_ core: SequenceCore, _ z: [Double], samples: Int, lengths: [Int], length L: Int, quantity: String) throws -> [Double] {
         if let bad = z.firstIndex(where: { !$0.isFinite }) {
             throw OperatorError.overflow(quantity: quantity, order: bad / (z.count / max(samples, 1)) / max(1, channels * L))
         }
-        do { return try layer.ssmOutput(input: z, batch: samples, length: L) } catch {
+        do { return try core.output(z, batch: samples, length: L, lengths: lengths) } catch {
             throw OperatorError.overflow(quantity: quantity, order: -1)
         }
+    }
+
+    /// W a (+ bias on degree 0) per sample: (rows × H) · (H × L), the head's maps on every degree.
+    func mapped(_ a: GradedSignal, weight: [Double], bias: [Double], rows: Int, samples S: Int, length L: Int) -> GradedSignal {
+        let H = channels, P = a.order
+        var z = GradedSignal(order: P, count: S * rows * L)
+        z.data = OperatorModel.channelMap(a.data, weight: weight, samples: (P + 1) * S, inChannels: H, outChannels: rows, length: L)
+        for s in 0..<S { for o in 0..<rows { let r = (s * rows + o) * L; for l in 0..<L { z.data[r + l] += bias[o] } } }
+        return z
     }
 
     /// Majorant test for the Taylor sigmoid: Σ_{p≥1} |δ^[p]| ≥ √(y0² + π²) means ε = 1 may lie outside its radius.
@@ -178,8 +198,8 @@ extension OperatorModel {
         let H = channels, P = x.order, n = x.count, blocks = (P + 1) * S
         let zeros = [Double](repeating: 0, count: H)
         var out = GradedSignal(order: P, count: n)
-        let gamma: [Double], beta: [Double]
-        switch norms[i] {
+        let gamma: [Double], beta: [Double], eps: Double
+        switch self.blocks[i].norm {
         case .none: return x
         case .batch(let p):
             out.data = BatchNorm.forward(x.data, weight: p.weight, bias: zeros, runningMean: zeros, runningVariance: p.runningVariance,
@@ -188,14 +208,14 @@ extension OperatorModel {
             for s in 0..<S { for h in 0..<H { let o = (s * H + h) * L; for l in 0..<L { out.data[o + l] += t[h] } } }   // + t on degree 0
             try out.requireFinite("BatchNorm output of layer \(i)")
             return out
-        case .layer(let p): (gamma, beta) = (p.weight, p.bias)
+        case .layer(let p): (gamma, beta, eps) = (p.weight, p.bias, p.epsilon)
         }
         switch gain {
         case .frozen:
             let G = frozen ?? []
             let repeated = (0...P).flatMap { _ in G }                        // the same gains for every degree
             out.data = LayerNorm.forward(x.data, weight: gamma, bias: zeros, batch: blocks, channels: H, length: L,
-                                         gains: repeated).0                  // γ G (x^[p] − mean_h x^[p])
+                                         gains: repeated, epsilon: eps).0             // γ G (x^[p] − mean_h x^[p])
         case .series:
             let ones = [Double](repeating: 1, count: H)
             var c = x
@@ -210,7 +230,7 @@ extension OperatorModel {
             } } }
             var a = [Double](repeating: 0, count: (P + 1) * S * L)
             for j in 0..<(S * L) {
-                let base = v.data[j] + LayerNorm.epsilon
+                let base = v.data[j] + eps
                 var coef = 1 / base.squareRoot()                              // binom(−1/2, 0)·base^{−1/2}
                 for k in 0...P {
                     a[k * S * L + j] = coef

@@ -1,7 +1,7 @@
 // The model's forward pass on numbers with chosen pointwise functions and, optionally, frozen LayerNorm gains — the
 // independent reference for the graded evaluation. It is the S4Model's OWN evaluation pass with its hooks
 // (S4ModelEvaluation.swift): layer i's GELU and GLU gate are replaced by `gelu[i]`, `sigmoid[i]` (the model's own
-// functions when those are the exact .gelu / .sigmoid), the gains frozen when given, the pre-activations recorded:
+// functions when those are its exact GELU form and .sigmoid), the gains frozen when given, the pre-activations recorded:
 //   • exact GELU/σ and gains computed on the fly: the S4Model's forward itself;
 //   • polynomial GELU/σ and frozen gains: the surrogate, a polynomial in u, whose graded components must sum to it.
 import PhasorModels
@@ -69,12 +69,14 @@ extension OperatorModel {
         return lens
     }
 
-    /// The model's replacements for layer-wise expansions: nil where the expansion is the model's own function.
-    static func overrides(gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion]) -> PointwiseOverrides {
+    /// The model's replacements for layer-wise expansions: nil where every layer's expansion is the model's own
+    /// function (its GELU form, σ).
+    func overrides(gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion]) -> PointwiseOverrides {
         func own(_ e: PointwiseExpansion, _ f: PointwiseExpansion) -> Bool {
-            switch (e, f) { case (.gelu, .gelu), (.sigmoid, .sigmoid): return true; default: return false }
+            switch (e, f) { case (.gelu, .gelu), (.geluTanh, .geluTanh), (.sigmoid, .sigmoid): return true; default: return false }
         }
-        let geluOwn = gelu.allSatisfy { own($0, .gelu) }, sigmoidOwn = sigmoid.allSatisfy { own($0, .sigmoid) }
+        let exact = exactGELU
+        let geluOwn = gelu.indices.allSatisfy { own(gelu[$0], exact[$0]) }, sigmoidOwn = sigmoid.allSatisfy { own($0, .sigmoid) }
         let activation: PointwiseOverrides.Function = { i, h, v in v.map { gelu[i].value($0, channel: h) } }
         let gate: PointwiseOverrides.Function = { i, h, v in v.map { sigmoid[i].value($0, channel: h) } }
         return PointwiseOverrides(activation: geluOwn ? nil : activation, gate: sigmoidOwn ? nil : gate)
@@ -86,9 +88,9 @@ extension OperatorModel {
                              gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion], frozenGains: [[Double]]? = nil,
                              record: Bool = false, stages: ForwardStages? = nil) throws -> ForwardRecord {
         let lens = try checkedLengths(inputs: inputs, batch: B, length: L, lengths: lengths)
-        let nl = layers.count
+        let nl = blocks.count
         guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
-        if let g = frozenGains, g.count != nl || zip(g, norms).contains(where: { $0.count != B * L && ($1.kind == .layer || !$0.isEmpty) }) {
+        if let g = frozenGains, g.count != nl || zip(g, blocks.map(\.norm)).contains(where: { $0.count != B * L && ($1.kind == .layer || !$0.isEmpty) }) {
             throw OperatorError.invalid("frozen gains must be \(nl) arrays of B·L = \(B * L) values (empty for a layer without a LayerNorm)")
         }
         if let stages {
@@ -101,7 +103,7 @@ extension OperatorModel {
                                         reference: inputs, stages: stages)
             return ForwardRecord(logits: run.logits.data, gains: [], geluInputs: [], sigmoidInputs: [])
         }
-        let options = EvaluationOptions(pointwise: Self.overrides(gelu: gelu, sigmoid: sigmoid), frozenGains: frozenGains,
+        let options = EvaluationOptions(pointwise: overrides(gelu: gelu, sigmoid: sigmoid), frozenGains: frozenGains,
                                         record: record)
         let trace: S4ModelTrace
         do { trace = try model.evaluate(inputs: inputs, batch: B, length: L, lengths: lens, options: options) } catch is NonFiniteError {

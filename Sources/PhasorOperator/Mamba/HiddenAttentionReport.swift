@@ -31,15 +31,42 @@ public struct HiddenAttentionReport: Encodable, Sendable {
             throw OperatorError.invalid("layer \(layer) does not exist: the model has \(c.layers) layers (0..<\(c.layers))")
         }
         let trace = try model.trace(tokens: ids).layers[layer]
-        let attention = try HiddenAttention(layer: model.layers[layer].mixer.selective, input: trace.input, tokens: trace.tokens,
-                                            initialState: trace.initialState, groups: groups, mass: mass)
+        try self.init(source: source, layer: layer, selective: model.layers[layer].mixer.selective, input: trace.input,
+                      tokens: trace.tokens, initialState: trace.initialState, output: trace.output, ids: ids, groups: groups,
+                      mass: mass)
+    }
+
+    /// The hidden attention of `selective` (layer `layer` of some model) on its input u (H, L) with step quantities
+    /// `tokens`, checked against `output` (H, L), that layer's output in the model's own forward pass.
+    public init(source: String, layer: Int, selective: SelectiveLayer, input u: [Double], tokens: SelectiveTokens,
+                initialState: [Double]? = nil, output: [Double], ids: [Int], groups: Int, mass: Double) throws {
+        let attention = try HiddenAttention(layer: selective, input: u, tokens: tokens, initialState: initialState,
+                                            groups: groups, mass: mass)
         let l = attention.length
-        self.source = source; self.layer = layer; tokens = l; self.ids = ids; identity = Self.identity
-        identityError = try attention.identityError(against: trace.output)
+        self.source = source; self.layer = layer; self.tokens = l; self.ids = ids; identity = Self.identity
+        identityError = try attention.identityError(against: output)
         self.groups = attention.groups.enumerated().map { g, range in
             Group(channels: [range.lowerBound, range.upperBound - 1], map: (0..<l).map { Array(attention.maps[g][($0 * l)..<(($0 + 1) * l)]) })
         }
         influenceMass = mass; influenceRange = attention.influenceRange
         self.attention = attention
+    }
+}
+
+extension HiddenAttentionReport {
+    /// The hidden attention of layer `layer` of an S6 classifier on one model input (L, d_in), already standardised as
+    /// the model expects: the layer's core input and its output come from the model's own forward pass (`evaluate`),
+    /// Δ_t, B_t, C_t from that input; the kernel sum must give that output.
+    public init(source: String, model: S4Model, input: [Double], length: Int, layer: Int, groups: Int, mass: Double) throws {
+        guard (0..<model.configuration.layers).contains(layer) else {
+            throw OperatorError.invalid("layer \(layer) does not exist: the model has \(model.configuration.layers) layers")
+        }
+        guard case .s6(let selective) = model.block(layer).core else {
+            throw OperatorError.invalid("layer \(layer) is not an S6 layer: the hidden attention is the selective layers' operator")
+        }
+        let t = try model.evaluate(inputs: input, batch: 1, length: length).layers[layer]
+        try self.init(source: source, layer: layer, selective: selective, input: t.blockInput,
+                      tokens: try selective.tokens(t.blockInput, length: length), output: t.ssmOutput, ids: [], groups: groups,
+                      mass: mass)
     }
 }

@@ -8,11 +8,13 @@
 //     headline order = first k with agreement ≥ 0.99, ratio ≥ 0.99 and error ≤ 0.1 (nil if none);
 //   • the surrogate's identity: the graded components of the PURE order-k polynomial surrogate (frozen LayerNorm
 //     gains) sum to its own plain forward pass, at the highest k ≤ K whose total degree is ≤ 25 (the graded
-//     evaluation's limit) on ≤ 4 samples;
+//     evaluation's limit) on ≤ 4 samples, relative to max(|ℓ|, |ℓ^[p]|) (rounding scales with the terms summed);
 //   • the exact wave-interaction attribution: every layer's GELU as Σ_{|S|≤k} Δ_S over its channel's ≤ 9 band
 //     players, k = 1…n (the same three numbers; k = n is the model itself), the logit dividends of layer 0 on one
 //     sample (Σ_S D_S = logits, the sum error reported), and per layer the top band pairs per class by ablation
-//     (BandAttribution) with the bands' periods in samples.
+//     (BandAttribution) with the bands' periods in samples. S4D cores only: the other LTI cores (S5, LRU, LinOSS) get
+//     the order table and the identity (their cores run through the same graded pass); their attribution is null with
+//     a note (their modes are shared by all channels — a band rule for MIMO modes is not built).
 // The exact-by-construction models (every head bilinear) do not come here: OperatorPipeline handles them.
 import Foundation
 import PhasorModels
@@ -61,8 +63,8 @@ public enum ConvergentPipeline {
         }
         guard fit.batch > 0, evaluation.batch > 0 else { throw OperatorError.invalid("no samples to fit or to evaluate") }
         let op = try OperatorModel(model)
-        let K = settings.maxOrder, nl = op.layers.count
-        let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+        let K = settings.maxOrder, nl = op.blocks.count
+        let exactG = op.exactGELU, exactS = op.exactGate
         progress?("fitting per-channel surrogates (orders 0…\(K)) on \(fit.batch) training samples")
         let surrogates = try ChannelSurrogates(model: op, inputs: fit.inputs, batch: fit.batch, length: fit.length, lengths: fit.lengths,
                                                maxOrder: K, floor: settings.floor, maxSamples: settings.fitSamplesPerChannel,
@@ -75,8 +77,10 @@ public enum ConvergentPipeline {
             return ReplacedForward(gelu: exactG, sigmoid: exactS, stages: surrogates.stages(order: k, counter: counter), counter: counter)
         }
         let identity = try surrogateIdentity(op, surrogates, evaluation: evaluation)
-        var attribution: ConvergentReport.Attribution? = nil
-        if settings.attributionSamples > 0 {
+        var attribution: ConvergentReport.Attribution? = nil, note: String? = nil
+        if let other = op.blocks.first(where: { $0.core.s4d == nil }) {
+            note = "the band decomposition needs S4D cores (one diagonal system per channel); this model's cores are \(other.core.kind.rawValue)"
+        } else if settings.attributionSamples > 0 {
             progress?("band decomposition (\(settings.bandRule.rawValue) rule) and its attribution")
             attribution = try bandAttribution(op, fit: fit, evaluation: evaluation, settings: settings)
         }
@@ -85,30 +89,33 @@ public enum ConvergentPipeline {
             progress?("timing orders 1…\(K) against the plain forward pass")
             timing = try costs(op, surrogates, evaluation: evaluation, orders: Array(1...K))
         }
-        return ConvergentReport(table: table, surrogates: surrogates, identity: identity, attribution: attribution, timing: timing)
+        var report = ConvergentReport(table: table, surrogates: surrogates, identity: identity, attribution: attribution, timing: timing)
+        report.attributionNote = note
+        return report
     }
 
     /// The graded identity of the pure order-k polynomial surrogate at the highest k with total degree ≤ 25.
     static func surrogateIdentity(_ op: OperatorModel, _ surrogates: ChannelSurrogates, evaluation e: Batch) throws -> ConvergentReport.Identity? {
         guard let k = (1...surrogates.maxOrder).last(where: { surrogates.totalDegree(order: $0) <= maximumIdentityDegree }) else { return nil }
-        let D = surrogates.totalDegree(order: k), nl = op.layers.count
+        let D = surrogates.totalDegree(order: k), nl = op.blocks.count
         let b = min(e.batch, 4), w = e.length * op.configuration.dInput
         let x = Array(e.inputs[0 ..< b * w]), lens = Array(e.lengths[0 ..< b])
-        let gains = try op.plainForward(inputs: x, batch: b, length: e.length, lengths: lens, gelu: Array(repeating: .gelu, count: nl),
-                                        sigmoid: Array(repeating: .sigmoid, count: nl)).gains
+        let gains = try op.plainForward(inputs: x, batch: b, length: e.length, lengths: lens, gelu: op.exactGELU, sigmoid: op.exactGate).gains
         let (g, s) = surrogates.expansions(order: k)
         let plain = try op.plainForward(inputs: x, batch: b, length: e.length, lengths: lens, gelu: g, sigmoid: s, frozenGains: gains).logits
-        let graded = try op.gradedForward(inputs: x, batch: b, length: e.length, lengths: lens, order: D, gelu: g, sigmoid: s,
-                                          frozenGains: gains).logits.sum()
-        let scale = plain.map { abs($0) }.max() ?? 0
+        let run = try op.gradedForward(inputs: x, batch: b, length: e.length, lengths: lens, order: D, gelu: g, sigmoid: s,
+                                       frozenGains: gains).logits
+        let graded = run.sum()
+        // relative to the largest of the logits and of the summed components (rounding scales with the terms summed)
+        let scale = max(plain.map { abs($0) }.max() ?? 0, run.data.map { abs($0) }.max() ?? 0)
         let error = zip(graded, plain).map { abs($0 - $1) }.max() ?? 0
         return .init(order: k, totalDegree: D, error: scale > 0 ? error / scale : error, samples: b)
     }
 
     /// Band truncation table, layer-0 logit dividends on one sample, top band pairs per layer and class.
     static func bandAttribution(_ op: OperatorModel, fit: Batch, evaluation e: Batch, settings: ConvergentSettings) throws -> ConvergentReport.Attribution {
-        let nl = op.layers.count, C = op.configuration.classes, w = e.length * op.configuration.dInput
-        let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+        let nl = op.blocks.count, C = op.configuration.classes, w = e.length * op.configuration.dInput
+        let exactG = op.exactGELU, exactS = op.exactGate
         let bands = try BandDecomposition(model: op, inputs: fit.inputs, batch: fit.batch, length: fit.length, lengths: fit.lengths,
                                           rule: settings.bandRule)
         let n = bands.bands.map(\.players).max() ?? 1
@@ -159,8 +166,8 @@ public enum ConvergentPipeline {
 
     /// Process CPU time, best of 5, of the order-k operator over the plain forward pass on ≤ 64 samples.
     static func costs(_ op: OperatorModel, _ surrogates: ChannelSurrogates, evaluation e: Batch, orders: [Int]) throws -> [OperatorReport.TimingRow] {
-        let nl = op.layers.count, b = min(e.batch, 64), w = e.length * op.configuration.dInput
-        let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+        let nl = op.blocks.count, b = min(e.batch, 64), w = e.length * op.configuration.dInput
+        let exactG = op.exactGELU, exactS = op.exactGate
         let x = Array(e.inputs[0 ..< b * w]), lens = Array(e.lengths[0 ..< b])
         func best(_ stages: ForwardStages?) throws -> Double {
             var t = Double.infinity

@@ -11,7 +11,7 @@ public struct ConvergentReport: Sendable, Encodable {
     public struct Identity: Sendable, Encodable, Equatable {
         public var order: Int
         public var totalDegree: Int
-        /// max |Σ_p ℓ^[p] − ℓ_surrogate| / max |ℓ_surrogate| over the samples.
+        /// max |Σ_p ℓ^[p] − ℓ_surrogate| / max(|ℓ_surrogate|, |ℓ^[p]|) over the samples and degrees.
         public var error: Double
         public var samples: Int
     }
@@ -111,6 +111,8 @@ public struct ConvergentReport: Sendable, Encodable {
     public var outsideFraction: Double
     public var surrogate: Surrogate
     public var attribution: Attribution?
+    /// Why there is no attribution (a model whose cores are not S4D), if so.
+    public var attributionNote: String?
     public var plainCPUSeconds: Double
     /// Process CPU time of the order-k operator over the plain forward pass (best of 5, ≤ 64 samples), when timed.
     public var timing: [OperatorReport.TimingRow]?
@@ -118,7 +120,7 @@ public struct ConvergentReport: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case formulation, exact, samples, fullAccuracy = "full_accuracy", orders, headlineOrder = "headline_order"
         case explainedAccuracy = "explained_accuracy", explainedOrder = "explained_order", outsideFraction = "outside_fraction"
-        case surrogate, attribution, plainCPUSeconds = "plain_cpu_seconds", timing, headline
+        case surrogate, attribution, attributionNote = "attribution_note", plainCPUSeconds = "plain_cpu_seconds", timing, headline
     }
 
     public init(table: ConvergenceTable, surrogates: ChannelSurrogates, identity: Identity?, attribution: Attribution?,
@@ -154,7 +156,8 @@ public struct ConvergentReport: Sendable, Encodable {
         try c.encode(headline, forKey: .headline)
         try c.encode(explainedAccuracy, forKey: .explainedAccuracy); try c.encode(explainedOrder, forKey: .explainedOrder)
         try c.encode(outsideFraction, forKey: .outsideFraction); try c.encode(surrogate, forKey: .surrogate)
-        try c.encodeIfPresent(attribution, forKey: .attribution); try c.encode(plainCPUSeconds, forKey: .plainCPUSeconds)
+        try c.encodeIfPresent(attribution, forKey: .attribution); try c.encodeIfPresent(attributionNote, forKey: .attributionNote)
+        try c.encode(plainCPUSeconds, forKey: .plainCPUSeconds)
         try c.encodeIfPresent(timing, forKey: .timing)
     }
 

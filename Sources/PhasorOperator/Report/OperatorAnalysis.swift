@@ -72,10 +72,10 @@ public enum OperatorAnalysis {
             guard P <= 25 else { throw OperatorError.invalidOrder(P, "orders above 25 are not evaluated (cost grows as P³ and the terms overflow); use ≤ 25") }
         }
         guard labels.count == batch else { throw OperatorError.invalid("got \(labels.count) labels for \(batch) samples") }
-        let d = model.configuration.dInput, C = model.configuration.classes, nl = model.layers.count
+        let d = model.configuration.dInput, C = model.configuration.classes
         let lens = try model.checkedLengths(inputs: inputs, batch: batch, length: length, lengths: lengths)
-        let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
-        let (gelu, sig) = formulation.expansions(layers: nl)
+        let exactG = model.exactGELU, exactS = model.exactGate
+        let (gelu, sig) = formulation.expansions(model: model)
         var chunk = chunk
         if case .exact(let degree) = formulation {
             guard degree == model.exactDegree else {

@@ -92,11 +92,9 @@ public enum OperatorPipeline {
         let k = min(settings.interactionSamples, evaluation.batch), n = evaluation.length * d
         if k > 0 {
             let x = Array(evaluation.inputs[0 ..< k * n]), lens = Array(evaluation.lengths[0 ..< k])
-            let nl = model.configuration.layers
-            let exactGELU = [PointwiseExpansion](repeating: .gelu, count: nl), exactGate = [PointwiseExpansion](repeating: .sigmoid, count: nl)
-            let gains = try op.plainForward(inputs: x, batch: k, length: evaluation.length, lengths: lens, gelu: exactGELU,
-                                            sigmoid: exactGate).gains
-            let (g, s) = formulation.expansions(layers: nl)
+            let gains = try op.plainForward(inputs: x, batch: k, length: evaluation.length, lengths: lens, gelu: op.exactGELU,
+                                            sigmoid: op.exactGate).gains
+            let (g, s) = formulation.expansions(model: op)
             for basis in InteractionBasis.allCases {
                 interactions.append(try op.pairInteractions(inputs: x, batch: k, length: evaluation.length, lengths: lens,
                                                             gelu: g, sigmoid: s, basis: basis, frozenGains: gains,
@@ -118,11 +116,10 @@ public enum OperatorPipeline {
 
 extension OperatorFormulation {
     /// The per-layer expansions of GELU and the gate this formulation evaluates with.
-    public func expansions(layers nl: Int) -> (gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion]) {
+    public func expansions(model: OperatorModel) -> (gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion]) {
         switch self {
         case .chebyshev(let r): return (r.geluExpansions, r.sigmoidExpansions)
-        case .taylor, .exact:                                                  // exact: bilinear layers use none
-            return ([PointwiseExpansion](repeating: .gelu, count: nl), [PointwiseExpansion](repeating: .sigmoid, count: nl))
+        case .taylor, .exact: return (model.exactGELU, model.exactGate)          // exact: bilinear layers use none
         }
     }
 }

@@ -6,9 +6,8 @@ public enum OperatorTiming {
     /// (order, ratio) for each requested order.
     public static func ratios(model: OperatorModel, inputs: [Double], batch: Int, length: Int, lengths: [Int]? = nil,
                               orders: [Int], formulation: OperatorFormulation, repeats: Int = 3) throws -> [(order: Int, ratio: Double)] {
-        let nl = model.layers.count
-        let eg = [PointwiseExpansion](repeating: .gelu, count: nl), es = [PointwiseExpansion](repeating: .sigmoid, count: nl)
-        let (g, s) = formulation.expansions(layers: nl)
+        let eg = model.exactGELU, es = model.exactGate
+        let (g, s) = formulation.expansions(model: model)
         let gains = try model.plainForward(inputs: inputs, batch: batch, length: length, lengths: lengths, gelu: eg, sigmoid: es).gains
         func best(_ body: () throws -> Void) rethrows -> Double {
             var t = Double.infinity

@@ -6,6 +6,7 @@
 // The gate's degree d_σ may differ from the GELU's degree d: a 1-layer block has total degree d·(1 + d_σ), so a
 // lower gate degree buys a higher GELU degree at the same total degree (d_σ = 0: constant gate, total degree d).
 import Foundation
+import PhasorModels
 import PhasorNumerics
 
 /// One fitted nonlinearity with its range and its uniform error there.
@@ -28,7 +29,10 @@ public struct RangeSurrogate: Sendable {
     public var sigmoidDegree: Int
     public var floor: Double
     public var gelu: [FittedNonlinearity]
+    /// The gates' fits, for the layers whose head has a gate.
     public var sigmoid: [FittedNonlinearity]
+    /// Each layer's activation (which decides where the gate sits and the degree it gives).
+    public var activations: [HeadKind]
 
     /// The smallest and largest end over all fitted intervals.
     public var range: (lower: Double, upper: Double) {
@@ -37,7 +41,10 @@ public struct RangeSurrogate: Sendable {
     }
 
     public var geluExpansions: [PointwiseExpansion] { gelu.map { .polynomial($0.series) } }
-    public var sigmoidExpansions: [PointwiseExpansion] { sigmoid.map { .polynomial($0.series) } }
+    /// One per layer: the gate's polynomial, or σ itself for a layer without a gate (never evaluated there).
+    public var sigmoidExpansions: [PointwiseExpansion] {
+        activations.indices.map { i in sigmoid.first { $0.layer == i }.map { .polynomial($0.series) } ?? .sigmoid }
+    }
 
     /// Fits degree-d surrogates on the pre-activations the model produces on `inputs` (B, L, d_in). At most
     /// `maxSamples` values per nonlinearity are used (an even stride through the recorded values; the range always
@@ -52,8 +59,8 @@ public struct RangeSurrogate: Sendable {
         guard d <= 64 else { throw OperatorError.invalid("surrogate degree \(d) is too high (≤ 64): the graded evaluation's degree grows as d^layers") }
         let ds = sigmoidDegree ?? d
         guard (0...64).contains(ds) else { throw OperatorError.invalid("the sigmoid surrogate degree must be in 0…64 (got \(ds))") }
-        let nl = model.layers.count
-        let exact = [PointwiseExpansion](repeating: .gelu, count: nl), sig = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+        let nl = model.blocks.count
+        let exact = model.exactGELU, sig = model.exactGate
         let rec = try model.plainForward(inputs: inputs, batch: batch, length: length, lengths: lengths, gelu: exact, sigmoid: sig, record: true)
         let lens = lengths ?? [Int](repeating: length, count: batch)
         let H = model.channels
@@ -75,17 +82,25 @@ public struct RangeSurrogate: Sendable {
         self.degree = d
         self.sigmoidDegree = ds
         self.floor = floor
-        gelu = try (0..<nl).map { try fit(rec.geluInputs[$0], { GELU.value($0) }, name: "gelu", layer: $0, degree: d) }
-        sigmoid = try (0..<nl).map { try fit(rec.sigmoidInputs[$0], { Sigmoid.value($0) }, name: "sigmoid", layer: $0, degree: ds) }
+        gelu = try (0..<nl).map { i in try fit(rec.geluInputs[i], { exact[i].value($0) }, name: "gelu", layer: i, degree: d) }
+        sigmoid = try (0..<nl).filter { !rec.sigmoidInputs[$0].isEmpty }
+            .map { try fit(rec.sigmoidInputs[$0], { Sigmoid.value($0) }, name: "sigmoid", layer: $0, degree: ds) }
+        activations = model.blocks.map(\.head.kind)
     }
 
-    /// The total degree in u of the surrogate: encoder degree 1; per block y ↦ x + gelu∘… : deg ← max(deg, d_g·deg·(1 + d_σ)).
+    /// The total degree in u of the surrogate: encoder degree 1; per block x ↦ x + head(core(x)), the core linear:
+    /// a = GELU output (degree d_g·deg); full_glu / half_glu1 a + d_σ·a; half_glu2 deg + d_σ·a; gelu a.
     public var totalDegree: Int {
         var deg = 1
         for i in 0..<gelu.count {
-            let dg = gelu[i].series.degree, ds = sigmoid[i].series.degree
+            let dg = gelu[i].series.degree, ds = sigmoid.first { $0.layer == i }?.series.degree ?? 0
             let a = dg * deg                                                  // GELU output
-            deg = max(deg, a + ds * a)                                        // z1·σ(z2): a + d_σ·a
+            switch activations[i] {
+            case .glu, .halfGLU1: deg = max(deg, a + ds * a)                  // z1·σ(z2): a + d_σ·a
+            case .halfGLU2: deg = max(deg, deg + ds * a)                      // y·σ(z2)
+            case .gelu: deg = max(deg, a)
+            case .bilinear: deg = max(deg, 2 * deg)                           // z1·z2 of y
+            }
             if deg > 1_000_000 { return deg }
         }
         return deg

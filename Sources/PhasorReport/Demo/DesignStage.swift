@@ -40,7 +40,7 @@ extension DemoPipeline {
         var allPeriods: [[Double]] = [], allMemories: [[Double]] = []
         for i in 0..<config.layers {
             var block = designed.block(i)
-            var core = block.core.s4d
+            var core = try block.core.requireS4D(for: "the demo's spectrum design")
             let m = config.dState / 2
             for h in 0..<config.dModel {
                 let (periods, memories) = try designTargets(analysis.timescales.modes, layer: i, count: m,

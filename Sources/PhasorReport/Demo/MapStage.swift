@@ -12,7 +12,7 @@ extension DemoPipeline {
         let model = training.checkpoint.model
         let c = model.configuration
         // Every layer's channels through the one S4D → diagonal-system conversion (with the layer's discretisation).
-        let systems = try model.blocks.map { try $0.core.s4d.diagonalSystems() }
+        let systems = try model.blocks.map { try $0.core.requireS4D(for: "the demo's ring stage").diagonalSystems() }
         var spectrum: [(layer: Int, re: Double, im: Double)] = []
         for (i, channels) in systems.enumerated() {
             for ch in channels {

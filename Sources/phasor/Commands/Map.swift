@@ -10,9 +10,11 @@ struct Map: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
         abstract: "Read an SSM as oscillators: frequency, damping, decay time, period, quality, drive, read-out per mode.",
         discussion: """
-        --model reads the S4D layers of a state-spaces checkpoint (or of a designed layer file from `phasor design`) \
-        with the layer's own discretisation (metadata "discretization": zoh or bilinear); each stored mode stands for \
-        itself and its implied conjugate. --system reads tensors A, B, C, D (real, or complex with a trailing axis of \
+        --model reads the layers of a checkpoint — S4D (state-spaces), S5 or LRU — or of a designed layer file from \
+        `phasor design`, with the layer's own discretisation (metadata "discretization": zoh or bilinear). An S4D \
+        channel's stored modes stand for themselves and their implied conjugates; an S5 or LRU layer's modes are \
+        shared by all its channels (each mode's step, and a drive and read-out weight per channel; --channel keeps \
+        that channel's). --system reads tensors A, B, C, D (real, or complex with a trailing axis of \
         2) with __metadata__ {"dt": "…"} for a discrete system; a large κ(V) (> 1e8) flags the eigen-reading as \
         meaningless and adds the Schur reading. Undefined times are null. --model with --tokens (int64 ids, (L)) \
         reads a Mamba language model's selective layers along that sequence: per token and channel Δ_t, \
@@ -21,7 +23,7 @@ struct Map: ParsableCommand, WritesFiles {
         """
     )
 
-    @Option(help: "A checkpoint (.safetensors) with S4D layers.") var model: String?
+    @Option(help: "A checkpoint (.safetensors): S4D, S5 or LRU layers.") var model: String?
     @OptionGroup var loading: LoadingOptions
     @Option(help: "A system file (.safetensors) with tensors A, B, C, D.") var system: String?
     @Option(help: "Only this layer (default: all).") var layer: Int?
@@ -41,7 +43,10 @@ struct Map: ParsableCommand, WritesFiles {
     var outputs: [OutputFile] { [.file("--plot", plot)] }
 
     func run() throws {
-        if let model, let tokens { return try MambaMap.run(model: model, tokens: tokens, layer: layer, channel: channel, json: json) }
+        if let model, let tokens {
+            try loading.requireNoneForLanguageModel()
+            return try MambaMap.run(model: model, tokens: tokens, layer: layer, channel: channel, json: json)
+        }
         if let model { try runModel(model) } else if let system { try runSystem(system) }
     }
 
@@ -49,7 +54,10 @@ struct Map: ParsableCommand, WritesFiles {
         let result = try ModelMap(source: path, cores: try loading.cores(path).cores, layer: layer, channel: channel)
         if let plot { try AtomicFile.write(try Charts.spectrum(result.allModes.map(\.lambda)), to: plot) }
         if json { try JSONOutput.print(result); return }
-        print("\(path): \(result.layers.count) layer(s), \(result.allModes.count) modes (each with its implied conjugate)")
+        let kinds = Set(result.layers.map(\.core.rawValue)).sorted().joined(separator: ", ")
+        let conjugates = result.layers.allSatisfy { $0.core == .s4d || $0.outputFactor == 2 }
+        print("\(path): \(result.layers.count) \(kinds) layer(s), \(result.allModes.count) modes"
+              + (conjugates ? " (each with its implied conjugate)" : ""))
         print("  " + result.summary.text)
         if result.summary.nonDecaying > 0 { print("  \(result.summary.nonDecaying) mode(s) do not decay") }
         for w in result.warnings.prefix(10) { print("  warning: \(w)") }

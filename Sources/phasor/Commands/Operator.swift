@@ -24,12 +24,14 @@ struct Operator: ParsableCommand, WritesFiles {
         channel's modes (≤ 8 bands + the skip), truncated at |S| ≤ k, and names the band pairs that matter per class. \
         --formulation chebyshev (one Chebyshev polynomial of --degree per layer and function, on one range) or taylor \
         gives the homogeneous ε-order series with its exact graded components, as diagnostics (docs/operator.md). \
-        With --tokens (int64 ids, (L)) the model is a Mamba language model and the operator is one selective layer's \
-        hidden attention y_t = Σ_s K_{t,s} u_s + D u_t along the tokens: identity error against the scan, heat maps per \
-        channel group (--plot), range of influence per token (docs/mamba.md). \
         A model whose every block has a bilinear head (phasor train --block bilinear) has no nonlinearity to replace: \
         it is detected, no surrogate is used, and the table runs to its full order 2^layers, where the operator is \
-        the model itself ("exact": true; with LayerNorm, at the frozen gains).
+        the model itself ("exact": true; with LayerNorm, at the frozen gains). \
+        With --tokens (int64 ids, (L)) the model is a Mamba language model and the operator is one selective layer's \
+        hidden attention y_t = Σ_s K_{t,s} u_s + D u_t along the tokens: identity error against the scan, heat maps per \
+        channel group (--plot), range of influence per token (docs/mamba.md). An S6 classifier is not LTI either: its \
+        operator is the same kernel of layer --layer on the first evaluated sample of --data (the polynomial operator \
+        needs a fixed linear map per layer: S4D, S5, LRU, LinOSS).
         """
     )
 
@@ -37,9 +39,9 @@ struct Operator: ParsableCommand, WritesFiles {
     @OptionGroup var loading: LoadingOptions
     @Option(help: "Dataset: .ts file, folder with *_TRAIN.ts/*_TEST.ts, or CSV with the label last.") var data: String?
     @Option(help: "Token ids (.npy int64, (L)) for a Mamba language model (instead of --data).") var tokens: String?
-    @Option(help: "With --tokens: the layer whose hidden attention is computed.") var layer = 0
-    @Option(help: "With --tokens: channel groups (one heat map each).") var groups = 8
-    @Option(help: "With --tokens: fraction of Σ_s |K u| the range of influence covers.") var mass = 0.9
+    @Option(help: "With --tokens or an S6 model: the layer whose hidden attention is computed.") var layer = 0
+    @Option(help: "With --tokens or an S6 model: channel groups (one heat map each).") var groups = 8
+    @Option(help: "With --tokens or an S6 model: fraction of Σ_s |K u| the range of influence covers.") var mass = 0.9
     @Option(help: "Separate test file (optional).") var test: String?
     @Option(help: "Held-out test part of a single file (same value and --seed as in training).") var testFraction: Double?
     @OptionGroup var dataset: DatasetOptions
@@ -73,6 +75,7 @@ struct Operator: ParsableCommand, WritesFiles {
 
     func run() throws {
         if let tokens {
+            try loading.requireNoneForLanguageModel()
             return try MambaOperatorCommand.run(model: model, tokens: tokens, layer: layer, groups: groups, mass: mass, plot: plot, json: json)
         }
         guard let data else { throw CLIError("give --data (or --tokens for a Mamba language model)") }
@@ -87,6 +90,16 @@ struct Operator: ParsableCommand, WritesFiles {
         let fitInputs = try checkpoint.modelInputs(trainSet)
         let evalInputs = try testSet.map { try checkpoint.modelInputs($0) } ?? fitInputs
         let evaluated = samples > 0 ? min(samples, evalInputs.count) : evalInputs.count
+        if checkpoint.model.configuration.core == .s6 {
+            // not LTI: the operator is the data-dependent kernel K_t,s of layer --layer on the first evaluated sample
+            guard evaluated > 0 else { throw CLIError("\(data) has no samples to evaluate") }
+            let first = evalInputs.batch([0][...])
+            let n = first.lengths[0], d = checkpoint.model.configuration.dInput
+            let report = try HiddenAttentionReport(source: model, model: checkpoint.model, input: Array(first.inputs[0 ..< n * d]),
+                                                   length: n, layer: layer, groups: groups, mass: mass)
+            return try MambaOperatorCommand.present(report, what: "S6 layer \(layer)'s \(checkpoint.model.configuration.dModel) channels "
+                + "over the \(n) steps of the first evaluated sample", plot: plot, json: json)
+        }
         if formulation == .convergent, try OperatorModel(checkpoint.model).exactDegree == nil {
             return try runConvergent(checkpoint: checkpoint, fitInputs: fitInputs, evalInputs: evalInputs, evaluated: evaluated,
                                      maxOrder: maxOrder, data: data)

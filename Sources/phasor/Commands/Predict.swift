@@ -46,6 +46,7 @@ struct Predict: ParsableCommand, WritesFiles {
 
     func run() throws {
         if let tokens {
+            try loading.requireNoneForLanguageModel()
             return try MambaPredict.run(model: model, tokens: tokens, output: output, precision: precision, chunk: chunk)
         }
         guard let input else { return }

@@ -9,8 +9,15 @@ import PhasorNumerics
 
 struct Train: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
-        abstract: "Train an S4D classifier (state-spaces example.py S4Model) on a .ts/CSV dataset.",
+        abstract: "Train a classifier (S4D, S5 or LRU core, each in its reference skeleton) on a .ts/CSV dataset.",
         discussion: """
+        --core picks the sequence-mixing core and --skeleton the reference classifier around it: s4d in state-spaces \
+        (example.py), s5 in s5-flax (lindermanlab/S5, default) or linoss-repo (tk-rusch/linoss), lru in minimal-lru \
+        (default) or linoss-repo — with that reference's block (norm, head, GELU form), initialisation and published \
+        recipe for every option not given (s4d: AdamW lr 0.01, wd 0.01, SSM lr 0.001, cosine, dropout 0.1, batch 64, \
+        clip 1; s5-flax: SSM group B, Λ, log_step Adam 1e-3 without decay, the rest AdamW 1e-3 wd 0.05, cosine, dropout \
+        0; minimal-lru: SSM group ν, θ, γ, B Adam 5e-4, the rest AdamW 1e-3 wd 0.05, cosine, dropout 0.1; linoss-repo: \
+        one Adam group 1e-3, constant, batch 32, dropout 0.05 (S5) / 0.1 (LRU); no clipping in the JAX recipes). \
         Inputs are standardised per channel with training-split statistics (stored in the checkpoint). A stratified \
         validation split (--validation-fraction, seeded) chooses the best epoch, which is written to --out; the \
         training state for --resume goes to <out>.resume.safetensors after every epoch. The test split (--test, the \
@@ -25,26 +32,48 @@ struct Train: ParsableCommand, WritesFiles {
     @Option(help: "For a single file without test split: the stratified fraction held out as test set.")
     var testFraction: Double?
     @OptionGroup var dataset: DatasetOptions
-    @Option(help: "Number of S4D layers.") var layers = 4
-    @Option(help: "Model width H.") var dModel = 128
-    @Option(help: "State size N (N/2 complex modes per channel).") var dState = 64
-    @Option(help: "Epochs.") var epochs = 10
-    @Option(help: "Batch size.") var batch = 64
-    @Option(help: "Learning rate (SSM parameters use min(lr, --ssm-lr)).") var lr = 0.01
-    @Option(help: "Learning rate of log_dt, log_A_real, A_imag.") var ssmLr = 0.001
-    @Option(help: "AdamW weight decay (not applied to SSM parameters).") var weightDecay = 0.01
-    @Option(help: "Dropout rate.") var dropout = 0.1
-    @Flag(help: "The norm before each S4D block instead of after.") var prenorm = false
-    @Option(help: "Activation head of every block: glu (GELU → 1×1 conv → GLU, example.py's) or bilinear (1×1 conv → a ⊙ b: no GELU, no sigmoid; the explicit operator is then exact).")
-    var block: HeadKind = .glu
-    @Option(help: "Norm of every block: layer (LayerNorm), batch (BatchNorm1d: an exact affine map at inference) or none.")
-    var norm: NormKind = .layer
+    @Option(help: "The sequence-mixing core: s4d, s5, lru, linoss-im, linoss-imex or s6.") var core: CoreKind = .s4d
+    @Option(help: "The reference classifier around the core: state-spaces (s4d), s5-flax (s5), minimal-lru (lru), linoss-repo (linoss-im, linoss-imex, s5, lru) or log-ncde-mamba (s6); default: the core's own.")
+    var skeleton: ReferenceSkeleton?
+    @Option(help: "Number of blocks (default: chosen from the data).") var layers: Int?
+    @Option(help: "Model width H (default: chosen from the data).") var dModel: Int?
+    @Option(help: "State size: S4D N (N/2 complex modes per channel); S5 ssm_size (P = N/2 stored modes with conjugate symmetry); LRU N complex states (default: chosen).")
+    var dState: Int?
+    @Option(help: "Most epochs to train; early stopping may end the run sooner (default: chosen from the data).")
+    var epochs: Int?
+    @Option(help: "Batch size (default: chosen from the number of training samples, at most the reference recipe's).")
+    var batch: Int?
+    @Option(help: "Stop after this many epochs without a better validation result; 0: never (default: chosen).")
+    var patience: Int?
+    @Option(help: "Learning rate (default: the reference's recipe; the SSM group uses min(lr, --ssm-lr)).") var lr: Double?
+    @Option(help: "Learning rate of the SSM group (S4D log_dt, log_A_real, A_imag; S5 B, Λ, log_step; LRU ν, θ, γ, B), which has no weight decay (default: the recipe's).")
+    var ssmLr: Double?
+    @Option(help: "AdamW weight decay, not applied to the SSM group (default: the reference's recipe).") var weightDecay: Double?
+    @Option(help: "Dropout rate (default: the reference's recipe).") var dropout: Double?
+    @Option(help: "Learning-rate schedule: cosine or constant (default: the reference's recipe).") var schedule: LearningRateSchedule?
+    @Flag(help: "The norm before each block's core (the default of every reference but example.py's).") var prenorm = false
+    @Flag(help: "The norm after the residual add (example.py's default; not the linoss-repo block).") var postnorm = false
+    @Option(help: "Activation head of every block: glu (GELU → map to 2H → GLU; example.py's, S5's full_glu), bilinear (1×1 conv → a ⊙ b: no GELU, no sigmoid; the explicit operator is then exact; S4D only), half_glu1, half_glu2 or gelu (S5 only). Default: the reference's (S5: half_glu1).")
+    var block: HeadKind?
+    @Option(help: "Norm of every block: layer (LayerNorm), batch (BatchNorm: an exact affine map at inference) or none (S4D only). Default: the reference's (S4D layer, the others batch).")
+    var norm: NormKind?
+    @Option(help: "Pooling over time before the decoder: mean or last (s5-flax and minimal-lru only).") var pooling: Pooling = .mean
     @Option(name: .customLong("init"), help: "S4D initialisation: lin, inv or real.") var initialisation: S4DInit = .lin
     @Option(help: "Start from the spectrum (log_dt, log_A_real, A_imag) of an S4D layer file written by `phasor design` or `phasor identify --out`; C, D and the other weights stay seeded.")
     var initFrom: String?
-    @Option(help: "Discretisation: zoh or bilinear.") var discretization: Discretization = .zoh
-    @Option(help: "Global gradient-norm clip (0: off).") var clip = 1.0
-    @Option(help: "Fraction of steps of linear warm-up.") var warmup = 0.0
+    @Option(help: "Discretisation (S4D, S5): zoh or bilinear.") var discretization: Discretization = .zoh
+    @Option(help: "S5: HiPPO-N blocks of the initialisation (d_state must split into them).") var ssmBlocks = 1
+    @Flag(inversion: .prefixedNo, help: "S5: conjugate symmetry (P = d_state/2 stored modes read out by 2·Re).") var conjSym = true
+    @Flag(help: "S5: clip Re Λ to ≤ −1e-4 in the forward pass (always on in the linoss-repo skeleton).") var clipEigs = false
+    @Flag(help: "S5 (s5-flax): add a time-reversed scan (the layer is then not causal).") var bidirectional = false
+    @Option(help: "S5: Δ = step_rescale·exp(log_step).") var stepRescale = 1.0
+    @Option(help: "S5: initialisation of C: trunc_standard_normal, lecun_normal or complex_normal.") var cInit: S5CInit = .truncStandardNormal
+    @Option(help: "LRU: smallest |λ| of the initialisation ring.") var rMin = 0.0
+    @Option(help: "LRU: largest |λ| of the initialisation ring.") var rMax = 1.0
+    @Option(help: "LRU: largest initial phase of λ.") var maxPhase = 6.28
+    @Option(help: "S6: rank R of the Δ projection (default ⌈H/16⌉).") var dtRank: Int?
+    @Option(help: "Global gradient-norm clip (0: off; default: the reference's recipe).") var clip: Double?
+    @Option(help: "Fraction of the steps (of the epoch cap) spent in linear warm-up (default: chosen).") var warmup: Double?
     @Option(help: "Stratified validation fraction of the training data used to select the best epoch (0: keep the last).")
     var validationFraction = 0.2
     @Option(help: "Seed of initialisation, splits, shuffling and dropout.") var seed: UInt64 = 0
@@ -65,28 +94,64 @@ struct Train: ParsableCommand, WritesFiles {
         return written.map(\.rereadByResume)
     }
 
+    func validate() throws {
+        if prenorm && postnorm { throw ValidationError("give at most one of --prenorm and --postnorm") }
+        if core != .s5, ssmBlocks != 1 || !conjSym || clipEigs || bidirectional || stepRescale != 1 || cInit != .truncStandardNormal {
+            throw ValidationError("--ssm-blocks, --no-conj-sym, --clip-eigs, --bidirectional, --step-rescale and --c-init are S5 options")
+        }
+        if core != .s4d, track != nil {
+            throw ValidationError("--track records S4D spectra (log_dt, log_A_real, A_imag); it does not read \(core.rawValue) cores yet")
+        }
+        if core != .lru, rMin != 0 || rMax != 1 || maxPhase != 6.28 {
+            throw ValidationError("--r-min, --r-max and --max-phase are LRU options")
+        }
+        if core != .s6, dtRank != nil { throw ValidationError("--dt-rank is an S6 option") }
+    }
+
     func run() throws {
         let started = Date()
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
         let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
-        let model = S4ModelConfiguration(dInput: trainSet.channels, dModel: dModel, dState: dState, layers: layers,
-                                         classes: trainSet.classNames.count, prenorm: prenorm, dropout: dropout,
-                                         initialisation: initialisation, discretization: discretization,
-                                         norm: norm, head: block)
-        let options = TrainingOptions(epochs: epochs, batchSize: batch, learningRate: lr, ssmLearningRate: min(lr, ssmLr),
-                                      weightDecay: weightDecay, gradientClip: clip, warmupFraction: warmup,
+        // Options left out: from the resume state when resuming, else chosen from the data; given ones as given.
+        let sk = skeleton ?? .default(for: core)
+        let recipe = TrainingRecipe.published(core: core, skeleton: sk)
+        let given = TrainingSettings(layers: layers, dModel: dModel, dState: dState, batchSize: batch, epochs: epochs,
+                                     patience: patience, warmupFraction: warmup)
+        let startedWith = resume ? try TrainingChoices.resumed(output: out) : nil
+        if let startedWith, let clash = startedWith.contradictions(given).first {
+            throw CLIError("--resume: \(clash); rerun without that option or start a new run without --resume")
+        }
+        let settings = startedWith?.overridden(by: given)
+            ?? TrainingDefaults.choose(for: DataShape(trainingData), given: given, largestBatch: recipe.batchSize)
+        var model = S4ModelConfiguration(
+            core: core, skeleton: sk, dInput: trainSet.channels, dModel: settings.dModel, dState: settings.dState,
+            layers: settings.layers, classes: trainSet.classNames.count, prenorm: prenorm ? true : (postnorm ? false : nil),
+            dropout: dropout ?? recipe.dropout, head: block, norm: norm, pooling: pooling, discretization: discretization,
+            initialisation: initialisation,
+            s5: S5Options(conjugateSymmetric: conjSym, clipEigenvalues: clipEigs, bidirectional: bidirectional,
+                          stepRescale: stepRescale, blocks: ssmBlocks, cInit: cInit),
+            lru: LRUOptions(rMin: rMin, rMax: rMax, maxPhase: maxPhase), dtRank: dtRank)
+        if sk == .linossRepo, core == .s5 { model.s5.clipEigenvalues = true }            // models/generate_model.py
+        let lr = self.lr ?? recipe.learningRate
+        // one-group recipes: the SSM group's rate is the rate
+        let ssmLr = self.ssmLr ?? (recipe.ssmLearningRate == recipe.learningRate ? lr : recipe.ssmLearningRate)
+        let options = TrainingOptions(epochs: settings.epochs, batchSize: settings.batchSize, learningRate: lr,
+                                      ssmLearningRate: min(lr, ssmLr), weightDecay: weightDecay ?? recipe.weightDecay,
+                                      gradientClip: clip ?? recipe.gradientClip, warmupFraction: settings.warmupFraction,
                                       validationFraction: validationFraction, seed: seed, threads: threads,
-                                      precision: precision)
+                                      precision: precision, schedule: schedule ?? recipe.schedule, patience: settings.patience)
         try model.validate()
         try options.validate()
         try ResourceLimits.require(
-            model.jobEstimate(samples: trainSet.samples.count, batch: batch, length: trainSet.maxLength,
-                              work: .training(epochs: epochs, threads: threads), blockPrecision: precision),
+            model.jobEstimate(samples: trainSet.samples.count, batch: options.batchSize, length: trainSet.maxLength,
+                              work: .training(epochs: options.epochs, threads: threads), blockPrecision: precision),
             job: "train", limitWork: false, fix: "lower --batch, --d-model, --d-state or --layers")
         var initial: S4Model?
         if let initFrom, !resume {
             var seeded = try S4Model(configuration: model, seed: seed)
-            try seeded.initialiseSpectrum(from: try ModelFile.loadCores(path: initFrom).cores)
+            try seeded.initialiseSpectrum(from: try ModelFile.loadCores(path: initFrom).cores.map {
+                try $0.requireS4D(for: "--init-from (an S4D spectrum)")
+            })
             initial = seeded
         }
         // Checked before any work (the trainer computes the same statistics again).
@@ -96,7 +161,7 @@ struct Train: ParsableCommand, WritesFiles {
         let tracker = try track.map {
             try TrainingTracker(directory: $0, every: trackEvery, configuration: model, continuing: resume && stateExists)
         }
-        Terminal.status("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength)")
+        Terminal.status("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength); \(settings.summary)")
         if resume, !stateExists {
             Terminal.status("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
         }
@@ -104,6 +169,7 @@ struct Train: ParsableCommand, WritesFiles {
         let outcome = try Trainer.train(
             configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
             resume: resume, initialModel: initial,
+            metadata: [TrainingChoices.metadataKey: try settings.metadataValue()],
             onBatch: { p in
                 if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
                 bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
@@ -119,15 +185,18 @@ struct Train: ParsableCommand, WritesFiles {
             } })
         var testResult: Evaluation?
         if let testSet {
-            testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: batch, threads: threads)
+            testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: options.batchSize, threads: threads)
         }
-        let report = TrainingReport(output: out, outcome: outcome, test: testResult, seconds: Date().timeIntervalSince(started),
+        let report = TrainingReport(output: out, outcome: outcome, test: testResult, settings: settings,
+                                    seconds: Date().timeIntervalSince(started),
                                     command: CommandLine.arguments.joined(separator: " "))
         if json {
             try JSONOutput.print(report)
         } else {
             var text = "wrote \(out) (epoch \(outcome.bestEpoch)"
             if let v = report.validationAccuracy { text += String(format: ", validation accuracy %.4f", v) }
+            text += "; \(outcome.history.count) of ≤ \(settings.epochs) epochs run"
+            if outcome.stoppedEarly { text += ", stopped early" }
             text += ")"
             if let t = testResult { text += String(format: "\ntest accuracy %.4f (loss %.4f, %d samples)", t.accuracy, t.loss, t.count) }
             print(text)

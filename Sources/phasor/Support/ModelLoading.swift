@@ -17,6 +17,17 @@ struct LoadingOptions: ParsableArguments {
         if prenorm && postnorm { throw ValidationError("give at most one of --prenorm and --postnorm") }
     }
 
+    /// A Mamba language model (`--tokens`) is read by its own key names and is pre-norm (RMSNorm) by construction:
+    /// the classifier loading options do not apply to it, and giving one is an error rather than ignored.
+    func requireNoneForLanguageModel() throws {
+        let given = [prefix.map { _ in "--prefix" }, prenorm ? "--prenorm" : nil, postnorm ? "--postnorm" : nil].compactMap { $0 }
+        guard given.isEmpty else {
+            throw CLIError("\(given.joined(separator: " and ")) read\(given.count == 1 ? "s" : "") classifier checkpoints; a Mamba language "
+                + "model (--tokens) is read by its own key names (backbone.*) and is pre-norm by construction: leave "
+                + (given.count == 1 ? "it" : "them") + " out")
+        }
+    }
+
     func options(normPlacementMatters: Bool = true) -> ModelLoadOptions {
         ModelLoadOptions(prefix: prefix, normPlacement: prenorm ? .pre : (postnorm ? .post : nil),
                          normPlacementMatters: normPlacementMatters)
