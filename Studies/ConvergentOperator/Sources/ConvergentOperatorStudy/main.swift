@@ -136,7 +136,7 @@ func main() throws {
                                  "prenorm": cfg.prenorm, "fit_samples": fit.batch, "test_samples": eval.batch, "length": eval.length]
     var tables: [ConvergenceTable] = []
     let nl = cfg.layers
-    let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+    let exactG = op.exactGELU, exactS = op.exactGate
     func table(_ name: String, _ set: Arrays, orders: [Int], _ forward: @escaping (Int) throws -> ReplacedForward) throws -> ConvergenceTable {
         let t0 = Date()
         let t = try ConvergenceTable(method: name, model: op, inputs: set.x, batch: set.batch, length: set.length, lengths: set.lengths,
@@ -273,8 +273,8 @@ func main() throws {
 
 /// CPU costs (process CPU time, best of 3) over a plain forward pass of the same samples.
 func timing(_ o: Options, op: OperatorModel, fit: Arrays, eval e: Arrays) throws {
-    let nl = op.layers.count
-    let exactG = [PointwiseExpansion](repeating: .gelu, count: nl), exactS = [PointwiseExpansion](repeating: .sigmoid, count: nl)
+    let nl = op.blocks.count
+    let exactG = op.exactGELU, exactS = op.exactGate
     func best(_ body: () throws -> Void) rethrows -> Double {
         var t = Double.infinity
         for _ in 0..<3 { let c0 = cpuNow(); try body(); t = min(t, cpuNow() - c0) }
@@ -296,7 +296,8 @@ func timing(_ o: Options, op: OperatorModel, fit: Arrays, eval e: Arrays) throws
     line += "fits \(String(format: "%.1f", surrogateFit)) s (surrogates on \(fit.batch) samples), \(String(format: "%.1f", bandFit)) s (bands, anchors)"
     var out: [String: Any] = ["plain_cpu_seconds": plain, "model_ratio": model / plain, "surrogate_fit_cpu_seconds": surrogateFit,
                               "band_fit_cpu_seconds": bandFit, "samples": e.batch]
-    let adapter = try best { try forward(ForwardStages(gelu: { c in c.ssmOutput.map { GELU.value($0) } },
+    let forms = op.exactGELU
+    let adapter = try best { try forward(ForwardStages(gelu: { c in c.ssmOutput.map { forms[c.layer].value($0) } },
                                                        gate: { _, z2 in z2.map { Sigmoid.value($0) } })) } / plain
     out["stage_adapter_exact_ratio"] = adapter
     line += "; the stage adapter with the exact functions \(String(format: "%.1f", adapter))×"
