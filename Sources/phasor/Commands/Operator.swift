@@ -108,24 +108,12 @@ struct Operator: ParsableCommand, WritesFiles {
         settings.maxOrder = maxOrder; settings.kind = formulation == .taylor ? .taylor : .chebyshev; settings.degree = degree
         settings.sigmoidDegree = sigmoidDegree; settings.floor = floor; settings.ridge = ridge
         settings.centreOnMean = center == .mean; settings.interactionSamples = interactionSamples; settings.timing = timing
-        try ResourceLimits.require(settings.jobEstimate(configuration: checkpoint.model.configuration, fitSamples: fitInputs.count,
-                                                        evaluationSamples: evaluated,
-                                                        length: max(fitInputs.lengths.max() ?? 1, evalInputs.lengths.max() ?? 1)),
-                                   job: "operator", limitWork: false, fix: "evaluate fewer samples (--samples) or a lower --max-order")
-        let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])
-        let evaluation = evalInputs.batch(Array(0..<evaluated)[...])
-        guard evaluation.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
+        let (fit, evaluation) = try batches(checkpoint, fitInputs, evalInputs, evaluated: evaluated, data: data) {
+            settings.jobEstimate(configuration: checkpoint.model.configuration, fitSamples: $0, evaluationSamples: $1, length: $2)
+        }
         let outcome = try OperatorPipeline.run(model: checkpoint.model, fit: fit, evaluation: evaluation, settings: settings)
         let report = outcome.report, summary = outcome.summary
-        var written: [String] = []
-        if let plot {
-            try AtomicFile.createFolder(atPath: plot)
-            for (name, svg) in try report.figures(interactions: outcome.interactions) {
-                let path = (plot as NSString).appendingPathComponent(name)
-                try AtomicFile.write(Charts.file(svg), to: path)
-                written.append(path)
-            }
-        }
+        let written = try write(plot == nil ? [] : try report.figures(interactions: outcome.interactions))
         if json {
             try JSONOutput.print(report)
         } else {
@@ -156,24 +144,12 @@ extension Operator {
         var settings = ConvergentSettings()
         settings.maxOrder = maxOrder; settings.floor = floor; settings.rangeQuantile = rangeQuantile; settings.bandRule = bands
         settings.attributionSamples = attributionSamples; settings.pairSamples = pairSamples; settings.timing = timing
-        try ResourceLimits.require(settings.jobEstimate(configuration: checkpoint.model.configuration, fitSamples: fitInputs.count,
-                                                        evaluationSamples: evaluated,
-                                                        length: max(fitInputs.lengths.max() ?? 1, evalInputs.lengths.max() ?? 1)),
-                                   job: "operator", limitWork: false, fix: "evaluate fewer samples (--samples) or a lower --max-order")
-        let fit = fitInputs.batch(Array(0..<fitInputs.count)[...])
-        let evaluation = evalInputs.batch(Array(0..<evaluated)[...])
-        guard evaluation.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
+        let (fit, evaluation) = try batches(checkpoint, fitInputs, evalInputs, evaluated: evaluated, data: data) {
+            settings.jobEstimate(configuration: checkpoint.model.configuration, fitSamples: $0, evaluationSamples: $1, length: $2)
+        }
         let report = try ConvergentPipeline.run(model: checkpoint.model, fit: fit, evaluation: evaluation, settings: settings,
                                                 progress: { Terminal.progress("operator: " + $0) })
-        var written: [String] = []
-        if let plot {
-            try AtomicFile.createFolder(atPath: plot)
-            for (name, svg) in try report.figures() {
-                let path = (plot as NSString).appendingPathComponent(name)
-                try AtomicFile.write(Charts.file(svg), to: path)
-                written.append(path)
-            }
-        }
+        let written = try write(plot == nil ? [] : try report.figures())
         if json { return try JSONOutput.print(report) }
         func f(_ x: Double) -> String { String(format: x != 0 && abs(x) < 1e-3 ? "%9.2e" : "%9.4f", x) }
         print("full model accuracy \(report.fullAccuracy) on \(report.samples) samples (convergent order: per-channel surrogates of degree k, exact outside each channel's range)")
@@ -201,6 +177,30 @@ extension Operator {
             }
         }
         for f in written { print("wrote \(f)") }
+    }
+}
+
+extension Operator {
+    /// The fit and evaluation batches, after checking the job's estimate (fit samples, evaluated samples, length).
+    func batches(_ checkpoint: Checkpoint, _ fitInputs: BatchSource, _ evalInputs: BatchSource, evaluated: Int, data: String,
+                 estimate: (Int, Int, Int) -> JobEstimate) throws -> (fit: Batch, evaluation: Batch) {
+        let length = max(fitInputs.lengths.max() ?? 1, evalInputs.lengths.max() ?? 1)
+        try ResourceLimits.require(estimate(fitInputs.count, evaluated, length), job: "operator", limitWork: false,
+                                   fix: "evaluate fewer samples (--samples) or a lower --max-order")
+        let evaluation = evalInputs.batch(Array(0..<evaluated)[...])
+        guard evaluation.batch > 0 else { throw CLIError("\(data) has no samples to evaluate") }
+        return (fitInputs.batch(Array(0..<fitInputs.count)[...]), evaluation)
+    }
+
+    /// Writes the figures into --plot (created if missing); returns the paths.
+    func write(_ figures: [(name: String, svg: String)]) throws -> [String] {
+        guard let plot else { return [] }
+        try AtomicFile.createFolder(atPath: plot)
+        return try figures.map { name, svg in
+            let path = (plot as NSString).appendingPathComponent(name)
+            try AtomicFile.write(Charts.file(svg), to: path)
+            return path
+        }
     }
 }
 
