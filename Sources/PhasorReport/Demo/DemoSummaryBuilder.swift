@@ -23,7 +23,7 @@ enum DemoSummaryBuilder {
             .init(name: "test accuracy", value: "\(pct(t.test.accuracy)) (loss \(f(t.test.loss)), best epoch \(t.bestEpoch))"),
             .init(name: "timescales", value: "\(a.timescales.modes.count) modes; median τ/Δ = \(median(a.timescales.decaySteps).map(f) ?? "–") steps, median T/Δ = \(median(a.timescales.periodSteps).map(f) ?? "–") steps"),
             .init(name: "ring ≡ S4D", value: "max relative error \(f(r.map.worstRingError)) on real test inputs"),
-            .init(name: "explicit operator", value: op.headline + (op.orders.last.map { "; at k = \($0.order): error \(f($0.relativeError))" } ?? "")),
+            .init(name: "explicit operator", value: op.headline + (op.headlineOrder == nil ? "" : op.orders.last.map { "; at k = \($0.order): error \(f($0.relativeError))" } ?? "")),
         ]
         if let a = op.attribution, let last = a.orders.last {
             let k = a.headlineOrder.map { "reaches the headline rule at |S| ≤ \($0)" } ?? "does not reach the headline rule below \(last.order)"
