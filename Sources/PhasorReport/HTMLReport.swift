@@ -29,14 +29,14 @@ public enum HTMLReport {
     public static func render(_ r: DemoResults, summary: DemoSummary) throws -> String {
         var html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Phasor report</title><style>\(style)</style></head><body>"
         html += "<h1>Phasor report — S4D on sequential digits</h1>"
-        html += "<p class=\"lead\">An S4Model trained on the bundled 8×8 digits read as sequences of length 64, mapped onto oscillators and rings of travelling waves, written as an explicit operator of wave–wave interactions, analysed and used to design a better initialisation.</p>"
+        html += "<p class=\"lead\">An S4Model trained on the bundled 8×8 digits read as sequences of length 64, mapped onto oscillators and rings of travelling waves, written as an explicit operator of wave–wave interactions that converges with its order (section 1), analysed and used to design a better initialisation.</p>"
         html += "<table><tr><th>quantity</th><th>value</th></tr>"
         for row in summary.table { html += "<tr><td>\(escape(row.name))</td><td>\(escape(row.value))</td></tr>" }
         html += "</table>"
+        html += try operatorSection(r)
         html += try trainingSection(r)
         html += try spectrumSection(r)
         html += try ringSection(r)
-        html += try operatorSection(r)
         html += try analysisSection(r)
         html += try designSection(r)
         html += "<p class=\"lead\">Stage times: " + r.stageSeconds.map { "\(escape($0.stage)) \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: " · ") + ".</p>"
@@ -60,7 +60,7 @@ public enum HTMLReport {
     static func trainingSection(_ r: DemoResults) throws -> String {
         let (loss, acc) = curves(r.training.history, prefix: "")
         let e = FigureAxis("epoch", integer: true)
-        return "<h2>1. Training</h2><div class=\"row\">"
+        return "<h2>2. Training</h2><div class=\"row\">"
             + figure(try Charts.line(title: "cross-entropy loss per epoch", x: e, y: FigureAxis("loss (nats)"), series: loss, markers: true),
                      "Both losses fall together; a validation loss turning upward would mean overfitting.", id: "fig-loss")
             + figure(try Charts.line(title: "accuracy per epoch", x: e, y: FigureAxis("accuracy (fraction)", range: 0...1), series: acc, markers: true),
@@ -80,7 +80,7 @@ public enum HTMLReport {
             return figure(try Charts.histogram(title: title, x: FigureAxis(label), y: FigureAxis("modes (count)"),
                                                edges: d.log10Edges, counts: d.bins.map(Double.init)), caption, id: id)
         }
-        return "<h2>2. The model as oscillators</h2><div class=\"row\">"
+        return "<h2>3. The model as oscillators</h2><div class=\"row\">"
             + figure(try Charts.scatter(title: "spectrum λΔ of every mode (per step)", x: FigureAxis("Re λΔ = −damping per step"),
                                         y: FigureAxis("Im λΔ = frequency (rad/step)"), series: series),
                      "Each dot is one oscillator: further left forgets faster, higher up rotates faster; S4D-Lin starts every mode at Re λ = −½ (so Re λΔ = −Δ/2) and training moves them.", id: "fig-spectrum")
@@ -102,7 +102,7 @@ public enum HTMLReport {
 
     static func ringSection(_ r: DemoResults) throws -> String {
         let m = r.map
-        var html = "<h2>3. Rings and travelling waves</h2><div class=\"row\">"
+        var html = "<h2>4. Rings and travelling waves</h2><div class=\"row\">"
         for w in m.waves {
             html += figure(try spaceTime(w.nodesRe, w.nodesIm, title: "digit '\(w.sampleLabel)': layer \(w.layer), channel \(w.channel)"),
                            "The channel's ring driven by its real SSM input for a test '\(w.sampleLabel)': each input enters at node 0 and travels round the ring as a wave (ring output ≡ S4D to \(FigureNumber.text(w.relativeError)) relative).", id: "fig-ring-\(w.sampleLabel)")
@@ -118,50 +118,36 @@ public enum HTMLReport {
 
     static func operatorSection(_ r: DemoResults) throws -> String {
         let op = r.operatorStage.report
-        let orders = op.orders.map { Double($0.order) }
-        var html = "<h2>4. The explicit operator</h2><div class=\"row\">"
-        html += figure(try Charts.line(title: "logit error vs interaction order", x: FigureAxis("order P (waves per term)", integer: true),
-                                       y: FigureAxis("relative logit error", log: true),
-                                       series: [FigureSeries("surrogate order P", x: orders, y: op.orders.map { max($0.relativeError, 1e-16) })], markers: true),
-                       "How much of the model's logits the terms with at most P interacting waves miss (Chebyshev range surrogate of degree \(r.settings.surrogateDegree)).", id: "fig-operator-error")
-        html += figure(try Charts.line(title: "accuracy vs interaction order", x: FigureAxis("order P (waves per term)", integer: true),
-                                       y: FigureAxis("test accuracy (fraction)", range: 0...1),
-                                       series: [FigureSeries("order-P operator", x: orders, y: op.orders.map(\.accuracy)),
-                                                FigureSeries("full model", x: orders, y: orders.map { _ in op.fullAccuracy })]
-                                                + (op.surrogate?.accuracy.map { a in [FigureSeries("surrogate, all orders", x: orders, y: orders.map { _ in a })] } ?? []),
-                                       markers: true),
-                       "Explained accuracy at P = \(op.orders.last?.order ?? 0) is \(String(format: "%.1f%%", 100 * op.explainedAccuracy)): the share of the model's accuracy reproduced by wave interactions up to that order.", id: "fig-operator-accuracy")
-        html += "</div><p>" + escape(operatorNote(op)) + "</p>"
-        html += "<p>Mode-pair maps: the degree-2 contribution of each pair of layer-0 waves (mode i × mode j; last row/column = skip D·u) to the logit of the sample's own class, mean over test samples of that class. Red pushes the class up, blue down.</p><div class=\"row small\">"
-        let labels = r.operatorStage.componentLabels.map { $0.hasPrefix("mode ") ? String($0.dropFirst(5)) : ($0 == "skip" ? "D" : $0) }
+        var html = "<h2>1. The explicit operator: it converges with the order</h2><p class=\"lead\">" + escape(op.headline) + "</p><div class=\"row\">"
+        html += figure(try op.convergenceFigure(title: "explicit operator of order k: convergence"),
+                       "Order k: every GELU and GLU gate of every layer replaced, channel by channel, by its degree-k polynomial in the orthonormal basis of that channel's own training pre-activations (the exact function outside the channel's training range: \(FigureNumber.text(op.outsideFraction)) of the evaluations at k = \(op.orders.last?.order ?? 0)). Accuracy ratio and agreement with the model's predictions rise to 1 while the relative logit error falls, on \(op.samples) test digits.", id: "fig-operator-convergence")
+        if let a = op.attribution {
+            let x = a.orders.map { Double($0.order) }
+            html += figure(try Charts.line(title: "band decomposition truncated at |S| ≤ k", x: FigureAxis("order k (bands per term)", integer: true),
+                                           y: FigureAxis("ratio, agreement, error", log: true),
+                                           series: [FigureSeries("accuracy ratio", x: x, y: a.orders.map(\.accuracyRatio)),
+                                                    FigureSeries("agreement", x: x, y: a.orders.map(\.agreement)),
+                                                    FigureSeries("logit error", x: x, y: a.orders.map { max($0.relativeError, 1e-16) })], markers: true),
+                           "Each GELU input is a sum of \(a.players) players: \(a.players - 1) frequency bands of the channel's waves and the skip term. GELU of the sum is exactly the sum of the joint terms Δ_S of every set S of players (anchored at the training mean); keeping the terms of at most k bands at every layer gives this curve, exact at k = \(a.orders.last?.order ?? 0).", id: "fig-band-truncation")
+        }
+        html += "</div>"
+        html += "<p>Band-pair maps (layer 0): the change of the sample's own class logit when the joint term of two frequency bands (off-diagonal) or one band's own term (diagonal) is removed from every channel and time step, everything else exact; mean over test digits of that class. Axes: the bands' median periods in samples (T≈…), the skip term last. Red: the pair pushes the class up.</p><div class=\"row small\">"
+        let labels = r.operatorStage.bandLabels
         for (name, m) in r.operatorStage.classMaps {
             let scale = m.joined().map(abs).filter(\.isFinite).max() ?? 0
-            html += figure(try Charts.heatMap(title: "class '\(name)'", x: FigureAxis("mode j"), y: FigureAxis("mode i"),
+            html += figure(try Charts.heatMap(title: "class '\(name)'", x: FigureAxis("band j (period)"), y: FigureAxis("band i (period)"),
                                               rows: m.count, columns: m.count,
                                               colour: { Charts.diverging(m[$0][$1], scale: scale) },
-                                              note: "±\(FigureNumber.text(scale)) (logit units)", size: (210, 230),
+                                              note: "±\(FigureNumber.text(scale)) (logit units)", size: (230, 250),
                                               columnLabels: labels, rowLabels: labels),
-                           "Pairs that decide '\(name)'.", id: "fig-pairs-\(name)")
+                           "Band pairs that decide '\(name)'.", id: "fig-pairs-\(name)")
         }
-        html += "</div><table><tr><th>class</th><th>wave pair</th><th>logit contribution</th></tr>"
-        for e in op.interactions.prefix(3 * 4) {
+        html += "</div><table><tr><th>class</th><th>band pair (periods, samples)</th><th>logit change when removed</th></tr>"
+        for e in (op.attribution?.layers.first?.topPairs ?? []).prefix(3 * 4) where e.first < labels.count && e.second < labels.count {
             let cls = e.class < r.training.classNames.count ? r.training.classNames[e.class] : "\(e.class)"
-            html += "<tr><td>\(escape(cls))</td><td>\(escape(e.first)) × \(escape(e.second))</td><td>\(FigureNumber.text(e.contribution))</td></tr>"
+            html += "<tr><td>\(escape(cls))</td><td>\(escape(labels[e.first])) × \(escape(labels[e.second]))</td><td>\(FigureNumber.text(e.effect))</td></tr>"
         }
         return html + "</table>"
-    }
-
-    /// What the order table means for this model, said plainly (converging or not).
-    static func operatorNote(_ op: PhasorOperator.OperatorReport) -> String {
-        var text = "Each nonlinearity is replaced by a Chebyshev polynomial on the range its inputs reach on training digits; the model then is a polynomial in the input whose order-P part collects the P-wave interactions."
-        if let s = op.surrogate {
-            text += " The whole surrogate (every order) reaches accuracy \(FigureNumber.text(s.accuracy ?? 0)) against the model's \(FigureNumber.text(op.fullAccuracy))"
-            text += "."
-        }
-        if let last = op.orders.last, last.relativeError > 0.5 {
-            text += " Truncated at P = \(last.order) the logits still miss \(FigureNumber.text(last.relativeError)) of their size: for this model the interaction series has not converged by that order (high-order wave interactions matter), which we report rather than hide."
-        }
-        return text
     }
 
     static func analysisSection(_ r: DemoResults) throws -> String {

@@ -68,12 +68,20 @@ func trainedCoresGoThroughEveryCommand(core: String, skeleton: String) throws {
     let a = try CLI.run(["analyze", "--model", model, "--json", "--kernel-length", "16", "--max-lag", "8", "--memory-lags", "8"])
     #expect(a.status == 0, "\(a.stderr)")
     let o = try CLI.run(["operator", "--model", model, "--data", csv.path, "--test-fraction", "0.25", "--seed", "3",
-                         "--max-order", "4", "--degree", "2", "--sigmoid-degree", "1", "--interaction-samples", "1", "--json"])
+                         "--formulation", "chebyshev", "--max-order", "4", "--degree", "2", "--sigmoid-degree", "1",
+                         "--interaction-samples", "1", "--json"])
     #expect(o.status == 0, "\(o.stderr)")
     let op = try #require(try JSONSerialization.jsonObject(with: Data(o.stdout.utf8)) as? [String: Any])
     let surrogate = try #require(op["surrogate"] as? [String: Any])
     #expect(try #require(surrogate["total_degree"] as? Int) <= 4)                  // one block: d·(1 + d_σ) at most
     #expect(try #require(surrogate["identity_error"] as? Double) <= 1e-12)
+    // the convergent order (the default): its table and identity; no band attribution for a MIMO core, said why
+    let c = try CLI.run(["operator", "--model", model, "--data", csv.path, "--test-fraction", "0.25", "--seed", "3", "--max-order", "3", "--json"])
+    #expect(c.status == 0, "\(c.stderr)")
+    let conv = try #require(try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any])
+    #expect((conv["orders"] as? [[String: Any]])?.count == 3 && conv["attribution"] == nil)
+    #expect((conv["attribution_note"] as? String)?.contains("S4D") == true)
+    #expect(try #require((conv["surrogate"] as? [String: Any])?["identity_error"] as? Double) <= 1e-12)
     // the ring on a model input (the ramps: 6 steps of 1 channel)
     let x = dir.appendingPathComponent("x.npy")
     try TestFiles.npy(shape: [1, 6, 1], values: (0..<6).map { Double($0) / 5 }, to: x)

@@ -1,8 +1,55 @@
 import Foundation
 import Testing
 
-// `phasor operator`: JSON with the documented keys, rows for orders 1…P, the exact identity when P reaches the
-// surrogate's total degree, SVG files with --plot, the Taylor formulation, and one-line errors on bad input.
+// `phasor operator`: the convergent order by default (3-layer model: table, headline, identity, the band
+// decomposition summing to the logits, top pairs with periods, figures, text output); the ε-order formulations
+// (--formulation chebyshev: rows for orders 1…P, the exact identity when P reaches the surrogate's total degree, SVG
+// files with --plot; taylor), and one-line errors on bad input.
+
+@Test func operatorConvergentOrderOnAThreeLayerModel() throws {
+    let dir = cliTemporaryDirectory()
+    let csv = dir.appendingPathComponent("ramps.csv")
+    try writeRampCSV(csv, rows: 32)
+    let model = dir.appendingPathComponent("m3.safetensors").path
+    let t = try CLI.run(["train", "--data", csv.path, "--out", model, "--layers", "3", "--d-model", "4", "--d-state", "8", "--epochs", "3",
+                         "--batch", "8", "--seed", "5", "--test-fraction", "0.25"])
+    #expect(t.status == 0, "\(t.stderr)")
+    let plots = dir.appendingPathComponent("plots").path
+    let r = try CLI.run(["operator", "--model", model, "--data", csv.path, "--test-fraction", "0.25", "--seed", "5", "--max-order", "6",
+                         "--pair-samples", "4", "--plot", plots, "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect(json["formulation"] as? String == "convergent" && json["exact"] as? Bool == false)
+    let orders = try #require(json["orders"] as? [[String: Any]])
+    #expect(orders.compactMap { $0["order"] as? Int } == Array(1...6))
+    #expect(orders.allSatisfy { $0["relative_error"] is Double && $0["accuracy"] is Double && $0["agreement"] is Double && $0["outside_fraction"] is Double })
+    // the headline order is the first row meeting the rule, or null — written either way
+    let first = orders.first { ($0["agreement"] as! Double) >= 0.99 && ($0["accuracy_ratio"] as! Double) >= 0.99 && ($0["relative_error"] as! Double) <= 0.1 }
+    #expect(json.keys.contains("headline_order"))
+    #expect(json["headline_order"] as? Int == first?["order"] as? Int)
+    let surrogate = try #require(json["surrogate"] as? [String: Any])
+    #expect(try #require(surrogate["identity_error"] as? Double) <= 1e-12 && surrogate["total_degree"] as? Int == 8)   // order 1: 2³
+    let attribution = try #require(json["attribution"] as? [String: Any])
+    #expect(attribution["players"] as? Int == 5)                                 // 4 modes per channel: 4 bands + skip
+    #expect(try #require(attribution["dividend_sum_error"] as? Double) <= 1e-12)
+    let bandRows = try #require(attribution["orders"] as? [[String: Any]])
+    #expect(bandRows.compactMap { $0["order"] as? Int } == Array(1...5))
+    #expect(try #require(bandRows.last?["relative_error"] as? Double) <= 1e-12 && bandRows.last?["agreement"] as? Double == 1)
+    let layers = try #require(attribution["layers"] as? [[String: Any]])
+    #expect(layers.count == 3)
+    let bands = try #require(layers.first?["bands"] as? [[String: Any]])
+    #expect(bands.count == 5 && bands.last?["label"] as? String == "skip")
+    let pairs = try #require(layers.first?["top_pairs"] as? [[String: Any]])
+    #expect(!pairs.isEmpty && pairs.allSatisfy { ($0["first"] as! Int) < ($0["second"] as! Int) && $0["effect"] is Double })
+    for name in ["operator-convergence.svg", "band-truncation.svg", "band-pairs-layer0.svg", "band-pairs-layer2.svg"] {
+        #expect(FileManager.default.fileExists(atPath: plots + "/" + name), "\(name)")
+    }
+    let text = try CLI.run(["operator", "--model", model, "--data", csv.path, "--test-fraction", "0.25", "--seed", "5", "--max-order", "3",
+                            "--attribution-samples", "0", "--timing"])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("k  accuracy_ratio  agreement  rel_error") && text.stdout.contains("cpu/plain"))
+    #expect(text.stdout.contains("headline order") || text.stdout.contains("no order ≤ 3 reaches"))
+}
 
 @Test func operatorReportsOrdersIdentityAndPlots() throws {
     let dir = cliTemporaryDirectory()
@@ -14,7 +61,7 @@ import Testing
 
     // 1 layer, degree 2: total degree 6, so P = 6 makes Σ_p ℓ^[p] the surrogate's own forward pass.
     let plots = dir.appendingPathComponent("plots").path
-    let r = try CLI.run(["operator", "--model", model, "--data", csv.path, "--max-order", "6", "--degree", "2",
+    let r = try CLI.run(["operator", "--model", model, "--data", csv.path, "--formulation", "chebyshev", "--max-order", "6", "--degree", "2",
                          "--interaction-samples", "2", "--plot", plots, "--json"])
     #expect(r.status == 0, "\(r.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])

@@ -20,7 +20,7 @@ let tinyRun: Result<(directory: URL, summary: DemoSummary), Error> = Result {
 }
 
 let expectedFigures = ["fig-loss", "fig-accuracy", "fig-spectrum", "fig-decay", "fig-ring-impulse", "fig-dispersion",
-                       "fig-operator-error", "fig-operator-accuracy", "fig-memory", "fig-design-loss", "fig-design-accuracy"]
+                       "fig-operator-convergence", "fig-band-truncation", "fig-memory", "fig-design-loss", "fig-design-accuracy"]
 
 @Test func tinyDemoWritesASelfContainedReport() throws {
     let (dir, summary) = try tinyRun.get()
@@ -44,6 +44,8 @@ let expectedFigures = ["fig-loss", "fig-accuracy", "fig-spectrum", "fig-decay", 
     #expect(summary.testSamples == 20)
     #expect(summary.epochs.count == 1)
     #expect(summary.operatorOrders.map(\.order) == [1, 2])
+    #expect(summary.bandOrders.map(\.order) == [1, 2, 3, 4, 5])                // 4 modes per channel: 4 bands + skip
+    #expect(try #require(summary.bandOrders.last).relativeError <= 1e-12)
     #expect(summary.testAccuracy >= 0 && summary.testAccuracy <= 1)
     #expect(summary.ringIdentityError < 1e-9)   // ring output ≡ the model's own SSM output on real inputs
     let json = try Data(contentsOf: dir.appendingPathComponent("summary.json"))

@@ -1,7 +1,8 @@
 // How a pointwise nonlinearity is expanded on graded signals: its Taylor coefficients a_k(y0) = f^{(k)}(y0)/k! at
-// the actual degree-0 value y0, k = 0…P (consumed by `GradedSignal.composed`). Three kinds:
-//   • a Chebyshev polynomial p(x) = Σ c_j T_j(t(x)) of degree d (the range formulation): a_k = p^{(k)}(y0)/k!, exact
-//     and 0 for k > d — the derivative series by c'_{j−1} = c'_{j+1} + 2j·c_j (ChebyshevSeries.derivative);
+// the actual degree-0 value y0, k = 0…P (consumed by `GradedSignal.composed`). Four kinds:
+//   • a Chebyshev polynomial p(x) = Σ c_j T_j(t(x)) of degree d (the range formulation), or one per channel (the
+//     per-channel surrogates): a_k = p^{(k)}(y0)/k!, exact and 0 for k > d — the derivative series by
+//     c'_{j−1} = c'_{j+1} + 2j·c_j (ChebyshevSeries.derivative);
 //   • GELU g = xΦ (Taylor formulation): g^{(k)} = x·Φ^{(k)} + k·Φ^{(k−1)},  Φ^{(j)} = (−1)^{j−1} He_{j−1}(x) φ(x) (j ≥ 1),
 //     He_{m+1} = x He_m − m He_{m−1} (probabilists' Hermite);
 //   • GELU, tanh form (the JAX codes' GELU; S5 and LRU reference models): GELUTanh.taylorCoefficients (tanh's series
@@ -21,45 +22,57 @@ public enum PointwiseExpansion: Sendable {
     case geluTanh
     /// The logistic sigmoid, expanded by its own Taylor series at y0 (radius √(y0² + π²)).
     case sigmoid
+    /// One polynomial per channel h, applied to the elements (·, h, ·) of (B, H, L) arrays (the pure-polynomial form
+    /// of the per-channel surrogates, `ChannelSurrogates`).
+    case channelPolynomials([ChebyshevSeries])
 
-    /// f(x) on a number.
-    public func value(_ x: Double) -> Double {
+    /// f(x) on a number of channel h.
+    public func value(_ x: Double, channel h: Int = 0) -> Double {
         switch self {
         case .polynomial(let p): return p(x)
         case .gelu: return GELU.value(x)
         case .geluTanh: return GELUTanh.value(x)
         case .sigmoid: return Sigmoid.value(x)
+        case .channelPolynomials(let p): return p[h](x)
         }
     }
 
-    /// The precomputed form used on many elements.
-    func table(order P: Int) -> ExpansionTable { ExpansionTable(self, order: P) }
+    /// The precomputed form used on many elements of (·, H, L) arrays with sequence length L.
+    func table(order P: Int, length L: Int = 1) -> ExpansionTable { ExpansionTable(self, order: P, length: L) }
 }
 
 /// Per-order data for `PointwiseExpansion` (the derivative series of a polynomial, divided by k!).
 struct ExpansionTable {
     let kind: PointwiseExpansion
     let order: Int
-    /// For a polynomial: coefficients of p^{(k)}/k! as Chebyshev series on the same interval, k = 0…min(P, d).
-    let derivatives: [[Double]]
-    let lower: Double, upper: Double
+    /// For polynomials (one, or one per channel): coefficients of p^{(k)}/k! as Chebyshev series on the same
+    /// interval, k = 0…min(P, d), and the intervals.
+    let derivatives: [[[Double]]]
+    let lower: [Double], upper: [Double]
+    /// The sequence length L of the (·, H, L) arrays (to find an element's channel).
+    let length: Int
 
-    init(_ kind: PointwiseExpansion, order P: Int) {
+    init(_ kind: PointwiseExpansion, order P: Int, length L: Int) {
         self.kind = kind
         order = P
-        if case .polynomial(let p) = kind {
+        length = L
+        func table(_ p: ChebyshevSeries) -> [[Double]] {
             var series: [[Double]] = []
             var s = p, fact = 1.0
             for k in 0...min(P, p.degree) {
                 if k > 0 { s = s.derivative(); fact *= Double(k) }
                 series.append(s.coefficients.map { $0 / fact })            // p^{(k)}/k!
             }
-            derivatives = series
-            lower = p.lower; upper = p.upper
-        } else {
-            derivatives = []
-            lower = 0; upper = 0
+            return series
         }
+        let polynomials: [ChebyshevSeries]
+        switch kind {
+        case .polynomial(let p): polynomials = [p]
+        case .channelPolynomials(let p): polynomials = p
+        case .gelu, .geluTanh, .sigmoid: polynomials = []
+        }
+        derivatives = polynomials.map(table)
+        lower = polynomials.map(\.lower); upper = polynomials.map(\.upper)
     }
 
     /// a_k(y0) for k = 0…P, layout a[k·n + i], for every element y0[i].
@@ -68,11 +81,12 @@ struct ExpansionTable {
         var a = [Double](repeating: 0, count: (P + 1) * n)
         let base = y0.startIndex
         switch kind {
-        case .polynomial:
-            let span = upper - lower
+        case .polynomial, .channelPolynomials:
+            let H = derivatives.count
             for i in 0..<n {
-                let t = (2 * y0[base + i] - lower - upper) / span
-                for (k, c) in derivatives.enumerated() { a[k * n + i] = ChebyshevSeries.clenshaw(c, t) }
+                let h = H == 1 ? 0 : (i / length) % H                           // element (·, h, ·) of (·, H, L)
+                let t = (2 * y0[base + i] - lower[h] - upper[h]) / (upper[h] - lower[h])
+                for (k, c) in derivatives[h].enumerated() { a[k * n + i] = ChebyshevSeries.clenshaw(c, t) }
             }
         case .gelu:
             var he = [Double](repeating: 0, count: P + 1)

@@ -1,6 +1,7 @@
 // The forward pass on graded signals (DESIGN.md §7): every activation is Σ_{p≤P} ε^p y^[p].
 //   encoder:      x^[0] = bias + W·ū,  x^[1] = W·(in − ū),  x^[p≥2] = 0   (ū = the expansion point: 0 by default,
-//                 or a reference input (L, d_in) such as the data's mean; then ε scales the deviation in − ū)
+//                 or a reference input (L, d_in) such as the data's mean, or one per sample (S, L, d_in); then ε scales
+//                 the deviation in − ū — with ū = the input itself, order 0 is the forward pass at the input)
 //   core:         y^[p] = core(x^[p])                (each degree; all degrees as one batch through the model's own core:
 //                                                      S4D K * x + D x, S5's and the LRU's scans — all linear)
 //   GELU, σ:      f(y0 + δ) = Σ_k a_k(y0) δ^k        (PointwiseExpansion; Chebyshev polynomial or Taylor; erf or tanh GELU)
@@ -53,8 +54,10 @@ extension OperatorModel {
                               gelu: [PointwiseExpansion], sigmoid: [PointwiseExpansion],
                               gain: GainTreatment = .frozen, frozenGains: [[Double]]? = nil,
                               reference: [Double]? = nil,
-                              layer0Nonlinearity: ((GradedSignal) -> GradedSignal)? = nil) throws -> GradedRun {
+                              layer0Nonlinearity: ((GradedSignal) -> GradedSignal)? = nil,
+                              stages: ForwardStages? = nil) throws -> GradedRun {
         guard P >= 0 else { throw OperatorError.invalidOrder(P, "the truncation order must be ≥ 0") }
+        guard stages == nil || P == 0 else { throw OperatorError.invalid("replaced stages act on numbers: order 0 only") }
         let lens = try checkedLengths(inputs: inputs, batch: S, length: L, lengths: lengths)
         let H = channels, nl = blocks.count, n = S * H * L
         guard gelu.count == nl, sigmoid.count == nl else { throw OperatorError.invalid("need one GELU and one sigmoid per layer (\(nl))") }
@@ -69,12 +72,15 @@ extension OperatorModel {
         var x = GradedSignal(order: P, count: n)
         let d = configuration.dInput
         if let ref = reference {
-            guard ref.count == L * d else { throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values (got \(ref.count))") }
-            let r0 = encode(ref, batch: 1, length: L)
-            for s in 0..<S { for e in 0..<(H * L) { x.data[s * H * L + e] = r0[e] + encoderMap.bias[e / L] } }
+            let perSample = ref.count == S * L * d && S > 1                         // one reference per sample
+            guard ref.count == L * d || perSample else {
+                throw OperatorError.invalid("the reference input must have L·d_input = \(L * d) values, or S·L·d_input = \(S * L * d) (got \(ref.count))")
+            }
+            let r0 = encode(ref, batch: perSample ? S : 1, length: L)
+            for s in 0..<S { for e in 0..<(H * L) { x.data[s * H * L + e] = r0[(perSample ? s * H * L : 0) + e] + encoderMap.bias[e / L] } }
             if P >= 1 {
                 var dev = inputs
-                for i in 0..<dev.count { dev[i] -= ref[i % (L * d)] }                 // in − ū
+                for i in 0..<dev.count { dev[i] -= ref[perSample ? i : i % (L * d)] }    // in − ū
                 x.data.replaceSubrange(n ..< 2 * n, with: encode(dev, batch: S, length: L))
             }
         } else {
@@ -90,9 +96,10 @@ extension OperatorModel {
             var y = GradedSignal(order: P, count: n)
             y.data = try core(block.core, z.data, samples: (P + 1) * S, lengths: allLengths, length: L, quantity: "core output of layer \(i)")
             let bilinear = block.head.kind == .bilinear
+            let context = StageContext(layer: i, batch: S, length: L, channels: H, lengths: lens, ssmInput: z.data, ssmOutput: y.data)
             var a = y                                                          // bilinear: a = y
             if !bilinear {
-                a = y.applying(gelu[i].table(order: P))
+                if let stage = stages?.gelu { a.data = try checkedStage(stage(context), n, "GELU", i) } else { a = y.applying(gelu[i].table(order: P, length: L)) }
                 try a.requireFinite("GELU output of layer \(i)")
                 if i == 0, let replace = layer0Nonlinearity { a = replace(a) }
             }
@@ -114,12 +121,16 @@ extension OperatorModel {
                     if i == 0, let replace = layer0Nonlinearity { out = replace(out) }
                 } else {
                     if case .sigmoid = sigmoid[i] { countPoleViolations(z2, run: &run) }
-                    out = z1 * z2.applying(sigmoid[i].table(order: P))          // GLU
+                    var g = z2
+                    if let stage = stages?.gate { g.data = try checkedStage(stage(context, z2.data), n, "gate", i) } else { g = z2.applying(sigmoid[i].table(order: P, length: L)) }
+                    out = z1 * g                                               // GLU
                 }
             case .halfGated(let head):
                 let z2 = mapped(a, weight: head.weight, bias: head.bias, rows: H, samples: S, length: L)
                 if case .sigmoid = sigmoid[i] { countPoleViolations(z2, run: &run) }
-                out = (head.gatesActivation ? a : y) * z2.applying(sigmoid[i].table(order: P))   // v · σ(z2)
+                var g = z2
+                if let stage = stages?.gate { g.data = try checkedStage(stage(context, z2.data), n, "gate", i) } else { g = z2.applying(sigmoid[i].table(order: P, length: L)) }
+                out = (head.gatesActivation ? a : y) * g                       // v · σ(z2)
             }
             try out.requireFinite("\(bilinear ? "bilinear" : "GLU") output of layer \(i)")
             run.blockDegreeSquares.append((0...P).map { p in out.data[p * n ..< (p + 1) * n].reduce(0) { $0 + $1 * $1 } })

@@ -72,13 +72,9 @@ extension OperatorModel {
             var parts = [[Double]](repeating: [Double](repeating: 0, count: H * L), count: M + 1)
             for h in 0..<H {
                 let ssm = channels[h].ssm
-                for n in 0..<M {
-                    let mu = ssm.modes[n], c = ssm.output[n]
-                    var x = Complex<Double>.zero
-                    for l in 0..<L {
-                        x = mu * x + Complex(z[h * L + l])                   // x_l = μ x_{l−1} + z_l
-                        parts[n][h * L + l] = 2 * (c * x).real                 // 2·Re(C̃ x)
-                    }
+                for n in 0..<M {                                              // 2·Re(C̃ x), x_l = μ x_{l−1} + z_l
+                    WaveBands.addModeWave(pole: ssm.modes[n], readout: ssm.output[n], input: z, inputOffset: h * L,
+                                          into: &parts[n], offset: h * L, length: L)
                 }
                 for l in 0..<L { parts[M][h * L + l] = s4d.D[h] * z[h * L + l] }
             }
@@ -238,7 +234,7 @@ extension OperatorModel {
                 }
             } else {
                 let y0 = try blocks[0].core.output(z0, batch: 1, length: L, lengths: [lens[b]])
-                let a2 = gelu[0].table(order: 2).coefficients(at: y0[...])        // a_k(y0), k = 0, 1, 2
+                let a2 = gelu[0].table(order: 2, length: L).coefficients(at: y0[...])   // a_k(y0), k = 0, 1, 2
                 for (k, (i, j)) in pairs.enumerated() {
                     let w = i == j ? 1.0 : 2.0
                     for e in 0..<n { inject[k * n + e] = w * a2[2 * n + e] * parts[i][e] * parts[j][e] }   // T_ij

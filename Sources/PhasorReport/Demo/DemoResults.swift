@@ -41,10 +41,12 @@ public struct MapStageResult: Sendable {
 
 /// Stage 3: the explicit operator.
 public struct OperatorStageResult: Sendable {
-    public var report: OperatorReport
-    /// Per class c: mean contribution of pair (i, j) to logit c over class-c samples, as a (K × K) symmetric matrix.
+    public var report: ConvergentReport
+    /// Per class c: the layer-0 band-pair map — mean ablation effect of pair {p, q} (diagonal: band p) on logit c over
+    /// class-c samples, (n × n) symmetric, n = bands + skip.
     public var classMaps: [(className: String, matrix: [[Double]])]
-    public var componentLabels: [String]
+    /// "T≈<period>" per band of layer 0, "skip" last.
+    public var bandLabels: [String]
     public var seconds: Double
 }
 
@@ -81,10 +83,13 @@ public struct DemoSummary: Codable, Sendable {
     public var medianDecaySteps: Double?, medianPeriodSteps: Double?
     public var ringIdentityError: Double
     public var impulseSpeedNodesPerStep: Double
-    public var operatorOrders: [OrderRow]
+    /// The convergent order's table, its headline order (nil: none ≤ K) and the accuracy ratio there (or at K).
+    public var operatorOrders: [ConvergenceRow]
+    public var headlineOrder: Int?
     public var explainedAccuracy: Double
-    public var surrogateAccuracy: Double?
-    public var topInteractions: [InteractionEntry]
+    /// The band decomposition's truncation table and layer 0's top band pairs per class.
+    public var bandOrders: [ConvergenceRow]
+    public var topBandPairs: [ConvergentReport.BandPair]
     public var memoryCapacity: [Double]
     public var memoryStateDimension: Int
     public var entropy: [Double]

@@ -14,17 +14,23 @@ enum DemoSummaryBuilder {
         let mc = a.layers.compactMap { $0.memory?.meanTotal }
         let f = { (v: Double) in FigureNumber.text(v) }
         let pct = { (v: Double) in String(format: "%.1f%%", 100 * v) }
-        let top = op.interactions.sorted { abs($0.contribution) > abs($1.contribution) }
+        let pairs = op.attribution?.layers.first?.topPairs ?? []
+        let top = pairs.sorted { abs($0.effect) > abs($1.effect) }
+        let labels = op.bandLabels(layer: 0)
         var table: [DemoSummary.Row] = [
             .init(name: "data", value: "\(t.trainSamples) train / \(t.validationSamples) validation / \(t.testSamples) test digits, L = 64"),
             .init(name: "model", value: "S4Model \(s.layers) layers, H = \(s.dModel), N = \(s.dState) (\(s.dState / 2) modes/channel), \(s.epochs) epochs"),
             .init(name: "test accuracy", value: "\(pct(t.test.accuracy)) (loss \(f(t.test.loss)), best epoch \(t.bestEpoch))"),
             .init(name: "timescales", value: "\(a.timescales.modes.count) modes; median τ/Δ = \(median(a.timescales.decaySteps).map(f) ?? "–") steps, median T/Δ = \(median(a.timescales.periodSteps).map(f) ?? "–") steps"),
             .init(name: "ring ≡ S4D", value: "max relative error \(f(r.map.worstRingError)) on real test inputs"),
-            .init(name: "explicit operator", value: "order \(s.maxOrder): explained accuracy \(pct(op.explainedAccuracy)), relative logit error \(op.orders.last.map { f($0.relativeError) } ?? "–")"),
+            .init(name: "explicit operator", value: op.headline + (op.headlineOrder == nil ? "" : op.orders.last.map { "; at k = \($0.order): error \(f($0.relativeError))" } ?? "")),
         ]
-        if let e = top.first {
-            table.append(.init(name: "top wave pair", value: "\(e.first) × \(e.second) → class \(t.classNames[e.class]) logit \(f(e.contribution))"))
+        if let a = op.attribution, let last = a.orders.last {
+            let k = a.headlineOrder.map { "reaches the headline rule at |S| ≤ \($0)" } ?? "does not reach the headline rule below \(last.order)"
+            table.append(.init(name: "band decomposition", value: "\(a.players) players per channel, exact at |S| ≤ \(last.order) (error \(f(last.relativeError))); \(k)"))
+        }
+        if let e = top.first, e.first < labels.count, e.second < labels.count {
+            table.append(.init(name: "top band pair", value: "layer 0: \(labels[e.first]) × \(labels[e.second]) (periods in samples) → class \(t.classNames[e.class]) logit \(f(e.effect)) when removed"))
         }
         table.append(.init(name: "memory capacity", value: mc.enumerated().map { "layer \($0): \(f($1))" }.joined(separator: ", ") + " of N = \(s.dState)"))
         if let p = a.pacBayes { table.append(.init(name: "PAC-Bayes bound", value: "\(f(p.bound)) (δ = \(p.delta), σ = \(f(p.bestSigma)))")) }
@@ -36,7 +42,8 @@ enum DemoSummaryBuilder {
             epochs: t.history, modes: a.timescales.modes.count, medianDecaySteps: median(a.timescales.decaySteps),
             medianPeriodSteps: median(a.timescales.periodSteps), ringIdentityError: r.map.worstRingError,
             impulseSpeedNodesPerStep: r.map.impulseSpeed.isFinite ? r.map.impulseSpeed : 0, operatorOrders: op.orders,
-            explainedAccuracy: op.explainedAccuracy, surrogateAccuracy: op.surrogate?.accuracy, topInteractions: Array(top.prefix(10)),
+            headlineOrder: op.headlineOrder, explainedAccuracy: op.explainedAccuracy, bandOrders: op.attribution?.orders ?? [],
+            topBandPairs: Array(top.prefix(10)),
             memoryCapacity: mc, memoryStateDimension: s.dState, entropy: a.layers.compactMap { $0.entropy?.entropy },
             rademacher: a.rademacher?.value, pacBayesBound: a.pacBayes?.bound, heuristic: a.heuristic?.value,
             designDefaultTestAccuracy: r.design.defaultTest.accuracy, designDesignedTestAccuracy: r.design.designedTest.accuracy,
