@@ -397,6 +397,12 @@ enum BadInputTable {
         BadInputCase("ring --tokens with --prefix (was ignored)", "--prefix") { _ in
             ["ring", "--model", MambaFixture.model, "--tokens", MambaFixture.tokens, "--prefix", "backbone"]
         },
+        BadInputCase("operator --degree with the convergent order (was ignored)", "--formulation chebyshev") { dir in
+            ["operator", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--degree", "3"]
+        },
+        BadInputCase("operator --formulation taylor --bands layer (was ignored)", "belongs to the convergent order") { dir in
+            ["operator", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--formulation", "taylor", "--bands", "layer"]
+        },
         BadInputCase("train on an empty CSV", "no rows") { dir in
             ["train", "--data", try BadFiles.write("", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
         },

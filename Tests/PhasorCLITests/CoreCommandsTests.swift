@@ -79,7 +79,7 @@ private func json(_ r: CLIResult) throws -> [String: Any] {
             #expect((report["max_abs_difference_vs_model"] as? Double).map { $0 <= 1e-12 } == true)
             #expect(report["nodes_count"] as? Int == 6)                          // 3 oscillators, two modes each
         }
-        let op = try CLI.run(["operator", "--model", out, "--data", csv.path, "--max-order", "3", "--degree", "3",
+        let op = try CLI.run(["operator", "--model", out, "--data", csv.path, "--formulation", "chebyshev", "--max-order", "3", "--degree", "3",
                               "--interaction-samples", "1", "--json"])
         #expect(op.status == 0, "\(op.stderr)")
         let taylor = try CLI.run(["operator", "--model", out, "--data", csv.path, "--formulation", "taylor", "--max-order", "3",

@@ -161,7 +161,7 @@ enum HostileTable {
             ["operator", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--max-order", "0"]
         },
         BadInputCase("operator --degree 65", "too high") { dir in
-            ["operator", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--degree", "65"]
+            ["operator", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--formulation", "chebyshev", "--degree", "65"]
         },
         BadInputCase("network --method perturbative --order 65", "out of range") { dir in
             ["network", "--jacobian", try BadFiles.npy(dir, "j.npy", shape: [2, 2], values: [-1, 0.1, 0, -1]),

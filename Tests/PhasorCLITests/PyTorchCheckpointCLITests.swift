@@ -32,7 +32,7 @@ enum CheckpointFixtures {
             ["eval", "--data", data, "--json"],
             ["map", "--json"],
             ["ring", "--input", x, "--layer", "1", "--channel", "2", "--sample", "1", "--json"],
-            ["operator", "--data", data, "--max-order", "2", "--degree", "3", "--samples", "6", "--interaction-samples", "1", "--json"],
+            ["operator", "--data", data, "--formulation", "chebyshev", "--max-order", "2", "--degree", "3", "--samples", "6", "--interaction-samples", "1", "--json"],
             ["analyze", "--kernel-length", "12", "--max-lag", "6", "--memory-lags", "6", "--json"],
         ]
     }

@@ -49,21 +49,21 @@ struct Operator: ParsableCommand, WritesFiles {
     @Option(help: "Maximum order K (1…25; default 9 for convergent, 5 for the ε-order series).") var maxOrder: Int?
     @Option(help: "convergent (default), chebyshev or taylor (the ε-order series, diagnostics).") var formulation: Formulation = .convergent
     @Option(help: "Convergent: bands of each channel's modes, by the channel's own spectrum (channel) or the layer's (layer).")
-    var bands: BandRule = .channel
+    var bands: BandRule?
     @Option(help: "Convergent: narrow each channel's range to its [q, 1 − q] quantiles (tails exact; 0: [min, max]).")
-    var rangeQuantile: Double = 0
-    @Option(help: "Convergent: test samples of the band truncation table (0: no attribution).") var attributionSamples: Int = 32
-    @Option(help: "Convergent: samples (round-robin over classes) of the band-pair ablation per layer.") var pairSamples: Int = 8
-    @Option(help: "Chebyshev: degree d of each surrogate (1…64).") var degree: Int = 9
+    var rangeQuantile: Double?
+    @Option(help: "Convergent: test samples of the band truncation table (0: no attribution).") var attributionSamples: Int?
+    @Option(help: "Convergent: samples (round-robin over classes) of the band-pair ablation per layer.") var pairSamples: Int?
+    @Option(help: "Chebyshev: degree d of each surrogate (1…64; default 9).") var degree: Int?
     @Option(help: "Degree d_σ of the GLU-gate (sigmoid) surrogates, 0…64 (default: --degree). A 1-layer model's surrogate has total degree d·(1 + d_σ).")
     var sigmoidDegree: Int?
     @Option(help: "Weight floor of the Chebyshev fit (fraction of the weight on Chebyshev points over the whole range).")
     var floor: Double = 0.02
-    @Option(help: "Ridge λ of the Chebyshev fit (λ·Σ c_k², 0: none).") var ridge: Double = 0
-    @Option(help: "Expansion point: zero input (default) or the training data's mean input (ε scales u − ū).")
-    var center: Center = .zero
+    @Option(help: "Chebyshev: ridge λ of the fit (λ·Σ c_k², default 0: none).") var ridge: Double?
+    @Option(help: "Chebyshev/taylor: expansion point, zero input (default) or the training data's mean input (ε scales u − ū).")
+    var center: Center?
     @Option(help: "At most this many evaluated samples (0: all).") var samples: Int = 0
-    @Option(help: "Chebyshev/taylor: samples of the layer-0 pair interactions (0: none).") var interactionSamples: Int = 4
+    @Option(help: "Chebyshev/taylor: samples of the layer-0 pair interactions (default 4; 0: none).") var interactionSamples: Int?
     @Flag(help: "Also time each order against the plain forward pass (convergent: process CPU, best of 5, ≤ 64 samples).") var timing = false
     @Option(help: "Write the convergence curve and band-pair maps (convergent) or error/accuracy/interaction SVGs into this folder.") var plot: String?
     @Flag(help: "Print the result as JSON on stdout.") var json = false
@@ -83,6 +83,7 @@ struct Operator: ParsableCommand, WritesFiles {
         guard maxOrder >= 1, maxOrder <= 25 else {
             throw CLIError("--max-order \(maxOrder) is outside 1…25 (the cost grows as P³ and high powers overflow)")
         }
+        let degree = self.degree ?? 9, rangeQuantile = self.rangeQuantile ?? 0
         guard degree <= 64 else { throw CLIError("--degree \(degree) is too high (≤ 64): the graded evaluation's degree grows as d^layers") }
         guard rangeQuantile >= 0, rangeQuantile < 0.5 else { throw CLIError("--range-quantile \(rangeQuantile) is outside [0, 0.5)") }
         let checkpoint = try loading.checkpoint(model)
@@ -100,14 +101,16 @@ struct Operator: ParsableCommand, WritesFiles {
             return try MambaOperatorCommand.present(report, what: "S6 layer \(layer)'s \(checkpoint.model.configuration.dModel) channels "
                 + "over the \(n) steps of the first evaluated sample", plot: plot, json: json)
         }
-        if formulation == .convergent, try OperatorModel(checkpoint.model).exactDegree == nil {
+        let exact = try OperatorModel(checkpoint.model).exactDegree != nil
+        try refuseOptionsOfTheOtherFormulation(convergent: formulation == .convergent && !exact, exact: exact)
+        if formulation == .convergent, !exact {
             return try runConvergent(checkpoint: checkpoint, fitInputs: fitInputs, evalInputs: evalInputs, evaluated: evaluated,
                                      maxOrder: maxOrder, data: data)
         }
         var settings = OperatorSettings()
         settings.maxOrder = maxOrder; settings.kind = formulation == .taylor ? .taylor : .chebyshev; settings.degree = degree
-        settings.sigmoidDegree = sigmoidDegree; settings.floor = floor; settings.ridge = ridge
-        settings.centreOnMean = center == .mean; settings.interactionSamples = interactionSamples; settings.timing = timing
+        settings.sigmoidDegree = sigmoidDegree; settings.floor = floor; settings.ridge = ridge ?? 0
+        settings.centreOnMean = center == .mean; settings.interactionSamples = interactionSamples ?? 4; settings.timing = timing
         let (fit, evaluation) = try batches(checkpoint, fitInputs, evalInputs, evaluated: evaluated, data: data) {
             settings.jobEstimate(configuration: checkpoint.model.configuration, fitSamples: $0, evaluationSamples: $1, length: $2)
         }
@@ -138,12 +141,30 @@ struct Operator: ParsableCommand, WritesFiles {
 }
 
 extension Operator {
+    /// Options of one formulation given with the other are refused, not ignored. The exact operator of a bilinear
+    /// model takes the series' options (its pair interactions), none of the convergent order's.
+    func refuseOptionsOfTheOtherFormulation(convergent: Bool, exact: Bool) throws {
+        let seriesOnly = [degree.map { _ in "--degree" }, sigmoidDegree.map { _ in "--sigmoid-degree" }, ridge.map { _ in "--ridge" },
+                          center.map { _ in "--center" }, interactionSamples.map { _ in "--interaction-samples" }].compactMap { $0 }
+        let convergentOnly = [bands.map { _ in "--bands" }, rangeQuantile.map { _ in "--range-quantile" },
+                              attributionSamples.map { _ in "--attribution-samples" }, pairSamples.map { _ in "--pair-samples" }].compactMap { $0 }
+        func belong(_ names: [String]) -> String { names.joined(separator: ", ") + (names.count == 1 ? " belongs" : " belong") }
+        if convergent, !seriesOnly.isEmpty {
+            throw CLIError("\(belong(seriesOnly)) to the ε-order series (--formulation chebyshev or taylor), not to the convergent "
+                + "order (the default): add --formulation chebyshev or leave " + (seriesOnly.count == 1 ? "it" : "them") + " out")
+        }
+        if !convergent, !convergentOnly.isEmpty {
+            throw CLIError("\(belong(convergentOnly)) to the convergent order (the default formulation), not to "
+                + (exact ? "the exact operator of a model whose every head is bilinear" : "--formulation \(formulation.rawValue)"))
+        }
+    }
+
     /// The convergent order (the default for every model that is not exact by construction).
     func runConvergent(checkpoint: Checkpoint, fitInputs: BatchSource, evalInputs: BatchSource, evaluated: Int, maxOrder: Int,
                        data: String) throws {
         var settings = ConvergentSettings()
-        settings.maxOrder = maxOrder; settings.floor = floor; settings.rangeQuantile = rangeQuantile; settings.bandRule = bands
-        settings.attributionSamples = attributionSamples; settings.pairSamples = pairSamples; settings.timing = timing
+        settings.maxOrder = maxOrder; settings.floor = floor; settings.rangeQuantile = rangeQuantile ?? 0; settings.bandRule = bands ?? .channel
+        settings.attributionSamples = attributionSamples ?? 32; settings.pairSamples = pairSamples ?? 8; settings.timing = timing
         let (fit, evaluation) = try batches(checkpoint, fitInputs, evalInputs, evaluated: evaluated, data: data) {
             settings.jobEstimate(configuration: checkpoint.model.configuration, fitSamples: $0, evaluationSamples: $1, length: $2)
         }
