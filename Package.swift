@@ -87,7 +87,8 @@ let package = Package(
         ),
         // Test targets depend on what they import; PhasorCLITests also on the executable it runs.
         .testTarget(name: "PhasorNumericsTests", dependencies: ["PhasorNumerics"]),
-        .testTarget(name: "PhasorDataTests", dependencies: ["PhasorNumerics", "PhasorData"]),
+        .testTarget(name: "PhasorDataTests", dependencies: ["PhasorNumerics", "PhasorData"],
+                    exclude: ["Regressions"]),     // read from #filePath by FuzzRegressionTests, not as resources
         .testTarget(name: "PhasorFiguresTests", dependencies: ["PhasorNumerics", "PhasorFigures"]),
         .testTarget(name: "PhasorModelsTests", dependencies: ["PhasorNumerics", "PhasorData", "PhasorModels"]),
         .testTarget(name: "PhasorOscillatorsTests", dependencies: ["PhasorNumerics", "PhasorOscillators"]),
