@@ -23,13 +23,13 @@ private func settings(inCheckpoint path: String) throws -> [String: Any] {
     let given = ["--layers", "1", "--d-model", "4", "--d-state", "4", "--epochs", "3", "--seed", "2", "--threads", "1"]
     let r = try CLI.run(["train", "--data", csv.path, "--out", out, "--json"] + given)
     #expect(r.status == 0, "\(r.stderr)")
-    // 40 rows → 32 training, 8 validation: batch 4 (the rule's smallest), patience 10, warm-up 5 %.
+    // 40 rows → 32 training, 8 validation: batch 8 (the rule's smallest), patience 10, warm-up 5 %.
     let banner = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("train: ") })
-    #expect(banner.hasSuffix("; chose batch 4, patience 10, warm-up 5%; given 1 layer, d_model 4, d_state 4, ≤ 3 epochs"),
+    #expect(banner.hasSuffix("; chose batch 8, patience 10, warm-up 5%; given 1 layer, d_model 4, d_state 4, ≤ 3 epochs"),
             "\(banner)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     let reported = try #require(json["settings"] as? [String: Any])
-    #expect(reported["batchSize"] as? Int == 4 && reported["patience"] as? Int == 10 && reported["epochs"] as? Int == 3)
+    #expect(reported["batchSize"] as? Int == 8 && reported["patience"] as? Int == 10 && reported["epochs"] as? Int == 3)
     #expect(reported["chosen"] as? [String] == ["batch", "patience", "warmup"])
     #expect(json["stoppedEarly"] as? Bool == false && (json["epochs"] as? [Any])?.count == 3)
     let stored = try settings(inCheckpoint: out)
@@ -42,7 +42,7 @@ private func settings(inCheckpoint path: String) throws -> [String: Any] {
     let again = try CLI.run(["train", "--data", csv.path, "--out", out, "--resume", "--seed", "2", "--threads", "1"])
     #expect(again.status == 0, "\(again.stderr)")
     let resumedBanner = try #require(again.stderr.split(separator: "\n").first { $0.hasPrefix("train: ") })
-    #expect(resumedBanner.hasSuffix("; chose batch 4, patience 10, warm-up 5%; given 1 layer, d_model 4, d_state 4, ≤ 3 epochs"),
+    #expect(resumedBanner.hasSuffix("; chose batch 8, patience 10, warm-up 5%; given 1 layer, d_model 4, d_state 4, ≤ 3 epochs"),
             "\(resumedBanner)")
     #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == before)
     // An option given on resume that contradicts the run is refused in one line.

@@ -52,7 +52,7 @@ private let bundledShapes: [(name: String, shape: DataShape)] = [
     // What the rule gives for the bundled sets (the training splits after the 0.2 validation split; digits with
     // --test-fraction 0.2): docs/training.md's table lists the same.
     let expected: [String: (batch: Int, layers: Int, dModel: Int, epochs: Int, patience: Int)] = [
-        "ItalyPowerDemand": (4, 2, 64, 215, 50), "GunPoint": (4, 2, 64, 300, 50), "BasicMotions": (4, 2, 64, 375, 50),
+        "ItalyPowerDemand": (8, 2, 64, 400, 50), "GunPoint": (8, 2, 64, 400, 50), "BasicMotions": (8, 2, 64, 400, 50),
         "JapaneseVowels": (8, 2, 64, 112, 28), "digits": (64, 2, 64, 167, 42),
     ]
     for (name, shape) in bundledShapes {
@@ -68,7 +68,7 @@ private let bundledShapes: [(name: String, shape: DataShape)] = [
         let c = TrainingDefaults.choose(for: DataShape(samples: n, length: 100, channels: 3, classes: 5))
         let steps = (n + c.batchSize - 1) / c.batchSize
         #expect(TrainingDefaults.batchRange.contains(c.batchSize) && c.batchSize.nonzeroBitCount == 1)
-        if (64...1024).contains(n) { #expect(steps >= 16, "n \(n): \(steps) steps per epoch") }
+        if (128...1024).contains(n) { #expect(steps >= 16, "n \(n): \(steps) steps per epoch") }
         // The cap reaches the step budget unless the epoch range caps it.
         #expect(c.epochs == TrainingDefaults.epochRange.upperBound || c.epochs == TrainingDefaults.epochRange.lowerBound
                 || (c.epochs * steps >= TrainingDefaults.stepBudget && (c.epochs - 1) * steps < TrainingDefaults.stepBudget),

@@ -5,7 +5,8 @@ import PhasorData
 // chosen from the data"). A pure function of the training split's shape — n samples (after the validation split), longest
 // length L, channels, classes — and of the settings the user gave, which are always used as given:
 //
-//   batch      B = clamp(2^⌊log₂(n/16)⌋, 4, 64 or the core recipe's batch)           ≥ 16 optimiser steps per epoch up to n = 1024
+//   batch      B = clamp(2^⌊log₂(n/16)⌋, 8, 64 or the core recipe's batch)   ≥ 16 optimiser steps per epoch for 128 ≤ n ≤ 1024;
+//              at least 8 (batches of 4 made AdamW at lr 0.01 too noisy on 32–53-series sets: docs/training.md)
 //   steps/epoch s = ⌈n/B⌉
 //   epochs     E = clamp(⌈S/s⌉, 20, 400), S = 3000 steps    a cap: early stopping usually ends the run first
 //   patience   P = clamp(⌈E/4⌉, 10, 50) epochs               without a newly selected (best-validation) epoch
@@ -124,7 +125,7 @@ public enum TrainingDefaults {
     public static let stepBudget = 3000
     public static let epochRange = 20...400
     public static let patienceRange = 10...50
-    public static let batchRange = 4...64
+    public static let batchRange = 8...64
     public static let warmupFraction = 0.05
     /// From this many training samples on, example.py's sizes (4 layers, d_model 128).
     public static let largeSampleCount = 2000
