@@ -17,6 +17,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case underPrefix(String)
     /// Anything else about the configuration.
     case invalidConfiguration(String)
+    /// A Mamba language model (its layer-0 `A_log` key) where a classifier was expected.
+    case languageModel(key: String)
     /// A training state cannot be resumed: it is corrupt or was written by a different run (`reason` says which).
     case cannotResume(path: String, reason: String)
     /// Training produced a non-finite loss or parameters: the optimisation diverged (`why` names the likely cause).
@@ -40,6 +42,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
             return "the file holds a model under \(prefix) among other tensors: pick one with --prefix"
         case .invalidConfiguration(let text):
             return "invalid model configuration: \(text)"
+        case .languageModel(let key):
+            return "the file is a Mamba language model (\(key)), not a classifier: give it token ids with --tokens T.npy "
+                + "(phasor predict, map, ring, operator)"
         case .cannotResume(let path, let reason):
             return "--resume: \(path) \(reason)"
         case .diverged(let epoch, let batch, let why):

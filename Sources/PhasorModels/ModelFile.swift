@@ -107,8 +107,7 @@ public enum ModelFile {
     static func refuseLanguageModel(_ file: SafeTensorsFile) throws {
         let aLog = MambaKeys.mixer(0) + MambaKeys.Mixer.aLog
         guard file.tensors.keys.contains(where: { $0 == aLog || $0.hasSuffix("." + aLog) }) else { return }
-        throw ModelError.invalidConfiguration("the file is a Mamba language model (\(aLog)), not a classifier: give it "
-            + "token ids with --tokens T.npy (phasor predict, map, ring, operator)")
+        throw ModelError.languageModel(key: aLog)
     }
 
     /// The tensors to read, keyed by their example.py names (prefix removed), each with its original name.
