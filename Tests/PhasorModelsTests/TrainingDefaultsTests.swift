@@ -111,6 +111,17 @@ private func scratch() -> String {
     return dir.path
 }
 
+@Test func modelSelectionRanksSmallValidationSplitsByLoss() {
+    #expect(ModelSelection.forValidation(count: 14) == .loss && ModelSelection.forValidation(count: 49) == .loss)
+    #expect(ModelSelection.forValidation(count: 50) == .accuracyThenLoss)
+    let reference = (accuracy: 1.0, loss: 0.6)
+    // The ItalyPowerDemand case: a later epoch with one validation error fewer right but a much lower loss.
+    #expect(ModelSelection.loss.improves(accuracy: 0.93, loss: 0.1, over: reference, margin: 1e-3))
+    #expect(!ModelSelection.accuracyThenLoss.improves(accuracy: 0.93, loss: 0.1, over: reference, margin: 1e-3))
+    #expect(!ModelSelection.loss.improves(accuracy: 1, loss: 0.5995, over: reference, margin: 1e-3))     // within the margin
+    #expect(ModelSelection.accuracyThenLoss.improves(accuracy: 1, loss: 0.59, over: reference, margin: 1e-3))
+}
+
 @Test func earlyStoppingIsAPrefixOfTheFullRunAndResumesToTheSameEnd() throws {
     let data = try noisyRamps(count: 32, seed: 5)
     let full = TrainingOptions(epochs: 30, batchSize: 6, learningRate: 0.05, warmupFraction: 0.05, seed: 3, threads: 2)
@@ -119,21 +130,25 @@ private func scratch() -> String {
     let dir = scratch()
     let long = try Trainer.train(configuration: tinyModel, options: full, data: data, output: dir + "/full.safetensors")
     let short = try Trainer.train(configuration: tinyModel, options: stopping, data: data, output: dir + "/es.safetensors")
-    // Independently of the trainer: the first epoch after which 3 epochs pass without an improvement (accuracy up,
-    // or at equal accuracy loss down by more than 1e-3 from the last improvement's).
+    // Independently of the trainer: the first epoch after which 3 epochs pass without an improvement. The validation
+    // split here has fewer than 50 samples, so epochs are ranked by loss alone (down by more than 1e-3 from the last
+    // improvement's); a larger split ranks by accuracy, then loss.
+    let byLoss = data.validation!.count < 50
+    #expect(byLoss)
     var stop = long.history.count, improved = 0, reference = (accuracy: -1.0, loss: Double.infinity)
     for e in long.history {
         let a = e.validationAccuracy!, l = e.validationLoss!
-        if a > reference.accuracy || (a == reference.accuracy && l < reference.loss - 1e-3) {
+        if byLoss ? l < reference.loss - 1e-3 : (a > reference.accuracy || (a == reference.accuracy && l < reference.loss - 1e-3)) {
             improved = e.epoch
             reference = (a, l)
         }
         if e.epoch - improved >= 3 { stop = e.epoch; break }
     }
     #expect(stop < 30, "the data should make validation stall")
-    // The written epoch is the best of the epochs run (accuracy, then loss).
+    // The written epoch is the best of the epochs run (lowest loss; with a larger split accuracy, then loss).
     let run = long.history.prefix(stop)
-    let best = run.max { ($0.validationAccuracy!, -$0.validationLoss!) < ($1.validationAccuracy!, -$1.validationLoss!) }!
+    let best = byLoss ? run.min { $0.validationLoss! < $1.validationLoss! }!
+        : run.max { ($0.validationAccuracy!, -$0.validationLoss!) < ($1.validationAccuracy!, -$1.validationLoss!) }!
     let (stopped, ranAll) = (short.stoppedEarly, !long.stoppedEarly)
     #expect(stopped && ranAll)
     #expect(short.history.count == stop)

@@ -12,10 +12,12 @@ import PhasorNumerics
 // function of (seed, epoch, batch, part), a resumed run needs no saved generator state: model, optimiser moments,
 // epoch and best validation result (TrainingState.swift) make epoch e + 1 identical to an uninterrupted run.
 //
-// Model selection: after each epoch the model is evaluated on the validation split; the best validation accuracy
-// (ties: lower validation loss) is written to `output`. Without a validation split the last epoch is kept.
+// Model selection: after each epoch the model is evaluated on the validation split; the best epoch is written to
+// `output` — best validation accuracy (ties: lower validation loss), or on a split of fewer than 50 samples the lowest
+// validation loss (`ModelSelection`). Without a validation split the last epoch is kept.
 // Early stopping (`options.patience`): the run ends once `patience` epochs have passed without an improvement on the
-// validation split (accuracy up, or loss down by more than 1e-3 at equal accuracy: TrainingOptions.lastImprovement);
+// validation split under the same ranking (the loss must fall by more than 1e-3 where it decides:
+// TrainingOptions.lastImprovement);
 // `options.epochs` is then a cap, and the warm-up + cosine schedule is laid over the cap's steps, so an epoch's learning
 // rates do not depend on when the run will stop (a stopped run is a prefix of the uncapped one).
 
@@ -134,7 +136,8 @@ public enum Trainer {
         let lastEpoch = min(options.epochs, stopAfterEpoch ?? options.epochs)
         var epoch = state.completedEpochs + 1
         var stepsThisRun = 0
-        while epoch <= lastEpoch, !options.stopsEarly(history: state.history) {
+        let selection = ModelSelection.forValidation(count: data.validation?.count ?? 0)
+        while epoch <= lastEpoch, !options.stopsEarly(history: state.history, selection: selection) {
             let started = Date()
             var g = SeededGenerator(seed: options.seed).fork(UInt64(epoch))
             let order = BatchSource.shuffled(count: source.count, generator: &g)
@@ -206,8 +209,8 @@ public enum Trainer {
                 validation = try current.evaluate(v, batchSize: options.batchSize, threads: options.threads)
             }
             let accuracy = validation?.accuracy ?? 0, loss = validation?.loss ?? 0
-            let selected = validation == nil || accuracy > state.bestAccuracy
-                || (accuracy == state.bestAccuracy && loss < state.bestLoss)
+            let selected = validation == nil
+                || selection.improves(accuracy: accuracy, loss: loss, over: (state.bestAccuracy, state.bestLoss), margin: 0)
             if selected {
                 state.bestEpoch = epoch
                 state.bestAccuracy = accuracy
@@ -232,7 +235,7 @@ public enum Trainer {
             throw ModelError.invalidConfiguration("no epoch was trained: \(statePath) already records \(state.completedEpochs) of \(options.epochs) epochs and \(output) is missing")
         }
         return TrainingOutcome(best: best, bestEpoch: state.bestEpoch, last: state.model, history: state.history,
-                               stoppedEarly: state.completedEpochs < options.epochs && options.stopsEarly(history: state.history))
+                               stoppedEarly: state.completedEpochs < options.epochs && options.stopsEarly(history: state.history, selection: selection))
     }
 
     /// The error for a non-finite loss or parameters. Inputs are finite and standardised and the parameters were
