@@ -34,6 +34,7 @@ public enum HTMLReport {
         for row in summary.table { html += "<tr><td>\(escape(row.name))</td><td>\(escape(row.value))</td></tr>" }
         html += "</table>"
         html += try operatorSection(r)
+        html += try exactSection(r)
         html += try trainingSection(r)
         html += try spectrumSection(r)
         html += try ringSection(r)
@@ -148,6 +149,23 @@ public enum HTMLReport {
             html += "<tr><td>\(escape(cls))</td><td>\(escape(labels[e.first])) × \(escape(labels[e.second]))</td><td>\(FigureNumber.text(e.effect))</td></tr>"
         }
         return html + "</table>"
+    }
+
+    static func exactSection(_ r: DemoResults) throws -> String {
+        let ex = r.exact
+        let x = ex.orders.map { Double($0.order) }
+        var html = "<h2>1b. A model explained exactly: the bilinear head</h2><p class=\"lead\">The same sizes and training with the "
+            + "head y → 1×1 conv → a ⊙ b (no GELU, no sigmoid) and BatchNorm (affine at inference): every block maps a polynomial "
+            + "of degree d in the input to one of degree 2d, so the model IS a polynomial of degree \(ex.degree). Test accuracy "
+            + "\(FigureNumber.text(ex.test.accuracy)) against \(FigureNumber.text(r.training.test.accuracy)) for the GELU model; "
+            + "its graded operator summed to order \(ex.degree) equals the model's logits to \(FigureNumber.text(ex.identityError)).</p><div class=\"row\">"
+        html += figure(try Charts.line(title: "exact operator: order p of the polynomial", x: FigureAxis("order p", integer: true),
+                                       y: FigureAxis("ratio, agreement, error", log: true),
+                                       series: [FigureSeries("accuracy ratio", x: x, y: ex.orders.map { $0.accuracy / max(ex.fullAccuracy, 1e-300) }),
+                                                FigureSeries("agreement", x: x, y: ex.orders.map(\.agreement)),
+                                                FigureSeries("logit error", x: x, y: ex.orders.map { max($0.relativeError, 1e-16) })], markers: true),
+                       "Σ_{q ≤ p} of the degree-q parts of the logits on \(ex.samples) test digits: nothing is approximated, and at p = \(ex.degree) the sum is the model (agreement 1, error at round-off).", id: "fig-exact-orders")
+        return html + "</div>"
     }
 
     static func analysisSection(_ r: DemoResults) throws -> String {

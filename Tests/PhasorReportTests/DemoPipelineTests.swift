@@ -48,6 +48,12 @@ let expectedFigures = ["fig-loss", "fig-accuracy", "fig-spectrum", "fig-decay", 
     #expect(try #require(summary.bandOrders.last).relativeError <= 1e-12)
     #expect(summary.testAccuracy >= 0 && summary.testAccuracy <= 1)
     #expect(summary.ringIdentityError < 1e-9)   // ring output ≡ the model's own SSM output on real inputs
+    // The bilinear model beside it: its operator of order 2^layers (tiny: 1 layer, degree 2) is the model itself.
+    #expect(summary.exactOrders.map(\.order) == [1, 2])
+    #expect(summary.exactIdentityError <= 1e-12)
+    #expect(try #require(summary.exactOrders.last).agreement == 1)
+    #expect(try #require(summary.exactOrders.last).relativeError <= 1e-12)
+    #expect(summary.exactTestAccuracy >= 0 && summary.exactTestAccuracy <= 1)
     let json = try Data(contentsOf: dir.appendingPathComponent("summary.json"))
     let decoded = try JSONDecoder().decode(DemoSummary.self, from: json)
     #expect(decoded.testAccuracy == summary.testAccuracy)

@@ -1,4 +1,4 @@
-// The main job (`phasor demo`): train → map → ring → operator → analyses → design → report. Each stage is one
+// The main job (`phasor demo`): train → map → ring → operator → the exact (bilinear) model → analyses → design → report. Each stage is one
 // function below that calls the layer that owns the computation (PhasorModels' Trainer, PhasorCorrespondence's
 // Ring/TravellingWave/OscillatorDesign, PhasorOperator, PhasorAnalysis); this file only wires them and times them.
 import Foundation
@@ -34,7 +34,7 @@ public enum DemoPipeline {
         }
         var times: [(String, Double)] = []
         func timed<T>(_ name: String, _ body: () throws -> T) throws -> T {
-            progress.stage("[\(times.count + 1)/6] \(name)…")
+            progress.stage("[\(times.count + 1)/7] \(name)…")
             let t0 = Date()
             do {
                 let value = try body()
@@ -51,6 +51,9 @@ public enum DemoPipeline {
         let model = training.checkpoint.model
         let map = try timed("map onto oscillators and rings") { try mapToRings(training, testSet: testSet) }
         let op = try timed("explicit operator") { try explicitOperator(training, trainSet: trainSet, testSet: testSet, settings: settings) }
+        let exact = try timed("exact-by-construction model") {
+            try exactModel(trainSet, testSet, settings: settings, output: output, progress: progress)
+        }
         let (analysis, analysisSeconds) = try timed("analyses") { () -> (ModelAnalysisReport, Double) in
             let t0 = Date()
             return (try analyses(model, trainSet: trainSet, checkpoint: training.checkpoint, settings: settings),
@@ -59,7 +62,7 @@ public enum DemoPipeline {
         let design = try timed("design and compare") {
             try designComparison(analysis, trainSet: trainSet, testSet: testSet, settings: settings, output: output, progress: progress)
         }
-        let results = DemoResults(settings: settings, training: training, map: map, operatorStage: op, analysis: analysis,
+        let results = DemoResults(settings: settings, training: training, map: map, operatorStage: op, exact: exact, analysis: analysis,
                                   analysisSeconds: analysisSeconds, design: design, stageSeconds: times.map { ($0.0, $0.1) })
         return try timed("write report") {
             let summary = DemoSummaryBuilder.summary(results, totalSeconds: Date().timeIntervalSince(started))

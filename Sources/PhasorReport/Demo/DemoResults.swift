@@ -51,6 +51,22 @@ public struct OperatorStageResult: Sendable {
 }
 
 /// Stage 5: default vs designed initialisation, trained briefly with the same seed and data.
+/// The exact-by-construction model (bilinear head, BatchNorm): its test evaluation and its explicit operator, exact at
+/// order `degree` = 2^layers.
+public struct ExactStageResult: Sendable {
+    public var test: Evaluation
+    public var degree: Int
+    /// Orders 1…degree on the evaluated test digits (relative logit error, accuracy, agreement with the model).
+    public var orders: [OrderRow]
+    public var fullAccuracy: Double
+    /// Test digits the operator evaluated.
+    public var samples: Int
+    /// Σ_{p ≤ degree} ℓ^[p] against the model's own logits (relative).
+    public var identityError: Double
+    public var checkpointPath: String
+    public var seconds: Double
+}
+
 public struct DesignStageResult: Sendable {
     public var periods: [[Double]], memories: [[Double]]
     public var defaultHistory: [EpochSummary], designedHistory: [EpochSummary]
@@ -64,6 +80,7 @@ public struct DemoResults: Sendable {
     public var training: TrainingStageResult
     public var map: MapStageResult
     public var operatorStage: OperatorStageResult
+    public var exact: ExactStageResult
     public var analysis: ModelAnalysisReport
     public var analysisSeconds: Double
     public var design: DesignStageResult
@@ -96,6 +113,10 @@ public struct DemoSummary: Codable, Sendable {
     public var rademacher: Double?
     public var pacBayesBound: Double?
     public var heuristic: Double?
+    /// The bilinear-head model beside it: test accuracy, its operator's orders and the identity at order 2^layers.
+    public var exactTestAccuracy: Double
+    public var exactOrders: [OrderRow]
+    public var exactIdentityError: Double
     public var designDefaultTestAccuracy: Double, designDesignedTestAccuracy: Double
     public var stageSeconds: [String: Double]
     public var totalSeconds: Double

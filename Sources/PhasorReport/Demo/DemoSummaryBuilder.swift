@@ -32,6 +32,8 @@ enum DemoSummaryBuilder {
         if let e = top.first, e.first < labels.count, e.second < labels.count {
             table.append(.init(name: "top band pair", value: "layer 0: \(labels[e.first]) × \(labels[e.second]) (periods in samples) → class \(t.classNames[e.class]) logit \(f(e.effect)) when removed"))
         }
+        let ex = r.exact
+        table.append(.init(name: "exact model", value: "bilinear head + BatchNorm, same sizes and training: \(pct(ex.test.accuracy)) test accuracy; its operator of order \(ex.degree) is the model (identity \(f(ex.identityError)), agreement \(f(ex.orders.last?.agreement ?? 0)))" + (ex.orders.first { $0.agreement >= 0.99 && $0.order < ex.degree }.map { "; order \($0.order) already agrees on \(pct($0.agreement))" } ?? "")))
         table.append(.init(name: "memory capacity", value: mc.enumerated().map { "layer \($0): \(f($1))" }.joined(separator: ", ") + " of N = \(s.dState)"))
         if let p = a.pacBayes { table.append(.init(name: "PAC-Bayes bound", value: "\(f(p.bound)) (δ = \(p.delta), σ = \(f(p.bestSigma)))")) }
         table.append(.init(name: "designed init", value: "\(s.designEpochs) epochs: default \(pct(r.design.defaultTest.accuracy)) vs designed \(pct(r.design.designedTest.accuracy)) test accuracy"))
@@ -46,6 +48,7 @@ enum DemoSummaryBuilder {
             topBandPairs: Array(top.prefix(10)),
             memoryCapacity: mc, memoryStateDimension: s.dState, entropy: a.layers.compactMap { $0.entropy?.entropy },
             rademacher: a.rademacher?.value, pacBayesBound: a.pacBayes?.bound, heuristic: a.heuristic?.value,
+            exactTestAccuracy: r.exact.test.accuracy, exactOrders: r.exact.orders, exactIdentityError: r.exact.identityError,
             designDefaultTestAccuracy: r.design.defaultTest.accuracy, designDesignedTestAccuracy: r.design.designedTest.accuracy,
             stageSeconds: Dictionary(r.stageSeconds.map { ($0.stage, $0.seconds) }, uniquingKeysWith: { a, _ in a }),
             totalSeconds: totalSeconds, table: table)
