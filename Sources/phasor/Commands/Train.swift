@@ -9,17 +9,22 @@ import PhasorNumerics
 
 struct Train: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
-        abstract: "Train a classifier (S4D, S5 or LRU core, each in its reference skeleton) on a .ts/CSV dataset.",
+        abstract: "Train a classifier (an S4D, S5, LRU, LinOSS or S6 core, each in its reference skeleton) on a .ts/CSV dataset.",
         discussion: """
         --core picks the sequence-mixing core and --skeleton the reference classifier around it: s4d in state-spaces \
         (example.py), s5 in s5-flax (lindermanlab/S5, default) or linoss-repo (tk-rusch/linoss), lru in minimal-lru \
-        (default) or linoss-repo — with that reference's block (norm, head, GELU form), initialisation and published \
+        (default) or linoss-repo, linoss-im and linoss-imex in linoss-repo, s6 in log-ncde-mamba (log-neural-cdes) — with that reference's block (norm, head, GELU form), initialisation and published \
         recipe for every option not given (s4d: AdamW lr 0.01, wd 0.01, SSM lr 0.001, cosine, dropout 0.1, batch 64, \
         clip 1; s5-flax: SSM group B, Λ, log_step Adam 1e-3 without decay, the rest AdamW 1e-3 wd 0.05, cosine, dropout \
         0; minimal-lru: SSM group ν, θ, γ, B Adam 5e-4, the rest AdamW 1e-3 wd 0.05, cosine, dropout 0.1; linoss-repo: \
-        one Adam group 1e-3, constant, batch 32, dropout 0.05 (S5) / 0.1 (LRU); no clipping in the JAX recipes). \
+        one Adam group 1e-3, constant, batch 32, dropout 0.05 (S5, LinOSS) / 0.1 (LRU); log-ncde-mamba: one Adam group 1e-3, \
+        constant, batch 32, dropout 0.1; no clipping but in example.py's). A recipe's batch is the largest the data rule \
+        below chooses. \
+        Layers, d_model, d_state, batch, the epoch cap, patience and warm-up are chosen from the training data when not \
+        given (printed in the banner, stored in the checkpoint; docs/training.md). \
         Inputs are standardised per channel with training-split statistics (stored in the checkpoint). A stratified \
-        validation split (--validation-fraction, seeded) chooses the best epoch, which is written to --out; the \
+        validation split (--validation-fraction, seeded) chooses the best epoch — by accuracy, or by loss when it holds \
+        fewer than 50 samples —, which is written to --out, and stops the run early (--patience); the \
         training state for --resume goes to <out>.resume.safetensors after every epoch. The test split (--test, the \
         *_TEST.ts beside a *_TRAIN.ts, or --test-fraction of a single file) is only reported, never used for choices.
         """
