@@ -37,6 +37,7 @@ public enum HTMLReport {
         html += try exactSection(r)
         html += try trainingSection(r)
         html += try spectrumSection(r)
+        html += try familiesSection(r)
         html += try ringSection(r)
         html += try analysisSection(r)
         html += try designSection(r)
@@ -90,6 +91,24 @@ public enum HTMLReport {
             + (try hist(ts.periodSteps, "periods of all modes", "log10 T/Δ (steps)",
                    "Oscillation periods in steps: short periods resolve fine stroke structure, long ones the overall shape.", "fig-period"))
             + "</div>"
+    }
+
+    static func familiesSection(_ r: DemoResults) throws -> String {
+        let fams = r.families.families
+        // The discrete pole μ = e^{λΔ} of each mode: inside the unit disc for every family, so they share one picture.
+        func poles(_ name: String, _ pts: [(re: Double, im: Double)]) -> FigureSeries {
+            FigureSeries(name, x: pts.map { Foundation.exp($0.re) * cos($0.im) }, y: pts.map { Foundation.exp($0.re) * sin($0.im) })
+        }
+        let series = [poles("S4D (this model)", r.map.spectrum.map { ($0.re, $0.im) })] + fams.map { poles($0.core.rawValue, $0.points) }
+        var html = "<h2>3b. The other SSM families on the same digits</h2><div class=\"row\">"
+        html += figure(try Charts.scatter(title: "discrete poles μ = e^{λΔ}, by family", x: FigureAxis("Re μ"),
+                                          y: FigureAxis("Im μ"), series: series),
+                       "One small model per family (1 layer, H = N = \(r.settings.familyWidth), \(r.settings.familyEpochs) epochs at learning rate 0.01, each in its reference skeleton with the rest of its published recipe) beside this S4D model: where each family puts its oscillators — the distance from 0 is what a mode keeps of its state per step, the angle its frequency per step. S5 and the LRU are one MIMO diagonal system per layer, LinOSS's modes come from its 2×2 oscillator blocks, S6 is not LTI — its points are λΔ at the step Δ = softplus(dt bias) of a zero projected token (real: Mamba's A is real).", id: "fig-families")
+        html += "</div><table><tr><th>family</th><th>reference skeleton</th><th>modes</th><th>test accuracy</th></tr>"
+        for f in fams {
+            html += "<tr><td>\(escape(f.core.rawValue))</td><td>\(escape(f.skeleton.rawValue))</td><td>\(f.points.count)</td><td>\(FigureNumber.text(f.testAccuracy))</td></tr>"
+        }
+        return html + "</table>"
     }
 
     static func spaceTime(_ re: [[Double]], _ im: [[Double]], title: String) throws -> String {

@@ -54,6 +54,9 @@ let expectedFigures = ["fig-loss", "fig-accuracy", "fig-spectrum", "fig-decay", 
     #expect(try #require(summary.exactOrders.last).agreement == 1)
     #expect(try #require(summary.exactOrders.last).relativeError <= 1e-12)
     #expect(summary.exactTestAccuracy >= 0 && summary.exactTestAccuracy <= 1)
+    // One small model of each other family, trained and read.
+    #expect(Set(summary.familyTestAccuracy.keys) == ["s5", "lru", "linoss-im", "linoss-imex", "s6"])
+    #expect(summary.familyTestAccuracy.values.allSatisfy { (0...1).contains($0) })
     let json = try Data(contentsOf: dir.appendingPathComponent("summary.json"))
     let decoded = try JSONDecoder().decode(DemoSummary.self, from: json)
     #expect(decoded.testAccuracy == summary.testAccuracy)

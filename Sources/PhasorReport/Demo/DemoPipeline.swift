@@ -1,4 +1,5 @@
-// The main job (`phasor demo`): train → map → ring → operator → the exact (bilinear) model → analyses → design → report. Each stage is one
+// The main job (`phasor demo`): train → map → ring → operator → the exact (bilinear) model → the other SSM families →
+// analyses → design → report. Each stage is one
 // function below that calls the layer that owns the computation (PhasorModels' Trainer, PhasorCorrespondence's
 // Ring/TravellingWave/OscillatorDesign, PhasorOperator, PhasorAnalysis); this file only wires them and times them.
 import Foundation
@@ -34,7 +35,7 @@ public enum DemoPipeline {
         }
         var times: [(String, Double)] = []
         func timed<T>(_ name: String, _ body: () throws -> T) throws -> T {
-            progress.stage("[\(times.count + 1)/7] \(name)…")
+            progress.stage("[\(times.count + 1)/8] \(name)…")
             let t0 = Date()
             do {
                 let value = try body()
@@ -54,6 +55,9 @@ public enum DemoPipeline {
         let exact = try timed("exact-by-construction model") {
             try exactModel(trainSet, testSet, settings: settings, output: output, progress: progress)
         }
+        let families = try timed("other SSM families") {
+            try familySpectra(trainSet, testSet, settings: settings, output: output, progress: progress)
+        }
         let (analysis, analysisSeconds) = try timed("analyses") { () -> (ModelAnalysisReport, Double) in
             let t0 = Date()
             return (try analyses(model, trainSet: trainSet, checkpoint: training.checkpoint, settings: settings),
@@ -62,7 +66,7 @@ public enum DemoPipeline {
         let design = try timed("design and compare") {
             try designComparison(analysis, trainSet: trainSet, testSet: testSet, settings: settings, output: output, progress: progress)
         }
-        let results = DemoResults(settings: settings, training: training, map: map, operatorStage: op, exact: exact, analysis: analysis,
+        let results = DemoResults(settings: settings, training: training, map: map, operatorStage: op, exact: exact, families: families, analysis: analysis,
                                   analysisSeconds: analysisSeconds, design: design, stageSeconds: times.map { ($0.0, $0.1) })
         return try timed("write report") {
             let summary = DemoSummaryBuilder.summary(results, totalSeconds: Date().timeIntervalSince(started))

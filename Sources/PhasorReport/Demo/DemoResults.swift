@@ -67,6 +67,19 @@ public struct ExactStageResult: Sendable {
     public var seconds: Double
 }
 
+/// One small model of another SSM family trained on the same digits: its test accuracy and its modes' λΔ per step.
+public struct FamilySpectrum: Sendable {
+    public var core: CoreKind
+    public var skeleton: ReferenceSkeleton
+    public var testAccuracy: Double
+    public var points: [(re: Double, im: Double)]
+}
+
+public struct FamiliesStageResult: Sendable {
+    public var families: [FamilySpectrum]
+    public var seconds: Double
+}
+
 public struct DesignStageResult: Sendable {
     public var periods: [[Double]], memories: [[Double]]
     public var defaultHistory: [EpochSummary], designedHistory: [EpochSummary]
@@ -81,6 +94,7 @@ public struct DemoResults: Sendable {
     public var map: MapStageResult
     public var operatorStage: OperatorStageResult
     public var exact: ExactStageResult
+    public var families: FamiliesStageResult
     public var analysis: ModelAnalysisReport
     public var analysisSeconds: Double
     public var design: DesignStageResult
@@ -117,6 +131,8 @@ public struct DemoSummary: Codable, Sendable {
     public var exactTestAccuracy: Double
     public var exactOrders: [OrderRow]
     public var exactIdentityError: Double
+    /// The other families' small models: core name → test accuracy.
+    public var familyTestAccuracy: [String: Double]
     public var designDefaultTestAccuracy: Double, designDesignedTestAccuracy: Double
     public var stageSeconds: [String: Double]
     public var totalSeconds: Double

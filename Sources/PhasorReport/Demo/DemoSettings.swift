@@ -20,6 +20,9 @@ public struct DemoSettings: Sendable, Codable, Equatable {
     public var attributionSamples: Int
     /// Samples per class attributed to band pairs.
     public var interactionSamplesPerClass: Int
+    /// Width (d_model = d_state) and epochs of the other families' one-layer models (stage 5).
+    public var familyWidth: Int
+    public var familyEpochs: Int
     /// Parameter draws per σ of the PAC-Bayes risk.
     public var pacBayesDraws: Int
     public var rademacherDraws: Int
@@ -29,25 +32,26 @@ public struct DemoSettings: Sendable, Codable, Equatable {
     public static func standard(seed: UInt64 = 0) -> DemoSettings {
         DemoSettings(dModel: 64, dState: 32, layers: 2, epochs: 25, batchSize: 32, dropout: 0.0, designEpochs: 6,
                      samplesPerClass: nil, maxOrder: 9, operatorSamples: 360, attributionSamples: 40,
-                     interactionSamplesPerClass: 2, pacBayesDraws: 5, rademacherDraws: 100, threads: 2, seed: seed)
+                     interactionSamplesPerClass: 2, familyWidth: 16, familyEpochs: 15, pacBayesDraws: 5, rademacherDraws: 100, threads: 2, seed: seed)
     }
 
     public static func quick(seed: UInt64 = 0) -> DemoSettings {
         DemoSettings(dModel: 16, dState: 16, layers: 2, epochs: 10, batchSize: 32, dropout: 0.0, designEpochs: 3,
                      samplesPerClass: nil, maxOrder: 6, operatorSamples: 120, attributionSamples: 20,
-                     interactionSamplesPerClass: 1, pacBayesDraws: 2, rademacherDraws: 40, threads: 2, seed: seed)
+                     interactionSamplesPerClass: 1, familyWidth: 8, familyEpochs: 5, pacBayesDraws: 2, rademacherDraws: 40, threads: 2, seed: seed)
     }
 
     /// Seconds in a debug build: a tiny model on a few samples per class, one epoch.
     public static func tiny(seed: UInt64 = 0) -> DemoSettings {
         DemoSettings(dModel: 4, dState: 8, layers: 1, epochs: 1, batchSize: 16, dropout: 0.0, designEpochs: 1,
                      samplesPerClass: 8, maxOrder: 2, operatorSamples: 16, attributionSamples: 4,
-                     interactionSamplesPerClass: 1, pacBayesDraws: 1, rademacherDraws: 5, threads: 2, seed: seed)
+                     interactionSamplesPerClass: 1, familyWidth: 4, familyEpochs: 1, pacBayesDraws: 1, rademacherDraws: 5, threads: 2, seed: seed)
     }
 
     func validate() throws {
         guard dModel >= 1, dState >= 4, dState % 2 == 0, layers >= 1, epochs >= 1, batchSize >= 1, designEpochs >= 1,
-              maxOrder >= 1, maxOrder <= 25, operatorSamples >= 1, attributionSamples >= 1, threads >= 1 else {
+              maxOrder >= 1, maxOrder <= 25, operatorSamples >= 1, attributionSamples >= 1, threads >= 1,
+              familyWidth >= 2, familyWidth % 2 == 0, familyEpochs >= 1 else {
             throw ReportError.invalidSetting("sizes must be positive (d_state even and ≥ 4): \(self)")
         }
     }

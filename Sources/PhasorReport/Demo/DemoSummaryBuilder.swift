@@ -34,6 +34,8 @@ enum DemoSummaryBuilder {
         }
         let ex = r.exact
         table.append(.init(name: "exact model", value: "bilinear head + BatchNorm, same sizes and training: \(pct(ex.test.accuracy)) test accuracy; its operator of order \(ex.degree) is the model (identity \(f(ex.identityError)), agreement \(f(ex.orders.last?.agreement ?? 0)))" + (ex.orders.first { $0.agreement >= 0.99 && $0.order < ex.degree }.map { "; order \($0.order) already agrees on \(pct($0.agreement))" } ?? "")))
+        table.append(.init(name: "other families", value: "1 layer, H = N = \(s.familyWidth), \(s.familyEpochs) epochs each, test accuracy: "
+            + r.families.families.map { "\($0.core.rawValue) \(pct($0.testAccuracy))" }.joined(separator: ", ")))
         table.append(.init(name: "memory capacity", value: mc.enumerated().map { "layer \($0): \(f($1))" }.joined(separator: ", ") + " of N = \(s.dState)"))
         if let p = a.pacBayes { table.append(.init(name: "PAC-Bayes bound", value: "\(f(p.bound)) (δ = \(p.delta), σ = \(f(p.bestSigma)))")) }
         table.append(.init(name: "designed init", value: "\(s.designEpochs) epochs: default \(pct(r.design.defaultTest.accuracy)) vs designed \(pct(r.design.designedTest.accuracy)) test accuracy"))
@@ -49,6 +51,7 @@ enum DemoSummaryBuilder {
             memoryCapacity: mc, memoryStateDimension: s.dState, entropy: a.layers.compactMap { $0.entropy?.entropy },
             rademacher: a.rademacher?.value, pacBayesBound: a.pacBayes?.bound, heuristic: a.heuristic?.value,
             exactTestAccuracy: r.exact.test.accuracy, exactOrders: r.exact.orders, exactIdentityError: r.exact.identityError,
+            familyTestAccuracy: Dictionary(r.families.families.map { ($0.core.rawValue, $0.testAccuracy) }, uniquingKeysWith: { a, _ in a }),
             designDefaultTestAccuracy: r.design.defaultTest.accuracy, designDesignedTestAccuracy: r.design.designedTest.accuracy,
             stageSeconds: Dictionary(r.stageSeconds.map { ($0.stage, $0.seconds) }, uniquingKeysWith: { a, _ in a }),
             totalSeconds: totalSeconds, table: table)
