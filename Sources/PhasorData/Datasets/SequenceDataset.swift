@@ -117,6 +117,41 @@ public struct SequenceDataset: Sendable, Equatable {
             throw DataError(.badArgument, file: name, problem: "validation fraction \(validationFraction) is not in (0, 1)",
                             fix: "pass a fraction such as 0.2")
         }
+        var isValidation = [Bool](repeating: false, count: samples.count)
+        for members in try shuffledClasses(seed: seed) {
+            let n = members.count
+            guard n >= 2 else { continue }
+            let take = min(max(Int((validationFraction * Double(n)).rounded()), 1), n - 1)
+            for index in members.prefix(take) { isValidation[index] = true }
+        }
+        return partitioned(isValidation)
+    }
+
+    /// Deterministic, seeded, stratified k-fold partition: fold f's validation part is every sample dealt to f, its
+    /// training part the rest (original order kept in both). The classes' members, shuffled as in `stratifiedSplit`
+    /// (same seed ⇒ same shuffle), are dealt in turn to folds 0, 1, …, k−1, 0, … continuing from class to class, so
+    /// every class is spread over the folds as evenly as it can be and fold sizes differ by at most one. Every sample
+    /// is in exactly one validation part.
+    public func stratifiedFolds(_ k: Int, seed: UInt64) throws -> [(train: SequenceDataset, validation: SequenceDataset)] {
+        guard k >= 2, k <= samples.count else {
+            throw DataError(.badArgument, file: name, problem: "\(k) folds need 2 ≤ k ≤ the \(samples.count) training samples",
+                            fix: "give fewer folds, or --folds 0 for one validation split")
+        }
+        var fold = [Int](repeating: 0, count: samples.count)
+        var dealt = 0
+        for members in try shuffledClasses(seed: seed) {
+            for index in members {
+                fold[index] = dealt % k
+                dealt += 1
+            }
+        }
+        return (0..<k).map { f in partitioned(fold.map { $0 == f }) }
+    }
+
+    /// Each class's sample indices (class order), shuffled by Fisher–Yates with one SeededGenerator(seed) and a bounded
+    /// draw by multiply-high (bias ≤ n / 2^64, and fixed forever, unlike the standard library's shuffle whose
+    /// algorithm is not guaranteed across releases).
+    private func shuffledClasses(seed: UInt64) throws -> [[Int]] {
         var byClass = [[Int]](repeating: [], count: classNames.count)
         for (index, sample) in samples.enumerated() {
             guard sample.label >= 0, sample.label < classNames.count else {
@@ -127,24 +162,22 @@ public struct SequenceDataset: Sendable, Equatable {
             byClass[sample.label].append(index)
         }
         var generator = SeededGenerator(seed: seed)
-        var isValidation = [Bool](repeating: false, count: samples.count)
-        for var members in byClass {
-            let n = members.count
-            guard n >= 2 else { continue }
-            // Fisher–Yates with a bounded draw by multiply-high (bias ≤ n / 2^64, and fixed forever, unlike the
-            // standard library's shuffle whose algorithm is not guaranteed across releases).
-            for i in stride(from: n - 1, to: 0, by: -1) {
+        for c in byClass.indices where byClass[c].count >= 2 {
+            for i in stride(from: byClass[c].count - 1, to: 0, by: -1) {
                 let j = Int(generator.next().multipliedFullWidth(by: UInt64(i + 1)).high)
-                members.swapAt(i, j)
+                byClass[c].swapAt(i, j)
             }
-            let take = min(max(Int((validationFraction * Double(n)).rounded()), 1), n - 1)
-            for index in members.prefix(take) { isValidation[index] = true }
         }
+        return byClass
+    }
+
+    /// (samples not marked, samples marked), each in the original order.
+    private func partitioned(_ marked: [Bool]) -> (train: SequenceDataset, validation: SequenceDataset) {
         var train = self, validation = self
         train.samples = []
         validation.samples = []
         for (index, sample) in samples.enumerated() {
-            if isValidation[index] { validation.samples.append(sample) } else { train.samples.append(sample) }
+            if marked[index] { validation.samples.append(sample) } else { train.samples.append(sample) }
         }
         return (train, validation)
     }
