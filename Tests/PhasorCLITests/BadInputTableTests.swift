@@ -403,6 +403,19 @@ enum BadInputTable {
         BadInputCase("operator --formulation taylor --bands layer (was ignored)", "belongs to the convergent order") { dir in
             ["operator", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--formulation", "taylor", "--bands", "layer"]
         },
+        BadInputCase("train --folds 7 on 6 samples", "7 folds") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--folds", "7", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --folds 3 with --validation-fraction", "give one of them") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--folds", "3", "--validation-fraction", "0.3",
+             "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --resume where cross-validation is chosen", "--folds 0") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--resume", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --folds -2", "--folds") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--folds", "-2", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
         BadInputCase("train on an empty CSV", "no rows") { dir in
             ["train", "--data", try BadFiles.write("", dir, "d.csv"), "--out", BadFiles.path(dir, "m.safetensors")]
         },

@@ -33,7 +33,7 @@ private func json(_ r: CLIResult) throws -> [String: Any] {
         try writeRampCSV(csv)
         let out = dir.appendingPathComponent("m.safetensors").path
         let args = ["--core", core, "--layers", "2", "--d-model", "4", "--d-state", "3", "--epochs", "2", "--batch", "6",
-                    "--seed", "3", "--test-fraction", "0.25"]
+                    "--seed", "3", "--test-fraction", "0.25", "--folds", "0"]                  // one split: resumable
         let t = try CLI.run(["train", "--data", csv.path, "--out", out, "--json"] + args)
         #expect(t.status == 0, "\(t.stderr)")
         #expect(try (json(t)["epochs"] as? [Any])?.count == 2)

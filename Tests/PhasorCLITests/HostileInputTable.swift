@@ -20,7 +20,8 @@ extension BadFiles {
     }
 
     /// A tiny model's options (H = 2, N = 2, one layer) for training rows.
-    static let tiny = ["--layers", "1", "--d-model", "2", "--d-state", "2", "--batch", "2", "--seed", "1"]
+    /// One validation split (`--folds 0`): the rows are about a single run and its resume state.
+    static let tiny = ["--layers", "1", "--d-model", "2", "--d-state", "2", "--batch", "2", "--seed", "1", "--folds", "0"]
 
     /// `phasor train` on d.csv for `epochs` epochs into m.safetensors (and its resume state); the training arguments.
     static func trained(_ dir: URL, epochs: Int = 1) throws -> [String] {

@@ -19,37 +19,58 @@ private func settings(inCheckpoint path: String) throws -> [String: Any] {
     let csv = dir.appendingPathComponent("ramps.csv")
     try writeRampCSV(csv, rows: 40)
     let out = dir.appendingPathComponent("m.safetensors").path
-    // Sizes given (tiny, for speed); batch, patience and warm-up chosen; epochs given as a cap.
+    // Sizes given (tiny, for speed); batch, patience, warm-up and folds chosen; epochs given as a cap.
     let given = ["--layers", "1", "--d-model", "4", "--d-state", "4", "--epochs", "3", "--seed", "2", "--threads", "1"]
     let r = try CLI.run(["train", "--data", csv.path, "--out", out, "--json"] + given)
     #expect(r.status == 0, "\(r.stderr)")
-    // 40 rows → 32 training, 8 validation: batch 8 (the rule's smallest), patience 10, warm-up 5 %.
+    // 40 rows → 32 training, 8 validation: batch 8 (the rule's smallest), patience 10, warm-up 5 %, and — 8 validation
+    // samples being fewer than 50 — 5-fold cross-validation over all 40.
     let banner = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("train: ") })
-    #expect(banner.hasSuffix("; chose batch 8, patience 10, warm-up 5%; given 1 layer, d_model 4, d_state 4, ≤ 3 epochs"),
+    #expect(banner.hasPrefix("train: ramps: 40 training samples in 5 folds of 8–8"), "\(banner)")
+    #expect(banner.hasSuffix("; chose batch 8, patience 10, warm-up 5%, epochs by 5-fold cross-validation; given 1 layer, d_model 4, d_state 4, ≤ 3 epochs"),
             "\(banner)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     let reported = try #require(json["settings"] as? [String: Any])
     #expect(reported["batchSize"] as? Int == 8 && reported["patience"] as? Int == 10 && reported["epochs"] as? Int == 3)
-    #expect(reported["chosen"] as? [String] == ["batch", "patience", "warmup"])
-    #expect(json["stoppedEarly"] as? Bool == false && (json["epochs"] as? [Any])?.count == 3)
+    #expect(reported["folds"] as? Int == 5)
+    #expect(reported["chosen"] as? [String] == ["batch", "patience", "warmup", "folds"])
+    let cv = try #require(json["crossValidation"] as? [String: Any])
+    #expect(cv["folds"] as? Int == 5 && cv["samples"] as? Int == 40 && cv["foldSizes"] as? [Int] == [8, 8, 8, 8, 8])
+    #expect(cv["selectedEpoch"] as? Int == json["bestEpoch"] as? Int)
+    #expect((json["epochs"] as? [Any])?.count == json["bestEpoch"] as? Int, "the final run is e* epochs long")
     let stored = try settings(inCheckpoint: out)
-    for key in ["layers", "dModel", "dState", "batchSize", "epochs", "patience", "warmupFraction", "chosen"] {
+    for key in ["layers", "dModel", "dState", "batchSize", "epochs", "patience", "warmupFraction", "folds", "chosen"] {
         #expect("\(stored[key] ?? "-")" == "\(reported[key] ?? "+")", "\(key)")
     }
+    // A cross-validated run keeps no resume state: --resume is refused in one line and changes nothing.
+    let cvModel = try Data(contentsOf: URL(fileURLWithPath: out))
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.resume.safetensors").path))
+    let resumeCV = try CLI.run(["train", "--data", csv.path, "--out", out, "--resume"] + given)
+    #expect(resumeCV.status != 0 && resumeCV.stderr.split(separator: "\n").count == 1
+            && resumeCV.stderr.contains("--folds 0"), "\(resumeCV.stderr)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == cvModel)
+
+    // One validation split (--folds 0 given): resumable.
+    let single = try CLI.run(["train", "--data", csv.path, "--out", out, "--folds", "0"] + given)
+    #expect(single.status == 0, "\(single.stderr)")
+    let singleSuffix = "; chose batch 8, patience 10, warm-up 5%; given 1 layer, d_model 4, d_state 4, ≤ 3 epochs, one validation split"
+    let singleBanner = try #require(single.stderr.split(separator: "\n").first { $0.hasPrefix("train: ") })
+    #expect(singleBanner.hasSuffix(singleSuffix), "\(singleBanner)")
     // Resuming without the size options: the run's own settings are used (the rule would choose 2 layers, d_model
-    // 64), nothing is trained again, and the model file is unchanged.
+    // 64 and cross-validation), nothing is trained again, and the model file is unchanged.
     let before = try Data(contentsOf: URL(fileURLWithPath: out))
     let again = try CLI.run(["train", "--data", csv.path, "--out", out, "--resume", "--seed", "2", "--threads", "1"])
     #expect(again.status == 0, "\(again.stderr)")
     let resumedBanner = try #require(again.stderr.split(separator: "\n").first { $0.hasPrefix("train: ") })
-    #expect(resumedBanner.hasSuffix("; chose batch 8, patience 10, warm-up 5%; given 1 layer, d_model 4, d_state 4, ≤ 3 epochs"),
-            "\(resumedBanner)")
+    #expect(resumedBanner.hasSuffix(singleSuffix), "\(resumedBanner)")
     #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == before)
     // An option given on resume that contradicts the run is refused in one line.
-    let contradicting = try CLI.run(["train", "--data", csv.path, "--out", out, "--resume", "--seed", "2", "--batch", "5"])
-    #expect(contradicting.status != 0)
-    #expect(contradicting.stderr.split(separator: "\n").count == 1 && contradicting.stderr.contains("--resume"),
-            "\(contradicting.stderr)")
+    for clash in [["--batch", "5"], ["--folds", "5"]] {
+        let contradicting = try CLI.run(["train", "--data", csv.path, "--out", out, "--resume", "--seed", "2"] + clash)
+        #expect(contradicting.status != 0)
+        #expect(contradicting.stderr.split(separator: "\n").count == 1 && contradicting.stderr.contains("--resume"),
+                "\(contradicting.stderr)")
+    }
 }
 
 @Test func baselineReportsTheNearestNeighbourAccuracy() throws {

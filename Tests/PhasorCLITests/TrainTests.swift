@@ -22,8 +22,10 @@ func writeRampCSV(_ url: URL, rows: Int = 24) throws {
     try text.write(to: url, atomically: true, encoding: .utf8)
 }
 
+/// A tiny single-split run (`--folds 0`: these tests are about one validation split and its resume state;
+/// cross-validation has its own tests in CrossValidationCLITests).
 let tinyTrainArguments = ["--layers", "1", "--d-model", "4", "--d-state", "4", "--epochs", "2", "--batch", "8",
-                          "--seed", "3", "--test-fraction", "0.25"]
+                          "--seed", "3", "--test-fraction", "0.25", "--folds", "0"]
 
 @Test func trainWritesModelStateAndJSON() throws {
     let dir = cliTemporaryDirectory()

@@ -49,6 +49,38 @@ struct SplitAndParsingTests {
         #expect(dataError { _ = try data.stratifiedSplit(validationFraction: 1, seed: 1) }?.kind == .badArgument)
     }
 
+    @Test func stratifiedFoldsPartitionEverySampleOnce() throws {
+        let data = toy()                                                  // class sizes 10, 7, 2, 1 (20 samples)
+        let folds = try data.stratifiedFolds(3, seed: 7)
+        #expect(folds.count == 3)
+        var seen: [Double: Int] = [:]
+        for fold in folds {
+            let trainIDs = Set(fold.train.samples.map { $0.values[0] })
+            let validationIDs = Set(fold.validation.samples.map { $0.values[0] })
+            #expect(trainIDs.isDisjoint(with: validationIDs))
+            #expect(trainIDs.union(validationIDs) == Set(data.samples.map { $0.values[0] }))
+            #expect(fold.validation.samples.map { $0.values[0] } == fold.validation.samples.map { $0.values[0] }.sorted())
+            for id in validationIDs { seen[id, default: 0] += 1 }
+        }
+        #expect(seen.count == 20 && seen.values.allSatisfy { $0 == 1 }, "every sample validates exactly once")
+        // Dealt in turn, continuing across classes: sizes 7, 7, 6; each class spread as evenly as it can be.
+        #expect(folds.map { $0.validation.samples.count } == [7, 7, 6])
+        let perClass = folds.map { $0.validation.classCounts() }
+        for c in 0..<4 {
+            let counts = perClass.map { $0[c] }
+            #expect(counts.max()! - counts.min()! <= 1, "class \(c): \(counts)")
+        }
+        // Same seed, same folds; the shuffle within a class is stratifiedSplit's (the same seed moves the same samples
+        // to the front: the first fold of class 0 holds the class's 1st, 4th, 7th and 10th shuffled members).
+        #expect(try data.stratifiedFolds(3, seed: 7).map(\.validation.samples) == folds.map(\.validation.samples))
+        let split = try data.stratifiedSplit(validationFraction: 0.1, seed: 7)      // class 0: its first shuffled member
+        let firstOfClass0 = try #require(split.validation.samples.first { $0.label == 0 })
+        #expect(folds[0].validation.samples.contains(firstOfClass0))
+        #expect(dataError { _ = try data.stratifiedFolds(1, seed: 1) }?.kind == .badArgument)
+        #expect(dataError { _ = try data.stratifiedFolds(21, seed: 1) }?.kind == .badArgument)
+        #expect(try data.stratifiedFolds(20, seed: 1).allSatisfy { $0.validation.samples.count == 1 })
+    }
+
     @Test func splitOfRealData() throws {
         let (train, _) = try DatasetLoader.load(path: Repo.data("ucr/JapaneseVowels/JapaneseVowels_TRAIN.ts"))
         let (fit, validation) = try train.stratifiedSplit(validationFraction: 0.2, seed: 1)

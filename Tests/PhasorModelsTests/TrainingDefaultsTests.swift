@@ -19,11 +19,11 @@ private let bundledShapes: [(name: String, shape: DataShape)] = [
 @Test func givenSettingsAreUsedAsGivenAndOnlyAbsentOnesChosen() {
     let shape = DataShape(samples: 40, length: 150, channels: 1, classes: 2)
     let all = TrainingSettings(layers: 3, dModel: 48, dState: 16, batchSize: 5, epochs: 7, patience: 2,
-                               warmupFraction: 0.25)
+                               warmupFraction: 0.25, folds: 4)
     let c = TrainingDefaults.choose(for: shape, given: all)
     #expect(c == TrainingChoices(layers: 3, dModel: 48, dState: 16, batchSize: 5, epochs: 7, patience: 2,
-                                 warmupFraction: 0.25, chosen: []))
-    #expect(c.summary == "given batch 5, 3 layers, d_model 48, d_state 16, ≤ 7 epochs, patience 2, warm-up 25%")
+                                 warmupFraction: 0.25, folds: 4, chosen: []))
+    #expect(c.summary == "given batch 5, 3 layers, d_model 48, d_state 16, ≤ 7 epochs, patience 2, warm-up 25%, epochs by 4-fold cross-validation")
     // Patience 0 turns early stopping off.
     #expect(TrainingDefaults.choose(for: shape, given: TrainingSettings(patience: 0)).patience == nil)
     // Each setting alone: it is used, and it is the only one missing from `chosen`.
@@ -37,6 +37,7 @@ private let bundledShapes: [(name: String, shape: DataShape)] = [
         ("epochs", TrainingSettings(epochs: 9), { $0.epochs == 9 }),
         ("patience", TrainingSettings(patience: 4), { $0.patience == 4 }),
         ("warmup", TrainingSettings(warmupFraction: 0), { $0.warmupFraction == 0 }),
+        ("folds", TrainingSettings(folds: 3), { $0.folds == 3 }),
     ]
     for (name, given, holds) in single {
         let c = TrainingDefaults.choose(for: shape, given: given)
@@ -183,7 +184,7 @@ private func scratch() -> String {
     let dir = scratch(), out = dir + "/m.safetensors"
     #expect(try TrainingChoices.resumed(output: out) == nil)
     let started = TrainingDefaults.choose(for: DataShape(data),
-                                          given: TrainingSettings(layers: 1, dModel: 4, dState: 4, epochs: 2))
+                                          given: TrainingSettings(layers: 1, dModel: 4, dState: 4, epochs: 2, folds: 0))
     let configuration = S4ModelConfiguration(dInput: 1, dModel: started.dModel, dState: started.dState,
                                              layers: started.layers, classes: 2, prenorm: false, dropout: 0.1,
                                              initialisation: .lin, discretization: .zoh)

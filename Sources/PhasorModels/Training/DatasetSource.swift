@@ -40,6 +40,15 @@ extension TrainingData {
             self.init(train: try BatchSource(dataset: dataset), validation: nil, classNames: dataset.classNames)
         }
     }
+
+    /// The K stratified folds of `dataset` for cross-validation (`CrossValidation`), drawn with `seed`: fold f
+    /// validates on its own part and trains on the others.
+    public static func folds(dataset: SequenceDataset, count: Int, seed: UInt64) throws -> [TrainingData] {
+        try dataset.stratifiedFolds(count, seed: seed).map {
+            TrainingData(train: try BatchSource(dataset: $0.train), validation: try BatchSource(dataset: $0.validation),
+                         classNames: dataset.classNames)
+        }
+    }
 }
 
 extension InputStandardisation {

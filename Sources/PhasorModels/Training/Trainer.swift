@@ -57,16 +57,21 @@ public struct TrainingReport: Sendable, Encodable {
     public var stoppedEarly: Bool
     /// The sizes and schedule the run used, and which of them the automatic rule chose.
     public var settings: TrainingChoices?
+    /// When the number of epochs was chosen by cross-validation: the folds' pooled result (then `validationAccuracy`
+    /// is the pooled out-of-fold accuracy at `bestEpoch`, and `epochs` the final run's, which has no validation).
+    public var crossValidation: CrossValidationSummary?
     public var seconds: Double
     public var command: String
 
     public init(output: String, outcome: TrainingOutcome, test: Evaluation?, settings: TrainingChoices? = nil,
-                seconds: Double, command: String) {
+                crossValidation: CrossValidationSummary? = nil, seconds: Double, command: String) {
         self.output = output
         bestEpoch = outcome.bestEpoch
         stoppedEarly = outcome.stoppedEarly
         self.settings = settings
-        validationAccuracy = outcome.history.first(where: { $0.epoch == outcome.bestEpoch })?.validationAccuracy
+        self.crossValidation = crossValidation
+        validationAccuracy = crossValidation?.accuracy
+            ?? outcome.history.first(where: { $0.epoch == outcome.bestEpoch })?.validationAccuracy
         self.test = test
         epochs = outcome.history
         self.seconds = seconds
@@ -94,7 +99,8 @@ public enum Trainer {
                                   resume: resume, initialModel: initialModel, metadata: metadata)
         let lastEpoch = min(options.epochs, stopAfterEpoch ?? options.epochs)
         while run.state.completedEpochs < lastEpoch, !run.stopsEarly {
-            onEpoch?(try run.trainEpoch(onBatch: onBatch, onStep: onStep))
+            let summary = try run.trainEpoch(onBatch: onBatch, onStep: onStep)   // not inside onEpoch?(…): nil would skip it
+            onEpoch?(summary)
         }
         return try run.outcome()
     }

@@ -13,6 +13,9 @@ import PhasorData
 //   warm-up    5 % of the cap's steps, then cosine to 0 at the cap
 //   model      layers 2, d_model 64 below n = 2000; layers 4, d_model 128 (example.py's sizes) from n = 2000;
 //              d_model at least the next power of two ≥ 2·channels; d_state 64 (s4d.py's default)
+//   folds      K = 5 when the validation split holds fewer than 50 samples (ModelSelection.smallValidation), else 0:
+//              the number of epochs is then chosen by 5-fold cross-validation over all the training data and the
+//              model written is trained on all of it (CrossValidation.swift); K ≤ the training samples
 //
 // The constants are rules of thumb (an epoch of ≥ 16 steps, a budget of ~3000 steps, example.py's sizes for large
 // sets), not fitted to any test split; their measured result on every bundled set, with the commands, is in
@@ -26,17 +29,20 @@ public struct DataShape: Sendable, Codable, Equatable {
     public var length: Int
     public var channels: Int
     public var classes: Int
+    /// Samples of the validation split (0: none).
+    public var validationSamples: Int
 
-    public init(samples: Int, length: Int, channels: Int, classes: Int) {
+    public init(samples: Int, length: Int, channels: Int, classes: Int, validationSamples: Int = 0) {
         self.samples = samples
         self.length = length
         self.channels = channels
         self.classes = classes
+        self.validationSamples = validationSamples
     }
 
     public init(_ data: TrainingData) {
         self.init(samples: data.train.count, length: data.train.lengths.max() ?? 0, channels: data.train.channels,
-                  classes: data.classNames.count)
+                  classes: data.classNames.count, validationSamples: data.validation?.count ?? 0)
     }
 }
 
@@ -52,9 +58,11 @@ public struct TrainingSettings: Sendable, Codable, Equatable {
     /// `TrainingOptions.validate` to refuse).
     public var patience: Int?
     public var warmupFraction: Double?
+    /// Cross-validation folds; 0 (or 1): one validation split.
+    public var folds: Int?
 
     public init(layers: Int? = nil, dModel: Int? = nil, dState: Int? = nil, batchSize: Int? = nil, epochs: Int? = nil,
-                patience: Int? = nil, warmupFraction: Double? = nil) {
+                patience: Int? = nil, warmupFraction: Double? = nil, folds: Int? = nil) {
         self.layers = layers
         self.dModel = dModel
         self.dState = dState
@@ -62,8 +70,8 @@ public struct TrainingSettings: Sendable, Codable, Equatable {
         self.epochs = epochs
         self.patience = patience
         self.warmupFraction = warmupFraction
+        self.folds = folds
     }
-
 }
 
 /// Every governed setting of a run, and which of them the rule chose. Stored in the checkpoint's metadata under
@@ -77,10 +85,41 @@ public struct TrainingChoices: Sendable, Codable, Equatable {
     /// nil: no early stopping.
     public var patience: Int?
     public var warmupFraction: Double
+    /// K ≥ 2: the number of epochs was chosen by K-fold cross-validation and the model trained on all the training
+    /// data (`CrossValidation`); 0: one validation split chose the epoch.
+    public var folds: Int
     /// Names (the CLI's option names, e.g. "batch", "d-model") of the settings the rule chose; the others were given.
     public var chosen: [String]
 
     public static let metadataKey = "phasor.settings"
+
+    public init(layers: Int, dModel: Int, dState: Int, batchSize: Int, epochs: Int, patience: Int?,
+                warmupFraction: Double, folds: Int = 0, chosen: [String]) {
+        self.layers = layers
+        self.dModel = dModel
+        self.dState = dState
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.patience = patience
+        self.warmupFraction = warmupFraction
+        self.folds = folds
+        self.chosen = chosen
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case layers, dModel, dState, batchSize, epochs, patience, warmupFraction, folds, chosen
+    }
+
+    /// Decodes stored settings; those written before cross-validation (no "folds") used one validation split.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(layers: try c.decode(Int.self, forKey: .layers), dModel: try c.decode(Int.self, forKey: .dModel),
+                  dState: try c.decode(Int.self, forKey: .dState), batchSize: try c.decode(Int.self, forKey: .batchSize),
+                  epochs: try c.decode(Int.self, forKey: .epochs), patience: try c.decodeIfPresent(Int.self, forKey: .patience),
+                  warmupFraction: try c.decode(Double.self, forKey: .warmupFraction),
+                  folds: try c.decodeIfPresent(Int.self, forKey: .folds) ?? 0,
+                  chosen: try c.decode([String].self, forKey: .chosen))
+    }
 
     /// The JSON stored under `metadataKey`, keys sorted: a checkpoint is a pure function of the run (Foundation's
     /// encoder on Linux orders a struct's keys differently from process to process).
@@ -101,6 +140,7 @@ public struct TrainingChoices: Sendable, Codable, Equatable {
             case "d-state": return "d_state \(dState)"
             case "epochs": return "≤ \(epochs) epochs"
             case "patience": return patience.map { "patience \($0)" } ?? "no early stopping"
+            case "folds": return folds >= 2 ? "epochs by \(folds)-fold cross-validation" : "one validation split"
             default: return "warm-up \(Self.percent(warmupFraction))"
             }
         }
@@ -112,7 +152,7 @@ public struct TrainingChoices: Sendable, Codable, Equatable {
     }
 
     /// The governed settings' names in banner order.
-    public static let names = ["batch", "layers", "d-model", "d-state", "epochs", "patience", "warmup"]
+    public static let names = ["batch", "layers", "d-model", "d-state", "epochs", "patience", "warmup", "folds"]
 
     private static func percent(_ f: Double) -> String {
         let p = f * 100
@@ -127,6 +167,8 @@ public enum TrainingDefaults {
     public static let patienceRange = 10...50
     public static let batchRange = 8...64
     public static let warmupFraction = 0.05
+    /// Folds of the cross-validation chosen for small validation splits.
+    public static let folds = 5
     /// From this many training samples on, example.py's sizes (4 layers, d_model 128).
     public static let largeSampleCount = 2000
 
@@ -155,8 +197,13 @@ public enum TrainingDefaults {
         // ⌈E/4⌉ without overflow (E may be a user number)
         let patience = pick("patience", given.patience) { clamp(epochs / 4 + (epochs % 4 == 0 ? 0 : 1), patienceRange) }
         let warmup = pick("warmup", given.warmupFraction) { warmupFraction }
+        // Cross-validate where one validation split is too small to choose from (the same threshold at which
+        // ModelSelection ranks by loss), with no more folds than samples.
+        let total = shape.samples + shape.validationSamples
+        let small = shape.validationSamples > 0 && ModelSelection.forValidation(count: shape.validationSamples) == .loss
+        let k = pick("folds", given.folds) { small && total >= 2 ? min(folds, total) : 0 }
         return TrainingChoices(layers: layers, dModel: dModel, dState: dState, batchSize: batch, epochs: epochs,
-                               patience: patience == 0 ? nil : patience, warmupFraction: warmup,
+                               patience: patience == 0 ? nil : patience, warmupFraction: warmup, folds: k >= 2 ? k : 0,
                                chosen: TrainingChoices.names.filter { chosen.contains($0) })
     }
 
@@ -202,7 +249,7 @@ extension TrainingChoices {
             ("d-model", "\(replaced.dModel)", "\(dModel)"), ("d-state", "\(replaced.dState)", "\(dState)"),
             ("epochs", "\(replaced.epochs)", "\(epochs)"),
             ("patience", "\(replaced.patience ?? 0)", "\(patience ?? 0)"),
-            ("warmup", "\(replaced.warmupFraction)", "\(warmupFraction)"),
+            ("warmup", "\(replaced.warmupFraction)", "\(warmupFraction)"), ("folds", "\(replaced.folds)", "\(folds)"),
         ]
         return pairs.filter { $0.1 != $0.2 }.map { "--\($0.0) \($0.1) (the run has \($0.2))" }
     }
@@ -220,6 +267,7 @@ extension TrainingChoices {
         set("batch", given.batchSize, &r.batchSize)
         set("epochs", given.epochs, &r.epochs)
         set("warmup", given.warmupFraction, &r.warmupFraction)
+        if let k = given.folds { r.folds = k >= 2 ? k : 0; replaced.append("folds") }
         if let p = given.patience { r.patience = p == 0 ? nil : p; replaced.append("patience") }
         r.chosen.removeAll { replaced.contains($0) }
         return r

@@ -5,7 +5,7 @@ import PhasorData
 import PhasorModels
 import PhasorNumerics
 
-// `phasor train`: parse → DataSplits → Trainer.train → print per-epoch progress (stderr) and the result (stdout).
+// `phasor train`: parse → DataSplits → Trainer.train (or CrossValidation.train on small sets) → print per-epoch progress (stderr) and the result (stdout).
 
 struct Train: ParsableCommand, WritesFiles {
     static let configuration = CommandConfiguration(
@@ -25,7 +25,9 @@ struct Train: ParsableCommand, WritesFiles {
         Inputs are standardised per channel with training-split statistics (stored in the checkpoint). A stratified \
         validation split (--validation-fraction, seeded) chooses the best epoch — by accuracy, or by loss when it holds \
         fewer than 50 samples —, which is written to --out, and stops the run early (--patience); the \
-        training state for --resume goes to <out>.resume.safetensors after every epoch. The test split (--test, the \
+        training state for --resume goes to <out>.resume.safetensors after every epoch. Where that split would hold \
+        fewer than 50 samples, 5-fold cross-validation over all the training data chooses the number of epochs \
+        instead, and the model written is trained on all of it for that many (--folds; such runs are not resumable). The test split (--test, the \
         *_TEST.ts beside a *_TRAIN.ts, or --test-fraction of a single file) is only reported, never used for choices.
         """
     )
@@ -79,8 +81,10 @@ struct Train: ParsableCommand, WritesFiles {
     @Option(help: "S6: rank R of the Δ projection (default ⌈H/16⌉).") var dtRank: Int?
     @Option(help: "Global gradient-norm clip (0: off; default: the reference's recipe).") var clip: Double?
     @Option(help: "Fraction of the steps (of the epoch cap) spent in linear warm-up (default: chosen).") var warmup: Double?
-    @Option(help: "Stratified validation fraction of the training data used to select the best epoch (0: keep the last).")
-    var validationFraction = 0.2
+    @Option(help: "Stratified validation fraction of the training data used to select the best epoch (0: keep the last; default 0.2). Giving it means one validation split (no cross-validation).")
+    var validationFraction: Double?
+    @Option(help: "K ≥ 2: K-fold cross-validation chooses the number of epochs, then one model is trained on all the training data for that many; 0: one validation split (default: 5 when one validation split would hold fewer than 50 samples, else 0).")
+    var folds: Int?
     @Option(help: "Seed of initialisation, splits, shuffling and dropout.") var seed: UInt64 = 0
     @Option(help: "Threads per batch (results depend on seed and thread count only).") var threads = 2
     @Option(help: "Checkpoint to write (the selected epoch).") var out: String
@@ -111,23 +115,30 @@ struct Train: ParsableCommand, WritesFiles {
             throw ValidationError("--r-min, --r-max and --max-phase are LRU options")
         }
         if core != .s6, dtRank != nil { throw ValidationError("--dt-rank is an S6 option") }
+        if let folds, folds >= 2, validationFraction != nil {
+            throw ValidationError("--folds \(folds) cross-validates over all the training data; --validation-fraction asks for one split: give one of them")
+        }
     }
 
     func run() throws {
         let started = Date()
         let (trainSet, testSet) = try DataSplits.load(data: data, test: test, testFraction: testFraction, seed: seed, options: dataset)
-        let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction, seed: seed &+ 1)
+        let trainingData = try TrainingData(dataset: trainSet, validationFraction: validationFraction ?? 0.2, seed: seed &+ 1)
         // Options left out: from the resume state when resuming, else chosen from the data; given ones as given.
         let sk = skeleton ?? .default(for: core)
         let recipe = TrainingRecipe.published(core: core, skeleton: sk)
         let given = TrainingSettings(layers: layers, dModel: dModel, dState: dState, batchSize: batch, epochs: epochs,
-                                     patience: patience, warmupFraction: warmup)
+                                     patience: patience, warmupFraction: warmup,
+                                     folds: folds ?? (validationFraction != nil ? 0 : nil))
         let startedWith = resume ? try TrainingChoices.resumed(output: out) : nil
         if let startedWith, let clash = startedWith.contradictions(given).first {
             throw CLIError("--resume: \(clash); rerun without that option or start a new run without --resume")
         }
         let settings = startedWith?.overridden(by: given)
             ?? TrainingDefaults.choose(for: DataShape(trainingData), given: given, largestBatch: recipe.batchSize)
+        if resume, settings.folds >= 2 {
+            throw CLIError("--resume: a \(settings.folds)-fold cross-validated run (chosen for a validation split of fewer than 50 samples) keeps no resume state; run again without --resume, or give --folds 0 for one resumable validation split")
+        }
         var model = S4ModelConfiguration(
             core: core, skeleton: sk, dInput: trainSet.channels, dModel: settings.dModel, dState: settings.dState,
             layers: settings.layers, classes: trainSet.classNames.count, prenorm: prenorm ? true : (postnorm ? false : nil),
@@ -143,12 +154,13 @@ struct Train: ParsableCommand, WritesFiles {
         let options = TrainingOptions(epochs: settings.epochs, batchSize: settings.batchSize, learningRate: lr,
                                       ssmLearningRate: min(lr, ssmLr), weightDecay: weightDecay ?? recipe.weightDecay,
                                       gradientClip: clip ?? recipe.gradientClip, warmupFraction: settings.warmupFraction,
-                                      validationFraction: validationFraction, seed: seed, threads: threads,
+                                      validationFraction: validationFraction ?? 0.2, seed: seed, threads: threads,
                                       precision: precision, schedule: schedule ?? recipe.schedule, patience: settings.patience)
         try model.validate()
         try options.validate()
+        // Cross-validation: K + 1 runs, each with its own standardised copy of the data.
         try ResourceLimits.require(
-            model.jobEstimate(samples: trainSet.samples.count, batch: options.batchSize, length: trainSet.maxLength,
+            model.jobEstimate(samples: trainSet.samples.count * (settings.folds + 1), batch: options.batchSize, length: trainSet.maxLength,
                               work: .training(epochs: options.epochs, threads: threads), blockPrecision: precision),
             job: "train", limitWork: false, fix: "lower --batch, --d-model, --d-state or --layers")
         var initial: S4Model?
@@ -166,45 +178,102 @@ struct Train: ParsableCommand, WritesFiles {
         let tracker = try track.map {
             try TrainingTracker(directory: $0, every: trackEvery, configuration: model, continuing: resume && stateExists)
         }
-        Terminal.status("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength); \(settings.summary)")
-        if resume, !stateExists {
-            Terminal.status("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
+        let metadata = [TrainingChoices.metadataKey: try settings.metadataValue()]
+        let outcome: TrainingOutcome
+        var crossValidation: CrossValidationSummary?
+        if settings.folds >= 2 {
+            let folds = try TrainingData.folds(dataset: trainSet, count: settings.folds, seed: seed &+ 1)
+            let sizes = folds.map { $0.validation?.count ?? 0 }
+            Terminal.status("train: \(trainSet.name): \(trainSet.samples.count) training samples in \(settings.folds) folds of \(sizes.min() ?? 0)–\(sizes.max() ?? 0), \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength); \(settings.summary)")
+            let result = try crossValidate(model: model, options: options, folds: folds, trainSet: trainSet,
+                                           initial: initial, metadata: metadata, tracker: tracker)
+            (outcome, crossValidation) = (result.outcome, result.crossValidation)
+            // The model was not made by a resumable run: a resume state of an earlier run for --out would continue
+            // that run over this model.
+            try? FileManager.default.removeItem(atPath: Trainer.resumePath(for: out))
+        } else {
+            Terminal.status("train: \(trainSet.name): \(trainingData.train.count) training, \(trainingData.validation?.count ?? 0) validation, \(testSet?.samples.count ?? 0) test samples; \(trainSet.channels) channel(s), \(trainSet.classNames.count) classes, length ≤ \(trainSet.maxLength); \(settings.summary)")
+            if resume, !stateExists {
+                Terminal.status("train: no resume state at \(Trainer.resumePath(for: out)); starting from epoch 1")
+            }
+            var bar: ProgressBar?
+            outcome = try Trainer.train(
+                configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
+                resume: resume, initialModel: initial, metadata: metadata,
+                onBatch: { p in
+                    if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
+                    bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
+                },
+                onEpoch: { s in
+                    (bar ?? ProgressBar(total: 1, label: "epoch \(s.epoch)/\(s.epochs)")).finish(Self.describe(s))
+                    bar = nil
+                },
+                onStep: tracker.map { t in { step, parameters, gradients, loss in
+                    try t.record(step: step, parameters: parameters, gradients: gradients, loss: loss)
+                } })
         }
-        var bar: ProgressBar?
-        let outcome = try Trainer.train(
-            configuration: model, options: options, data: trainingData, output: out, precision: precision == .f32 ? .f32 : .f64,
-            resume: resume, initialModel: initial,
-            metadata: [TrainingChoices.metadataKey: try settings.metadataValue()],
-            onBatch: { p in
-                if bar == nil || p.batch == 1 { bar = ProgressBar(total: p.batches, label: "epoch \(p.epoch)/\(p.epochs)") }
-                bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
-            },
-            onEpoch: { s in
-                let validation = s.validationAccuracy.map { String(format: " val_loss %.4f val_acc %.4f", s.validationLoss ?? 0, $0) } ?? ""
-                let line = String(format: "loss %.4f acc %.4f", s.trainLoss, s.trainAccuracy) + validation + (s.selected ? " *" : "")
-                (bar ?? ProgressBar(total: 1, label: "epoch \(s.epoch)/\(s.epochs)")).finish(line)
-                bar = nil
-            },
-            onStep: tracker.map { t in { step, parameters, gradients, loss in
-                try t.record(step: step, parameters: parameters, gradients: gradients, loss: loss)
-            } })
         var testResult: Evaluation?
         if let testSet {
             testResult = try outcome.best.evaluate(try outcome.best.labelledSource(testSet), batchSize: options.batchSize, threads: threads)
         }
         let report = TrainingReport(output: out, outcome: outcome, test: testResult, settings: settings,
-                                    seconds: Date().timeIntervalSince(started),
+                                    crossValidation: crossValidation, seconds: Date().timeIntervalSince(started),
                                     command: CommandLine.arguments.joined(separator: " "))
         if json {
             try JSONOutput.print(report)
         } else {
             var text = "wrote \(out) (epoch \(outcome.bestEpoch)"
-            if let v = report.validationAccuracy { text += String(format: ", validation accuracy %.4f", v) }
-            text += "; \(outcome.history.count) of ≤ \(settings.epochs) epochs run"
+            if let cv = crossValidation {
+                text += String(format: " on all %d training samples; %d-fold cross-validated accuracy %.4f", cv.samples, cv.folds, cv.accuracy)
+                text += "; \(cv.epochs.count) of ≤ \(settings.epochs) epochs run per fold"
+            } else {
+                if let v = report.validationAccuracy { text += String(format: ", validation accuracy %.4f", v) }
+                text += "; \(outcome.history.count) of ≤ \(settings.epochs) epochs run"
+            }
             if outcome.stoppedEarly { text += ", stopped early" }
             text += ")"
             if let t = testResult { text += String(format: "\ntest accuracy %.4f (loss %.4f, %d samples)", t.accuracy, t.loss, t.count) }
             print(text)
         }
+    }
+
+    /// An epoch's finished line: training loss and accuracy, the validation result, and "*" when it is the best so far.
+    static func describe(_ s: EpochSummary, validation name: String = "val") -> String {
+        let validation = s.validationAccuracy.map { String(format: " \(name)_loss %.4f \(name)_acc %.4f", s.validationLoss ?? 0, $0) } ?? ""
+        return String(format: "loss %.4f acc %.4f", s.trainLoss, s.trainAccuracy) + validation + (s.selected && s.validationAccuracy != nil ? " *" : "")
+    }
+
+    /// The cross-validated run (`CrossValidation`): one progress line per epoch over all folds, then the refit's.
+    func crossValidate(model: S4ModelConfiguration, options: TrainingOptions, folds: [TrainingData],
+                       trainSet: SequenceDataset, initial: S4Model?, metadata: [String: String],
+                       tracker: TrainingTracker?) throws -> (outcome: TrainingOutcome, crossValidation: CrossValidationSummary) {
+        var bar: ProgressBar?
+        return try CrossValidation.train(
+            configuration: model, options: options, folds: folds,
+            all: try TrainingData(dataset: trainSet, validationFraction: 0, seed: 0), output: out,
+            precision: precision == .f32 ? .f32 : .f64, initialModel: initial, metadata: metadata,
+            onBatch: { phase, p in
+                switch phase {
+                case let .fold(f, k):
+                    if bar == nil { bar = ProgressBar(total: k * p.batches, label: "epoch \(p.epoch)/\(p.epochs) (\(k) folds)") }
+                    bar?.update(done: (f - 1) * p.batches + p.batch, detail: String(format: "fold %d loss %.4f", f, p.loss))
+                case let .refit(epochs):
+                    if bar == nil { bar = ProgressBar(total: p.batches, label: "all data: epoch \(p.epoch)/\(epochs)") }
+                    bar?.update(done: p.batch, detail: String(format: "loss %.4f acc %.3f", p.loss, p.accuracy))
+                case .pooled: break
+                }
+            },
+            onEpoch: { phase, s in
+                let label: String
+                switch phase {
+                case .refit(let epochs): label = "all data: epoch \(s.epoch)/\(epochs)"
+                default: label = "epoch \(s.epoch)/\(s.epochs) (\(folds.count) folds)"
+                }
+                (bar ?? ProgressBar(total: 1, label: label)).finish(Self.describe(s, validation: "cv"))
+                bar = nil
+            },
+            onStep: tracker.map { t in { step, parameters, gradients, loss in
+                try t.record(step: step, parameters: parameters, gradients: gradients, loss: loss)
+            } })
     }
 }
