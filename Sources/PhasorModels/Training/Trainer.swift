@@ -148,23 +148,27 @@ public enum Trainer {
                 var stepModel = state.model
                 stepModel.blockPrecision = options.precision
                 let model = stepModel
+                let kernels = model.sharedKernels(length: source.length(of: indices))   // K once per batch, for every part
                 let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore,
-                                                statistics: [BatchNorm.Statistics?]), Error>>(count: parts.count)
+                                                statistics: [BatchNorm.Statistics?], kernelGradient: SharedKernels.Gradient),
+                                               Error>>(count: parts.count)
                 concurrentParts(parts.count) { t in
                     var dropout = epochGenerator.fork(UInt64(b * options.threads + t))
                     let batch = source.batch(parts[t])
                     slots.set(t, Result {
                         try model.trainingPass(inputs: batch.inputs, batch: batch.batch, length: batch.length,
                                                lengths: batch.lengths, labels: batch.labels, training: true,
-                                               generator: &dropout)
+                                               generator: &dropout, kernels: kernels)
                     })
                 }
-                // g = Σ_t (n_t/n) g_t, in part order.
+                // g = Σ_t (n_t/n) g_t, in part order; the same for ∂L/∂K, then one kernel adjoint per layer.
                 var gradients = state.model.parameters.zeros()
+                var kernelGradient = kernels.zeroGradient
                 var batchLoss = 0.0
                 var statistics: [BatchNorm.Statistics?] = []
                 for (t, slot) in slots.values.enumerated() {
-                    let r: (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?])
+                    let r: (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?],
+                            kernelGradient: SharedKernels.Gradient)
                     do { r = try slot!.get() } catch {
                         guard isNonFinite(error) else { throw error }
                         throw diverged(epoch: epoch, batch: b + 1, firstStep: stepsThisRun == 0, resumed: resumed ? statePath : nil)
@@ -179,6 +183,11 @@ public enum Trainer {
                             for j in acc.indices { acc[j] += w * gk[j] }
                         }
                     }
+                    kernelGradient.add(r.kernelGradient, weight: w)
+                }
+                do { try kernels.addAdjoints(kernelGradient, to: &gradients) } catch {
+                    guard isNonFinite(error) else { throw error }
+                    throw diverged(epoch: epoch, batch: b + 1, firstStep: stepsThisRun == 0, resumed: resumed ? statePath : nil)
                 }
                 guard batchLoss.isFinite else {
                     throw diverged(epoch: epoch, batch: b + 1, firstStep: stepsThisRun == 0,
