@@ -15,8 +15,6 @@ struct SharedKernels: Sendable {
     /// The evaluation, or the error it threw — rethrown by every part that needs it, as its own evaluation would have
     /// been (so a non-finite kernel still reports the batch as diverged).
     let layers: [Result<S4DKernelEvaluation, any Error>?]
-    /// L, the taps of every evaluation.
-    let length: Int
 
     /// Layer i's evaluation; nil when layer i does not share.
     func evaluation(_ i: Int) throws -> S4DKernelEvaluation? { try layers[i]?.get() }
@@ -60,6 +58,6 @@ extension S4Model {
     func sharedKernels(length: Int) -> SharedKernels {
         SharedKernels(layers: (0..<configuration.layers).map { i in
             block(i).fused.map { layer in Result { try S4DKernelEvaluation(layer.core, length: length) } }
-        }, length: length)
+        })
     }
 }
