@@ -116,10 +116,13 @@ public struct S4Model: Sendable {
     }
 
     /// `lossAndGradients` and, per layer, the BatchNorm batch statistics of a training pass (nil for other norms and
-    /// in evaluation) for `updateRunningStatistics`.
+    /// in evaluation) for `updateRunningStatistics`. With `kernels` (a part of a training batch, SharedKernels.swift)
+    /// the layers that share take their kernel from it and stop at ∂L/∂K: their kernel parameters' gradients are zero
+    /// here and `kernelGradient` holds ∂L/∂K for the batch's one adjoint; without, `kernelGradient` is empty.
     func trainingPass(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, labels: [Int], training: Bool,
-                      generator: inout SeededGenerator)
-        throws -> (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?]) {
+                      generator: inout SeededGenerator, kernels: SharedKernels? = nil)
+        throws -> (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?],
+                   kernelGradient: SharedKernels.Gradient) {
         let c = configuration
         guard labels.count == batch else {
             throw ModelError.invalidConfiguration("got \(labels.count) labels for a batch of \(batch)")
@@ -127,7 +130,8 @@ public struct S4Model: Sendable {
         if let bad = labels.first(where: { $0 < 0 || $0 >= c.classes }) {
             throw ModelError.invalidConfiguration("label \(bad) is outside 0..<\(c.classes)")
         }
-        let fwd = try forward(inputs: inputs, batch: batch, length: length, lengths: lengths, training: training, generator: &generator)
+        let fwd = try forward(inputs: inputs, batch: batch, length: length, lengths: lengths, training: training,
+                              generator: &generator, kernels: kernels)
         let ce = CrossEntropy.lossAndGradient(logits: fwd.logits, labels: labels, batch: batch, classes: c.classes)
         let h = c.dModel, L = length
         let output = self.decoder
@@ -135,6 +139,7 @@ public struct S4Model: Sendable {
         let decoderGradient = try LinearMap(inputs: h, outputs: c.classes, weight: dec.weight, bias: dec.bias)
         var dx = SequencePooling.backward(dec.input, kind: c.pooling, lengths: fwd.lengths, batch: batch, channels: h, length: L)
         var blockGradients: [ResidualBlock?] = Array(repeating: nil, count: c.layers)
+        var kernelGradient = SharedKernels.Gradient(layers: Array(repeating: nil, count: kernels == nil ? 0 : c.layers))
         for i in stride(from: c.layers - 1, through: 0, by: -1) {
             let t = fwd.layers[i]
             var normGradient = t.block.norm
@@ -151,12 +156,14 @@ public struct S4Model: Sendable {
             let coreGradient: SequenceCore, headGradient: ActivationHead
             switch t.tape {
             case .f64(let tape, let layer):
-                let (d, lg) = layer.backward(tape, outputGradient: dBlockOut)
-                dBlockIn = d
-                (coreGradient, headGradient) = try Self.fusedGradients(lg, c)
+                let r = layer.backward(tape, outputGradient: dBlockOut, shared: t.sharedKernel)
+                dBlockIn = r.input
+                if let g = r.kernel { kernelGradient.layers[i] = g }                  // ∂L/∂K: the batch's adjoint
+                (coreGradient, headGradient) = try Self.fusedGradients(r.gradients, c)
             case .f32(let tape, let layer):
-                let r = layer.backward(tape, outputGradient: converted(dBlockOut, to: Float.self))
+                let r = layer.backward(tape, outputGradient: converted(dBlockOut, to: Float.self), shared: t.sharedKernel)
                 dBlockIn = converted(r.input, to: Double.self)
+                if let g = r.kernel { kernelGradient.layers[i] = g }
                 (coreGradient, headGradient) = try Self.fusedGradients(r.gradients, c)
             case .parts(let tape):
                 let (dy, hg) = try t.block.head.backward(tape, outputGradient: dBlockOut, batch: batch, channels: h, length: L)
@@ -179,7 +186,8 @@ public struct S4Model: Sendable {
         let grads = try Self.layout(c, encoder: encoderGradient, blocks: blockGradients.map { $0! }, decoder: decoderGradient)
         try requireFinite(ce.loss, "training loss")
         try grads.requireFinite()
-        return (ce.loss, ce.correct, grads, fwd.layers.map(\.statistics))
+        for g in kernelGradient.layers { if let g { try requireFinite(g, "kernel gradient ∂L/∂K") } }
+        return (ce.loss, ce.correct, grads, fwd.layers.map(\.statistics), kernelGradient)
     }
 
     /// Moves the BatchNorm running buffers by one training batch's statistics (PyTorch's momentum update, one more
@@ -207,6 +215,8 @@ public struct S4Model: Sendable {
     struct LayerTape {
         var block: ResidualBlock
         var tape: BlockTape
+        /// The fused block's kernel when it came from the batch's shared evaluation (SharedKernels.swift).
+        var sharedKernel: S4DKernelEvaluation?
         var normTape: NormTape
         /// BatchNorm's batch statistics (training only).
         var statistics: BatchNorm.Statistics?
@@ -233,8 +243,10 @@ public struct S4Model: Sendable {
     }
 
     /// The forward pass. `options` (evaluation only, Double blocks): replaced pointwise functions and frozen gains.
+    /// `kernels`: the fused blocks' kernels evaluated once for the training batch this pass is a part of.
     func forward(inputs: [Double], batch: Int, length: Int, lengths: [Int]?, training: Bool,
-                 generator: inout SeededGenerator, options: EvaluationOptions? = nil) throws -> ForwardTape {
+                 generator: inout SeededGenerator, options: EvaluationOptions? = nil,
+                 kernels: SharedKernels? = nil) throws -> ForwardTape {
         let c = configuration, h = c.dModel, L = length
         guard batch > 0, length > 0 else { throw ModelError.invalidConfiguration("batch and length must be positive (got B=\(batch), L=\(length))") }
         guard inputs.count == batch * length * c.dInput else {
@@ -273,13 +285,16 @@ public struct S4Model: Sendable {
             }
             var out: [Double]
             let blockTape: BlockTape
+            let shared = try kernels?.evaluation(i)
             if let layer = fused {
                 switch precision {
                 case .f64:
-                    let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask, pointwise: pointwise)
+                    let (o, t) = try layer.forwardTape(input: z, batch: batch, length: L, mask: innerMask, pointwise: pointwise,
+                                                       shared: shared)
                     out = o; blockTape = .f64(t, layer)
                 case .f32:
-                    let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask)
+                    let (o, t) = try layer.forwardTape(input: converted(z, to: Float.self), batch: batch, length: L, mask: innerMask,
+                                                       shared: shared)
                     out = converted(o, to: Double.self); blockTape = .f32(t, layer)
                 }
             } else {
@@ -296,7 +311,7 @@ public struct S4Model: Sendable {
                 (x, normTape, statistics) = try block.norm.forward(x, batch: batch, channels: h, length: L, lengths: lens,
                                                                    training: training, gains: gains)
             }
-            tapes.append(LayerTape(block: block, tape: blockTape, normTape: normTape, statistics: statistics,
+            tapes.append(LayerTape(block: block, tape: blockTape, sharedKernel: shared, normTape: normTape, statistics: statistics,
                                    outerMask: outerMask, blockOutput: keep ? out : [], residualOutput: keep ? x : []))
         }
         let pooled = SequencePooling.forward(x, kind: c.pooling, lengths: lens, batch: batch, channels: h, length: L)

@@ -257,8 +257,7 @@ extension S4DKernelParameters {
     /// Then ∂L/∂log_dt = Δ·∂L/∂Δ, ∂L/∂log_A_real = −e^{log_A_real}·Re G_λ, ∂L/∂A_imag = Im G_λ.
     public func backward(kernelGradient g: [Double], length: Int, discrete d: DiscreteS4D) -> S4DKernelGradients {
         let adj = d.kernelAdjoint(g, length: length)
-        var out = S4DKernelGradients(logDt: .init(repeating: 0, count: channels), C: .init(repeating: 0, count: C.count),
-                                     logAReal: .init(repeating: 0, count: logAReal.count), AImag: .init(repeating: 0, count: AImag.count))
+        var out = S4DKernelGradients(zerosLike: self)
         for h in 0..<channels {
             let dt = d.dt[h]
             var dDt = 0.0

@@ -126,19 +126,22 @@ public struct S4DLayer: Sendable, Equatable {
         var mask: [T]?             // (B, H) dropout scale, nil = identity
     }
 
-    /// The block in precision T. The kernel is always computed in Double (then rounded to T). `pointwise` replaces
-    /// GELU and/or the gate's σ per channel (the evaluation pass of S4ModelEvaluation.swift).
+    /// The block in precision T. The kernel is always computed in Double (then rounded to T) — here, or once for a
+    /// training batch whose parts share it (`shared`, this core's kernel evaluated at ≥ L: Model/SharedKernels.swift).
+    /// `pointwise` replaces GELU and/or the gate's σ per channel (the evaluation pass of S4ModelEvaluation.swift).
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     func forwardTape<T: BlockScalar>(input u: [T], batch: Int, length: Int, mask maskIn: [Double]?,
-                                     pointwise: BlockPointwise? = nil) throws -> ([T], Tape<T>) {
+                                     pointwise: BlockPointwise? = nil, shared: S4DKernelEvaluation? = nil) throws -> ([T], Tape<T>) {
         let H = channels, L = length
         let bilinear = head.kind == .bilinear
         if bilinear, let p = pointwise, p.overrides.activation != nil || p.overrides.gate != nil {
             throw ModelError.invalidConfiguration("layer \(p.layer) has a bilinear head: it has no GELU or gate to replace")
         }
-        let d = try discretised()
-        let k = d.kernel(length: L).map { T($0) }
+        precondition(shared.map { $0.parameters == kernel && $0.length >= L } ?? true, "a shared kernel is this core's, long enough")
+        let evaluated = try shared ?? S4DKernelEvaluation(core, length: L)
+        let d = evaluated.discrete
+        let k = evaluated.taps(L).map { T($0) }
         let mask = maskIn?.map { T($0) }
         var y = CausalConvolution.forward(kernel: k, input: u, batch: batch, channels: H, length: L)
         let dT = D.map { T($0) }, weight = outputWeight.map { T($0) }, bias = outputBias.map { T($0) }
@@ -190,9 +193,28 @@ public struct S4DLayer: Sendable, Equatable {
     }
 
     /// ∂L/∂input (precision T) and ∂L/∂parameters (Double) given ∂L/∂out.
+    func backward<T: BlockScalar>(_ tape: Tape<T>, outputGradient g: [T]) -> (input: [T], gradients: S4DLayerGradients) {
+        let r = backward(tape, outputGradient: g, shared: nil)
+        return (r.input, r.gradients)
+    }
+
+    /// The same, with the kernel's adjoint ∂L/∂θ = (∂K/∂θ)ᵀ ∂L/∂K run here — or, when the forward pass used a kernel
+    /// `shared` by a training batch's parts, left to the batch, which runs it once on the parts' summed ∂L/∂K
+    /// (Model/SharedKernels.swift): then `gradients.kernel` is zero and `kernel` is this part's ∂L/∂K with
+    /// `shared.length` taps (zeros after L). Without `shared`, `kernel` is nil.
+    func backward<T: BlockScalar>(_ tape: Tape<T>, outputGradient g: [T], shared: S4DKernelEvaluation?)
+        -> (input: [T], gradients: S4DLayerGradients, kernel: [Double]?) {
+        var r = backwardToKernel(tape, outputGradient: g)
+        if let shared { return (r.input, r.gradients, shared.padded(r.kernel, taps: tape.length)) }
+        r.gradients.kernel = kernel.backward(kernelGradient: r.kernel, length: tape.length, discrete: tape.discrete)
+        return (r.input, r.gradients, nil)
+    }
+
+    /// ∂L/∂input, ∂L/∂K (H, L) and the other parameters' gradients (`gradients.kernel` zero) given ∂L/∂out.
     @_specialize(where T == Double)
     @_specialize(where T == Float)
-    func backward<T: BlockScalar>(_ tape: Tape<T>, outputGradient g: [T]) -> (input: [T], gradients: S4DLayerGradients) {
+    func backwardToKernel<T: BlockScalar>(_ tape: Tape<T>, outputGradient g: [T])
+        -> (input: [T], kernel: [Double], gradients: S4DLayerGradients) {
         let H = channels, L = tape.length, B = tape.batch
         let bilinear = head.kind == .bilinear
         // GLU: ∂/∂z1 = g σ(z2); ∂/∂z2 = g z1 σ(z2)(1 − σ(z2))          bilinear: ∂/∂z1 = g z2; ∂/∂z2 = g z1
@@ -271,8 +293,9 @@ public struct S4DLayer: Sendable, Equatable {
             for l in 0..<L { du[o + l] += dh * dy[o + l]; s += dy[o + l] * tape.input[o + l] }
             dD[h] += Double(s)
         } }
-        let kg = kernel.backward(kernelGradient: conv.kernel.map { Double($0) }, length: L, discrete: tape.discrete)
-        return (du, S4DLayerGradients(kernel: kg, D: dD, outputWeight: dW.map { Double($0) }, outputBias: dBias))
+        return (du, conv.kernel.map { Double($0) },                                       // ∂L/∂K
+                S4DLayerGradients(kernel: S4DKernelGradients(zerosLike: kernel), D: dD, outputWeight: dW.map { Double($0) },
+                                  outputBias: dBias))
     }
 }
 

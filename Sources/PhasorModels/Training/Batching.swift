@@ -39,9 +39,12 @@ public struct BatchSource: Sendable {
 
     public var count: Int { sequences.count }
 
+    /// The padded length of a batch of the samples at `indices`: their longest length.
+    public func length(of indices: ArraySlice<Int>) -> Int { indices.map { lengths[$0] }.max() ?? 0 }
+
     /// The batch made of the samples at `indices`, in that order, padded to their longest length.
     public func batch(_ indices: ArraySlice<Int>) -> Batch {
-        let length = indices.map { lengths[$0] }.max() ?? 0
+        let length = length(of: indices)
         var inputs = [Double](repeating: 0, count: indices.count * length * channels)
         for (b, i) in indices.enumerated() {
             let n = lengths[i] * channels

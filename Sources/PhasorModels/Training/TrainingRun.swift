@@ -107,8 +107,10 @@ struct TrainingRun {
             var stepModel = state.model
             stepModel.blockPrecision = options.precision
             let model = stepModel
+            let kernels = model.sharedKernels(length: source.length(of: indices))   // K once per batch, for every part
             let slots = ResultSlots<Result<(loss: Double, correct: Int, gradients: ParameterStore,
-                                            statistics: [BatchNorm.Statistics?]), Error>>(count: parts.count)
+                                            statistics: [BatchNorm.Statistics?], kernelGradient: SharedKernels.Gradient),
+                                           Error>>(count: parts.count)
             let source = self.source, threads = options.threads
             concurrentParts(parts.count) { t in
                 var dropout = epochGenerator.fork(UInt64(b * threads + t))
@@ -116,15 +118,17 @@ struct TrainingRun {
                 slots.set(t, Result {
                     try model.trainingPass(inputs: batch.inputs, batch: batch.batch, length: batch.length,
                                            lengths: batch.lengths, labels: batch.labels, training: true,
-                                           generator: &dropout)
+                                           generator: &dropout, kernels: kernels)
                 })
             }
-            // g = Σ_t (n_t/n) g_t, in part order.
+            // g = Σ_t (n_t/n) g_t, in part order; the same for ∂L/∂K, then one kernel adjoint per layer.
             var gradients = state.model.parameters.zeros()
+            var kernelGradient = kernels.zeroGradient
             var batchLoss = 0.0
             var statistics: [BatchNorm.Statistics?] = []
             for (t, slot) in slots.values.enumerated() {
-                let r: (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?])
+                let r: (loss: Double, correct: Int, gradients: ParameterStore, statistics: [BatchNorm.Statistics?],
+                        kernelGradient: SharedKernels.Gradient)
                 do { r = try slot!.get() } catch {
                     guard Trainer.isNonFinite(error) else { throw error }
                     throw Trainer.diverged(epoch: epoch, batch: b + 1, firstStep: stepsThisRun == 0, resumed: resumedFrom)
@@ -139,6 +143,11 @@ struct TrainingRun {
                         for j in acc.indices { acc[j] += w * gk[j] }
                     }
                 }
+                kernelGradient.add(r.kernelGradient, weight: w)
+            }
+            do { try kernels.addAdjoints(kernelGradient, to: &gradients) } catch {
+                guard Trainer.isNonFinite(error) else { throw error }
+                throw Trainer.diverged(epoch: epoch, batch: b + 1, firstStep: stepsThisRun == 0, resumed: resumedFrom)
             }
             guard batchLoss.isFinite else {
                 throw Trainer.diverged(epoch: epoch, batch: b + 1, firstStep: stepsThisRun == 0, resumed: resumedFrom)
