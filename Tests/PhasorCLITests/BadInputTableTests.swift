@@ -403,7 +403,7 @@ enum BadInputTable {
         BadInputCase("operator --formulation taylor --bands layer (was ignored)", "belongs to the convergent order") { dir in
             ["operator", "--model", try BadFiles.checkpoint(dir), "--data", try BadFiles.data(dir), "--formulation", "taylor", "--bands", "layer"]
         },
-        BadInputCase("train --folds 7 on 6 samples", "7 folds") { dir in
+        BadInputCase("train --folds 7 on 6 samples", "--folds 7") { dir in
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--folds", "7", "--out", BadFiles.path(dir, "m.safetensors")]
         },
         BadInputCase("train --folds 3 with --validation-fraction", "give one of them") { dir in
@@ -412,6 +412,9 @@ enum BadInputTable {
         },
         BadInputCase("train --resume where cross-validation is chosen", "--folds 0") { dir in
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--resume", "--out", BadFiles.path(dir, "m.safetensors")]
+        },
+        BadInputCase("train --folds Int.max (no overflow in the job estimate)", "at most one fold per training sample") { dir in
+            ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--folds", "\(Int.max)", "--out", BadFiles.path(dir, "m.safetensors")]
         },
         BadInputCase("train --folds -2", "--folds") { dir in
             ["train", "--data", try BadFiles.write(BadFiles.csv, dir, "d.csv"), "--folds", "-2", "--out", BadFiles.path(dir, "m.safetensors")]

@@ -136,6 +136,9 @@ struct Train: ParsableCommand, WritesFiles {
         }
         let settings = startedWith?.overridden(by: given)
             ?? TrainingDefaults.choose(for: DataShape(trainingData), given: given, largestBatch: recipe.batchSize)
+        if settings.folds > trainSet.samples.count {            // before any arithmetic with the user's number
+            throw CLIError("--folds \(settings.folds): at most one fold per training sample (\(trainSet.samples.count)); give fewer folds, or --folds 0 for one validation split")
+        }
         if resume, settings.folds >= 2 {
             throw CLIError("--resume: a \(settings.folds)-fold cross-validated run (chosen for a validation split of fewer than 50 samples) keeps no resume state; run again without --resume, or give --folds 0 for one resumable validation split")
         }
