@@ -19,14 +19,9 @@ private func rampDataset(count: Int) -> SequenceDataset {
     return SequenceDataset(name: "ramps", channels: 1, classNames: ["up", "down"], samples: samples)
 }
 
-private let tiny = S4ModelConfiguration(dInput: 1, dModel: 4, dState: 4, layers: 1, classes: 2, prenorm: false,
-                                        dropout: 0.1, initialisation: .lin, discretization: .zoh)
+private let tiny = tinyTrainingModel
 
-private func directory() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phasor-cv-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.path
-}
+private func directory() -> String { trainingScratchDirectory("phasor-cv") }
 
 @Test(arguments: [nil, 2] as [Int?])
 func crossValidationPoolsTheFoldsAndRefitsForTheChosenEpochs(patience: Int?) throws {

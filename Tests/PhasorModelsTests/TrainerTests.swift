@@ -25,14 +25,9 @@ private func rampData(count: Int, seed: UInt64) throws -> TrainingData {
     return TrainingData(train: try part(0..<cut), validation: try part(cut..<count), classNames: ["up", "down"])
 }
 
-private let tiny = S4ModelConfiguration(dInput: 1, dModel: 4, dState: 4, layers: 1, classes: 2, prenorm: false,
-                                        dropout: 0.1, initialisation: .lin, discretization: .zoh)
+private let tiny = tinyTrainingModel
 
-private func directory() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phasor-train-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.path
-}
+private func directory() -> String { trainingScratchDirectory("phasor-train") }
 
 /// example.py's S4D; lindermanlab/S5 with BatchNorm (its buffers and momentum) and the constant schedule; the LinOSS
 /// repository's LRU and LinOSS-IM (BatchNorm without scale or bias); log-neural-cdes' S6.

@@ -103,14 +103,9 @@ private func noisyRamps(count: Int, seed: UInt64) throws -> TrainingData {
     return TrainingData(train: try part(0..<cut), validation: try part(cut..<count), classNames: ["up", "down"])
 }
 
-private let tinyModel = S4ModelConfiguration(dInput: 1, dModel: 4, dState: 4, layers: 1, classes: 2, prenorm: false,
-                                             dropout: 0.1, initialisation: .lin, discretization: .zoh)
+private let tinyModel = tinyTrainingModel
 
-private func scratch() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("phasor-defaults-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.path
-}
+private func scratch() -> String { trainingScratchDirectory("phasor-defaults") }
 
 @Test func modelSelectionRanksSmallValidationSplitsByLoss() {
     #expect(ModelSelection.forValidation(count: 14) == .loss && ModelSelection.forValidation(count: 49) == .loss)
