@@ -87,39 +87,16 @@ public struct TrainingChoices: Sendable, Codable, Equatable {
     public var warmupFraction: Double
     /// K ≥ 2: the number of epochs was chosen by K-fold cross-validation and the model trained on all the training
     /// data (`CrossValidation`); 0: one validation split chose the epoch.
-    public var folds: Int
+    public var folds: Int = 0
     /// Names (the CLI's option names, e.g. "batch", "d-model") of the settings the rule chose; the others were given.
     public var chosen: [String]
 
     public static let metadataKey = "phasor.settings"
 
-    public init(layers: Int, dModel: Int, dState: Int, batchSize: Int, epochs: Int, patience: Int?,
-                warmupFraction: Double, folds: Int = 0, chosen: [String]) {
-        self.layers = layers
-        self.dModel = dModel
-        self.dState = dState
-        self.batchSize = batchSize
-        self.epochs = epochs
-        self.patience = patience
-        self.warmupFraction = warmupFraction
-        self.folds = folds
-        self.chosen = chosen
-    }
-
     enum CodingKeys: String, CodingKey {
         case layers, dModel, dState, batchSize, epochs, patience, warmupFraction, folds, chosen
     }
 
-    /// Decodes stored settings; those written before cross-validation (no "folds") used one validation split.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(layers: try c.decode(Int.self, forKey: .layers), dModel: try c.decode(Int.self, forKey: .dModel),
-                  dState: try c.decode(Int.self, forKey: .dState), batchSize: try c.decode(Int.self, forKey: .batchSize),
-                  epochs: try c.decode(Int.self, forKey: .epochs), patience: try c.decodeIfPresent(Int.self, forKey: .patience),
-                  warmupFraction: try c.decode(Double.self, forKey: .warmupFraction),
-                  folds: try c.decodeIfPresent(Int.self, forKey: .folds) ?? 0,
-                  chosen: try c.decode([String].self, forKey: .chosen))
-    }
 
     /// The JSON stored under `metadataKey`, keys sorted: a checkpoint is a pure function of the run (Foundation's
     /// encoder on Linux orders a struct's keys differently from process to process).
@@ -225,6 +202,17 @@ public enum TrainingDefaults {
 }
 
 extension TrainingChoices {
+    /// Decodes stored settings; those written before cross-validation (no "folds") used one validation split.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(layers: try c.decode(Int.self, forKey: .layers), dModel: try c.decode(Int.self, forKey: .dModel),
+                  dState: try c.decode(Int.self, forKey: .dState), batchSize: try c.decode(Int.self, forKey: .batchSize),
+                  epochs: try c.decode(Int.self, forKey: .epochs), patience: try c.decodeIfPresent(Int.self, forKey: .patience),
+                  warmupFraction: try c.decode(Double.self, forKey: .warmupFraction),
+                  folds: try c.decodeIfPresent(Int.self, forKey: .folds) ?? 0,
+                  chosen: try c.decode([String].self, forKey: .chosen))
+    }
+
     /// The settings a run writing `output` started with, nil when it has no resume state. `--resume` uses them for
     /// every setting the user leaves out, so a resumed run continues with its own choices even if the data or the rule
     /// changed. Values come from the resume state (what the trainer compares), the `chosen` list from the model
